@@ -1,0 +1,237 @@
+"""The pipeline for one run: read -> compose -> resolve -> validate -> lint, file by file.
+
+`Checker` holds what a run shares (files already read, the options), so each defaults file
+is read once however many configs include it. Nothing here prints: see `report/`.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compose import Composed, Composer, Reader
+from .config import Config
+from .finding import Finding, Severity, Span
+from .read import Document
+from .resolve import resolve
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# Top-level keys that make a mapping a NexRL config rather than some other YAML.
+_ENTRY_KEYS = ("defaults", "service")
+# Signatures of YAML files that are not NexRL configs.
+_FOREIGN = (
+    ({"apiVersion", "kind"}, "a Kubernetes manifest"),
+    ({"jobs"}, "a CI workflow"),
+    ({"repos"}, "a pre-commit configuration"),
+    ({"services"}, "a Compose file"),
+    ({"system_prompt"}, "an agent definition"),
+    ({"llm_config"}, "an agent definition"),
+    ({"hooks", "id"}, "a hook definition"),
+)
+
+
+@dataclass
+class Settings:
+    require_env: bool = False
+    environ: Mapping[str, str] | None = None
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    debug: bool = False
+
+
+@dataclass
+class FileResult:
+    path: str
+    # "entry", "fragment", "included" (checked through its includers), "skipped", "error"
+    kind: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+class Checker:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.reader = Reader()
+        self.composer = Composer(self.reader)
+        self._entry_results: dict[Path, list[Finding]] = {}
+
+    # -- public ---------------------------------------------------------------------------
+    def check_file(self, path: str | Path) -> FileResult:
+        """Check one config file. An unreadable path raises OSError."""
+        path = Path(path)
+        try:
+            result = self._check(path)
+        except OSError:
+            raise
+        except Exception as exc:  # a bug of ours: one line, never a traceback
+            if self.settings.debug:
+                traceback.print_exc()
+            message = f"nexrl-cfg failed on this file ({type(exc).__name__}: {exc})"
+            finding = Finding(
+                "internal-error",
+                Severity.ERROR,
+                message[:300],
+                Span(str(path)),
+                hint="Please report this, with the file if you can share it (--debug shows "
+                "the traceback).",
+            )
+            result = FileResult(str(path), "error", [finding])
+        result.findings = self._filter(result.findings)
+        return result
+
+    def source_line(self, file: str, line: int) -> str | None:
+        doc = self.reader.cached(Path(file))
+        if doc is None or not 0 < line <= len(doc.lines):
+            return None
+        return doc.lines[line - 1]
+
+    # -- pipeline -------------------------------------------------------------------------
+    def _check(self, path: Path) -> FileResult:
+        doc = self.reader.read(path)
+        name = str(path)
+        kind, note = classify(doc)
+        if kind == "broken":
+            return FileResult(name, "error", list(doc.findings))
+        if kind == "skipped":
+            info = Finding(
+                "not-nexrl",
+                Severity.INFO,
+                f"not a NexRL config ({note}); skipped",
+                Span(name),
+            )
+            return FileResult(name, "skipped", [info])
+        if kind == "entry":
+            return FileResult(name, "entry", self._check_entry(path))
+        includers = self._includers(path)
+        if includers:
+            findings = list(doc.findings)
+            for entry in includers:
+                findings.extend(self._check_entry(entry))
+            return FileResult(name, "included", findings)
+        return FileResult(name, "fragment", self._run(self.composer.compose(path), "fragment"))
+
+    def _check_entry(self, path: Path) -> list[Finding]:
+        key = path.resolve()
+        if key not in self._entry_results:
+            self._entry_results[key] = self._run(self.composer.compose(path), "entry")
+        return self._entry_results[key]
+
+    def _run(self, composed: Composed, mode: str) -> list[Finding]:
+        from .lint import lint
+        from .validate import validate
+
+        findings = list(composed.findings)
+        if not composed.ok or not isinstance(composed.data, dict):
+            return findings
+        resolved = resolve(composed, self.settings.environ)
+        findings.extend(resolved.findings)
+        findings.extend(self._unset_notes(resolved.unset))
+        cfg = Config(resolved, mode)
+        findings.extend(validate(cfg))
+        if mode == "entry":
+            findings.extend(lint(cfg))
+        return findings
+
+    def _unset_notes(self, unset: dict[str, tuple[tuple, Span]]) -> list[Finding]:
+        severity = Severity.ERROR if self.settings.require_env else Severity.INFO
+        notes = []
+        for var, (path, span) in unset.items():
+            key = ".".join(str(p) for p in path)
+            notes.append(
+                Finding(
+                    "env-unset",
+                    severity,
+                    f"environment variable {var} is not set; checks that need '{key}' are skipped",
+                    span,
+                    key,
+                    f"Export {var} before launch, or give a default: ${{oc.env:{var},...}}.",
+                )
+            )
+        return notes
+
+    def _includers(self, path: Path) -> list[Path]:
+        """Configs beside `path` whose defaults list names it."""
+        stem = path.stem
+        found = []
+        for sibling in sorted(path.parent.iterdir()):
+            if sibling == path or sibling.suffix not in YAML_SUFFIXES or not sibling.is_file():
+                continue
+            try:
+                doc = self.reader.read(sibling)
+            except OSError:
+                continue
+            data = doc.data
+            if isinstance(data, dict) and isinstance(data.get("defaults"), list):
+                names = [e.lstrip("/") for e in data["defaults"] if isinstance(e, str)]
+                if stem in names:
+                    found.append(sibling)
+        return found
+
+    def _filter(self, findings: list[Finding]) -> list[Finding]:
+        select, ignore = self.settings.select, self.settings.ignore
+        kept = [
+            f for f in findings if (select is None or f.rule in select) and f.rule not in ignore
+        ]
+        return unique(kept)
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """Sorted, each finding once (a fragment's findings come through each config that includes
+    it)."""
+    seen: set[tuple[str, int, int, str, str]] = set()
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        ident = (f.file, f.line, f.column, f.rule, f.message)
+        if ident not in seen:
+            seen.add(ident)
+            out.append(f)
+    return out
+
+
+def classify(doc: Document) -> tuple[str, str]:
+    """What a file is: "entry", "part" (a fragment), "skipped" (not NexRL) or "broken"."""
+    data = doc.data
+    syntax = [f for f in doc.findings if f.rule in ("yaml-syntax", "encoding", "too-complex")]
+    if isinstance(data, dict):
+        keys = {k for k in data if isinstance(k, str)}
+        for signature, what in _FOREIGN:
+            if signature <= keys and not keys & set(_ENTRY_KEYS):
+                return "skipped", what
+        if keys & set(_ENTRY_KEYS):
+            return "entry", ""
+        return "part", ""
+    if syntax or not doc.ok:
+        return "broken", ""
+    what = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'scalar'}"
+    doc.findings.append(
+        Finding(
+            "not-a-config",
+            Severity.ERROR,
+            f"the config is {what}, not a mapping of sections",
+            Span(doc.path),
+            hint="A NexRL config starts with sections such as `service:` and `data:`.",
+        )
+    )
+    return "broken", ""
+
+
+def iter_yaml_files(paths: Iterable[str | Path]) -> Iterable[Path]:
+    """Files as given; directories searched recursively for *.yaml and *.yml."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.endswith(YAML_SUFFIXES):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def check_file(path: str | Path, settings: Settings | None = None) -> list[Finding]:
+    """Check one NexRL config (following its defaults) and return its findings."""
+    return Checker(settings).check_file(path).findings

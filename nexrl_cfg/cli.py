@@ -1,0 +1,142 @@
+"""The command line: `nexrl-cfg check | explain | schema`. Thin: parse, call, print, exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="nexrl-cfg",
+    help="Validate and lint NexRL configuration files before launch.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _rules(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def _fail(message: str) -> typer.Exit:
+    print(f"nexrl-cfg: {message}", file=sys.stderr)
+    return typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Config files or folders (searched for *.yaml, *.yml).")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, github or sarif.")
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
+    require_env: Annotated[
+        bool, typer.Option("--require-env", help="An unset environment variable is an error.")
+    ] = False,
+    select: Annotated[
+        str | None, typer.Option("--select", help="Only these rules (comma-separated ids).")
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option("--ignore", help="Skip these rules (comma-separated ids).")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Findings only: no source lines, hints or notes.")
+    ] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour (also: NO_COLOR=1).")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    """Check NexRL configs: exit 0 when clean, 1 on errors (or warnings with --strict), 2 when
+    the check could not run."""
+    from .check import Checker, Settings, iter_yaml_files, unique
+    from .finding import Severity
+    from .report import FORMATS, Run, render
+    from .rules import by_id
+
+    if output_format not in FORMATS:
+        raise _fail(f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})")
+    selected, ignored = _rules(select), _rules(ignore) or frozenset()
+    unknown = sorted((selected or frozenset()) | ignored - set(by_id()))
+    if unknown:
+        raise _fail(f"unknown rule id: {', '.join(unknown)} (see `nexrl-cfg explain --list`)")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise _fail(f"path not found: {', '.join(missing)}")
+
+    checker = Checker(Settings(require_env, None, selected, ignored, debug))
+    findings = []
+    files = 0
+    for path in iter_yaml_files(paths):
+        try:
+            result = checker.check_file(path)
+        except OSError as exc:
+            raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
+        files += 1
+        findings.extend(result.findings)
+    findings = unique(findings)
+    if quiet:
+        findings = [f for f in findings if f.severity is not Severity.INFO]
+    color = output_format == "text" and not no_color and "NO_COLOR" not in os.environ
+    color = color and sys.stdout.isatty()
+    run = Run(findings, files, checker.source_line, color=color, quiet=quiet)
+    print(render(output_format, run))
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK)
+
+
+@app.command()
+def explain(
+    topic: Annotated[
+        str | None, typer.Argument(help="An option name, dotted path or rule id.")
+    ] = None,
+    list_all: Annotated[bool, typer.Option("--list", help="List every rule and option.")] = False,
+) -> None:
+    """Explain an option (type, allowed values, default, description, examples) or a rule."""
+    from . import explain as explaining
+
+    if list_all or topic is None:
+        print(explaining.listing())
+        return
+    text = explaining.explain(topic)
+    if text is None:
+        near = explaining.suggestions(topic)
+        tip = f" Did you mean: {', '.join(near)}?" if near else ""
+        raise _fail(f"no option or rule called '{topic}'.{tip} (`explain --list` lists all)")
+    print(text)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a NexRL config, for editors and other validators."""
+    from .schema import dumps
+
+    text = dumps()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The checked config as validate and lint see it: resolved values, where they were written,
+which ones are secret, and the catalogue's defaults for what was left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import catalogue
+from .finding import Finding, Severity, Span
+from .read import KeyPath
+from .resolve import Resolved, Unknown
+
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__bool__": lambda s: False})()
+
+SECRET_NAMES = ("api_key",)
+
+
+def split(dotted: str) -> KeyPath:
+    return tuple(dotted.split(".")) if dotted else ()
+
+
+def join(path: KeyPath) -> str:
+    return ".".join(str(p) for p in path)
+
+
+@dataclass
+class Config:
+    resolved: Resolved
+    # "entry": a whole config; "fragment": only what the file defines is checked.
+    mode: str = "entry"
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.resolved.composed.path
+
+    @property
+    def data(self) -> Any:
+        return self.resolved.data
+
+    @property
+    def raw_data(self) -> Any:
+        return self.resolved.composed.data
+
+    # -- values ---------------------------------------------------------------------------
+    def lookup(self, path: KeyPath, tree: Any = None) -> Any:
+        node = self.data if tree is None else tree
+        for part in path:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return ABSENT
+        return node
+
+    def has(self, dotted: str) -> bool:
+        return self.lookup(split(dotted)) is not ABSENT
+
+    def get(self, dotted: str, default: Any = ABSENT) -> Any:
+        """The resolved value; when absent, `default` or else the catalogue's default."""
+        value = self.lookup(split(dotted))
+        if value is not ABSENT:
+            return value
+        if default is not ABSENT:
+            return default
+        opt = catalogue.option(dotted)
+        if opt is not None and opt.default is not catalogue.NO_DEFAULT:
+            return opt.default
+        return ABSENT
+
+    def raw(self, dotted: str) -> Any:
+        return self.lookup(split(dotted), self.raw_data)
+
+    def is_secret(self, path: KeyPath) -> bool:
+        if path and str(path[-1]) in SECRET_NAMES:
+            return True
+        tainted = self.resolved.tainted
+        return any(path[: len(t)] == t or t[: len(path)] == path for t in tainted)
+
+    def show(self, dotted: str) -> str:
+        """A value as it may be printed: never a secret, never an environment value."""
+        path = split(dotted)
+        raw = self.lookup(path, self.raw_data)
+        if self.is_secret(path):
+            if isinstance(raw, str) and "${" in raw:
+                return raw
+            return "<redacted>"
+        value = self.lookup(path)
+        if isinstance(value, Unknown):
+            return str(value)
+        return _show(value)
+
+    # -- positions ------------------------------------------------------------------------
+    def span(self, dotted: str) -> Span:
+        return self.resolved.composed.span(split(dotted))
+
+    def key_span(self, dotted: str) -> Span:
+        return self.resolved.composed.key_span(split(dotted))
+
+    def finding(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        key: str,
+        hint: str = "",
+        at: str = "value",
+    ) -> Finding:
+        span = self.key_span(key) if at == "key" else self.span(key)
+        return Finding(rule, severity, message, span, key, hint)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def show_value(value: Any) -> str:
+    return _show(value)

@@ -1,0 +1,116 @@
+"""Text for `nexrl-cfg explain`: an option (from the catalogue) or a rule (its docstring)."""
+
+from __future__ import annotations
+
+import json
+
+from . import catalogue
+from .catalogue import NO_DEFAULT, Option, Section
+
+
+def find_options(topic: str) -> list[Option | Section]:
+    """Options and sections named `topic`, or whose dotted path ends with `topic`."""
+    entries: list[Option | Section] = [*catalogue.all_options(), *catalogue.all_sections()]
+    exact = [e for e in entries if e.path == topic]
+    if exact:
+        return exact
+    return [e for e in entries if e.path == topic or e.path.endswith("." + topic)]
+
+
+def _value(value: object) -> str:
+    return json.dumps(value) if not isinstance(value, str) else f'"{value}"'
+
+
+def describe(entry: Option | Section) -> str:
+    lines = [entry.path, "=" * len(entry.path)]
+    if isinstance(entry, Section):
+        lines.append("Type:        section (mapping)")
+        lines.append(f"Unknown keys: {'reported' if entry.closed else 'allowed'}")
+    else:
+        kind = entry.type + (" or null" if entry.nullable else "")
+        lines.append(f"Type:        {kind}")
+        if entry.choices:
+            lines.append(f"Allowed:     {', '.join(_value(c) for c in entry.choices)}")
+        rng = _range(entry)
+        if rng:
+            lines.append(f"Range:       {rng}")
+        default = "none" if entry.default is NO_DEFAULT else _value(entry.default)
+        lines.append(f"Default:     {default}")
+        lines.append(f"Required:    {_required(entry)}")
+    source = "service configuration reference" if entry.source == "spec" else "NexRL recipes"
+    lines.append(f"Documented:  {source}")
+    lines += ["", entry.description]
+    if entry.details:
+        lines += ["", entry.details.strip()]
+    examples = getattr(entry, "examples", ())
+    if examples:
+        lines += ["", "Examples:"]
+        for example in examples:
+            lines += ["", *("    " + line for line in example.strip().splitlines())]
+    return "\n".join(lines)
+
+
+def _range(opt: Option) -> str:
+    from .rules.out_of_range import describe_range
+
+    if all(
+        b is None for b in (opt.minimum, opt.maximum, opt.exclusive_minimum, opt.exclusive_maximum)
+    ):
+        return ""
+    return describe_range(opt.minimum, opt.maximum, opt.exclusive_minimum, opt.exclusive_maximum)
+
+
+def _required(opt: Option) -> str:
+    def cond(c: catalogue.Condition) -> str:
+        path = c.path.lstrip(".")
+        return f"{path} is {' or '.join(_value(v) for v in c.values)}"
+
+    if opt.required:
+        return "yes"
+    if opt.required_if:
+        return "when " + " and ".join(cond(c) for c in opt.required_if)
+    if opt.required_unless:
+        return "unless " + " or ".join(cond(c) for c in opt.required_unless)
+    return "no"
+
+
+def topics() -> list[str]:
+    from .rules import all_rules
+
+    names = {e.name for e in (*catalogue.all_options(), *catalogue.all_sections())}
+    return sorted(names) + [rule.id for rule in all_rules()]
+
+
+def listing() -> str:
+    from .rules import all_rules
+
+    lines = ["Rules:"]
+    for rule in all_rules():
+        lines.append(f"  {rule.id:<28} {rule.severity.value:<8} {rule.summary}")
+    lines += ["", "Options:"]
+    for opt in catalogue.all_options():
+        lines.append(f"  {opt.path:<64} {opt.type}")
+    return "\n".join(lines)
+
+
+def explain(topic: str) -> str | None:
+    """The explanation of `topic`, or None when nothing is called so."""
+    from .rules import by_id
+
+    rule = by_id().get(topic)
+    if rule is not None:
+        head = f"{rule.id} ({rule.severity.value} by default, {rule.stage} stage)"
+        return f"{head}\n{'=' * len(head)}\n\n{rule.doc}"
+    found = find_options(topic)
+    if not found:
+        return None
+    text = "\n\n\n".join(describe(e) for e in found)
+    if len(found) > 1:
+        text = f"{len(found)} options are called '{topic}':\n\n\n" + text
+    return text
+
+
+def suggestions(topic: str) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(topic.rsplit(".", 1)[-1], topics(), n=5, cutoff=0.5)

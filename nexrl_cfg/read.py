@@ -1,0 +1,342 @@
+"""Stage 1, read: YAML text to plain data that remembers where every key and value was written.
+
+The YAML rules are OmegaConf's (which NexRL uses): `1e-4` is a float, dates stay strings, a key
+given twice is an error, merge keys (`<<`) work. Only safe YAML is loaded; tags that would build
+objects are reported, never executed. Nesting, alias expansion and file size are capped so that
+no input can make the check slow or large.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .finding import Finding, Severity, Span
+
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 100
+MAX_NODES = 200_000
+
+KeyPath = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_KNOWN_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+# OmegaConf's float pattern: unlike plain YAML 1.1 it accepts `1e-4` without a dot.
+_FLOAT = re.compile(
+    r"""^(?:
+     [-+]?[0-9]+(?:_[0-9]+)*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+)
+    |\.[0-9]+(?:_[0-9]+)*(?:[eE][-+][0-9]+)?
+    |[-+]?[0-9]+(?:_[0-9]+)*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    pass
+
+
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Document:
+    """One YAML file: its data, where each path was written, and what went wrong reading it."""
+
+    path: str
+    data: Any = None
+    # For each path: (span of the key, span of the value). The root has no key span.
+    origins: dict[KeyPath, tuple[Span | None, Span]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    ok: bool = True
+
+    def span(self, path: KeyPath) -> Span:
+        while path not in self.origins and path:
+            path = path[:-1]
+        origin = self.origins.get(path)
+        return origin[1] if origin else Span(self.path)
+
+
+def _span(file: str, mark: Any) -> Span:
+    return Span(file, mark.line + 1, mark.column + 1)
+
+
+def dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.nodes = 0
+        self.stopped = False
+
+    def error(
+        self, rule: str, message: str, span: Span, path: KeyPath = (), hint: str = ""
+    ) -> None:
+        self.doc.findings.append(Finding(rule, Severity.ERROR, message, span, dotted(path), hint))
+
+    def build(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        if self.stopped:
+            return None
+        self.nodes += 1
+        span = _span(self.doc.path, node.start_mark)
+        if self.nodes > MAX_NODES:
+            self.stopped = True
+            self.error(
+                "too-complex",
+                f"the document expands to more than {MAX_NODES:,} values (alias expansion?)",
+                span,
+                path,
+                "A NexRL config has a few hundred values; remove the repeated aliases.",
+            )
+            return None
+        if depth > MAX_DEPTH:
+            self.stopped = True
+            self.error(
+                "too-complex",
+                f"nesting deeper than {MAX_DEPTH} levels",
+                span,
+                path,
+                "A NexRL config nests a few levels deep; check the indentation.",
+            )
+            return None
+        if node.tag not in _KNOWN_TAGS:
+            self.error(
+                "yaml-tag",
+                f"YAML tag '{node.tag}' is not allowed; NexRL loads configs with safe YAML only",
+                span,
+                path,
+                "Remove the tag; write the value as plain YAML.",
+            )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            out = []
+            for index, item in enumerate(node.value):
+                item_path = (*path, index)
+                self.doc.origins[item_path] = (None, _span(self.doc.path, item.start_mark))
+                out.append(self.build(item, item_path, depth + 1))
+            return out
+        return self.scalar(node, span, path)
+
+    def scalar(self, node: yaml.ScalarNode, span: Span, path: KeyPath) -> Any:
+        try:
+            return _SCALARS.construct_object(node)
+        except ValueError as exc:  # e.g. an integer longer than Python converts
+            self.error("yaml-syntax", f"value cannot be read: {exc}", span, path)
+        except yaml.YAMLError as exc:
+            self.error("yaml-syntax", f"value cannot be read: {_problem(exc)}", span, path)
+        return None
+
+    def mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        explicit: set[str] = set()
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(self.merge_source(value_node, path))
+                continue
+            key = self.key(key_node, path)
+            if key is None:
+                continue
+            if key in explicit:
+                self.error(
+                    "duplicate-key",
+                    f"key '{key}' is given twice in this mapping",
+                    _span(self.doc.path, key_node.start_mark),
+                    (*path, key),
+                    "NexRL (OmegaConf) refuses a file with a repeated key; keep one of them.",
+                )
+                continue
+            explicit.add(key)
+            out[key] = self.entry(key_node, value_node, (*path, key), depth)
+        for key_node, value_node in merged:
+            key = key_node.value if key_node.tag == _STR else None
+            if key is None or key in out:
+                continue
+            out[key] = self.entry(key_node, value_node, (*path, key), depth)
+        return out
+
+    def entry(self, key_node: yaml.Node, value_node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        self.doc.origins[path] = (
+            _span(self.doc.path, key_node.start_mark),
+            _span(self.doc.path, value_node.start_mark),
+        )
+        return self.build(value_node, path, depth + 1)
+
+    def key(self, key_node: yaml.Node, path: KeyPath) -> str | None:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
+            return str(key_node.value)
+        shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else key_node.id
+        self.error(
+            "invalid-key",
+            f"key {shown!r} is not a string; NexRL config keys are names",
+            _span(self.doc.path, key_node.start_mark),
+            path,
+            "Quote the key or rename it to a plain name.",
+        )
+        return None
+
+    def merge_source(self, node: yaml.Node, path: KeyPath) -> list[tuple[yaml.Node, yaml.Node]]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                self.error(
+                    "yaml-syntax",
+                    "a merge key (<<) must name a mapping or a list of mappings",
+                    _span(self.doc.path, source.start_mark),
+                    path,
+                )
+                continue
+            pairs.extend(source.value)
+        return pairs
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    text = ", ".join(p for p in parts if p)
+    return text or str(exc).splitlines()[0]
+
+
+def _decode(raw: bytes, doc: Document) -> str | None:
+    here = Span(doc.path)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        doc.findings.append(
+            Finding(
+                "encoding",
+                Severity.ERROR,
+                "file is UTF-16; NexRL reads configs as UTF-8",
+                here,
+                hint="Save the file as UTF-8.",
+            )
+        )
+        return None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        doc.findings.append(
+            Finding(
+                "encoding",
+                Severity.ERROR,
+                "file contains NUL bytes: binary data, not a YAML config",
+                Span(doc.path, line, nul - (raw.rfind(b"\n", 0, nul) + 1) + 1),
+            )
+        )
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        doc.findings.append(
+            Finding(
+                "encoding",
+                Severity.ERROR,
+                f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                Span(doc.path, line, column),
+                hint="Save the file as UTF-8.",
+            )
+        )
+        return None
+
+
+def _failed(doc: Document, exc: yaml.MarkedYAMLError) -> Document:
+    mark = exc.problem_mark or exc.context_mark
+    span = _span(doc.path, mark) if mark else Span(doc.path)
+    doc.findings.append(Finding("yaml-syntax", Severity.ERROR, _problem(exc), span))
+    doc.ok = False
+    return doc
+
+
+def read_text(text: str, path: str) -> Document:
+    """Parse YAML text; never raises for bad input, reports it as findings instead."""
+    doc = Document(path, lines=text.splitlines())
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.composer.ComposerError as exc:
+        if "single document" not in str(exc.context):
+            return _failed(doc, exc)
+        # Several documents (`---`): NexRL reads one; keep the first to tell what the file is.
+        node = next(iter(yaml.compose_all(text, Loader=_Loader)), None)
+        doc.findings.append(
+            Finding(
+                "yaml-syntax",
+                Severity.ERROR,
+                "file holds several YAML documents; NexRL reads a config from one",
+                _span(path, exc.problem_mark) if exc.problem_mark else Span(path),
+                hint="Keep one document per config file.",
+            )
+        )
+    except yaml.MarkedYAMLError as exc:
+        return _failed(doc, exc)
+    except (yaml.YAMLError, RecursionError) as exc:
+        problem = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
+        doc.findings.append(Finding("yaml-syntax", Severity.ERROR, problem, Span(path)))
+        doc.ok = False
+        return doc
+    if node is None:
+        doc.data = None
+        return doc
+    doc.origins[()] = (None, _span(path, node.start_mark))
+    builder = _Builder(doc)
+    doc.data = builder.build(node, (), 0)
+    doc.ok = not builder.stopped
+    return doc
+
+
+def read_file(path: str | Path) -> Document:
+    """Read one file. OSError (missing, unreadable, a directory) is left to the caller."""
+    name = str(path)
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        doc = Document(name, ok=False)
+        doc.findings.append(
+            Finding(
+                "too-complex",
+                Severity.ERROR,
+                f"file is larger than {MAX_BYTES // (1024 * 1024)} MB; not a NexRL config",
+                Span(name),
+            )
+        )
+        return doc
+    doc = Document(name)
+    text = _decode(raw, doc)
+    if text is None:
+        doc.ok = False
+        return doc
+    return read_text(text, name)

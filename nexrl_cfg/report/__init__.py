@@ -1,0 +1,43 @@
+"""Stage 6, report: findings to text, JSON, GitHub workflow commands or SARIF.
+
+Each format is a module with `render(run) -> str`; imported only when chosen.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..finding import Finding, Severity
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+@dataclass
+class Run:
+    """Everything a report needs: the findings of every file, and how to show source lines."""
+
+    findings: list[Finding]
+    files: int
+    source_line: Callable[[str, int], str | None] = lambda file, line: None
+    color: bool = False
+    quiet: bool = False
+    rules_doc: dict[str, str] = field(default_factory=dict)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "infos": self.count(Severity.INFO),
+        }
+
+
+def render(fmt: str, run: Run) -> str:
+    module = importlib.import_module(f"{__name__}.{fmt}_format")
+    renderer: Callable[[Run], str] = module.render
+    return renderer(run)

@@ -1,0 +1,15 @@
+"""One JSON document: {"findings": [...], "summary": {...}}."""
+
+from __future__ import annotations
+
+import json
+
+from . import Run
+
+
+def render(run: Run) -> str:
+    document = {
+        "findings": [f.as_dict() for f in run.findings],
+        "summary": run.summary(),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)

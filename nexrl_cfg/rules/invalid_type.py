@@ -1,0 +1,97 @@
+"""A value has the wrong type for its option.
+
+## What it does
+Checks every documented option against its type: `max_tokens` is an integer, `lr` a number,
+`freeze_for_weight_sync` true or false, a section such as `inference_service` a mapping.
+
+## Why is this bad?
+NexRL reads configs untyped: `max_tokens: "8192"` is loaded as the string "8192" and fails
+(or silently compares unequal to `data.max_response_length`) only when the run reaches it.
+
+## Example
+```yaml
+service:
+  inference_service:
+    max_tokens: "8192"
+```
+
+## Use instead
+```yaml
+service:
+  inference_service:
+    max_tokens: 8192
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalogue import Section
+from ..config import Config
+from ..finding import Finding, Severity
+from ..validate import TYPE_WORDS, entries, options, type_matches
+
+ID = "invalid-type"
+SEVERITY = Severity.ERROR
+SUMMARY = "A value has the wrong type for its option"
+STAGE = "validate"
+
+
+def check(cfg: Config) -> Iterator[Finding]:
+    for opt, entry in options(cfg):
+        value = entry.value
+        if value is None and opt.nullable:
+            continue
+        if type_matches(opt.type, value):
+            continue
+        hint = _hint(opt.type, value, cfg.is_secret(tuple(entry.path.split("."))))
+        yield cfg.finding(
+            ID,
+            SEVERITY,
+            f"'{opt.name}' must be {TYPE_WORDS[opt.type]}, not {_kind(value)} "
+            f"({cfg.show(entry.path)})",
+            entry.path,
+            hint,
+        )
+    for entry in entries(cfg):
+        spec = entry.spec
+        if not isinstance(spec, Section) or isinstance(entry.value, dict):
+            continue
+        if entry.value is None and (spec.nullable or cfg.mode == "fragment"):
+            continue
+        yield cfg.finding(
+            ID,
+            SEVERITY,
+            f"'{spec.name}' must be a mapping of options, not {_kind(entry.value)}",
+            entry.path,
+            f"Write `{spec.name}:` followed by its options, indented below it.",
+        )
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _hint(kind: str, value: object, from_env: bool) -> str:
+    if isinstance(value, str) and kind in ("int", "number", "bool"):
+        if from_env:
+            return "Environment variables are strings; wrap it: ${oc.decode:${oc.env:VAR}}."
+        return "Remove the quotes so YAML reads it as a number or boolean."
+    if kind == "string" and isinstance(value, (int, float, bool)):
+        return "Quote the value if it is meant as text."
+    return ""

@@ -1,0 +1,60 @@
+"""`max_tokens` must equal `data.max_response_length`.
+
+## What it does
+Compares `service.inference_service.max_tokens` with `data.max_response_length`. When both
+come from the same unset environment variable they are equal; when only one is known the
+check is skipped.
+
+## Why is this bad?
+NexRL asserts `max_response_length must be equal to max_tokens` at start-up: the run stops
+after the cluster has been allocated.
+
+## Example
+```yaml
+data:
+  max_response_length: 8192
+service:
+  inference_service:
+    max_tokens: 4096
+```
+
+## Use instead
+```yaml
+data:
+  max_response_length: 8192
+service:
+  inference_service:
+    max_tokens: ${data.max_response_length}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..config import Config
+from ..finding import Finding, Severity
+from ..lint import INFERENCE, comparable, section_present
+
+ID = "max-tokens-match"
+SEVERITY = Severity.ERROR
+SUMMARY = "max_tokens must equal data.max_response_length"
+STAGE = "lint"
+
+
+def check(cfg: Config) -> Iterator[Finding]:
+    if not section_present(cfg, INFERENCE):
+        return
+    key = f"{INFERENCE}.max_tokens"
+    tokens = cfg.get(key)
+    length = cfg.get("data.max_response_length")
+    if not comparable(tokens, length) or tokens == length:
+        return
+    yield cfg.finding(
+        ID,
+        SEVERITY,
+        f"max_tokens ({cfg.show(key)}) differs from data.max_response_length "
+        f"({cfg.show('data.max_response_length')}); NexRL asserts they are equal at start-up",
+        key,
+        "Write `max_tokens: ${data.max_response_length}`.",
+    )

@@ -1,0 +1,66 @@
+"""A required option is missing.
+
+## What it does
+Checks that every option the reference marks as required is present in its section:
+`base_url` (for the sglang, vllm and openai backends), `model` and `max_tokens` of the
+inference service; `world_size` and `url` of an `http` training service; `model.path`;
+`ppo_mini_batch_size` and `ppo_micro_batch_size` (or `micro_batch_size` for a cross-entropy
+trainer); `optim.lr`. A requirement that depends on a value not known before launch (an
+unset environment variable) is skipped.
+
+## Why is this bad?
+NexRL has no default for these: a missing one stops the run at start-up, or at the first
+request to the service.
+
+## Example
+```yaml
+service:
+  train_service:
+    backend: http
+    world_size: 8
+```
+
+## Use instead
+```yaml
+service:
+  train_service:
+    backend: http
+    world_size: 8
+    url: "http://${oc.env:API_SERVER_URL}:8000"
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import catalogue
+from ..catalogue import Option
+from ..config import Config
+from ..finding import Finding, Severity
+from ..validate import is_required, sections
+
+ID = "missing-required"
+SEVERITY = Severity.ERROR
+SUMMARY = "A required option is missing"
+STAGE = "validate"
+
+
+def check(cfg: Config) -> Iterator[Finding]:
+    if cfg.mode != "entry":
+        return
+    for section, entry in sections(cfg):
+        if not isinstance(entry.value, dict):
+            continue
+        for name, spec in catalogue.children(section.path).items():
+            if not isinstance(spec, Option) or name in entry.value:
+                continue
+            if is_required(cfg, spec, section.path):
+                yield cfg.finding(
+                    ID,
+                    SEVERITY,
+                    f"'{section.name}' is missing the required option '{name}'",
+                    spec.path,
+                    f"Add `{name}:` under `{entry.path}` ({spec.description.rstrip('.')}).",
+                    at="key",
+                )

@@ -1,0 +1,85 @@
+"""A number is outside the range its option allows.
+
+## What it does
+Checks numeric options against their documented bounds: `max_retries` >= 0, `clip_ratio`
+strictly between 0 and 1, `lr_warmup_steps_ratio` in [0, 1], `world_size` >= 1,
+`ppo_epochs` >= 1, `entropy_coeff` >= 0, batch sizes >= 1, `lr` > 0.
+
+## Why is this bad?
+An out-of-range value either crashes NexRL late (a world size of 0) or trains silently
+wrong (a clip ratio of 1.5 disables PPO clipping).
+
+## Example
+```yaml
+service:
+  train_service:
+    actor:
+      clip_ratio: 1.5
+```
+
+## Use instead
+```yaml
+service:
+  train_service:
+    actor:
+      clip_ratio: 0.2
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..config import Config
+from ..finding import Finding, Severity
+from ..validate import options, type_matches
+
+ID = "out-of-range"
+SEVERITY = Severity.ERROR
+SUMMARY = "A number is outside the range its option allows"
+STAGE = "validate"
+
+
+def check(cfg: Config) -> Iterator[Finding]:
+    for opt, entry in options(cfg):
+        value = entry.value
+        if not type_matches("number", value):
+            continue
+        low, high = opt.minimum, opt.maximum
+        xlow, xhigh = opt.exclusive_minimum, opt.exclusive_maximum
+        bad = (
+            (low is not None and value < low)
+            or (high is not None and value > high)
+            or (xlow is not None and value <= xlow)
+            or (xhigh is not None and value >= xhigh)
+        )
+        if bad:
+            allowed = describe_range(low, high, xlow, xhigh)
+            yield cfg.finding(
+                ID,
+                SEVERITY,
+                f"'{opt.name}' is {cfg.show(entry.path)}, but it must be {allowed}",
+                entry.path,
+                f"Use a value {allowed}.",
+            )
+
+
+def describe_range(
+    low: float | None, high: float | None, xlow: float | None, xhigh: float | None
+) -> str:
+    def num(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else str(x)
+
+    lower = f"[{num(low)}" if low is not None else (f"({num(xlow)}" if xlow is not None else "")
+    upper = f"{num(high)}]" if high is not None else (f"{num(xhigh)})" if xhigh is not None else "")
+    if lower and upper:
+        return f"in {lower}, {upper}"
+    if low is not None:
+        return f">= {num(low)}"
+    if xlow is not None:
+        return f"> {num(xlow)}"
+    if high is not None:
+        return f"<= {num(high)}"
+    if xhigh is not None:
+        return f"< {num(xhigh)}"
+    return "in range"

@@ -1,0 +1,54 @@
+"""`tokenizer` is read by the SGLang backend only.
+
+## What it does
+Warns when `service.inference_service.tokenizer` is set while `backend` is not `sglang`.
+`tokenizer: null` is fine anywhere.
+
+## Why is this bad?
+Only the SGLang client tokenizes locally; for other backends the setting is ignored, which
+usually means the config was copied from an SGLang one and something else was missed too.
+
+## Example
+```yaml
+service:
+  inference_service:
+    backend: vllm
+    tokenizer: "${oc.env:NEXRL_MODEL_PATH}/model"
+```
+
+## Use instead
+```yaml
+service:
+  inference_service:
+    backend: vllm
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..config import Config
+from ..finding import Finding, Severity
+from ..lint import INFERENCE, known
+
+ID = "tokenizer-backend"
+SEVERITY = Severity.WARNING
+SUMMARY = "tokenizer is used by the SGLang backend only"
+STAGE = "lint"
+
+
+def check(cfg: Config) -> Iterator[Finding]:
+    key = f"{INFERENCE}.tokenizer"
+    if not cfg.has(key) or cfg.raw(key) in (None, ""):
+        return
+    backend = cfg.get(f"{INFERENCE}.backend")
+    if not known(backend) or backend == "sglang":
+        return
+    yield cfg.finding(
+        ID,
+        SEVERITY,
+        f"tokenizer is set, but backend '{backend}' does not use it (SGLang only)",
+        key,
+        "Remove tokenizer, or set it to null.",
+    )

@@ -1,0 +1,72 @@
+"""`weight_type` must match the inference `backend`.
+
+## What it does
+Checks `service.inference_service.weight_type` against `backend`: `sglang` loads
+`sglang_nckpt`, `vllm` loads `vllm_ckpt`. A weight type on an `openai` backend (an external
+API) is a warning: such a service cannot load weights. The Tinker and Weaver backends take
+`weight_type: ""`.
+
+## Why is this bad?
+Weight synchronisation writes checkpoints in the format named here; the inference engine
+cannot load the other format, and the first weight sync fails.
+
+## Example
+```yaml
+service:
+  inference_service:
+    backend: vllm
+    weight_type: "sglang_nckpt"
+```
+
+## Use instead
+```yaml
+service:
+  inference_service:
+    backend: vllm
+    weight_type: "vllm_ckpt"
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..config import Config
+from ..finding import Finding, Severity
+from ..lint import INFERENCE, known
+
+ID = "weight-type-backend"
+SEVERITY = Severity.ERROR
+SUMMARY = "weight_type must match the inference backend"
+STAGE = "lint"
+
+EXPECTED = {"sglang": "sglang_nckpt", "vllm": "vllm_ckpt"}
+
+
+def check(cfg: Config) -> Iterator[Finding]:
+    key = f"{INFERENCE}.weight_type"
+    if not cfg.has(key):
+        return
+    weight_type = cfg.get(key)
+    backend = cfg.get(f"{INFERENCE}.backend")
+    if not known(weight_type, backend) or weight_type in (None, ""):
+        return
+    expected = EXPECTED.get(backend) if isinstance(backend, str) else None
+    if expected is not None and weight_type != expected:
+        yield cfg.finding(
+            ID,
+            SEVERITY,
+            f"weight_type {cfg.show(key)} does not match backend '{backend}', "
+            f"which loads '{expected}'",
+            key,
+            f'Use `weight_type: "{expected}"`.',
+        )
+    elif backend == "openai":
+        yield cfg.finding(
+            ID,
+            Severity.WARNING,
+            f"weight_type {cfg.show(key)} on an openai backend: an external API cannot "
+            "load synchronised weights",
+            key,
+            "Remove weight_type, and set freeze_for_weight_sync: false.",
+        )

@@ -1,0 +1,162 @@
+"""The JSON Schema of a NexRL config, generated from the catalogue.
+
+Written for editors (yaml-language-server, VS Code): descriptions, defaults, allowed values
+and examples for completion and hover. Any value may also be a `${...}` interpolation, as in
+NexRL. Requirements that depend on another value become `if`/`then` at the root.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import catalogue
+from .catalogue import NO_DEFAULT, Condition, Option, Section
+
+SCHEMA_ID = "https://nexrl-cfg.invalid/schemas/nexrl-config.schema.json"
+INTERPOLATION = {"type": "string", "pattern": r"\$\{"}
+_JSON_TYPES = {
+    "string": "string",
+    "int": "integer",
+    "number": "number",
+    "bool": "boolean",
+    "list": "array",
+    "mapping": "object",
+}
+
+
+def _markdown(entry: Option | Section) -> str:
+    parts = [entry.description]
+    details = getattr(entry, "details", "")
+    if details:
+        parts.append(details)
+    for example in getattr(entry, "examples", ()):
+        parts.append(f"```yaml\n{example.strip()}\n```")
+    return "\n\n".join(parts)
+
+
+def _example_values(opt: Option) -> list[Any]:
+    import yaml
+
+    values = []
+    for snippet in opt.examples:
+        try:
+            data = yaml.safe_load(snippet)
+        except yaml.YAMLError:
+            continue
+        while isinstance(data, dict) and opt.name not in data and len(data) == 1:
+            data = next(iter(data.values()))
+        if isinstance(data, dict) and opt.name in data:
+            values.append(data[opt.name])
+    return values
+
+
+def option_schema(opt: Option) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    if opt.type in _JSON_TYPES:
+        value["type"] = _JSON_TYPES[opt.type]
+    if opt.choices:
+        value = {"enum": list(opt.choices)}
+    for key, bound in (
+        ("minimum", opt.minimum),
+        ("maximum", opt.maximum),
+        ("exclusiveMinimum", opt.exclusive_minimum),
+        ("exclusiveMaximum", opt.exclusive_maximum),
+    ):
+        if bound is not None:
+            value[key] = bound
+    alternatives = [value] if value else [{}]
+    if opt.nullable:
+        alternatives.append({"type": "null"})
+    if value and (opt.type != "string" or opt.choices):
+        alternatives.append(dict(INTERPOLATION))
+    out: dict[str, Any] = alternatives[0] if len(alternatives) == 1 else {"anyOf": alternatives}
+    out = {"description": opt.description, "markdownDescription": _markdown(opt), **out}
+    if opt.default is not NO_DEFAULT:
+        out["default"] = opt.default
+    examples = _example_values(opt)
+    if examples:
+        out["examples"] = examples
+    return out
+
+
+def section_schema(path: str, section: Section | None) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for name, child in sorted(catalogue.children(path).items()):
+        if isinstance(child, Section):
+            properties[name] = section_schema(child.path, child)
+        else:
+            assert isinstance(child, Option)
+            properties[name] = option_schema(child)
+            if child.required:
+                required.append(name)
+    out: dict[str, Any] = {"type": "object", "properties": properties}
+    if section is not None:
+        out = {"description": section.description, "markdownDescription": _markdown(section), **out}
+        if section.closed:
+            out["additionalProperties"] = False
+        if section.nullable:
+            out["type"] = ["object", "null"]
+    if required:
+        out["required"] = required
+    return out
+
+
+def _nest(path: str, leaf: dict[str, Any]) -> dict[str, Any]:
+    """A schema that applies `leaf` to the object at dotted `path` (when it is present)."""
+    out = leaf
+    for part in reversed(path.split(".")) if path else []:
+        out = {"properties": {part: out}}
+    return out
+
+
+def _holds(section_path: str, condition: Condition) -> dict[str, Any]:
+    path = condition.path
+    if path.startswith("."):
+        path = f"{section_path}{path}"
+    parent, _, name = path.rpartition(".")
+    present = {"properties": {name: {"enum": list(condition.values)}}, "required": [name]}
+    opt = catalogue.option(path)
+    if opt is not None and opt.default in condition.values:
+        present = {"anyOf": [present, {"not": {"required": [name]}}]}
+    # The condition holds only where its section is present.
+    out = present
+    for part in reversed(parent.split(".")) if parent else []:
+        out = {"properties": {part: out}, "required": [part]}
+    return out
+
+
+def _conditionals() -> list[dict[str, Any]]:
+    rules = []
+    for opt in catalogue.all_options():
+        if not (opt.required_if or opt.required_unless):
+            continue
+        conditions: list[dict[str, Any]] = [_holds(opt.parent, c) for c in opt.required_if]
+        conditions += [{"not": _holds(opt.parent, c)} for c in opt.required_unless]
+        rules.append(
+            {
+                "if": {"allOf": conditions},
+                "then": _nest(opt.parent, {"required": [opt.name]}),
+            }
+        )
+    return rules
+
+
+def generate() -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "NexRL configuration",
+        "description": "A NexRL run configuration (generated by nexrl-cfg from its options "
+        "catalogue).",
+        **section_schema("", None),
+    }
+    conditionals = _conditionals()
+    if conditionals:
+        schema["allOf"] = conditionals
+    return schema
+
+
+def dumps() -> str:
+    return json.dumps(generate(), indent=2, ensure_ascii=False) + "\n"
