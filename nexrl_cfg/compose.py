@@ -38,6 +38,9 @@ class Composed:
         return origin[1] if origin else Span(self.path)
 
     def key_span(self, path: KeyPath) -> Span:
+        """Where the key was written; for a missing key, the key of its nearest section."""
+        while path not in self.origins and path:
+            path = path[:-1]
         origin = self.origins.get(path)
         if origin and origin[0]:
             return origin[0]

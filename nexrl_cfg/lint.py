@@ -33,6 +33,19 @@ def section_present(cfg: Config, dotted: str) -> bool:
     return isinstance(cfg.get(dotted, None), dict)
 
 
+def train_services(cfg: Config) -> list[str]:
+    """Dotted paths of the training services: `service.train_service` itself, or each named
+    service of the nested layout (`service.train_service.<name>`)."""
+    from .validate import is_nested_train_service
+
+    value = cfg.get(TRAIN, None)
+    if not isinstance(value, dict):
+        return []
+    if is_nested_train_service(value):
+        return [f"{TRAIN}.{name}" for name, sub in value.items() if isinstance(sub, dict)]
+    return [TRAIN]
+
+
 def lint(cfg: Config) -> list[Finding]:
     from .rules import for_stage
 

@@ -127,6 +127,15 @@ def _holds(section_path: str, condition: Condition) -> dict[str, Any]:
     return out
 
 
+def _provided(relative: str) -> dict[str, Any]:
+    """A schema requiring the dotted `relative` path (".a.b") to be present."""
+    parts = relative.lstrip(".").split(".")
+    out: dict[str, Any] = {"required": [parts[-1]]}
+    for part in reversed(parts[:-1]):
+        out = {"properties": {part: out}, "required": [part]}
+    return out
+
+
 def _conditionals() -> list[dict[str, Any]]:
     rules = []
     for opt in catalogue.all_options():
@@ -134,12 +143,10 @@ def _conditionals() -> list[dict[str, Any]]:
             continue
         conditions: list[dict[str, Any]] = [_holds(opt.parent, c) for c in opt.required_if]
         conditions += [{"not": _holds(opt.parent, c)} for c in opt.required_unless]
-        rules.append(
-            {
-                "if": {"allOf": conditions},
-                "then": _nest(opt.parent, {"required": [opt.name]}),
-            }
-        )
+        then: dict[str, Any] = {"required": [opt.name]}
+        if opt.provided_by:
+            then = {"anyOf": [then, *(_provided(alt) for alt in opt.provided_by)]}
+        rules.append({"if": {"allOf": conditions}, "then": _nest(opt.parent, then)})
     return rules
 
 

@@ -32,19 +32,57 @@ class Entry:
 def entries(cfg: Config) -> list[Entry]:
     cached = getattr(cfg, "_entries", None)
     if cached is None:
-        cached = list(_walk(cfg.data, "", None)) if isinstance(cfg.data, dict) else []
+        cached = list(_walk(cfg.data, "", "", None)) if isinstance(cfg.data, dict) else []
         cfg._entries = cached  # type: ignore[attr-defined]
     return cached
 
 
-def _walk(tree: dict[str, Any], prefix: str, parent: Section | None) -> Iterator[Entry]:
-    known = catalogue.children(prefix)
+TRAIN_SERVICE = "service.train_service"
+
+
+def is_nested_train_service(value: Any) -> bool:
+    """NexRL's later layout: `train_service: {<name>: {role, backend, ...}, ...}`.
+
+    As in NexRL's own check, the layout is flat when `backend` or `url` is given directly.
+    """
+    return (
+        isinstance(value, dict)
+        and "backend" not in value
+        and "url" not in value
+        and any(
+            isinstance(v, dict) and k not in catalogue.children(TRAIN_SERVICE)
+            for k, v in value.items()
+        )
+    )
+
+
+def _walk(
+    tree: dict[str, Any], prefix: str, spec_prefix: str, parent: Section | None
+) -> Iterator[Entry]:
+    """Every key under `tree`; `spec_prefix` is where its options live in the catalogue."""
+    known = catalogue.children(spec_prefix)
     for key, value in tree.items():
         path = f"{prefix}.{key}" if prefix else str(key)
+        spec_path = f"{spec_prefix}.{key}" if spec_prefix else str(key)
         spec = known.get(key)
+        if spec_path == TRAIN_SERVICE and is_nested_train_service(value):
+            yield Entry(path, value, spec, parent)  # type: ignore[arg-type]
+            yield from _walk_services(value, path, spec)  # type: ignore[arg-type]
+            continue
         yield Entry(path, value, spec, parent)  # type: ignore[arg-type]
         if isinstance(spec, Section) and isinstance(value, dict):
-            yield from _walk(value, path, spec)
+            yield from _walk(value, path, spec.path, spec)
+
+
+def _walk_services(tree: dict[str, Any], prefix: str, section: Section) -> Iterator[Entry]:
+    """Each named service of a nested train_service is checked as a train_service."""
+    for name, value in tree.items():
+        path = f"{prefix}.{name}"
+        if isinstance(value, dict):
+            yield Entry(path, value, section, section)
+            yield from _walk(value, path, TRAIN_SERVICE, section)
+        else:
+            yield Entry(path, value, None, section)
 
 
 def options(cfg: Config) -> Iterator[tuple[Option, Entry]]:

@@ -39,6 +39,8 @@ class Option:
     # Required only when every condition holds / unless any condition holds.
     required_if: tuple[Condition, ...] = ()
     required_unless: tuple[Condition, ...] = ()
+    # Other places (relative to the section, starting with '.') that satisfy the requirement.
+    provided_by: tuple[str, ...] = ()
     choices: tuple[Any, ...] = ()
     nullable: bool = False
     minimum: float | None = None

@@ -652,6 +652,7 @@ OPTIONS: tuple[Option, ...] = (
         "int",
         "Number of GPUs for training.",
         required_if=(Condition(".backend", ("http",)),),
+        provided_by=(".resource.world_size",),
         minimum=1,
         details=(
             "In the nested train_service layout this moves to "

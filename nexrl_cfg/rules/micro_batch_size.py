@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Finding, Severity
-from ..lint import ACTOR
+from ..lint import train_services
 
 ID = "micro-batch-size"
 SEVERITY = Severity.ERROR
@@ -47,7 +47,12 @@ def _positive_int(value: object) -> bool:
 
 
 def check(cfg: Config) -> Iterator[Finding]:
-    mini_key, micro_key = f"{ACTOR}.ppo_mini_batch_size", f"{ACTOR}.ppo_micro_batch_size"
+    for service in train_services(cfg):
+        yield from _check_actor(cfg, f"{service}.actor")
+
+
+def _check_actor(cfg: Config, actor: str) -> Iterator[Finding]:
+    mini_key, micro_key = f"{actor}.ppo_mini_batch_size", f"{actor}.ppo_micro_batch_size"
     mini, micro = cfg.get(mini_key), cfg.get(micro_key)
     if not (_positive_int(mini) and _positive_int(micro)):
         return

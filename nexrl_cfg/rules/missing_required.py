@@ -38,7 +38,7 @@ from .. import catalogue
 from ..catalogue import Option
 from ..config import Config
 from ..finding import Finding, Severity
-from ..validate import is_required, sections
+from ..validate import TRAIN_SERVICE, is_nested_train_service, is_required, sections
 
 ID = "missing-required"
 SEVERITY = Severity.ERROR
@@ -52,15 +52,19 @@ def check(cfg: Config) -> Iterator[Finding]:
     for section, entry in sections(cfg):
         if not isinstance(entry.value, dict):
             continue
+        if entry.path == TRAIN_SERVICE and is_nested_train_service(entry.value):
+            continue  # each named service is checked on its own
         for name, spec in catalogue.children(section.path).items():
             if not isinstance(spec, Option) or name in entry.value:
                 continue
-            if is_required(cfg, spec, section.path):
+            if any(cfg.has(f"{entry.path}{alt}") for alt in spec.provided_by):
+                continue
+            if is_required(cfg, spec, entry.path):
                 yield cfg.finding(
                     ID,
                     SEVERITY,
-                    f"'{section.name}' is missing the required option '{name}'",
-                    spec.path,
+                    f"'{entry.path.rsplit('.', 1)[-1]}' is missing the required option '{name}'",
+                    f"{entry.path}.{name}",
                     f"Add `{name}:` under `{entry.path}` ({spec.description.rstrip('.')}).",
                     at="key",
                 )
