@@ -34,7 +34,7 @@ def _fail(message: str) -> typer.Exit:
 @app.command()
 def check(
     paths: Annotated[
-        list[Path], typer.Argument(help="Config files or folders (searched for *.yaml, *.yml).")
+        list[str], typer.Argument(help="Config files or folders (searched for *.yaml, *.yml).")
     ],
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text, json, github or sarif.")
@@ -72,7 +72,7 @@ def check(
     unknown = sorted((selected or frozenset()) | ignored - set(by_id()))
     if unknown:
         raise _fail(f"unknown rule id: {', '.join(unknown)} (see `nexrl-cfg explain --list`)")
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise _fail(f"path not found: {', '.join(missing)}")
 
@@ -121,7 +121,7 @@ def explain(
 @app.command()
 def schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")
+        str | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")
     ] = None,
 ) -> None:
     """Print the JSON Schema of a NexRL config, for editors and other validators."""
@@ -131,7 +131,7 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        Path(output).write_text(text, encoding="utf-8")
 
 
 def main() -> None:
