@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -16,9 +17,8 @@ class Severity(str, Enum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
-@dataclass(frozen=True)
-class Span:
-    """A 1-based position in a source file."""
+class Span(NamedTuple):
+    """A 1-based position in a source file. (A tuple: one is made for every key and value.)"""
 
     file: str
     line: int = 1
