@@ -14,6 +14,8 @@ from .resolve import Resolved, Unknown
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__bool__": lambda s: False})()
 
 SECRET_NAMES = ("api_key",)
+# Read-stage rules that leave a value out (null) after reporting it.
+_UNREADABLE = ("yaml-tag", "yaml-syntax")
 
 
 def split(dotted: str) -> KeyPath:
@@ -70,6 +72,12 @@ class Config:
             return opt.default
         return ABSENT
 
+    def unreadable(self, dotted: str) -> bool:
+        """Whether the value at `dotted` could not be read (already reported where it is)."""
+        return any(
+            f.key == dotted and f.rule in _UNREADABLE for f in self.resolved.composed.findings
+        )
+
     def raw(self, dotted: str) -> Any:
         return self.lookup(split(dotted), self.raw_data)
 
@@ -79,14 +87,22 @@ class Config:
         tainted = self.resolved.tainted
         return any(path[: len(t)] == t or t[: len(path)] == path for t in tainted)
 
+    def redaction(self, path: KeyPath) -> str | None:
+        """What to print instead of the value at `path` when it is secret (its `${...}`
+        expression, or `<redacted>`); None when it is not secret."""
+        if not self.is_secret(path):
+            return None
+        raw = self.lookup(path, self.raw_data)
+        if isinstance(raw, str) and "${" in raw:
+            return raw
+        return "<redacted>"
+
     def show(self, dotted: str) -> str:
         """A value as it may be printed: never a secret, never an environment value."""
         path = split(dotted)
-        raw = self.lookup(path, self.raw_data)
-        if self.is_secret(path):
-            if isinstance(raw, str) and "${" in raw:
-                return raw
-            return "<redacted>"
+        hidden = self.redaction(path)
+        if hidden is not None:
+            return hidden
         value = self.lookup(path)
         if isinstance(value, Unknown):
             return str(value)

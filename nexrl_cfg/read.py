@@ -114,11 +114,13 @@ class _Builder:
         span = _span(self.doc.path, node.start_mark)
         if self.nodes > MAX_NODES:
             self.stopped = True
+            # At the top-level key being expanded: an alias's own mark is its anchor's.
+            top = self.doc.origins.get(path[:1], (None, span))[0] or span
             self.error(
                 "too-complex",
                 f"the document expands to more than {MAX_NODES:,} values (alias expansion?)",
-                span,
-                path,
+                top,
+                path[:1],
                 "A NexRL config has a few hundred values; remove the repeated aliases.",
             )
             return None
@@ -274,10 +276,44 @@ def _decode(raw: bytes, doc: Document) -> str | None:
         return None
 
 
-def _failed(doc: Document, exc: yaml.MarkedYAMLError) -> Document:
+# A line of a block mapping (`key: value` or `key:`) swallowed by a quoted value.
+_KEY_LINE = re.compile(r"\n[ \t]*[A-Za-z_][\w.-]*:(?:[ \t]|$)", re.M)
+
+
+def _unclosed_quote(text: str, mark: Any) -> Any:
+    """The start of a quoted value that runs over `key:` lines up to the error: the value whose
+    closing quote is missing (the parser only notices where the next quote closes it)."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.line > mark.line:
+                break
+            quoted = isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+            start, end = token.start_mark, token.end_mark
+            if (
+                quoted
+                and start.line < end.line <= mark.line
+                and _KEY_LINE.search(text, start.index, end.index)
+            ):
+                found = start
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _failed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Document:
     mark = exc.problem_mark or exc.context_mark
     span = _span(doc.path, mark) if mark else Span(doc.path)
-    doc.findings.append(Finding("yaml-syntax", Severity.ERROR, _problem(exc), span))
+    message, hint = _problem(exc), ""
+    opened = _unclosed_quote(text, mark) if mark else None
+    stopped = f"the parser stopped at line {mark.line + 1}" if mark else ""
+    if "quoted scalar" in str(exc.context) and exc.context_mark:
+        opened, stopped = exc.context_mark, "it runs to the end of the file"
+    if opened is not None:
+        span = _span(doc.path, opened)
+        message = f"this quoted value is never closed ({stopped})"
+        hint = "Close the quote at the end of the value."
+    doc.findings.append(Finding("yaml-syntax", Severity.ERROR, message, span, hint=hint))
     doc.ok = False
     return doc
 
@@ -289,7 +325,7 @@ def read_text(text: str, path: str) -> Document:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.composer.ComposerError as exc:
         if "single document" not in str(exc.context):
-            return _failed(doc, exc)
+            return _failed(doc, exc, text)
         # Several documents (`---`): NexRL reads one; keep the first to tell what the file is.
         node = next(iter(yaml.compose_all(text, Loader=_Loader)), None)
         doc.findings.append(
@@ -302,7 +338,7 @@ def read_text(text: str, path: str) -> Document:
             )
         )
     except yaml.MarkedYAMLError as exc:
-        return _failed(doc, exc)
+        return _failed(doc, exc, text)
     except (yaml.YAMLError, RecursionError) as exc:
         problem = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
         doc.findings.append(Finding("yaml-syntax", Severity.ERROR, problem, Span(path)))

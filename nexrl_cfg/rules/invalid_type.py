@@ -41,7 +41,7 @@ STAGE = "validate"
 def check(cfg: Config) -> Iterator[Finding]:
     for opt, entry in options(cfg):
         value = entry.value
-        if value is None and opt.nullable:
+        if value is None and (opt.nullable or cfg.unreadable(entry.path)):
             continue
         if type_matches(opt.type, value):
             continue
@@ -58,7 +58,9 @@ def check(cfg: Config) -> Iterator[Finding]:
         spec = entry.spec
         if not isinstance(spec, Section) or isinstance(entry.value, dict):
             continue
-        if entry.value is None and (spec.nullable or cfg.mode == "fragment"):
+        if entry.value is None and (
+            spec.nullable or cfg.mode == "fragment" or cfg.unreadable(entry.path)
+        ):
             continue
         yield cfg.finding(
             ID,

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Finding, Severity
 from ..lint import INFERENCE, comparable, section_present
+from ..resolve import Unknown
 
 ID = "max-tokens-match"
 SEVERITY = Severity.ERROR
@@ -50,6 +51,8 @@ def check(cfg: Config) -> Iterator[Finding]:
     length = cfg.get("data.max_response_length")
     if not comparable(tokens, length) or tokens == length:
         return
+    if not all(isinstance(v, Unknown) or type(v) is int for v in (tokens, length)):
+        return  # a value of the wrong type is reported by invalid-type
     yield cfg.finding(
         ID,
         SEVERITY,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import catalogue
 from ..config import Config
 from ..finding import Finding, Severity
 from ..lint import INFERENCE, known
@@ -38,13 +39,18 @@ SUMMARY = "tokenizer is used by the SGLang backend only"
 STAGE = "lint"
 
 
+def _backends() -> tuple[object, ...]:
+    opt = catalogue.option(f"{INFERENCE}.backend")
+    return opt.choices if opt is not None else ()
+
+
 def check(cfg: Config) -> Iterator[Finding]:
     key = f"{INFERENCE}.tokenizer"
     if not cfg.has(key) or cfg.raw(key) in (None, ""):
         return
     backend = cfg.get(f"{INFERENCE}.backend")
-    if not known(backend) or backend == "sglang":
-        return
+    if not known(backend) or backend == "sglang" or backend not in _backends():
+        return  # an unknown backend is reported by invalid-choice
     yield cfg.finding(
         ID,
         SEVERITY,
