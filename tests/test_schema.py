@@ -1,0 +1,131 @@
+"""The committed JSON Schema: current, valid Draft 7, useful to an editor, and in agreement with
+`nexrl-cfg check` on the sample configs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, SAMPLES
+from jsonschema import Draft7Validator
+from test_samples import ENV, expected
+
+from nexrl_cfg.compose import Composer, Reader
+from nexrl_cfg.resolve import resolve
+from nexrl_cfg.schema import dumps
+
+SCHEMA_FILE = ROOT / "schemas" / "nexrl-config.schema.json"
+REGENERATE = "nexrl-cfg schema --output schemas/nexrl-config.schema.json"
+# Rules the schema can express: a finding of one of these at a key, the schema rejects there.
+SCHEMA_RULES = {"invalid-type", "out-of-range", "invalid-choice", "missing-required", "unknown-key"}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def validator(schema: dict[str, Any]) -> Draft7Validator:
+    return Draft7Validator(schema)
+
+
+def resolved(path: Path) -> Any:
+    composed = Composer(Reader()).compose(path)
+    assert composed.ok, path
+    return resolve(composed, ENV).data
+
+
+def property_at(schema: dict[str, Any], dotted: str) -> dict[str, Any]:
+    node = schema
+    for part in dotted.split("."):
+        node = node["properties"][part]
+    return node
+
+
+def properties(node: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, child in node.get("properties", {}).items():
+        path = f"{prefix}.{name}" if prefix else name
+        yield path, child
+        yield from properties(child, path)
+
+
+def enum_of(prop: dict[str, Any]) -> list[Any]:
+    for alternative in [prop, *prop.get("anyOf", [])]:
+        if "enum" in alternative:
+            return alternative["enum"]
+    return []
+
+
+def test_committed_schema_is_current() -> None:
+    assert SCHEMA_FILE.exists(), f"schemas/ has no schema: run `{REGENERATE}`"
+    committed = SCHEMA_FILE.read_text(encoding="utf-8")
+    assert committed == dumps(), f"the committed schema is stale: run `{REGENERATE}`"
+
+
+def test_schema_is_valid_draft7(schema: dict[str, Any]) -> None:
+    Draft7Validator.check_schema(schema)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+
+
+def test_every_property_is_described(schema: dict[str, Any]) -> None:
+    found = list(properties(schema))
+    assert len(found) > 100
+    missing = [path for path, prop in found if not prop.get("description")]
+    assert not missing, missing
+
+
+def test_schema_has_enums_and_defaults(schema: dict[str, Any]) -> None:
+    inference = property_at(schema, "service.inference_service.backend")
+    assert {"sglang", "vllm", "openai"} <= set(enum_of(inference))
+    assert inference["default"] == "sglang"
+    train = property_at(schema, "service.train_service.backend")
+    assert {"http", "mock"} <= set(enum_of(train))
+    assert train["default"] == "http"
+    assert enum_of(property_at(schema, "service.train_service.actor.optim.warmup_style")) == [
+        "constant",
+        "linear",
+        "cosine",
+    ]
+    assert property_at(schema, "service.inference_service.max_retries")["default"] == 3
+    clip = property_at(schema, "service.train_service.actor.clip_ratio")
+    assert clip["default"] == 0.2
+    assert "examples" in clip
+    assert "max_tokens" in property_at(schema, "service.inference_service")["required"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (SAMPLES / "valid").glob("*.yaml")))
+def test_valid_sample_satisfies_the_schema(validator: Draft7Validator, name: str) -> None:
+    data = resolved(SAMPLES / "valid" / name)
+    problems = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+    assert not problems, problems
+
+
+def schema_samples() -> list[str]:
+    """Invalid samples whose every finding is one the schema can express, at a nested key."""
+    out = []
+    for path in sorted((SAMPLES / "invalid").glob("*.yaml")):
+        record = expected(path)
+        if record and all(r["rule"] in SCHEMA_RULES and "." in str(r["key"]) for r in record):
+            out.append(path.name)
+    return out
+
+
+def test_schema_samples_cover_each_kind() -> None:
+    rules = {r["rule"] for name in schema_samples() for r in expected(SAMPLES / "invalid" / name)}
+    assert rules == SCHEMA_RULES
+
+
+@pytest.mark.parametrize("name", schema_samples())
+def test_schema_rejects_what_the_tool_reports(validator: Draft7Validator, name: str) -> None:
+    path = SAMPLES / "invalid" / name
+    errors = list(validator.iter_errors(resolved(path)))
+    where = {".".join(str(p) for p in e.absolute_path) for e in errors}
+    for record in expected(path):
+        key = str(record["key"])
+        if record["rule"] in ("missing-required", "unknown-key"):
+            key = key.rpartition(".")[0]  # reported by the schema on the enclosing object
+        assert key in where, (name, key, [e.message for e in errors])
