@@ -1,22 +1,32 @@
-"""Stage 2, compose: follow a config's Hydra `defaults:` list the way NexRL's launch does.
+"""Stage 2, compose: follow a config's Hydra `defaults:` list the way NexRL's Hydra launch does.
 
-Entries are config names relative to the folder of the file that lists them (`common` is
-`common.yaml` beside it, `group: option` is `group/option.yaml` placed under `group`).
-`_self_` marks where the file's own content goes; without it the content comes last, as in
-Hydra 1.1 and later. Later sources override earlier ones key by key; every value keeps the
-file and line it came from. Each file is read once per run however many configs include it.
+The checked file is the primary config and its folder the config folder. As in Hydra 1.1 and
+later: entries name configs relative to the folder of the file that lists them (`common` is
+`common.yaml` beside it, `/common` is in the config folder); `group: option` loads
+`group/option.yaml` under the key `group` (`group@pkg: option` under `pkg`, `@_global_` at the
+root; a `# @package` header in the file moves it too), `group: [a, b]` loads both,
+`group: null` nothing, and `optional group: option` nothing when the file is missing;
+`override group: option` changes the option chosen for that group earlier in the defaults
+tree. `_self_` marks where the file's own content goes; without it the content comes last.
+Sources are merged in that order, later ones overriding earlier ones key by key, and every
+value keeps the file and line it was written at. Each file is read once per run however many
+configs include it. Whatever cannot be composed is a `defaults` finding, never an exception.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .finding import Finding, Severity, Span
 from .read import Document, KeyPath, dotted, read_file
 
 Origins = dict[KeyPath, tuple[Span | None, Span]]
+
+_HEADER = re.compile(r"^#\s*@package\s+(?P<package>\S+)")
+_KEYWORDS = ("optional", "override")
 
 
 @dataclass
@@ -65,18 +75,27 @@ class Reader:
         return self._docs.get(path.resolve())
 
 
-def _finding(message: str, span: Span, hint: str = "", key: str = "defaults") -> Finding:
-    return Finding("defaults", Severity.ERROR, message, span, key, hint)
+def _finding(
+    message: str, span: Span, hint: str = "", severity: Severity = Severity.ERROR
+) -> Finding:
+    return Finding("defaults", severity, message, span, "defaults", hint)
 
 
+# -- merging ------------------------------------------------------------------------------
 def merge(base: Any, base_origins: Origins, top: Any, top_origins: Origins, path: KeyPath) -> Any:
-    """OmegaConf-style merge of `top` over `base` at `path`; origins are updated in place."""
+    """OmegaConf-style merge of `top` over `base` at `path`; origins are updated in place.
+
+    A mapping given again keeps the keys of both, and takes the position of the later one:
+    that is where a key missing from it would be added.
+    """
     if isinstance(base, dict) and isinstance(top, dict):
         out = dict(base)
         for key, value in top.items():
             sub = (*path, key)
             if key in out:
                 out[key] = merge(out[key], base_origins, value, top_origins, sub)
+                if sub in top_origins:
+                    base_origins[sub] = top_origins[sub]
             else:
                 out[key] = value
                 _copy_origins(base_origins, top_origins, sub)
@@ -100,7 +119,7 @@ def _copy_origins(dest: Origins, src: Origins, path: KeyPath) -> None:
 
 
 def _place(data: Any, origins: Origins, package: KeyPath) -> tuple[Any, Origins]:
-    """Put a config's content under `package` (a group's key path)."""
+    """Put a config's content under `package` (a key path)."""
     if not package:
         return data, origins
     for key in reversed(package):
@@ -113,6 +132,337 @@ def _place(data: Any, origins: Origins, package: KeyPath) -> tuple[Any, Origins]
     return data, moved
 
 
+# -- the defaults tree ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Node:
+    """One config of the defaults tree: its file, its folder inside the config folder (what
+    its own entries are relative to) and its package (where its content goes)."""
+
+    file: Path
+    folder: PurePosixPath
+    package: str
+
+
+@dataclass
+class _Entry:
+    """One item of a defaults list, parsed."""
+
+    span: Span
+    kind: str  # "self", "config" or "group"
+    name: str = ""  # the config path ("config") or the group ("group")
+    options: list[Any] = field(default_factory=list)
+    package: str | None = None
+    optional: bool = False
+    override: bool = False
+    # `group: [a, b]`: several configs of one group, no single choice
+    listed: bool = False
+
+
+@dataclass
+class _Override:
+    option: Any
+    span: Span
+    used: bool = False
+
+
+def _package_header(doc: Document) -> str | None:
+    """The `# @package` directive of a file's leading comment, if any."""
+    for line in doc.lines:
+        text = line.strip()
+        if not text:
+            continue
+        if not text.startswith("#"):
+            return None
+        match = _HEADER.match(text)
+        if match:
+            return match.group("package")
+    return None
+
+
+def _join(parent: str, package: str) -> str:
+    """Hydra's package arithmetic: relative to the parent, `_global_` restarts at the root."""
+    full = f"{parent}.{package}" if parent and package else parent or package
+    index = full.rfind("_global_")
+    return full if index < 0 else full[index + len("_global_") + 1 :]
+
+
+def _keys(package: str) -> KeyPath:
+    return tuple(part for part in package.split(".") if part)
+
+
+class _Composition:
+    """The state of composing one primary config."""
+
+    def __init__(self, reader: Reader, primary: Path, result: Composed) -> None:
+        self.reader = reader
+        self.root = primary.parent.resolve()
+        self.result = result
+        self.overrides: dict[str, _Override] = {}
+        self.choices: dict[str, tuple[str, Span]] = {}
+
+    # A source is (file, package, document); the list is in merge order.
+    def tree(self, node: _Node, stack: tuple[Path, ...]) -> list[tuple[Path, str, Document]]:
+        doc = self.read(node.file)
+        entries = self.entries(doc)
+        out: list[tuple[Path, str, Document]] = []
+        stack = (*stack, node.file.resolve())
+        # Like Hydra, walk the list backwards: an override at the end of a list applies to
+        # the group defaults before it, including those in the configs they include.
+        for entry in reversed(entries):
+            if entry.kind == "self":
+                out.append((node.file, node.package, doc))
+            elif entry.override:
+                self.overrides.setdefault(
+                    self.group_key(entry, node), _Override(entry.options, entry.span)
+                )
+            else:
+                for child in reversed(self.children(entry, node)):
+                    if child.file.resolve() in stack:
+                        chain = " -> ".join(p.name for p in (*stack, child.file.resolve()))
+                        self.error(f"defaults form a cycle: {chain}", entry.span)
+                        continue
+                    out.extend(reversed(self.tree(child, stack)))
+        out.reverse()
+        return out
+
+    def read(self, path: Path) -> Document:
+        doc = self.reader.read(path)
+        name = str(path)
+        if name not in self.result.lines:
+            self.result.sources.append(name)
+            self.result.lines[name] = doc.lines
+            self.result.findings.extend(doc.findings)
+        if not doc.ok:
+            self.result.ok = False
+        return doc
+
+    def error(
+        self, message: str, span: Span, hint: str = "", severity: Severity = Severity.ERROR
+    ) -> None:
+        self.result.findings.append(_finding(message, span, hint, severity))
+
+    # -- parsing the list ---------------------------------------------------------------------
+    def entries(self, doc: Document) -> list[_Entry]:
+        data = doc.data
+        if not isinstance(data, dict) or "defaults" not in data:
+            return [_Entry(Span(doc.path), "self")]
+        raw = data["defaults"]
+        if not isinstance(raw, list):
+            self.error(
+                "'defaults' must be a list of config names",
+                doc.span(("defaults",)),
+                "Write it as a list, e.g. `defaults: [common, _self_]`.",
+            )
+            return [_Entry(Span(doc.path), "self")]
+        entries = []
+        for index, item in enumerate(raw):
+            entry = self.entry(item, doc.span(("defaults", index)))
+            if entry is not None:
+                entries.append(entry)
+        return self.check_order(entries, Span(doc.path))
+
+    def entry(self, item: Any, span: Span) -> _Entry | None:
+        if item == "_self_":
+            return _Entry(span, "self")
+        if isinstance(item, str) and item.strip():
+            return _Entry(span, "config", item.strip())
+        if isinstance(item, dict) and len(item) == 1:
+            ((key, value),) = item.items()
+            return self.group_entry(str(key), value, span)
+        self.error(
+            f"defaults entry {_show(item)} is not a config name",
+            span,
+            "Each entry is a name such as `common`, `_self_` or `group: option`.",
+        )
+        return None
+
+    def group_entry(self, key: str, value: Any, span: Span) -> _Entry | None:
+        *words, group = key.split() or [""]
+        unknown = [w for w in words if w not in _KEYWORDS]
+        group, _, package = group.partition("@")
+        options = value if isinstance(value, list) else [value]
+        if (
+            unknown
+            or not group.strip("/")
+            or not all(o is None or isinstance(o, str) for o in options)
+        ):
+            self.error(
+                f"defaults entry {_show({key: value})} is not a config group choice",
+                span,
+                "Write `group: option`, optionally with `optional` or `override` before the group.",
+            )
+            return None
+        return _Entry(
+            span,
+            "group",
+            group,
+            options,
+            package or None,
+            optional="optional" in words,
+            override="override" in words,
+            listed=isinstance(value, list),
+        )
+
+    def check_order(self, entries: list[_Entry], here: Span) -> list[_Entry]:
+        selves = [e for e in entries if e.kind == "self"]
+        for extra in selves[1:]:
+            self.error("_self_ is listed more than once", extra.span, "Keep one `_self_`.")
+            entries.remove(extra)
+        seen_override = None
+        for entry in entries:
+            if entry.override:
+                seen_override = entry
+            elif seen_override is not None and entry.kind != "self":
+                self.error(
+                    f"defaults entry '{entry.name}' comes after the override of "
+                    f"'{seen_override.name}'; Hydra requires overrides at the end of the list",
+                    entry.span,
+                    "Move the `override` entries to the end of the defaults list.",
+                )
+        if not selves:
+            entries.append(_Entry(here, "self"))
+        return entries
+
+    # -- resolving an entry to configs --------------------------------------------------------
+    def group_key(self, entry: _Entry, node: _Node) -> str:
+        group = self.group_path(entry.name, node)
+        return f"{group}@{entry.package}" if entry.package else group
+
+    @staticmethod
+    def group_path(name: str, node: _Node) -> str:
+        """A config or group path relative to the config folder."""
+        if name.startswith("/"):
+            return name.strip("/")
+        return str(node.folder / name.strip("/"))
+
+    def children(self, entry: _Entry, node: _Node) -> list[_Node]:
+        if entry.kind == "config":
+            return [n for n in [self.config_child(entry, node)] if n is not None]
+        group = self.group_path(entry.name, node)
+        if group == "hydra" or group.startswith("hydra/"):
+            return []  # Hydra's own settings (logging, launcher), not part of the run's config
+        key = self.group_key(entry, node)
+        options = entry.options
+        override = self.overrides.get(key)
+        if override is not None:
+            override.used = True
+            options = override.option if isinstance(override.option, list) else [override.option]
+        children = []
+        for option in options:
+            child = self.group_child(entry, node, group, option, key)
+            if child is not None:
+                children.append(child)
+        return children
+
+    def config_child(self, entry: _Entry, node: _Node) -> _Node | None:
+        folder = PurePosixPath(entry.name.lstrip("/")).parent
+        package = node.package
+        if ".." not in folder.parts and str(folder) != ".":
+            package = _join(node.package, ".".join(folder.parts))
+        return self.locate(PurePosixPath(self.group_path(entry.name, node)), entry, package)
+
+    def group_child(
+        self, entry: _Entry, node: _Node, group: str, option: Any, key: str
+    ) -> _Node | None:
+        if option is None:
+            return None  # `group: null`: nothing chosen
+        if option == "???":
+            self.error(
+                f"no option is chosen for the config group '{group}' (`???`); Hydra stops "
+                "unless it is given on the command line",
+                entry.span,
+                f"Choose one (`{entry.name}: <option>`), or pass `{group}=<option>` at launch.",
+                Severity.WARNING,
+            )
+            return None
+        if "${" in option:
+            self.error(
+                f"defaults entry '{entry.name}: {option}' is chosen by an interpolation, which "
+                "is not followed; its content is not checked",
+                entry.span,
+                severity=Severity.INFO,
+            )
+            return None
+        if not entry.listed:
+            self.choose(entry, group, option, key)
+        return self.locate(
+            PurePosixPath(group) / option, entry, self.group_package(entry, node, group)
+        )
+
+    def choose(self, entry: _Entry, group: str, option: str, key: str) -> None:
+        """Hydra allows one choice per group; a second one needs `override`."""
+        previous = self.choices.get(key)
+        if previous is None:
+            self.choices[key] = (option, entry.span)
+            return
+        again = "again" if previous[0] == option else f"'{previous[0]}' and '{option}'"
+        self.error(
+            f"the config group '{group}' is chosen twice ({again}); Hydra refuses two choices "
+            "for one group",
+            entry.span,
+            f"Remove one, or write `override {entry.name}: ...` at the end of the later list.",
+        )
+
+    @staticmethod
+    def group_package(entry: _Entry, node: _Node, group: str) -> str:
+        if entry.package is None:
+            return _join(node.package, entry.name.strip("/").replace("/", "."))
+        if entry.package == "_here_":
+            return node.package
+        package = entry.package.replace("_group_", f"_global_.{group.replace('/', '.')}")
+        return _join(node.package, package)
+
+    def locate(self, path: PurePosixPath, entry: _Entry, package: str) -> _Node | None:
+        """The node for config `path` (relative to the config folder), or None (reported)."""
+        name = str(path)
+        relative = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
+        candidate = self.root / relative
+        if not candidate.is_file() and (self.root / f"{name}.yml").is_file():
+            candidate = self.root / f"{name}.yml"
+        resolved = candidate.resolve()
+        if self.root != resolved.parent and self.root not in resolved.parents:
+            self.error(
+                f"defaults entry '{entry.name}' points outside the config folder",
+                entry.span,
+                "Hydra looks configs up inside the config folder; name a config there.",
+            )
+            return None
+        if not candidate.is_file():
+            if not entry.optional:
+                self.error(
+                    f"defaults entry '{entry.name}' names a config that does not exist "
+                    f"({relative} in the config folder)",
+                    entry.span,
+                    "Check the name; entries are file names without .yaml, relative to the "
+                    "folder of the file that lists them.",
+                )
+            return None
+        try:
+            doc = self.reader.read(candidate)
+        except OSError as exc:
+            self.error(f"cannot read '{relative}': {exc.strerror}", entry.span)
+            return None
+        header = _package_header(doc)
+        if header is not None and entry.package is None and header != "_group_":
+            package = _join("_global_", header) if header != "_global_" else ""
+        return _Node(candidate, PurePosixPath(relative).parent, package)
+
+    def unused_overrides(self) -> None:
+        for key, override in self.overrides.items():
+            if not override.used:
+                self.error(
+                    f"override of the config group '{key}' matches no group chosen before it "
+                    "in the defaults tree; Hydra stops",
+                    override.span,
+                    "Drop the `override` keyword to add the group, or fix the group name.",
+                )
+
+
+def _show(item: Any) -> str:
+    text = repr(item)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class Composer:
     def __init__(self, reader: Reader | None = None) -> None:
         self.reader = reader or Reader()
@@ -120,41 +470,22 @@ class Composer:
     def compose(self, path: str | Path) -> Composed:
         path = Path(path)
         result = Composed(str(path), {}, {})
-        data, origins = self._compose_file(path, path.parent.resolve(), (), result, [])
-        result.data = data
-        result.origins = origins
+        run = _Composition(self.reader, path, result)
+        doc = self.reader.read(path)
+        header = _package_header(doc)
+        package = "" if header in (None, "_global_", "_group_") else _join("_global_", header)
+        sources = run.tree(_Node(path, PurePosixPath("."), package), ())
+        run.unused_overrides()
+        result.data, result.origins = self._merge(sources)
         return result
 
-    def _compose_file(
-        self, path: Path, root: Path, package: KeyPath, result: Composed, stack: list[Path]
-    ) -> tuple[Any, Origins]:
-        doc = self.reader.read(path)
-        name = str(path)
-        result.sources.append(name)
-        result.lines[name] = doc.lines
-        result.findings.extend(doc.findings)
-        if not doc.ok:
-            result.ok = False
-        own = doc.data
-        own_origins = dict(doc.origins)
-        entries: list[Any] = []
-        if isinstance(own, dict) and "defaults" in own:
-            entries = self._entries(own["defaults"], doc, result)
-            own = {k: v for k, v in own.items() if k != "defaults"}
-            _drop_origins(own_origins, ("defaults",))
-            own_origins.pop(("defaults",), None)
-        if "_self_" not in [e for e, _ in entries]:
-            entries.append(("_self_", None))
+    @staticmethod
+    def _merge(sources: list[tuple[Path, str, Document]]) -> tuple[Any, Origins]:
         data: Any = {}
         origins: Origins = {}
-        stack = [*stack, path.resolve()]
-        for entry, span in entries:
-            if entry == "_self_":
-                placed, placed_origins = _place(own, own_origins, package)
-            else:
-                placed, placed_origins = self._include(entry, span, path, root, result, stack)
-                if placed is None:
-                    continue
+        for _, package, doc in sources:
+            own, own_origins = _content(doc)
+            placed, placed_origins = _place(own, own_origins, _keys(package))
             if not isinstance(placed, dict):
                 # A non-mapping document: keep it as is, later stages report it.
                 if placed is not None or not data:
@@ -165,98 +496,19 @@ class Composer:
             )
         return data, origins
 
-    def _entries(self, raw: Any, doc: Document, result: Composed) -> list[tuple[Any, Span | None]]:
-        if not isinstance(raw, list):
-            result.findings.append(
-                _finding(
-                    "'defaults' must be a list of config names",
-                    doc.span(("defaults",)),
-                    "Write it as a list, e.g. `defaults: [common, _self_]`.",
-                )
-            )
-            return []
-        return [(item, doc.span(("defaults", i))) for i, item in enumerate(raw)]
 
-    def _include(
-        self,
-        entry: Any,
-        span: Span | None,
-        parent: Path,
-        root: Path,
-        result: Composed,
-        stack: list[Path],
-    ) -> tuple[Any, Origins]:
-        span = span or Span(str(parent))
-        target = self._target(entry, span, result)
-        if target is None:
-            return None, {}
-        relative, package, optional = target
-        folder = parent.parent
-        candidate = folder / f"{relative}.yaml"
-        if not candidate.exists() and (folder / f"{relative}.yml").exists():
-            candidate = folder / f"{relative}.yml"
-        resolved = candidate.resolve()
-        if root not in resolved.parents:
-            result.findings.append(
-                _finding(
-                    f"defaults entry '{relative}' points outside the config folder",
-                    span,
-                    "NexRL looks configs up inside the config folder; name a config there.",
-                )
-            )
-            return None, {}
-        if resolved in stack:
-            chain = " -> ".join(p.name for p in [*stack, resolved])
-            result.findings.append(_finding(f"defaults form a cycle: {chain}", span))
-            return None, {}
-        if not candidate.is_file():
-            if not optional:
-                result.findings.append(
-                    _finding(
-                        f"defaults entry '{relative}' names a config that does not exist "
-                        f"({candidate.name} beside {parent.name})",
-                        span,
-                        "Check the name; entries are file names without .yaml, relative to "
-                        "the folder of the file that lists them.",
-                    )
-                )
-            return None, {}
-        try:
-            return self._compose_file(candidate, root, package, result, stack)
-        except OSError as exc:
-            result.findings.append(_finding(f"cannot read '{relative}': {exc.strerror}", span))
-            return None, {}
-
-    def _target(self, entry: Any, span: Span, result: Composed) -> tuple[str, KeyPath, bool] | None:
-        """(relative config path, package key path, optional) for one defaults entry."""
-        if isinstance(entry, str) and entry:
-            return entry.lstrip("/"), (), False
-        if isinstance(entry, dict) and len(entry) == 1:
-            ((group, option),) = entry.items()
-            words = str(group).split()
-            optional = "optional" in words[:-1]
-            group = words[-1] if words else ""
-            if option is None:
-                return None
-            group, _, package = group.partition("@")
-            if package == "_global_" or group.startswith("/"):
-                keys: KeyPath = ()
-            else:
-                keys = tuple(part for part in (package or group).replace("/", ".").split("."))
-            if not isinstance(option, str) or not group:
-                result.findings.append(
-                    _finding(f"defaults entry {entry!r} is not a config name", span)
-                )
-                return None
-            return f"{group.strip('/')}/{option}", keys, optional
-        result.findings.append(
-            _finding(
-                f"defaults entry {entry!r} is not a config name",
-                span,
-                "Each entry is a name such as `common`, `_self_` or `group: option`.",
-            )
-        )
-        return None
+def _content(doc: Document) -> tuple[Any, Origins]:
+    """A file's own content: without its defaults list, and without Hydra's own `hydra:`
+    settings, which Hydra takes out of the config it hands to NexRL."""
+    data = doc.data
+    origins = dict(doc.origins)
+    if not isinstance(data, dict):
+        return data, origins
+    data = {k: v for k, v in data.items() if k not in ("defaults", "hydra")}
+    for key in ("defaults", "hydra"):
+        _drop_origins(origins, (key,))
+        origins.pop((key,), None)
+    return data, origins
 
 
 def compose_file(path: str | Path, reader: Reader | None = None) -> Composed:
