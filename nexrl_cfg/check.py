@@ -17,6 +17,7 @@ from .config import Config
 from .finding import Finding, Severity, Span
 from .read import Document
 from .resolve import resolve
+from .suppress import Suppressor
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -41,6 +42,11 @@ class Settings:
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     debug: bool = False
+    # glob -> rule ids turned off in the files it matches; globs are relative to `root`.
+    per_file_ignores: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    root: Path | None = None
+    # Warnings fail the run too (read by the command line, not by the checker).
+    strict: bool = False
 
 
 @dataclass
@@ -57,6 +63,7 @@ class Checker:
         self.reader = Reader()
         self.composer = Composer(self.reader)
         self._entry_results: dict[Path, list[Finding]] = {}
+        self.suppressor = Suppressor(self._lines, _rule_ids)
 
     # -- public ---------------------------------------------------------------------------
     def check_file(self, path: str | Path) -> FileResult:
@@ -79,14 +86,20 @@ class Checker:
                 "the traceback).",
             )
             result = FileResult(str(path), "error", [finding])
-        result.findings = self._filter(result.findings)
+        result.findings = self._filter(self.suppressor.apply(result.findings, str(path)))
         return result
+
+    def _lines(self, file: str) -> list[str] | None:
+        doc = self.reader.cached(Path(file))
+        return doc.lines if doc is not None else None
 
     def source_line(self, file: str, line: int) -> str | None:
         doc = self.reader.cached(Path(file))
         if doc is None or not 0 < line <= len(doc.lines):
             return None
-        return doc.lines[line - 1]
+        from .config import redact_source
+
+        return redact_source(doc.lines[line - 1])
 
     # -- pipeline -------------------------------------------------------------------------
     def _check(self, path: Path) -> FileResult:
@@ -175,7 +188,17 @@ class Checker:
         kept = [
             f for f in findings if (select is None or f.rule in select) and f.rule not in ignore
         ]
+        if self.settings.per_file_ignores:
+            from .settings import per_file_ignored
+
+            kept = [f for f in kept if f.rule not in per_file_ignored(self.settings, f.file)]
         return unique(kept)
+
+
+def _rule_ids() -> list[str]:
+    from .rules import by_id
+
+    return list(by_id())
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:

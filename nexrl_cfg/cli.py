@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from .check import Settings
 
 app = typer.Typer(
     name="nexrl-cfg",
@@ -39,10 +42,13 @@ def check(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text, json, github or sarif.")
     ] = "text",
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
+    strict: Annotated[
+        bool | None, typer.Option("--strict/--no-strict", help="Warnings fail the check too.")
+    ] = None,
     require_env: Annotated[
-        bool, typer.Option("--require-env", help="An unset environment variable is an error.")
-    ] = False,
+        bool | None,
+        typer.Option("--require-env/--allow-unset-env", help="An unset variable is an error."),
+    ] = None,
     select: Annotated[
         str | None, typer.Option("--select", help="Only these rules (comma-separated ids).")
     ] = None,
@@ -55,28 +61,27 @@ def check(
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour (also: NO_COLOR=1).")
     ] = False,
+    env_file: Annotated[
+        str | None, typer.Option("--env-file", help="Read variables from this KEY=VALUE file.")
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
 ) -> None:
     """Check NexRL configs: exit 0 when clean, 1 on errors (or warnings with --strict), 2 when
     the check could not run."""
-    from .check import Checker, Settings, iter_yaml_files, unique
+    from .check import Checker, iter_yaml_files, unique
     from .finding import Severity
     from .report import FORMATS, Run, render
-    from .rules import by_id
 
     if output_format not in FORMATS:
         raise _fail(f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})")
-    selected, ignored = _rules(select), _rules(ignore) or frozenset()
-    unknown = sorted((selected or frozenset()) | ignored - set(by_id()))
-    if unknown:
-        raise _fail(f"unknown rule id: {', '.join(unknown)} (see `nexrl-cfg explain --list`)")
+    settings = _settings(select, ignore, strict, require_env, env_file, debug)
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise _fail(f"path not found: {', '.join(missing)}")
 
-    checker = Checker(Settings(require_env, None, selected, ignored, debug))
+    checker = Checker(settings)
     findings = []
     files = 0
     for path in iter_yaml_files(paths):
@@ -93,8 +98,33 @@ def check(
     color = color and sys.stdout.isatty()
     run = Run(findings, files, checker.source_line, color=color, quiet=quiet)
     print(render(output_format, run))
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
     raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK)
+
+
+def _settings(
+    select: str | None = None,
+    ignore: str | None = None,
+    strict: bool | None = None,
+    require_env: bool | None = None,
+    env_file: str | None = None,
+    debug: bool = False,
+) -> Settings:
+    """Command-line flags (None where not given) over `[tool.nexrl-cfg]` in pyproject.toml."""
+    from .settings import SettingsError, build
+
+    try:
+        return build(
+            Path.cwd(),
+            select=_rules(select),
+            ignore=_rules(ignore),
+            strict=strict,
+            require_env=require_env,
+            env_file=None if env_file is None else Path(env_file),
+            debug=debug,
+        )
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()

@@ -3,6 +3,7 @@ which ones are secret, and the catalogue's defaults for what was left out."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,9 @@ from .resolve import Resolved, Unknown
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__bool__": lambda s: False})()
 
 SECRET_NAMES = ("api_key",)
+_SECRET_KEY = re.compile(
+    rf"""(?:^|(?<=[\s{{,-]))["']?(?:{"|".join(SECRET_NAMES)})["']?\s*:(?=\s|$)"""
+)
 # Read-stage rules that leave a value out (null) after reporting it.
 _UNREADABLE = ("yaml-tag", "yaml-syntax")
 
@@ -144,3 +148,16 @@ def _show(value: Any) -> str:
 
 def show_value(value: Any) -> str:
     return _show(value)
+
+
+def redact_source(line: str) -> str:
+    """A source line as it may be printed: a literal secret (`api_key: sk-...`) replaced."""
+    key = _SECRET_KEY.search(line)
+    if key is None:
+        return line
+    rest = line[key.end() :]
+    value = re.split(r"\s#", rest, maxsplit=1)[0]
+    if not value.strip() or "${" in value:
+        return line
+    lead = len(value) - len(value.lstrip())
+    return line[: key.end()] + value[:lead] + "<redacted>" + rest[len(value.rstrip()) :]

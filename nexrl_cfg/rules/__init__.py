@@ -51,6 +51,7 @@ MODULES = (
     "api_key_hosted",
     # tool
     "not_nexrl",
+    "unused_suppression",
     "internal_error",
 )
 

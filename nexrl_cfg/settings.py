@@ -1,0 +1,213 @@
+"""Project settings: `[tool.nexrl-cfg]` in pyproject.toml, an env file, and the command line.
+
+The nearest pyproject.toml with a `[tool.nexrl-cfg]` table, looking upwards from the working
+folder, is used. Command-line flags win over the file. Values read from an env file are
+secrets: no message here ever shows one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from .check import Settings
+
+TABLE = "nexrl-cfg"
+KEYS = ("select", "ignore", "per-file-ignores", "strict", "require-env", "env-file")
+_ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used; the message says where and why."""
+
+
+@dataclass
+class FileSettings:
+    """What `[tool.nexrl-cfg]` says; None where it says nothing."""
+
+    path: Path | None = None
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] | None = None
+    per_file_ignores: dict[str, frozenset[str]] = field(default_factory=dict)
+    strict: bool | None = None
+    require_env: bool | None = None
+    env_file: Path | None = None
+
+
+# -- pyproject.toml ---------------------------------------------------------------------------
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` that has a `[tool.nexrl-cfg]` table."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        # A cheap look first, so that projects without the table never load a TOML parser.
+        if TABLE in text and TABLE in _parse(text, candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def _parse(text: str, path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+
+
+def read_pyproject(path: Path) -> FileSettings:
+    table = _parse(path.read_text(encoding="utf-8"), path).get("tool", {}).get(TABLE, {})
+    where = f"{path} [tool.{TABLE}]"
+    if not isinstance(table, dict):
+        raise SettingsError(f"{where}: expected a table")
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        names, known = ", ".join(unknown), ", ".join(KEYS)
+        raise SettingsError(f"{where}: unknown setting {names} (known: {known})")
+    found = FileSettings(path)
+    if "select" in table:
+        found.select = _rule_list(table["select"], f"{where} select")
+    if "ignore" in table:
+        found.ignore = _rule_list(table["ignore"], f"{where} ignore")
+    pfi = table.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise SettingsError(f"{where} per-file-ignores: expected a table of glob = [rule ids]")
+    found.per_file_ignores = {
+        str(glob): _rule_list(ids, f"{where} per-file-ignores '{glob}'")
+        for glob, ids in pfi.items()
+    }
+    found.strict = _bool(table, "strict", where)
+    found.require_env = _bool(table, "require-env", where)
+    if "env-file" in table:
+        if not isinstance(table["env-file"], str):
+            raise SettingsError(f"{where} env-file: expected a path")
+        found.env_file = path.parent / table["env-file"]
+    return found
+
+
+def _rule_list(value: Any, where: str) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingsError(f"{where}: expected a list of rule ids")
+    return frozenset(value)
+
+
+def _bool(table: dict[str, Any], key: str, where: str) -> bool | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise SettingsError(f"{where} {key}: expected true or false")
+    return value
+
+
+# -- env files --------------------------------------------------------------------------------
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; `export ` prefixes, quotes and comments allowed. A bad line is named
+    by number only: its text may hold a secret."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SettingsError(f"env file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read env file {path}: {type(exc).__name__}") from None
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _ENV_LINE.match(stripped)
+        value = _env_value(match.group(2)) if match else None
+        if match is None or value is None:
+            raise SettingsError(f"{path}:{number}: expected KEY=VALUE")
+        values[match.group(1)] = value
+    return values
+
+
+def _env_value(raw: str) -> str | None:
+    if raw[:1] in ("'", '"'):
+        quote = raw[0]
+        end = raw.find(quote, 1)
+        while quote == '"' and end > 0 and raw[end - 1] == "\\":
+            end = raw.find(quote, end + 1)
+        if end < 0 or raw[end + 1 :].strip()[:1] not in ("", "#"):
+            return None
+        inner = raw[1:end]
+        if quote == '"':
+            inner = inner.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+        return inner
+    return re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+
+
+# -- the settings of one run ------------------------------------------------------------------
+def build(
+    cwd: Path,
+    *,
+    select: frozenset[str] | None = None,
+    ignore: frozenset[str] | None = None,
+    strict: bool | None = None,
+    require_env: bool | None = None,
+    env_file: Path | None = None,
+    debug: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """The settings of a run: command-line values (None where not given) over the file's."""
+    pyproject = find_pyproject(cwd)
+    found = read_pyproject(pyproject) if pyproject else FileSettings()
+    settings = Settings(
+        require_env=_first(require_env, found.require_env, False),
+        select=select if select is not None else found.select,
+        ignore=_first(ignore, found.ignore, frozenset()),
+        debug=debug,
+        per_file_ignores=found.per_file_ignores,
+        root=pyproject.parent if pyproject else cwd,
+        strict=_first(strict, found.strict, False),
+    )
+    _check_rule_ids(settings)
+    env_path = env_file if env_file is not None else found.env_file
+    if env_path is not None:
+        base = dict(os.environ if environ is None else environ)
+        settings.environ = {**read_env_file(env_path), **base}
+    elif environ is not None:
+        settings.environ = environ
+    return settings
+
+
+def _first(*values: Any) -> Any:
+    return next(v for v in values if v is not None)
+
+
+def _check_rule_ids(settings: Settings) -> None:
+    from .rules import by_id
+
+    named = set(settings.select or ()) | set(settings.ignore)
+    for ids in settings.per_file_ignores.values():
+        named |= ids
+    unknown = sorted(named - set(by_id()))
+    if unknown:
+        raise SettingsError(
+            f"unknown rule id: {', '.join(unknown)} (see `nexrl-cfg explain --list`)"
+        )
+
+
+def per_file_ignored(settings: Settings, file: str) -> frozenset[str]:
+    """Rule ids that `per-file-ignores` turns off in `file`."""
+    path = Path(file).resolve()
+    root = (settings.root or Path.cwd()).resolve()
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    ignored: frozenset[str] = frozenset()
+    for glob, ids in settings.per_file_ignores.items():
+        if fnmatch(rel, glob) or ("/" not in glob and fnmatch(path.name, glob)):
+            ignored |= ids
+    return ignored

@@ -1,0 +1,196 @@
+"""`[tool.nexrl-cfg]` in pyproject.toml, env files, and the command line over both."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import write
+from typer.testing import CliRunner
+
+from nexrl_cfg.cli import app
+from nexrl_cfg.settings import SettingsError, build, find_pyproject, read_env_file
+
+# One warning (unknown-key), one unset variable (a note, or an error with require-env).
+CONFIG = """
+service:
+  inference_service:
+    base_url: "${oc.env:NXC_TEST_URL}"
+    model: m
+    max_tokens: 100
+    max_retry: 5
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NXC_TEST_URL", raising=False)
+    write(tmp_path, "configs/run.yaml", CONFIG)
+    return tmp_path
+
+
+def pyproject(folder: Path, body: str) -> Path:
+    return write(folder, "pyproject.toml", "[project]\nname = 'x'\n\n[tool.nexrl-cfg]\n" + body)
+
+
+def run(*args: str) -> tuple[int, list[dict[str, object]], str]:
+    result = CliRunner().invoke(app, ["check", "--format", "json", *args])
+    if result.exit_code == 2:
+        return 2, [], result.output
+    return result.exit_code, json.loads(result.stdout)["findings"], result.output
+
+
+def rule_ids(findings: list[dict[str, object]]) -> list[object]:
+    return [f["rule"] for f in findings]
+
+
+def test_no_settings_file(project: Path) -> None:
+    code, findings, _ = run("configs")
+    assert code == 0
+    assert sorted(rule_ids(findings)) == ["env-unset", "unknown-key"]
+
+
+def test_nearest_pyproject_with_the_table_wins(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pyproject(project, 'ignore = ["unknown-key"]\n')
+    sub = project / "configs"
+    write(sub, "pyproject.toml", "[project]\nname = 'inner'\n")  # no table: looked past
+    assert find_pyproject(sub) == project / "pyproject.toml"
+    monkeypatch.chdir(sub)
+    _, findings, _ = run("run.yaml")
+    assert rule_ids(findings) == ["env-unset"]
+    pyproject(sub, 'select = ["unknown-key"]\n')
+    assert find_pyproject(sub) == sub / "pyproject.toml"
+    assert rule_ids(run("run.yaml")[1]) == ["unknown-key"]
+
+
+def test_select_and_ignore_from_file_and_flags(project: Path) -> None:
+    pyproject(project, 'select = ["env-unset"]\n')
+    assert rule_ids(run("configs")[1]) == ["env-unset"]
+    # The command line wins.
+    assert rule_ids(run("configs", "--select", "unknown-key")[1]) == ["unknown-key"]
+    pyproject(project, 'ignore = ["env-unset"]\n')
+    assert rule_ids(run("configs")[1]) == ["unknown-key"]
+    assert rule_ids(run("configs", "--ignore", "unknown-key")[1]) == ["env-unset"]
+
+
+def test_strict_and_require_env(project: Path) -> None:
+    pyproject(project, "strict = true\n")
+    assert run("configs")[0] == 1
+    assert run("configs", "--no-strict")[0] == 0
+    pyproject(project, "require-env = true\n")
+    code, findings, _ = run("configs")
+    assert code == 1
+    assert [f["severity"] for f in findings if f["rule"] == "env-unset"] == ["error"]
+    assert run("configs", "--allow-unset-env")[0] == 0
+
+
+def test_per_file_ignores(project: Path) -> None:
+    write(project, "other/run.yaml", CONFIG)
+    pyproject(project, '[tool.nexrl-cfg.per-file-ignores]\n"configs/*" = ["unknown-key"]\n')
+    _, findings, _ = run("configs", "other")
+    located = sorted((Path(str(f["file"])).parent.name, f["rule"]) for f in findings)
+    assert located == [
+        ("configs", "env-unset"),
+        ("other", "env-unset"),
+        ("other", "unknown-key"),
+    ]
+    # A pattern without a slash matches the file name in any folder.
+    pyproject(project, '[tool.nexrl-cfg.per-file-ignores]\n"run.yaml" = ["env-unset"]\n')
+    assert sorted(rule_ids(run("configs", "other")[1])) == ["unknown-key", "unknown-key"]
+
+
+def test_env_file_from_settings_and_flag(project: Path) -> None:
+    write(project, "ci.env", "NXC_TEST_URL=http://from-file:8000\n")
+    write(project, "other.env", "# nothing\n")
+    pyproject(project, 'env-file = "ci.env"\n')
+    assert rule_ids(run("configs")[1]) == ["unknown-key"]
+    assert sorted(rule_ids(run("configs", "--env-file", "other.env")[1])) == [
+        "env-unset",
+        "unknown-key",
+    ]
+
+
+def test_env_file_relative_to_the_pyproject(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, "ci.env", "NXC_TEST_URL=http://from-file:8000\n")
+    pyproject(project, 'env-file = "ci.env"\n')
+    monkeypatch.chdir(project / "configs")
+    assert rule_ids(run("run.yaml")[1]) == ["unknown-key"]
+
+
+def test_the_environment_wins_over_the_env_file(project: Path) -> None:
+    env = write(project, "ci.env", "A=from-file\nB=from-file\n")
+    settings = build(project, env_file=env, environ={"A": "from-env"})
+    assert settings.environ == {"A": "from-env", "B": "from-file"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('selct = ["x"]\n', "unknown setting selct"),
+        ('select = ["no-such-rule"]\n', "unknown rule id: no-such-rule"),
+        ('select = "unknown-key"\n', "expected a list of rule ids"),
+        ('strict = "yes"\n', "strict: expected true or false"),
+        ('[tool.nexrl-cfg.per-file-ignores]\n"*.yaml" = ["nope"]\n', "unknown rule id: nope"),
+        ("select = [\n", "not valid TOML"),
+    ],
+)
+def test_bad_settings_exit_2(project: Path, body: str, message: str) -> None:
+    pyproject(project, body)
+    code, _, output = run("configs")
+    assert code == 2
+    assert message in output
+    assert "pyproject.toml" in output or "unknown rule id" in output
+
+
+def test_unknown_rule_on_the_command_line(project: Path) -> None:
+    code, _, output = run("configs", "--ignore", "unknown-key,nope")
+    assert code == 2
+    assert "unknown rule id: nope" in output
+
+
+def test_missing_env_file(project: Path) -> None:
+    code, _, output = run("configs", "--env-file", "missing.env")
+    assert code == 2
+    assert "env file not found: missing.env" in output
+
+
+def test_env_file_syntax(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        ".env",
+        """
+        # a comment
+        PLAIN=value
+        export EXPORTED=yes
+        SPACED = padded  # trailing comment
+        DOUBLE="two words # not a comment"
+        SINGLE='single $quoted'
+        ESCAPED="line\\none \\"quoted\\""
+        HASH=abc#def
+        EMPTY=
+
+        """,
+    )
+    values = read_env_file(path)
+    assert values == {
+        "PLAIN": "value",
+        "EXPORTED": "yes",
+        "SPACED": "padded",
+        "DOUBLE": "two words # not a comment",
+        "SINGLE": "single $quoted",
+        "ESCAPED": 'line\none "quoted"',
+        "HASH": "abc#def",
+        "EMPTY": "",
+    }
+
+
+def test_bad_env_line_names_the_line_not_the_value(tmp_path: Path) -> None:
+    path = write(tmp_path, ".env", "GOOD=1\nthis is sk-very-secret-value\n")
+    with pytest.raises(SettingsError) as err:
+        read_env_file(path)
+    assert ".env:2: expected KEY=VALUE" in str(err.value)
+    assert "secret" not in str(err.value)
