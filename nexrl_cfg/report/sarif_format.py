@@ -1,0 +1,114 @@
+"""SARIF 2.1.0, as GitHub code scanning reads it: one run, the rules that fired described in
+`tool.driver.rules`, and each finding a result at a file (relative to the working folder, the
+checkout in a workflow), line and column."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..finding import Finding, Severity
+from . import Run
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render(run: Run) -> str:
+    return json.dumps(document(run), indent=2, ensure_ascii=False)
+
+
+def document(run: Run) -> dict[str, Any]:
+    from .. import __version__
+    from ..rules import by_id
+
+    known = by_id()
+    fired = sorted({f.rule for f in run.findings})
+    index = {rule: i for i, rule in enumerate(fired)}
+    driver: dict[str, Any] = {"name": "nexrl-cfg", "version": __version__}
+    homepage = _homepage()
+    if homepage:
+        driver["informationUri"] = homepage
+    driver["rules"] = [_descriptor(rule, known.get(rule)) for rule in fired]
+    cwd = Path.cwd()
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "originalUriBaseIds": {SRCROOT: {"uri": cwd.as_uri().rstrip("/") + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(f, index[f.rule], cwd) for f in run.findings],
+            }
+        ],
+    }
+
+
+def _descriptor(rule_id: str, rule: Any) -> dict[str, Any]:
+    if rule is None:  # a finding of a rule that is not registered: still describe it
+        return {"id": rule_id, "shortDescription": {"text": rule_id}}
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": _what_it_does(rule.doc) or rule.summary},
+        "help": {"text": rule.doc, "markdown": rule.doc},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"tags": ["nexrl", rule.stage]},
+    }
+
+
+def _what_it_does(doc: str) -> str:
+    """The paragraph under a rule's `## What it does` heading, on one line."""
+    _, found, rest = doc.partition("## What it does")
+    if not found:
+        return ""
+    return " ".join(rest.split("\n##", 1)[0].split())
+
+
+def _result(f: Finding, rule_index: int, cwd: Path) -> dict[str, Any]:
+    text = f"{f.message}\n{f.hint}" if f.hint else f.message
+    return {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": LEVEL[f.severity],
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact(f.file, cwd),
+                    "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                }
+            }
+        ],
+    }
+
+
+def _artifact(file: str, cwd: Path) -> dict[str, str]:
+    """A uri relative to the working folder, or an absolute file uri for a file outside it."""
+    path = Path(os.path.abspath(file))
+    try:
+        rel = path.relative_to(cwd)
+    except ValueError:
+        return {"uri": path.as_uri()}
+    return {"uri": quote(rel.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _homepage() -> str:
+    """The project's home page, when the installed package names one."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        meta = metadata("nexrl-cfg")
+    except PackageNotFoundError:
+        return ""
+    for entry in meta.get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "home", "repository", "source"):
+            return url.strip()
+    return meta.get("Home-page") or ""
