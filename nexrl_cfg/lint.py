@@ -6,6 +6,7 @@ here let a rule read values without tripping over what cannot be known before la
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .config import ABSENT, Config
@@ -23,10 +24,13 @@ def known(*values: Any) -> bool:
 
 
 def comparable(a: Any, b: Any) -> bool:
-    """Whether `a == b` means something: both known, or both unknown (same expression)."""
+    """Whether `a == b` means something: both known, or the same unknown expression (two
+    different unset variables may well hold the same value)."""
     if a is ABSENT or b is ABSENT:
         return False
-    return isinstance(a, Unknown) == isinstance(b, Unknown)
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return a == b
+    return True
 
 
 def section_present(cfg: Config, dotted: str) -> bool:
@@ -44,6 +48,39 @@ def train_services(cfg: Config) -> list[str]:
     if is_nested_train_service(value):
         return [f"{TRAIN}.{name}" for name, sub in value.items() if isinstance(sub, dict)]
     return [TRAIN]
+
+
+def actor_service(cfg: Config) -> str | None:
+    """The training service that trains the policy: the flat `train_service`, or the named
+    service with `role: actor` (the only one, when none has a role), as NexRL picks it."""
+    services = train_services(cfg)
+    if services == [TRAIN] or len(services) == 1:
+        return services[0]
+    actors = [s for s in services if cfg.get(f"{s}.role", None) == "actor"]
+    return actors[0] if len(actors) == 1 else None
+
+
+def written_in_entry(cfg: Config, dotted: str) -> bool:
+    """Whether the value at `dotted` was written in the checked file itself (not a default)."""
+    return cfg.has(dotted) and cfg.span(dotted).file == cfg.path
+
+
+def blame(cfg: Config, primary: str, other: str) -> str:
+    """Of two values that disagree, the one a user would change: the one written in the
+    checked file when only one of them is (an override of an included file), else `primary`."""
+    if not cfg.has(primary):
+        return other if cfg.has(other) else primary
+    if written_in_entry(cfg, other) and not written_in_entry(cfg, primary):
+        return other
+    return primary
+
+
+def where(cfg: Config, dotted: str) -> str:
+    """Where a value was written, for a message about another key: `file.yaml:12`."""
+    if not cfg.has(dotted):
+        return "not set"
+    span = cfg.span(dotted)
+    return f"{Path(span.file).name}:{span.line}"
 
 
 def lint(cfg: Config) -> list[Finding]:

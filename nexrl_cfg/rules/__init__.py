@@ -42,6 +42,12 @@ MODULES = (
     # lint: how options fit together
     "max_tokens_match",
     "model_tag_match",
+    "batch_ready_order",
+    "sync_mode_order",
+    "batch_size_pool",
+    "sync_weight_path",
+    "remote_backend",
+    "weight_provider",
     "weight_type_backend",
     "micro_batch_size",
     "tokenizer_backend",

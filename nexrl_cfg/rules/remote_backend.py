@@ -1,0 +1,148 @@
+"""Tinker and Weaver runs: every part must use the service, with an API key.
+
+## What it does
+When any of the training backend (`service.train_service.backend`, or the actor service's
+in the nested layout), the inference backend (`service.inference_service.backend`) or
+`weight.sync_method` is `tinker`, checks that all three are `tinker` and that
+`service.tinker_service.api_key` is set and not empty; the same for `weaver` with
+`service.weaver_service.api_key`. Each value that differs is reported at its own key; when
+only one of the three names the service, that one is the odd one out and is reported
+instead (and the API key is not asked for). A value waiting on an unset environment
+variable is not judged; the key itself is never printed.
+
+## Why is this bad?
+With Tinker or Weaver the service trains, serves and synchronises the weights itself: a
+self-hosted part cannot take part. NexRL asserts "train_service.backend must be tinker",
+"inference_service.backend must be tinker", "weight.sync_method must be tinker" and
+"api_key must not be empty" (and the same for weaver) at start-up.
+
+## Example
+```yaml
+weight:
+  sync_method: "disk"
+service:
+  inference_service:
+    backend: tinker
+  tinker_service:
+    api_key: ""
+  train_service:
+    backend: tinker
+```
+
+## Use instead
+```yaml
+weight:
+  sync_method: "tinker"
+service:
+  inference_service:
+    backend: tinker
+  tinker_service:
+    api_key: "${oc.env:TINKER_API_KEY}"
+  train_service:
+    backend: tinker
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..config import Config
+from ..finding import Finding, Severity
+from ..lint import INFERENCE, actor_service, known, section_present, where
+from ..resolve import Unknown
+
+ID = "remote-backend"
+SEVERITY = Severity.ERROR
+SUMMARY = "With tinker or weaver, the train and inference backends and sync_method must all use it"
+STAGE = "lint"
+
+SERVICES = ("tinker", "weaver")
+SYNC = "weight.sync_method"
+
+
+def _parts(cfg: Config) -> list[tuple[str, object]]:
+    """(key, value) of the three parts that name the service, where they exist."""
+    parts: list[tuple[str, object]] = []
+    train = actor_service(cfg)
+    if train is not None:
+        parts.append((f"{train}.backend", cfg.get(f"{train}.backend", None)))
+    if section_present(cfg, INFERENCE):
+        parts.append((f"{INFERENCE}.backend", cfg.get(f"{INFERENCE}.backend")))
+    parts.append((SYNC, cfg.get(SYNC, None)))
+    return parts
+
+
+def _pick(parts: list[tuple[str, object]]) -> str | None:
+    """The service the run means: the one most parts name (the training backend's on a tie)."""
+    named = [value for _, value in parts if value in SERVICES]
+    if not named:
+        return None
+    return max(SERVICES, key=lambda s: (named.count(s), named[0] == s))
+
+
+def check(cfg: Config) -> Iterator[Finding]:
+    parts = _parts(cfg)
+    service = _pick(parts)
+    if service is None:
+        return
+    naming = [key for key, value in parts if value == service]
+    others = [(k, v) for k, v in parts if v != service and not isinstance(v, Unknown)]
+    if not others:
+        yield from _api_key(cfg, service)
+        return
+    if 2 * len(naming) < len(parts):
+        # One part of three names the service: that one is the odd one out.
+        yield _odd_one(cfg, service, naming[0], [k for k, _ in others])
+        return
+    for key, _ in others:
+        shown = cfg.show(key) if cfg.has(key) else "not set"
+        yield cfg.finding(
+            ID,
+            SEVERITY,
+            f'{key} is {shown} but {naming[0]} is "{service}" ({where(cfg, naming[0])}); NexRL '
+            f"asserts the training backend, the inference backend and weight.sync_method are "
+            f"all {service}",
+            key,
+            f"Set `{key.rsplit('.', 1)[-1]}: {service}`, or use a self-hosted setup for all three.",
+            at="value" if cfg.has(key) else "key",
+        )
+    yield from _api_key(cfg, service)
+
+
+def _odd_one(cfg: Config, service: str, key: str, others: list[str]) -> Finding:
+    rest = " and ".join(
+        f"{k} ({cfg.show(k) if cfg.has(k) else 'not set'}, {where(cfg, k)})" for k in others
+    )
+    return cfg.finding(
+        ID,
+        SEVERITY,
+        f'{key} is "{service}" but {rest} {"is" if len(others) == 1 else "are"} not; NexRL '
+        f"asserts the training backend, the inference backend and weight.sync_method are all "
+        f"{service} when any of them is",
+        key,
+        f"Use the self-hosted value here, or make all three {service} (with "
+        f"service.{service}_service.api_key).",
+    )
+
+
+def _api_key(cfg: Config, service: str) -> Iterator[Finding]:
+    key = f"service.{service}_service.api_key"
+    value = cfg.get(key, None)
+    if not cfg.has(key):
+        message = f"{key} is not set; NexRL needs the {service} API key"
+    elif known(value) and value == "":
+        source = cfg.raw(key)
+        shown = f" ({source})" if isinstance(source, str) and "${" in source else ""
+        message = f"{key} is empty{shown}; NexRL asserts it is not"
+    else:
+        return
+    yield cfg.finding(
+        ID,
+        SEVERITY,
+        message,
+        key,
+        f'Set `api_key: "${{oc.env:{service.upper()}_API_KEY}}"` under '
+        f"`service.{service}_service` and export the variable.",
+        at="value" if cfg.has(key) else "key",
+    )
