@@ -1,4 +1,4 @@
-"""The command line: `nexrl-cfg check | explain | schema`. Thin: parse, call, print, exit."""
+"""The command line: `nexrl-cfg check | resolve | explain | schema`. Thin: parse, call, print, exit."""
 
 from __future__ import annotations
 
@@ -125,6 +125,34 @@ def _settings(
         )
     except SettingsError as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command()
+def resolve(
+    config: Annotated[str, typer.Argument(help="The config to compose and resolve.")],
+    show_origin: Annotated[
+        bool, typer.Option("--show-origin", help="Tell the file and line of each value.")
+    ] = False,
+    env_file: Annotated[
+        str | None, typer.Option("--env-file", help="Read variables from this KEY=VALUE file.")
+    ] = None,
+) -> None:
+    """Print the config NexRL would see: composed, interpolated, secrets redacted, unset
+    variables marked. Exit 1 when NexRL would stop at an error (listed on stderr)."""
+    from .report.resolved import ResolveError, render_config
+
+    if not Path(config).is_file():
+        raise _fail(f"path not found: {config}")
+    settings = _settings(env_file=env_file)
+    try:
+        rendered = render_config(Path(config), settings.environ, show_origin=show_origin)
+    except ResolveError as exc:
+        print(str(exc), file=sys.stderr)
+        raise typer.Exit(EXIT_FINDINGS) from None
+    sys.stdout.write(rendered.text)
+    for problem in rendered.problems:
+        print(problem, file=sys.stderr)
+    raise typer.Exit(EXIT_FINDINGS if rendered.problems else EXIT_OK)
 
 
 @app.command()

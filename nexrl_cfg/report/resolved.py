@@ -1,0 +1,129 @@
+"""`nexrl-cfg resolve`: the config NexRL would see, as YAML.
+
+Composed and interpolated; a secret (an `api_key`, any value read from the environment) is
+shown as its `${...}` expression or `<redacted>`, by the same rules as every message
+(`Config.redaction`); a value that cannot be known is shown as its expression with a comment
+naming the unset variables; `show_origin` adds the file and line each value was written at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..finding import Finding, Severity
+from ..read import KeyPath
+from ..resolve import Unknown
+
+
+class ResolveError(Exception):
+    """Nothing to show: the config is not a mapping, or cannot be read at all."""
+
+
+@dataclass
+class Rendered:
+    text: str
+    # Errors NexRL would stop at (composition, interpolation), one line each.
+    problems: list[str]
+
+
+def render_config(
+    path: Path, environ: Mapping[str, str] | None = None, show_origin: bool = False
+) -> Rendered:
+    from ..compose import Composer, Reader
+    from ..resolve import resolve
+
+    composed = Composer(Reader()).compose(path)
+    problems = [_problem(f) for f in composed.findings if f.severity is Severity.ERROR]
+    if not composed.ok or not isinstance(composed.data, dict):
+        raise ResolveError("\n".join(problems) or f"{path}: not a mapping of sections")
+    resolved = resolve(composed, environ)
+    problems += [_problem(f) for f in resolved.findings if f.severity is Severity.ERROR]
+    cfg = Config(resolved)
+    text = "\n".join(_Emitter(cfg, show_origin).mapping(cfg.data, (), 0)) + "\n"
+    return Rendered(text, problems)
+
+
+def _problem(f: Finding) -> str:
+    return f"{_where(f.file, f.line)}:{f.column}: error [{f.rule}] {f.message}"
+
+
+class _Emitter:
+    def __init__(self, cfg: Config, show_origin: bool) -> None:
+        self.cfg = cfg
+        self.show_origin = show_origin
+
+    def mapping(self, node: dict[Any, Any], path: KeyPath, indent: int) -> list[str]:
+        out = []
+        pad = " " * indent
+        for key, value in node.items():
+            head = f"{pad}{scalar(key)}:"
+            out.extend(self.entry(head, value, (*path, key), indent))
+        return out
+
+    def sequence(self, node: list[Any], path: KeyPath, indent: int) -> list[str]:
+        out = []
+        pad = " " * indent
+        for i, value in enumerate(node):
+            child = (*path, i)
+            if isinstance(value, dict) and value:
+                lines = self.mapping(value, child, indent + 2)
+                out.append(f"{pad}- {lines[0][indent + 2 :]}")
+                out.extend(lines[1:])
+            else:
+                out.extend(self.entry(f"{pad}-", value, child, indent))
+        return out
+
+    def entry(self, head: str, value: Any, path: KeyPath, indent: int) -> list[str]:
+        if isinstance(value, dict) and value:
+            return [head, *self.mapping(value, path, indent + 2)]
+        if isinstance(value, list) and value:
+            return [head, *self.sequence(value, path, indent + 2)]
+        text, notes = self.leaf(value, path)
+        if self.show_origin:
+            span = self.cfg.resolved.composed.span(path)
+            notes.append(_where(span.file, span.line))
+        return [f"{head} {text}" + "".join(f"  # {note}" for note in notes)]
+
+    def leaf(self, value: Any, path: KeyPath) -> tuple[str, list[str]]:
+        notes = []
+        if isinstance(value, Unknown):
+            notes.append(
+                f"unset: {', '.join(value.missing)}"
+                if value.missing
+                else "unresolved: see `nexrl-cfg check`"
+            )
+        hidden = self.cfg.redaction(path)
+        if hidden is not None:
+            return scalar(hidden), notes
+        if isinstance(value, Unknown):
+            raw = self.cfg.lookup(path, self.cfg.raw_data)
+            return scalar(raw if isinstance(raw, str) else str(value)), notes
+        return scalar(value), notes
+
+
+def scalar(value: Any) -> str:
+    """One value as a one-line YAML scalar."""
+    import yaml
+
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        return json.dumps(value, ensure_ascii=False)
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30)
+    return text.removesuffix("\n...\n").rstrip("\n")
+
+
+def _where(file: str, line: int) -> str:
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:
+        rel = file
+    return f"{file if rel.startswith('../..') else rel}:{line}"
