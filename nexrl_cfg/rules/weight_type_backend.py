@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import catalogue
 from ..config import Config
 from ..finding import Finding, Severity
 from ..lint import INFERENCE, known
@@ -43,6 +44,11 @@ STAGE = "lint"
 EXPECTED = {"sglang": "sglang_nckpt", "vllm": "vllm_ckpt"}
 
 
+def _choices() -> tuple[object, ...]:
+    opt = catalogue.option(f"{INFERENCE}.weight_type")
+    return opt.choices if opt is not None else ()
+
+
 def check(cfg: Config) -> Iterator[Finding]:
     key = f"{INFERENCE}.weight_type"
     if not cfg.has(key):
@@ -51,6 +57,8 @@ def check(cfg: Config) -> Iterator[Finding]:
     backend = cfg.get(f"{INFERENCE}.backend")
     if not known(weight_type, backend) or weight_type in (None, ""):
         return
+    if weight_type not in _choices():
+        return  # reported by invalid-choice
     expected = EXPECTED.get(backend) if isinstance(backend, str) else None
     if expected is not None and weight_type != expected:
         yield cfg.finding(

@@ -1,0 +1,106 @@
+"""A whole self-hosted config that passes, and a way to break one line of it at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import check, write
+
+from nexrl_cfg.finding import Finding
+
+BASE = """\
+data:
+  batch_size: 8
+  keep_batch_order: true
+  max_response_length: 2048
+  tokenizer_path: "models/debug-model"
+trajectory_pool:
+  batch_size: 32
+trainer:
+  type: "self_hosted_grpo"
+  sync_weight_path: "outputs/sync_weight"
+weight:
+  sync_mode: "sync"
+  sync_method: "disk"
+  sync_weight_path: ${trainer.sync_weight_path}
+service:
+  inference_service:
+    model_tag: "default"
+    api_key: "EMPTY"
+    base_url: "http://localhost:8000"
+    model: "debug-model"
+    max_tokens: ${data.max_response_length}
+    tokenizer: ${data.tokenizer_path}
+    backend: sglang
+    max_retries: 3
+    freeze_for_weight_sync: true
+    weight_type: "sglang_nckpt"
+  train_service:
+    model_tag: "default"
+    backend: http
+    world_size: 1
+    url: "http://localhost:8001"
+    actor:
+      model:
+        path: "models/debug-model"
+      ppo_mini_batch_size: 8
+      ppo_micro_batch_size: 2
+      clip_ratio: 0.2
+      entropy_coeff: 1e-4
+      ppo_epochs: 1
+      optim:
+        lr: 5e-6
+        lr_warmup_steps_ratio: 0.0
+        warmup_style: constant
+"""
+
+# The same run against the OpenAI API: no weights to synchronise, a mock trainer.
+OPENAI = """\
+data:
+  batch_size: 32
+  keep_batch_order: false
+  max_response_length: 4096
+trajectory_pool:
+  batch_size: 128
+  check_batch_ready_function: "batch_size_reached"
+weight:
+  sync_mode: "fully-async"
+  sync_method: "mock"
+service:
+  inference_service:
+    api_key: "${oc.env:OPENAI_API_KEY}"
+    base_url: "https://api.openai.com/v1"
+    model: "gpt-4"
+    max_tokens: ${data.max_response_length}
+    backend: openai
+    freeze_for_weight_sync: false
+  train_service:
+    backend: mock
+"""
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} is not in the config exactly once"
+    return text.replace(old, new)
+
+
+def position(text: str, needle: str, offset: int = 0) -> tuple[int, int]:
+    """1-based line and column of `needle` in `text` (plus `offset` columns)."""
+    assert text.count(needle) == 1, f"{needle!r} is not in the config exactly once"
+    before = text[: text.index(needle)]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1 + offset
+
+
+def value_at(text: str, pair: str) -> tuple[int, int]:
+    """Where the value of `key: value` (written once in `text`) starts."""
+    return position(text, pair, pair.index(": ") + 2)
+
+
+def run(
+    tmp_path: Path, text: str, environ: dict[str, str] | None = None, **settings: object
+) -> list[Finding]:
+    return check(write(tmp_path, "run.yaml", text), environ, **settings)
+
+
+def summary(findings: list[Finding]) -> list[tuple[str, str, str, int, int]]:
+    return [(f.rule, f.severity.value, f.key, f.line, f.column) for f in findings]
