@@ -1,4 +1,6 @@
-"""The command line: `nexrl-cfg check | resolve | explain | schema`. Thin: parse, call, print, exit."""
+"""The command line: `nexrl-cfg check | resolve | explain | schema`.
+
+Thin: parse, call, print, exit."""
 
 from __future__ import annotations
 
