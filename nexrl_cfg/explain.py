@@ -42,12 +42,28 @@ def describe(entry: Option | Section) -> str:
     lines += ["", entry.description]
     if entry.details:
         lines += ["", entry.details.strip()]
-    examples = getattr(entry, "examples", ())
+    examples = getattr(entry, "examples", ()) or _placed(entry)
     if examples:
-        lines += ["", "Examples:"]
+        lines += ["", "Examples:" if len(examples) > 1 else "Example:"]
         for example in examples:
             lines += ["", *("    " + line for line in example.strip().splitlines())]
     return "\n".join(lines)
+
+
+def _placed(entry: Option | Section) -> tuple[str, ...]:
+    """For an option documented without examples: the option written in place, with its
+    default (or first allowed value), so the reader sees where it goes."""
+    if not isinstance(entry, Option):
+        return ()
+    value = entry.default if entry.default is not NO_DEFAULT else None
+    if value is None and entry.choices:
+        value = entry.choices[0]
+    if value is None:
+        return ()
+    parts = entry.path.split(".")
+    lines = [f"{'  ' * depth}{part}:" for depth, part in enumerate(parts[:-1])]
+    lines.append(f"{'  ' * (len(parts) - 1)}{parts[-1]}: {json.dumps(value)}")
+    return ("\n".join(lines),)
 
 
 def _range(opt: Option) -> str:

@@ -1,0 +1,281 @@
+"""The command line: exit codes, the JSON document, explain and schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, SAMPLES
+from typer.testing import CliRunner
+
+from nexrl_cfg.cli import app
+from nexrl_cfg.rules import all_rules
+from nexrl_cfg.schema import dumps
+
+VALID = SAMPLES / "valid"
+INVALID = SAMPLES / "invalid"
+CLEAN = str(VALID / "self_hosted_dev.yaml")
+
+
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
+    """Run from a folder with no project settings, with no NexRL variable set."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def report(*args: str) -> dict[str, Any]:
+    result = cli("check", "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+# -- check: exit codes ----------------------------------------------------------------------
+
+
+def test_clean_config_exits_0() -> None:
+    result = cli("check", CLEAN)
+    assert result.exit_code == 0, result.output
+    assert "All checks passed (1 file)." in result.stdout
+
+
+def test_errors_exit_1() -> None:
+    result = cli("check", str(INVALID / "invalid_choice.yaml"))
+    assert result.exit_code == 1
+    assert "error [invalid-choice]" in result.stdout
+
+
+def test_warnings_exit_0_unless_strict() -> None:
+    sample = str(INVALID / "unknown_key.yaml")
+    assert cli("check", sample).exit_code == 0
+    assert cli("check", "--strict", sample).exit_code == 1
+
+
+def test_notes_never_fail() -> None:
+    assert cli("check", "--strict", str(INVALID / "train_backend.yaml")).exit_code == 0
+
+
+def test_require_env_turns_an_unset_variable_into_a_failure() -> None:
+    sample = str(INVALID / "env_unset.yaml")
+    assert cli("check", sample).exit_code == 0
+    result = cli("check", "--require-env", "--format", "json", sample)
+    assert result.exit_code == 1
+    assert [f["severity"] for f in json.loads(result.stdout)["findings"]] == ["error"]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("check", "no/such/file.yaml"), "path not found"),
+        (("check", "--select", "no-such-rule", CLEAN), "unknown rule"),
+        (("check", "--ignore", "max-tokens-match,nope", CLEAN), "nope"),
+        (("check", "--format", "xml", CLEAN), "unknown format"),
+        (("explain", "no_such_option_anywhere"), "no option or rule"),
+    ],
+)
+def test_a_check_that_cannot_run_exits_2(args: tuple[str, ...], says: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert says in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_select_and_ignore_choose_rules() -> None:
+    sample = str(INVALID / "invalid_type.yaml")
+    assert cli("check", "--ignore", "invalid-type", sample).exit_code == 0
+    assert cli("check", "--select", "invalid-type", sample).exit_code == 1
+    assert cli("check", "--select", "max-tokens-match", sample).exit_code == 0
+
+
+# -- check: output --------------------------------------------------------------------------
+
+
+def test_json_document_shape() -> None:
+    document = report(str(INVALID / "invalid_choice.yaml"))
+    assert set(document) == {"findings", "summary"}
+    assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0, "infos": 0}
+    (finding,) = document["findings"]
+    keys = {"file", "line", "column", "rule", "severity", "message", "key", "hint"}
+    assert set(finding) == keys
+    assert finding["file"].endswith("invalid_choice.yaml")
+    assert (finding["line"], finding["column"]) == (38, 14)
+    assert finding["rule"] == "invalid-choice"
+    assert finding["severity"] == "error"
+    assert finding["key"] == "service.inference_service.backend"
+    assert finding["hint"] == "Did you mean 'sglang'?"
+
+
+def test_json_positions_are_1_based_and_file_findings_have_no_key() -> None:
+    document = report(str(INVALID / "not_a_config.yaml"), str(INVALID / "yaml_syntax.yaml"))
+    assert document["summary"]["files"] == 2
+    first, second = document["findings"]
+    assert (first["line"], first["column"], first["key"]) == (1, 1, "")
+    assert first["rule"] == "not-a-config"
+    assert (second["line"], second["column"], second["rule"]) == (35, 12, "yaml-syntax")
+
+
+def test_json_summary_counts_every_severity() -> None:
+    document = report(str(INVALID))
+    summary = document["summary"]
+    assert summary["files"] == len(list(INVALID.glob("*.yaml")))
+    for severity, name in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
+        count = sum(1 for f in document["findings"] if f["severity"] == severity)
+        assert summary[name] == count > 0
+
+
+def test_a_folder_of_valid_configs_is_clean() -> None:
+    document = report("--quiet", str(VALID))
+    assert document == {
+        "findings": [],
+        "summary": {
+            "files": len(list(VALID.glob("*.yaml"))),
+            "errors": 0,
+            "warnings": 0,
+            "infos": 0,
+        },
+    }
+
+
+def test_text_output_shows_place_source_marker_and_hint() -> None:
+    result = cli("check", "--no-color", str(INVALID / "unknown_key.yaml"))
+    lines = result.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if "[unknown-key]" in line)
+    assert lines[head].split(": warning ")[0].endswith("unknown_key.yaml:39:5")
+    assert lines[head + 1].endswith("|     max_retry: 3")
+    assert lines[head + 2].index("^") == lines[head + 1].index("max_retry")
+    assert lines[head + 3].strip() == "hint: Did you mean 'max_retries'?"
+    assert lines[-1] == "Found 0 errors, 1 warning, 0 notes in 1 file."
+
+
+def test_a_literal_api_key_is_never_printed() -> None:
+    sample = INVALID / "api_key_literal.yaml"
+    secret = "sk-proj-Zq8rT2vX9mK4pL7nW3bY6cH1dF5gJ0sA"
+    assert secret in sample.read_text()
+    for fmt in ("text", "json"):
+        result = cli("check", "--format", fmt, str(sample))
+        assert result.exit_code == 1
+        assert "api-key-literal" in result.stdout
+        assert secret not in result.output and secret[3:] not in result.output, fmt
+
+
+def test_an_environment_value_is_never_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (VALID / "openai_api.yaml").read_text(encoding="utf-8")
+    text = text.replace('"${oc.env:OPENAI_API_KEY}"', '"EMPTY"')
+    text = text.replace('"https://api.openai.com/v1"', '"${oc.env:OPENAI_BASE_URL}"')
+    config = tmp_path / "hosted.yaml"
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://api.openai.com/v1?token=s3cr3t-t0ken")
+    for fmt in ("text", "json"):
+        result = cli("check", "--format", fmt, str(config))
+        assert "api-key-hosted" in result.stdout, fmt
+        assert "${oc.env:OPENAI_BASE_URL}" in result.stdout, fmt
+        assert "s3cr3t" not in result.output, fmt
+
+
+# -- explain --------------------------------------------------------------------------------
+
+
+def test_explain_backend_shows_every_backend_option() -> None:
+    result = cli("explain", "backend")
+    assert result.exit_code == 0
+    text = result.stdout
+    for path in ("service.inference_service.backend", "service.train_service.backend"):
+        assert f"{path}\n{'=' * len(path)}" in text
+    for part in (
+        '"sglang", "vllm", "openai"',
+        '"http", "mock"',
+        'Default:     "sglang"',
+        'Default:     "http"',
+        "Inference backend type.",
+        "Training service backend.",
+        "Type:        string",
+    ):
+        assert part in text, part
+    assert text.count("Example") >= 2
+
+
+def test_explain_a_dotted_path_shows_one_option() -> None:
+    result = cli("explain", "service.train_service.backend")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("service.train_service.backend\n")
+    assert "service.inference_service.backend" not in result.stdout
+    assert "backend: " in result.stdout  # an example
+
+
+def test_explain_an_option_with_its_documented_examples() -> None:
+    text = cli("explain", "max_retries").stdout
+    for part in ("Default:     3", "Range:       >= 0", "# High reliability", "max_retries: 10"):
+        assert part in text, part
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
+def test_explain_a_rule_prints_its_documentation(rule: Any) -> None:
+    result = cli("explain", rule.id)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"{rule.id} ({rule.severity.value} by default")
+    assert rule.doc.splitlines()[0] in result.stdout
+
+
+def test_explain_list_names_every_rule_and_option() -> None:
+    result = cli("explain", "--list")
+    assert result.exit_code == 0
+    for rule in all_rules():
+        assert rule.id in result.stdout
+    assert "service.train_service.actor.optim.lr_warmup_steps_ratio" in result.stdout
+
+
+def test_explain_unknown_topic_suggests() -> None:
+    result = cli("explain", "bakend")
+    assert result.exit_code == 2
+    assert "Did you mean: backend" in result.stderr
+
+
+# -- schema ---------------------------------------------------------------------------------
+
+
+def test_schema_prints_the_generated_schema() -> None:
+    result = cli("schema")
+    assert result.exit_code == 0
+    assert result.stdout == dumps()
+    assert json.loads(result.stdout)["$schema"].startswith("http://json-schema.org/draft-07")
+
+
+def test_schema_output_writes_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.schema.json"
+    result = cli("schema", "--output", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8") == dumps()
+
+
+# -- as a module ----------------------------------------------------------------------------
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "nexrl_cfg", "check", CLEAN],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "All checks passed" in run.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "nexrl_cfg", "check", str(INVALID / "max_tokens_match.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert "[max-tokens-match]" in bad.stdout
