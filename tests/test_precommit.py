@@ -1,0 +1,118 @@
+"""The pre-commit hook, run for real by `pre-commit try-repo` on a copy of NexRL's recipes:
+clean recipes pass; a broken `common.yaml` fails, also when it is the only file given (it is
+checked through the configs that include it).
+
+pre-commit builds the hook's environment from this repository (and its dependencies from the
+package index), so the test snapshots the working tree (committed or not) into a temporary git
+repository first: it tests the code as it is, in a fresh clone or a work in progress alike.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GIT_ID = ["-c", "user.name=nexrl-cfg tests", "-c", "user.email=tests@nexrl-cfg.invalid"]
+
+
+def _env() -> dict[str, str]:
+    # Variables of an enclosing git command (a hook running the tests) would point git here.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(
+        ["git", *GIT_ID, *args], cwd=cwd, env=_env(), capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def commit_all(folder: Path) -> None:
+    git("init", "-q", cwd=folder)
+    git("add", "-A", cwd=folder)
+    git("commit", "-q", "--no-verify", "-m", "snapshot", cwd=folder)
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository's working tree (tracked and new files, not ignored ones), committed."""
+    if importlib.util.find_spec("pre_commit") is None:
+        pytest.skip("pre-commit is not installed (pip install -e '.[test]' installs it)")
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    try:
+        listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT)
+    except subprocess.CalledProcessError:
+        pytest.skip("the project is not a git checkout: pre-commit installs hooks from git")
+    snapshot = tmp_path_factory.mktemp("hook-repo")
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / name)
+    assert (snapshot / ".pre-commit-hooks.yaml").is_file()
+    commit_all(snapshot)
+    return snapshot
+
+
+@pytest.fixture
+def project(recipes: Path, tmp_path: Path) -> Path:
+    """A user's repository holding a copy of NexRL's recipes."""
+    shutil.copytree(recipes, tmp_path / "recipe")
+    commit_all(tmp_path)
+    return tmp_path
+
+
+def try_repo(hook_repo: Path, project: Path, *selection: str) -> tuple[int, str]:
+    env = _env()
+    env["PRE_COMMIT_HOME"] = str(project.parent / "pre-commit-home")
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "nexrl-cfg", *selection],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def break_common(project: Path) -> Path:
+    common = sorted(project.glob("recipe/*/common.yaml"))[0]
+    text, count = re.subn(
+        r"^(\s+batch_size:\s*)\d+", r"\1thirty-two", common.read_text(), count=1, flags=re.M
+    )
+    assert count == 1, f"no batch_size to break in {common}"
+    common.write_text(text)
+    git("add", "-A", cwd=project)
+    return common
+
+
+def test_hook_passes_on_recipes_and_fails_on_a_broken_common(
+    hook_repo: Path, project: Path
+) -> None:
+    code, output = try_repo(hook_repo, project, "--all-files")
+    assert code == 0, output
+    assert re.search(r"^nexrl-cfg\.+Passed$", output, re.M), output
+
+    common = break_common(project)
+    code, output = try_repo(hook_repo, project, "--all-files")
+    assert code == 1, output
+    assert re.search(r"^nexrl-cfg\.+Failed$", output, re.M), output
+    rel = common.relative_to(project).as_posix()
+    assert re.search(rf"^{re.escape(rel)}:\d+:\d+: error \[invalid-type\]", output, re.M), output
+
+    # Only the fragment staged: it is checked through the configs that include it.
+    code, output = try_repo(hook_repo, project, "--files", rel)
+    assert code == 1, output
+    assert f"{rel}:" in output and "[invalid-type]" in output, output
