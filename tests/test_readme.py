@@ -1,0 +1,153 @@
+"""The README's generated rule table is current, and what its integration section shows works:
+the snippets parse, the settings example is accepted, the hook id exists, the library API
+returns findings."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import write
+
+from nexrl_cfg import docs
+from nexrl_cfg.rules import all_rules
+from nexrl_cfg.settings import read_pyproject
+from nexrl_cfg.suppress import parse
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def section(name: str) -> str:
+    match = re.search(rf"<!-- section: {name} -->(.*?)<!-- /section: {name} -->", README, re.S)
+    assert match, f"README has no {name} section"
+    return match.group(1)
+
+
+def blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def test_rule_table_is_current() -> None:
+    assert docs.with_table(README) == README, (
+        f"The README rule table is stale: run `{docs.COMMAND}` and commit README.md"
+    )
+
+
+def test_rule_table_lists_every_rule_once() -> None:
+    table = section("rules")
+    for rule in all_rules():
+        assert table.count(f"| `{rule.id}` | {rule.severity.value} | {rule.stage} |") == 1
+
+
+def test_generator_replaces_only_the_table(tmp_path: Path) -> None:
+    stale = f"intro\n{docs.BEGIN}\n| old |\n{docs.END}\noutro\n"
+    path = write(tmp_path, "README.md", stale)
+    assert docs.main([str(path), "--check"]) == 1
+    assert docs.main([str(path)]) == 0
+    text = path.read_text()
+    assert text.startswith(f"intro\n{docs.BEGIN}\n| Rule |") and text.endswith(
+        f"{docs.END}\noutro\n"
+    )
+    assert "| old |" not in text
+    assert docs.main([str(path), "--check"]) == 0
+
+
+def test_yaml_and_json_snippets_parse() -> None:
+    text = section("integration")
+    yaml_blocks = blocks(text, "yaml")
+    assert len(yaml_blocks) >= 4
+    for block in yaml_blocks:
+        yaml.safe_load(block)
+    for block in blocks(text, "json"):
+        json.loads(block)
+
+
+def test_workflow_snippet_uploads_sarif() -> None:
+    workflow = next(
+        yaml.safe_load(b) for b in blocks(section("integration"), "yaml") if "jobs:" in b
+    )
+    steps = workflow["jobs"]["nexrl-cfg"]["steps"]
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert "--format github" in runs and "--format sarif" in runs
+    upload = [
+        s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif")
+    ]
+    assert upload and upload[0]["with"]["sarif_file"] == "nexrl-cfg.sarif"
+    assert workflow["jobs"]["nexrl-cfg"]["permissions"]["security-events"] == "write"
+
+
+def test_precommit_snippet_names_the_hook() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    config = next(
+        yaml.safe_load(b) for b in blocks(section("integration"), "yaml") if "repos:" in b
+    )
+    assert [h["id"] for h in config["repos"][0]["hooks"]] == [h["id"] for h in hooks]
+    assert hooks[0]["entry"] == "nexrl-cfg check"
+
+
+def test_settings_snippet_is_accepted(tmp_path: Path) -> None:
+    (toml,) = blocks(section("integration"), "toml")
+    path = write(tmp_path, "pyproject.toml", toml)
+    found = read_pyproject(path)
+    assert found.ignore == {"unknown-key"}
+    assert found.strict is True
+    assert found.env_file == tmp_path / "deploy/ci.env"
+    assert found.per_file_ignores["common.yaml"] == {"env-unset"}
+
+
+def test_suppression_snippet_is_understood() -> None:
+    block = next(b for b in blocks(section("integration"), "yaml") if "ignore-file" in b)
+    found = parse(block.splitlines(), "x.yaml")
+    assert [(d.whole_file, d.rules, d.problem) for d in found] == [
+        (True, frozenset({"env-unset"}), ""),
+        (False, frozenset({"out-of-range"}), ""),
+        (False, None, ""),
+    ]
+
+
+# -- the library API --------------------------------------------------------------------------
+def test_check_file_returns_findings(tmp_path: Path) -> None:
+    from nexrl_cfg import Settings, check_file
+
+    path = write(
+        tmp_path,
+        "run.yaml",
+        """
+        service:
+          inference_service:
+            base_url: "${oc.env:NXL_UNSET_VAR}"
+            backend: sglan
+            model: m
+            max_tokens: 100
+        """,
+    )
+    findings = check_file(path)
+    assert [(f.rule, f.severity.value, f.line) for f in findings] == [
+        ("env-unset", "info", 3),
+        ("invalid-choice", "error", 4),
+    ]
+    assert findings[1].as_dict()["key"] == "service.inference_service.backend"
+    strict = check_file(str(path), Settings(require_env=True, environ={}))
+    assert (strict[0].rule, strict[0].severity.value) == ("env-unset", "error")
+    with pytest.raises(OSError):
+        check_file(tmp_path / "missing.yaml")
+
+
+def test_readme_library_example_runs(recipes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (example,) = blocks(section("integration"), "python")
+    monkeypatch.chdir(recipes.parent)
+    exec(compile(example, "README.md", "exec"), {})
+
+
+def test_import_is_lazy() -> None:
+    code = (
+        "import sys, nexrl_cfg; print(sorted(m for m in sys.modules if m.startswith('nexrl_cfg')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['nexrl_cfg']"
