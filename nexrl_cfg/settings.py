@@ -12,7 +12,6 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,9 @@ from .check import Settings
 
 TABLE = "nexrl-cfg"
 KEYS = ("select", "ignore", "per-file-ignores", "strict", "require-env", "env-file")
-_ENV_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+# `[tool.nexrl-cfg]`, `[tool.nexrl-cfg.x]`, `tool.nexrl-cfg.x = `, or a `nexrl-cfg` key.
+_MAYBE_TABLE = r"""^\s*(?:\[\s*)?(?:tool\s*\.\s*)?["']?nexrl-cfg["']?\s*[.=\]]"""
+_ENV_LINE = r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$"
 
 
 class SettingsError(Exception):
@@ -49,8 +50,8 @@ def find_pyproject(start: Path) -> Path | None:
             text = candidate.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        # A cheap look first, so that projects without the table never load a TOML parser.
-        if TABLE in text and TABLE in _parse(text, candidate).get("tool", {}):
+        # A cheap look first, so that most projects without the table never load a parser.
+        if re.search(_MAYBE_TABLE, text, re.M) and TABLE in _parse(text, candidate).get("tool", {}):
             return candidate
     return None
 
@@ -124,7 +125,7 @@ def read_env_file(path: Path) -> dict[str, str]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        match = _ENV_LINE.match(stripped)
+        match = re.match(_ENV_LINE, stripped)
         value = _env_value(match.group(2)) if match else None
         if match is None or value is None:
             raise SettingsError(f"{path}:{number}: expected KEY=VALUE")
@@ -200,6 +201,8 @@ def _check_rule_ids(settings: Settings) -> None:
 
 def per_file_ignored(settings: Settings, file: str) -> frozenset[str]:
     """Rule ids that `per-file-ignores` turns off in `file`."""
+    from fnmatch import fnmatch
+
     path = Path(file).resolve()
     root = (settings.root or Path.cwd()).resolve()
     try:

@@ -14,28 +14,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .finding import Finding, Severity, Span
 
 RULE = "unused-suppression"
 _MARK = "nexrl-cfg:"
-# A YAML comment starts with `#` at the start of a line or after whitespace.
-_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*nexrl-cfg:(?P<rest>.*)$")
-_DIRECTIVE = re.compile(r"\s*(?P<kind>ignore-file|ignore)(?![\w-])(?:\[(?P<ids>[^\]]*)\])?")
+# A YAML comment starts with `#` at the start of a line or after whitespace. (Patterns are
+# compiled on first use, by `re`'s cache: most runs meet no suppression at all.)
+_COMMENT = r"(?:^|(?<=\s))#\s*nexrl-cfg:(?P<rest>.*)$"
+_DIRECTIVE = r"\s*(?P<kind>ignore-file|ignore)(?![\w-])(?:\[(?P<ids>[^\]]*)\])?"
 
 LinesOf = Callable[[str], list[str] | None]
 
 
-@dataclass
 class Directive:
-    span: Span
-    whole_file: bool
-    # None: every rule.
-    rules: frozenset[str] | None
-    used: set[str] = field(default_factory=set)
-    problem: str = ""
+    """One suppression comment. `rules` None: every rule."""
+
+    __slots__ = ("problem", "rules", "span", "used", "whole_file")
+
+    def __init__(
+        self, span: Span, whole_file: bool, rules: frozenset[str] | None, problem: str = ""
+    ) -> None:
+        self.span = span
+        self.whole_file = whole_file
+        self.rules = rules
+        self.problem = problem
+        self.used: set[str] = set()
 
     def covers(self, finding: Finding) -> bool:
         if finding.rule == RULE:
@@ -50,11 +55,11 @@ def parse(lines: list[str], file: str) -> list[Directive]:
     for number, line in enumerate(lines, 1):
         if _MARK not in line:
             continue
-        comment = _COMMENT.search(line)
+        comment = re.search(_COMMENT, line)
         if comment is None:
             continue
         span = Span(file, number, comment.start() + 1)
-        match = _DIRECTIVE.match(comment.group("rest"))
+        match = re.match(_DIRECTIVE, comment.group("rest"))
         if match is None:
             found.append(Directive(span, False, frozenset(), problem="not understood"))
             continue

@@ -67,6 +67,15 @@ def test_nearest_pyproject_with_the_table_wins(
     assert rule_ids(run("run.yaml")[1]) == ["unknown-key"]
 
 
+def test_a_project_that_only_names_the_package_has_no_settings(project: Path) -> None:
+    write(
+        project,
+        "pyproject.toml",
+        '[project]\nname = "nexrl-cfg"\ndependencies = ["nexrl-cfg>=0.1"]\n',
+    )
+    assert find_pyproject(project) is None
+
+
 def test_select_and_ignore_from_file_and_flags(project: Path) -> None:
     pyproject(project, 'select = ["env-unset"]\n')
     assert rule_ids(run("configs")[1]) == ["env-unset"]
