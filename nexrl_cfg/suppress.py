@@ -76,40 +76,43 @@ class Suppressor:
     def __init__(self, lines_of: LinesOf, known_rules: Callable[[], Iterable[str]]) -> None:
         self._lines_of = lines_of
         self._known_rules = known_rules
-        self._cache: dict[Path, list[Directive]] = {}
+        self._keys: dict[str, Path] = {}
+        self._parsed: dict[Path, list[Directive]] = {}
+
+    def _key(self, file: str) -> Path:
+        """One key per file, however its path is spelt."""
+        key = self._keys.get(file)
+        if key is None:
+            key = self._keys[file] = Path(file).resolve()
+        return key
 
     def directives(self, file: str) -> list[Directive]:
-        key = Path(file).resolve()
-        if key not in self._cache:
+        key = self._key(file)
+        if key not in self._parsed:
             lines = self._lines_of(file)
-            self._cache[key] = parse(lines, file) if lines else []
+            self._parsed[key] = parse(lines, file) if lines else []
         # Fresh copies: whether a directive is used is a question about one result.
         return [
-            Directive(d.span, d.whole_file, d.rules, problem=d.problem) for d in self._cache[key]
+            Directive(d.span, d.whole_file, d.rules, problem=d.problem) for d in self._parsed[key]
         ]
 
     def apply(self, findings: list[Finding], checked: str) -> list[Finding]:
         """The findings no comment suppresses, and a note for each unused comment of
         `checked`."""
-        by_file: dict[str, list[Directive]] = {}
+        by_key: dict[Path, list[Directive]] = {}
         for name in {f.file for f in findings} | {checked}:
-            by_file[name] = self.directives(name)
-        if not any(by_file.values()):
+            key = self._key(name)
+            if key not in by_key:
+                by_key[key] = self.directives(name)
+        if not any(by_key.values()):
             return findings
-        kept = [f for f in findings if not _suppressed(f, by_file.get(f.file, []))]
-        key = Path(checked).resolve()
-        own = [d for name, ds in by_file.items() if Path(name).resolve() == key for d in ds]
-        return kept + self._unused(own)
+        kept = [f for f in findings if not _suppressed(f, by_key[self._key(f.file)])]
+        return kept + self._unused(by_key[self._key(checked)])
 
     def _unused(self, directives: list[Directive]) -> list[Finding]:
         known = set(self._known_rules())
         notes = []
-        seen: set[tuple[int, int]] = set()
         for d in directives:
-            where = (d.span.line, d.span.column)
-            if where in seen:
-                continue
-            seen.add(where)
             message = _unused_message(d, known)
             if message:
                 notes.append(Finding(RULE, Severity.INFO, message, d.span, hint=_HINT))

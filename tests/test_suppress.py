@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import check, rules, write
 
+from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.suppress import parse
 
 BROKEN = """
@@ -154,3 +156,16 @@ def test_parse_forms() -> None:
         (3, False, None, ""),
         (4, False, frozenset(), "names no rule"),
     ]
+
+
+def test_one_file_spelt_two_ways_is_one_set_of_comments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = broken(tmp_path, line3="  # nexrl-cfg: ignore[invalid-choice]")
+    monkeypatch.chdir(tmp_path)
+    checker = Checker(Settings(environ={}))
+    relative = checker.check_file("run.yaml").findings
+    absolute = checker.check_file(path).findings
+    for found in (relative, absolute):
+        assert "invalid-choice" not in rules(found)
+        assert "unused-suppression" not in rules(found)
