@@ -13,6 +13,8 @@ from typing import Any
 from . import catalogue
 from .catalogue import NO_DEFAULT, Condition, Option, Section
 
+TRAIN_SERVICE = "service.train_service"
+TRAIN_DEFINITION = "train_service"
 SCHEMA_ID = "https://nexrl-cfg.invalid/schemas/nexrl-config.schema.json"
 INTERPOLATION = {"type": "string", "pattern": r"\$\{"}
 _JSON_TYPES = {
@@ -84,7 +86,9 @@ def section_schema(path: str, section: Section | None) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     for name, child in sorted(catalogue.children(path).items()):
-        if isinstance(child, Section):
+        if child.path == TRAIN_SERVICE:
+            properties[name] = _train_service(child)  # type: ignore[arg-type]
+        elif isinstance(child, Section):
             properties[name] = section_schema(child.path, child)
         else:
             assert isinstance(child, Option)
@@ -100,7 +104,27 @@ def section_schema(path: str, section: Section | None) -> dict[str, Any]:
             out["type"] = ["object", "null"]
     if required:
         out["required"] = required
+    local = _local_conditionals(path)
+    if local:
+        out["allOf"] = local
     return out
+
+
+def _train_service(section: Section) -> dict[str, Any]:
+    """Flat (`train_service: {backend, url, ...}`) or NexRL's nested layout, where each named
+    entry is a training service (`train_service: {main_actor: {role, backend, ...}}`)."""
+    ref = {"$ref": f"#/definitions/{TRAIN_DEFINITION}"}
+    nested = {
+        "type": "object",
+        "description": "Named training services (NexRL's nested layout), each a train_service.",
+        "not": {"anyOf": [{"required": ["backend"]}, {"required": ["url"]}]},
+        "additionalProperties": ref,
+    }
+    return {
+        "description": section.description,
+        "markdownDescription": _markdown(section),
+        "anyOf": [ref, nested],
+    }
 
 
 def _nest(path: str, leaf: dict[str, Any]) -> dict[str, Any]:
@@ -111,11 +135,10 @@ def _nest(path: str, leaf: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _holds(section_path: str, condition: Condition) -> dict[str, Any]:
-    path = condition.path
-    if path.startswith("."):
-        path = f"{section_path}{path}"
-    parent, _, name = path.rpartition(".")
+def _holds(base: str, path: str, condition: Condition) -> dict[str, Any]:
+    """A schema, applied at the object at `base`, true when `condition` holds for `path`."""
+    relative = path[len(base) + 1 :] if base else path
+    parent, _, name = relative.rpartition(".")
     present = {"properties": {name: {"enum": list(condition.values)}}, "required": [name]}
     opt = catalogue.option(path)
     if opt is not None and opt.default in condition.values:
@@ -136,18 +159,42 @@ def _provided(relative: str) -> dict[str, Any]:
     return out
 
 
+def _is_local(opt: Option) -> bool:
+    """Whether every condition of `opt` is about its own section (so it applies wherever the
+    section is used, such as each service of a nested train_service)."""
+    return all(c.path.startswith(".") for c in (*opt.required_if, *opt.required_unless))
+
+
+def _requirement(opt: Option, base: str) -> dict[str, Any]:
+    def full(c: Condition) -> str:
+        return f"{opt.parent}{c.path}" if c.path.startswith(".") else c.path
+
+    conditions = [_holds(base, full(c), c) for c in opt.required_if]
+    conditions += [{"not": _holds(base, full(c), c)} for c in opt.required_unless]
+    then: dict[str, Any] = {"required": [opt.name]}
+    if opt.provided_by:
+        then = {"anyOf": [then, *(_provided(alt) for alt in opt.provided_by)]}
+    inner = opt.parent[len(base) + 1 :] if base else opt.parent
+    return {"if": {"allOf": conditions}, "then": _nest(inner, then)}
+
+
+def _conditional(opt: Option) -> bool:
+    return bool(opt.required_if or opt.required_unless)
+
+
+def _local_conditionals(path: str) -> list[dict[str, Any]]:
+    children = catalogue.children(path).values()
+    return [
+        _requirement(o, path)
+        for o in children
+        if isinstance(o, Option) and _conditional(o) and _is_local(o)
+    ]
+
+
 def _conditionals() -> list[dict[str, Any]]:
-    rules = []
-    for opt in catalogue.all_options():
-        if not (opt.required_if or opt.required_unless):
-            continue
-        conditions: list[dict[str, Any]] = [_holds(opt.parent, c) for c in opt.required_if]
-        conditions += [{"not": _holds(opt.parent, c)} for c in opt.required_unless]
-        then: dict[str, Any] = {"required": [opt.name]}
-        if opt.provided_by:
-            then = {"anyOf": [then, *(_provided(alt) for alt in opt.provided_by)]}
-        rules.append({"if": {"allOf": conditions}, "then": _nest(opt.parent, then)})
-    return rules
+    return [
+        _requirement(o, "") for o in catalogue.all_options() if _conditional(o) and not _is_local(o)
+    ]
 
 
 def generate() -> dict[str, Any]:
@@ -159,6 +206,9 @@ def generate() -> dict[str, Any]:
         "catalogue).",
         **section_schema("", None),
     }
+    train = catalogue.section(TRAIN_SERVICE)
+    if train is not None:
+        schema["definitions"] = {TRAIN_DEFINITION: section_schema(TRAIN_SERVICE, train)}
     conditionals = _conditionals()
     if conditionals:
         schema["allOf"] = conditionals

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +39,42 @@ def resolved(path: Path) -> Any:
     return resolve(composed, ENV).data
 
 
+def deref(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """The object schema behind `node`: follows `$ref`, and the first `anyOf` alternative
+    (train_service is `anyOf: [flat, nested]`)."""
+    while True:
+        if "$ref" in node:
+            node = schema["definitions"][node["$ref"].rsplit("/", 1)[-1]]
+        elif "properties" not in node and "anyOf" in node and "$ref" in node["anyOf"][0]:
+            node = node["anyOf"][0]
+        else:
+            return node
+
+
 def property_at(schema: dict[str, Any], dotted: str) -> dict[str, Any]:
     node = schema
     for part in dotted.split("."):
-        node = node["properties"][part]
+        node = deref(schema, node)["properties"][part]
     return node
 
 
-def properties(node: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+def properties(
+    schema: dict[str, Any], node: dict[str, Any] | None = None, prefix: str = ""
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    node = deref(schema, schema if node is None else node)
     for name, child in node.get("properties", {}).items():
         path = f"{prefix}.{name}" if prefix else name
         yield path, child
-        yield from properties(child, path)
+        yield from properties(schema, child, path)
+
+
+def error_paths(errors: Iterable[Any]) -> set[str]:
+    """Where jsonschema found problems, looking inside anyOf alternatives too."""
+    out: set[str] = set()
+    for error in errors:
+        out.add(".".join(str(p) for p in error.absolute_path))
+        out |= error_paths(error.context or ())
+    return out
 
 
 def enum_of(prop: dict[str, Any]) -> list[Any]:
@@ -123,9 +147,38 @@ def test_schema_samples_cover_each_kind() -> None:
 def test_schema_rejects_what_the_tool_reports(validator: Draft7Validator, name: str) -> None:
     path = SAMPLES / "invalid" / name
     errors = list(validator.iter_errors(resolved(path)))
-    where = {".".join(str(p) for p in e.absolute_path) for e in errors}
+    where = error_paths(errors)
     for record in expected(path):
         key = str(record["key"])
         if record["rule"] in ("missing-required", "unknown-key"):
             key = key.rpartition(".")[0]  # reported by the schema on the enclosing object
         assert key in where, (name, key, [e.message for e in errors])
+
+
+NESTED = {
+    "service": {
+        "inference_service": {"base_url": "http://x", "model": "m", "max_tokens": 8},
+        "train_service": {
+            "main_actor": {
+                "role": "actor",
+                "backend": "http",
+                "url": "http://trainer:8000",
+                "resource": {"world_size": 8},
+            },
+        },
+    }
+}
+
+
+def test_nested_train_service_layout_is_accepted(validator: Draft7Validator) -> None:
+    assert not list(validator.iter_errors(NESTED))
+
+
+def test_each_nested_service_is_checked_as_a_train_service(validator: Draft7Validator) -> None:
+    broken = json.loads(json.dumps(NESTED))
+    service = broken["service"]["train_service"]["main_actor"]
+    del service["url"]
+    service["backend"] = "htp"
+    where = error_paths(validator.iter_errors(broken))
+    assert "service.train_service.main_actor" in where  # url missing
+    assert "service.train_service.main_actor.backend" in where
