@@ -175,10 +175,10 @@ def test_nested_train_service_layout_is_accepted(validator: Draft7Validator) -> 
 
 
 def test_each_nested_service_is_checked_as_a_train_service(validator: Draft7Validator) -> None:
-    broken = json.loads(json.dumps(NESTED))
-    service = broken["service"]["train_service"]["main_actor"]
-    del service["url"]
-    service["backend"] = "htp"
-    where = error_paths(validator.iter_errors(broken))
-    assert "service.train_service.main_actor" in where  # url missing
+    no_url = json.loads(json.dumps(NESTED))
+    del no_url["service"]["train_service"]["main_actor"]["url"]
+    assert "service.train_service.main_actor" in error_paths(validator.iter_errors(no_url))
+    typo = json.loads(json.dumps(NESTED))
+    typo["service"]["train_service"]["main_actor"]["backend"] = "htp"
+    where = error_paths(validator.iter_errors(typo))
     assert "service.train_service.main_actor.backend" in where
