@@ -15,22 +15,28 @@ from pathlib import Path
 from .compose import Composed, Composer, Reader
 from .config import Config
 from .finding import Finding, Severity, Span
-from .read import Document
+from .read import MAX_BYTES, Document
 from .resolve import resolve
 from .suppress import Suppressor
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
-# Top-level keys that make a mapping a NexRL config rather than some other YAML.
-_ENTRY_KEYS = ("defaults", "service")
-# Signatures of YAML files that are not NexRL configs.
+# Signatures of YAML files that are not NexRL configs: top-level keys no NexRL config has.
 _FOREIGN = (
     ({"apiVersion", "kind"}, "a Kubernetes manifest"),
+    ({"apiVersion"}, "a Kubernetes or Helm file"),
     ({"jobs"}, "a CI workflow"),
+    ({"stages"}, "a CI pipeline"),
+    ({"runs", "name"}, "a GitHub Action"),
+    ({"version", "updates"}, "a Dependabot configuration"),
+    ({"openapi"}, "an OpenAPI document"),
+    ({"swagger"}, "an OpenAPI document"),
+    ({"site_name"}, "a MkDocs configuration"),
     ({"repos"}, "a pre-commit configuration"),
     ({"services"}, "a Compose file"),
     ({"system_prompt"}, "an agent definition"),
     ({"llm_config"}, "an agent definition"),
+    ({"input_schema"}, "a tool definition"),
     ({"hooks", "id"}, "a hook definition"),
 )
 
@@ -63,6 +69,8 @@ class Checker:
         self.reader = Reader()
         self.composer = Composer(self.reader)
         self._entry_results: dict[Path, list[Finding]] = {}
+        self._composed: dict[Path, Composed] = {}
+        self._raw: dict[Path, str] = {}
         self.suppressor = Suppressor(self._lines, _rule_ids)
 
     # -- public ---------------------------------------------------------------------------
@@ -116,20 +124,28 @@ class Checker:
                 Span(name),
             )
             return FileResult(name, "skipped", [info])
-        if kind == "entry":
-            return FileResult(name, "entry", self._check_entry(path))
+        # A file other configs include is checked as part of them, whatever it holds: alone
+        # it would lack what they add.
         includers = self._includers(path)
         if includers:
             findings = list(doc.findings)
             for entry in includers:
                 findings.extend(self._check_entry(entry))
             return FileResult(name, "included", findings)
-        return FileResult(name, "fragment", self._run(self.composer.compose(path), "fragment"))
+        if kind == "entry":
+            return FileResult(name, "entry", self._check_entry(path))
+        return FileResult(name, "fragment", self._run(self._compose(path), "fragment"))
+
+    def _compose(self, path: Path) -> Composed:
+        key = path.resolve()
+        if key not in self._composed:
+            self._composed[key] = self.composer.compose(path)
+        return self._composed[key]
 
     def _check_entry(self, path: Path) -> list[Finding]:
         key = path.resolve()
         if key not in self._entry_results:
-            self._entry_results[key] = self._run(self.composer.compose(path), "entry")
+            self._entry_results[key] = self._run(self._compose(path), "entry")
         return self._entry_results[key]
 
     def _run(self, composed: Composed, mode: str) -> list[Finding]:
@@ -166,22 +182,54 @@ class Checker:
         return notes
 
     def _includers(self, path: Path) -> list[Path]:
-        """Configs beside `path` whose defaults list names it."""
-        stem = path.stem
+        """Configs that include `path` through their defaults: those beside it, and those one
+        or two folders up (for a config group's option, `model/small.yaml`)."""
+        target = path.resolve()
         found = []
-        for sibling in sorted(path.parent.iterdir()):
-            if sibling == path or sibling.suffix not in YAML_SUFFIXES or not sibling.is_file():
+        folder = path.parent
+        for _ in range(3):
+            for candidate in self._defaults_lists(folder, path.stem):
+                if candidate.resolve() == target:
+                    continue
+                sources = self._compose(candidate).sources
+                if any(Path(s).resolve() == target for s in sources):
+                    found.append(candidate)
+            if found or folder.resolve() == folder.resolve().parent:
+                break
+            folder = Path(os.path.normpath(folder / ".."))
+        return found
+
+    def _defaults_lists(self, folder: Path, name: str) -> list[Path]:
+        """The YAML files of `folder` whose defaults list may name `name`."""
+        try:
+            paths = sorted(folder.iterdir())
+        except OSError:
+            return []
+        found = []
+        for path in paths:
+            if path.suffix not in YAML_SUFFIXES or not self._mentions(path, name):
                 continue
             try:
-                doc = self.reader.read(sibling)
+                data = self.reader.read(path).data
             except OSError:
                 continue
-            data = doc.data
             if isinstance(data, dict) and isinstance(data.get("defaults"), list):
-                names = [e.lstrip("/") for e in data["defaults"] if isinstance(e, str)]
-                if stem in names:
-                    found.append(sibling)
+                found.append(path)
         return found
+
+    def _mentions(self, path: Path, name: str) -> bool:
+        """A cheap look at the raw text before parsing: an includer names `defaults` and the
+        included file (by its name, or as a group's option)."""
+        key = path.resolve()
+        text = self._raw.get(key)
+        if text is None:
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read(MAX_BYTES).decode("utf-8", "replace")
+            except OSError:
+                text = ""
+            self._raw[key] = text
+        return "defaults" in text and name in text
 
     def _filter(self, findings: list[Finding]) -> list[Finding]:
         select, ignore = self.settings.select, self.settings.ignore
@@ -219,13 +267,13 @@ def classify(doc: Document) -> tuple[str, str]:
     data = doc.data
     syntax = [f for f in doc.findings if f.rule in ("yaml-syntax", "encoding", "too-complex")]
     if isinstance(data, dict):
-        keys = {k for k in data if isinstance(k, str)}
-        for signature, what in _FOREIGN:
-            if signature <= keys and not keys & set(_ENTRY_KEYS):
-                return "skipped", what
-        if keys & set(_ENTRY_KEYS):
-            return "entry", ""
-        return "part", ""
+        # A defaults list or a service section marks a NexRL config; other YAML may share a
+        # name (a GitHub workflow's `defaults:` is a mapping) but not these shapes.
+        entry = isinstance(data.get("defaults"), list) or isinstance(data.get("service"), dict)
+        foreign = _foreign(data, doc.path)
+        if foreign and not entry:
+            return "skipped", foreign
+        return ("entry" if entry else "part"), ""
     if syntax or not doc.ok:
         return "broken", ""
     what = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'scalar'}"
@@ -239,6 +287,27 @@ def classify(doc: Document) -> tuple[str, str]:
         )
     )
     return "broken", ""
+
+
+def _foreign(data: dict, path: str) -> str:
+    """What kind of other YAML `data` is, or "" when it may be (part of) a NexRL config."""
+    # (A workflow's `on:` is read as the key true, YAML 1.1, and dropped: `jobs` tells it.)
+    keys = {k for k in data if isinstance(k, str)}
+    for signature, what in _FOREIGN:
+        if signature <= keys:
+            return what
+    kind = data.get("type")
+    if kind in ("agent", "tool") and "name" in keys:
+        return "an agent definition" if kind == "agent" else "a tool definition"
+    if "agent_workspace" in Path(path).parts and not keys & set(_catalogue_sections()):
+        return "a file of an agent workspace"
+    return ""
+
+
+def _catalogue_sections() -> list[str]:
+    from . import catalogue
+
+    return catalogue.top_level_names()
 
 
 def iter_yaml_files(paths: Iterable[str | Path]) -> Iterable[Path]:

@@ -15,6 +15,7 @@ configs include it. Whatever cannot be composed is a `defaults` finding, never a
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -195,7 +196,8 @@ class _Composition:
 
     def __init__(self, reader: Reader, primary: Path, result: Composed) -> None:
         self.reader = reader
-        self.root = primary.parent.resolve()
+        # As given, so that findings name files the way the user named the config.
+        self.root = primary.parent
         self.result = result
         self.overrides: dict[str, _Override] = {}
         self.choices: dict[str, tuple[str, Span]] = {}
@@ -212,9 +214,9 @@ class _Composition:
             if entry.kind == "self":
                 out.append((node.file, node.package, doc))
             elif entry.override:
-                self.overrides.setdefault(
-                    self.group_key(entry, node), _Override(entry.options, entry.span)
-                )
+                if not _is_hydra(self.group_path(entry.name, node)):
+                    override = _Override(entry.options, entry.span)
+                    self.overrides.setdefault(self.group_key(entry, node), override)
             else:
                 for child in reversed(self.children(entry, node)):
                     if child.file.resolve() in stack:
@@ -339,8 +341,8 @@ class _Composition:
         if entry.kind == "config":
             return [n for n in [self.config_child(entry, node)] if n is not None]
         group = self.group_path(entry.name, node)
-        if group == "hydra" or group.startswith("hydra/"):
-            return []  # Hydra's own settings (logging, launcher), not part of the run's config
+        if _is_hydra(group):
+            return []
         key = self.group_key(entry, node)
         options = entry.options
         override = self.overrides.get(key)
@@ -416,17 +418,16 @@ class _Composition:
         """The node for config `path` (relative to the config folder), or None (reported)."""
         name = str(path)
         relative = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
-        candidate = self.root / relative
-        if not candidate.is_file() and (self.root / f"{name}.yml").is_file():
-            candidate = self.root / f"{name}.yml"
-        resolved = candidate.resolve()
-        if self.root != resolved.parent and self.root not in resolved.parents:
+        if _escapes(relative):
             self.error(
                 f"defaults entry '{entry.name}' points outside the config folder",
                 entry.span,
                 "Hydra looks configs up inside the config folder; name a config there.",
             )
             return None
+        candidate = Path(os.path.normpath(self.root / relative))
+        if not candidate.is_file() and (self.root / f"{name}.yml").is_file():
+            candidate = Path(os.path.normpath(self.root / f"{name}.yml"))
         if not candidate.is_file():
             if not entry.optional:
                 self.error(
@@ -456,6 +457,21 @@ class _Composition:
                     override.span,
                     "Drop the `override` keyword to add the group, or fix the group name.",
                 )
+
+
+def _escapes(relative: str) -> bool:
+    """Whether a path relative to the config folder leads out of it (by `..`)."""
+    depth = 0
+    for part in PurePosixPath(relative).parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        if depth < 0:
+            return True
+    return False
+
+
+def _is_hydra(group: str) -> bool:
+    """Hydra's own config groups (logging, launcher): not part of the run's config."""
+    return group == "hydra" or group.startswith("hydra/")
 
 
 def _show(item: Any) -> str:

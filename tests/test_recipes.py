@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import check, errors
 
 ENTRIES = ("self_hosted.yaml", "tinker.yaml", "weaver.yaml")
@@ -43,3 +43,36 @@ def test_agent_definitions_are_skipped(recipes: Path) -> None:
     for path in sorted(recipes.glob("*/agent_workspace/*.yaml")):
         found = check(path)
         assert [f.rule for f in found] == ["not-nexrl"], path
+
+
+def test_a_mistake_in_a_real_common_is_reported_in_common(recipes: Path, tmp_path: Path) -> None:
+    for folder in sorted(p.parent for p in recipes.glob("*/common.yaml")):
+        copy = tmp_path / folder.name
+        shutil.copytree(folder, copy)
+        common = copy / "common.yaml"
+        text = common.read_text(encoding="utf-8")
+        assert text.count("keep_batch_order: true") == 1, folder
+        common.write_text(text.replace("keep_batch_order: true", "keep_batch_order: false"))
+        line = next(n for n, row in enumerate(text.splitlines(), 1) if "keep_batch_order" in row)
+        for path in (copy / name for name in ENTRIES if (copy / name).exists()):
+            found = {(f.rule, f.file, f.line) for f in errors(check(path, ENV))}
+            assert found == {
+                ("batch-ready-order", str(common), line),
+                ("sync-mode-order", str(common), line),
+            }, path
+
+
+def test_a_broken_override_in_a_real_entry_is_reported_in_the_entry(
+    recipes: Path, tmp_path: Path
+) -> None:
+    for source in sorted(recipes.glob("*/self_hosted.yaml")):
+        copy = tmp_path / source.parent.name
+        shutil.copytree(source.parent, copy)
+        entry = copy / "self_hosted.yaml"
+        text = entry.read_text(encoding="utf-8")
+        old = "sync_weight_path: ${trainer.sync_weight_path}"
+        assert text.count(old) == 1, source
+        entry.write_text(text.replace(old, 'sync_weight_path: "/tmp/elsewhere"'))
+        line = next(n for n, row in enumerate(text.splitlines(), 1) if old in row)
+        found = [(f.rule, f.key, f.file, f.line) for f in errors(check(entry, ENV))]
+        assert found == [("sync-weight-path", "weight.sync_weight_path", str(entry), line)]
