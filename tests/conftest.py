@@ -22,6 +22,16 @@ def recipes() -> Path:
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No NexRL variable set, as on a laptop."""
     for name in list(os.environ):
-        if name.startswith(("NEXRL_", "INFERENCE_", "API_SERVER", "EXPERIMENT_", "TINKER_",
-                            "WEAVER_", "OPENAI_", "FEISHU_")):
+        if name.startswith(
+            (
+                "NEXRL_",
+                "INFERENCE_",
+                "API_SERVER",
+                "EXPERIMENT_",
+                "TINKER_",
+                "WEAVER_",
+                "OPENAI_",
+                "FEISHU_",
+            )
+        ):
             monkeypatch.delenv(name)

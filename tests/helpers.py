@@ -17,7 +17,9 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def check(path: Path, environ: Mapping[str, str] | None = None, **settings: object) -> list[Finding]:
+def check(
+    path: Path, environ: Mapping[str, str] | None = None, **settings: object
+) -> list[Finding]:
     env = {} if environ is None else dict(environ)
     return Checker(Settings(environ=env, **settings)).check_file(path).findings  # type: ignore[arg-type]
 
