@@ -591,3 +591,22 @@ def test_rl_trainer_needs_ppo_batch_sizes(tmp_path: Path) -> None:
         "service.train_service.actor.ppo_micro_batch_size",
         "service.train_service.actor.ppo_mini_batch_size",
     ]
+
+
+def test_model_tag_of_the_nested_actor_service(tmp_path: Path) -> None:
+    text = TINKER.replace(
+        '  train_service:\n    model_tag: "default"\n    backend: tinker\n    config:\n'
+        '      loss_fn: "importance_sampling"\n      learning_rate: 1e-4\n',
+        '  train_service:\n    main_actor:\n      role: actor\n      identifier: "student"\n'
+        "      backend: tinker\n",
+    )
+    assert "main_actor" in text
+    _, entry = recipe(tmp_path, text)
+    found = only(check(entry, ENV), "model-tag-match")
+    assert (found.key, found.line) == (
+        "service.train_service.main_actor.identifier",
+        line_of(entry, 'identifier: "student"'),
+    )
+    # A named actor service without a tag is not compared, as in NexRL.
+    entry.write_text(entry.read_text().replace('      identifier: "student"\n', ""))
+    assert not startup(check(entry, ENV))

@@ -2,7 +2,8 @@
 
 ## What it does
 Compares `service.train_service.model_tag` with `service.inference_service.model_tag`
-(both default to "default"; `identifier`, the newer name, counts as well).
+(both default to "default"; `identifier`, the newer name, counts as well). In the nested
+layout the actor service's tag (`service.train_service.<name>`, `role: actor`) is compared.
 
 ## Why is this bad?
 NexRL pairs the trainer with the inference service by this tag to synchronise weights; it
@@ -33,7 +34,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Finding, Severity
-from ..lint import INFERENCE, TRAIN, comparable, section_present
+from ..lint import INFERENCE, TRAIN, actor_service, blame, comparable, section_present
 
 ID = "model-tag-match"
 SEVERITY = Severity.ERROR
@@ -49,21 +50,22 @@ def _tag(cfg: Config, section: str) -> tuple[str, object]:
 
 
 def check(cfg: Config) -> Iterator[Finding]:
-    if not (section_present(cfg, INFERENCE) and section_present(cfg, TRAIN)):
+    train = actor_service(cfg)
+    if not section_present(cfg, INFERENCE) or train is None:
         return
-    if not cfg.has(f"{TRAIN}.backend") and not cfg.has(f"{TRAIN}.model_tag"):
-        return  # a nested train_service: each group carries its own tag
+    if train != TRAIN and not any(cfg.has(f"{train}.{n}") for n in ("identifier", "model_tag")):
+        return  # a named actor service without a tag: NexRL does not compare
     infer_key, infer_tag = _tag(cfg, INFERENCE)
-    train_key, train_tag = _tag(cfg, TRAIN)
+    train_key, train_tag = _tag(cfg, train)
     if not comparable(infer_tag, train_tag) or infer_tag == train_tag:
         return
-    at = train_key if cfg.has(train_key) else infer_key
+    at = blame(cfg, train_key, infer_key)
     yield cfg.finding(
         ID,
         SEVERITY,
-        f"train_service model_tag ({cfg.show(train_key) if cfg.has(train_key) else 'default'})"
-        f" differs from inference_service model_tag "
-        f"({cfg.show(infer_key) if cfg.has(infer_key) else 'default'})",
+        f"{train_key} ({cfg.show(train_key) if cfg.has(train_key) else 'default'}) differs "
+        f"from {infer_key} ({cfg.show(infer_key) if cfg.has(infer_key) else 'default'}); "
+        "NexRL asserts the actor's tag matches the inference service's",
         at,
         "Use the same model_tag in both services.",
     )
