@@ -610,3 +610,15 @@ def test_model_tag_of_the_nested_actor_service(tmp_path: Path) -> None:
     # A named actor service without a tag is not compared, as in NexRL.
     entry.write_text(entry.read_text().replace('      identifier: "student"\n', ""))
     assert not startup(check(entry, ENV))
+
+
+def test_same_model_tag_with_a_group_identifier_passes(tmp_path: Path) -> None:
+    # Older recipes named the resource group `identifier` beside an equal model_tag.
+    _, entry = recipe(
+        tmp_path,
+        edit_entry=(
+            '  train_service:\n    model_tag: "default"\n',
+            '  train_service:\n    identifier: "nexrl-group-1"\n    model_tag: "default"\n',
+        ),
+    )
+    assert not startup(check(entry, ENV))

@@ -4,6 +4,8 @@
 Compares `service.train_service.model_tag` with `service.inference_service.model_tag`
 (both default to "default"; `identifier`, the newer name, counts as well). In the nested
 layout the actor service's tag (`service.train_service.<name>`, `role: actor`) is compared.
+Both sides giving the same `model_tag` is accepted even when their `identifier`s differ:
+NexRL versions from before `identifier` compared `model_tag` alone.
 
 ## Why is this bad?
 NexRL pairs the trainer with the inference service by this tag to synchronise weights; it
@@ -49,6 +51,11 @@ def _tag(cfg: Config, section: str) -> tuple[str, object]:
     return f"{section}.model_tag", "default"
 
 
+def _same_model_tag(cfg: Config, train: str) -> bool:
+    tags = [cfg.get(f"{section}.model_tag", None) for section in (train, INFERENCE)]
+    return tags[0] is not None and tags[0] == tags[1]
+
+
 def check(cfg: Config) -> Iterator[Finding]:
     train = actor_service(cfg)
     if not section_present(cfg, INFERENCE) or train is None:
@@ -59,6 +66,8 @@ def check(cfg: Config) -> Iterator[Finding]:
     train_key, train_tag = _tag(cfg, train)
     if not comparable(infer_tag, train_tag) or infer_tag == train_tag:
         return
+    if _same_model_tag(cfg, train):
+        return  # NexRL versions before `identifier` compared model_tag alone
     at = blame(cfg, train_key, infer_key)
     yield cfg.finding(
         ID,
