@@ -26,6 +26,10 @@ from .read import Document, KeyPath, dotted, read_file
 
 Origins = dict[KeyPath, tuple[Span | None, Span]]
 
+# Bounds on the defaults tree, so that no set of files can make composition slow or deep.
+MAX_CONFIGS = 1000
+MAX_NESTING = 40
+
 _HEADER = re.compile(r"^#\s*@package\s+(?P<package>\S+)")
 _KEYWORDS = ("optional", "override")
 
@@ -201,6 +205,7 @@ class _Composition:
         self.result = result
         self.overrides: dict[str, _Override] = {}
         self.choices: dict[str, tuple[str, Span]] = {}
+        self.visits = 0
 
     # A source is (file, package, document); the list is in merge order.
     def tree(self, node: _Node, stack: tuple[Path, ...]) -> list[tuple[Path, str, Document]]:
@@ -219,13 +224,29 @@ class _Composition:
                     self.overrides.setdefault(self.group_key(entry, node), override)
             else:
                 for child in reversed(self.children(entry, node)):
-                    if child.file.resolve() in stack:
-                        chain = " -> ".join(p.name for p in (*stack, child.file.resolve()))
-                        self.error(f"defaults form a cycle: {chain}", entry.span)
-                        continue
-                    out.extend(reversed(self.tree(child, stack)))
+                    if self.allowed(child, entry, stack):
+                        out.extend(reversed(self.tree(child, stack)))
         out.reverse()
         return out
+
+    def allowed(self, child: _Node, entry: _Entry, stack: tuple[Path, ...]) -> bool:
+        """Whether to follow an entry: not into a cycle, nor past the bounds of the tree."""
+        if child.file.resolve() in stack:
+            chain = " -> ".join(p.name for p in (*stack, child.file.resolve()))
+            self.error(f"defaults form a cycle: {chain}", entry.span)
+            return False
+        self.visits += 1
+        if len(stack) > MAX_NESTING or self.visits > MAX_CONFIGS:
+            if self.visits <= MAX_CONFIGS + 1:
+                self.error(
+                    f"defaults nest deeper than {MAX_NESTING} levels or include more than "
+                    f"{MAX_CONFIGS} configs; the rest is not followed",
+                    entry.span,
+                    "A NexRL recipe includes a few configs; check for repeated includes.",
+                )
+                self.visits = MAX_CONFIGS + 2
+            return False
+        return True
 
     def read(self, path: Path) -> Document:
         doc = self.reader.read(path)

@@ -439,3 +439,21 @@ def test_foreign_yaml_is_skipped_with_a_note(tmp_path: Path, name: str) -> None:
     path = write(tmp_path, name, FOREIGN[name])
     found = check(path)
     assert [(f.rule, f.severity.value) for f in found] == [("not-nexrl", "info")]
+
+
+def test_repeated_includes_are_bounded(tmp_path: Path) -> None:
+    # Each level includes the next twice: 2**30 configs if followed blindly.
+    for level in range(30):
+        write(tmp_path, f"l{level}.yaml", f"defaults: [l{level + 1}, l{level + 1}, _self_]\n")
+    write(tmp_path, "l30.yaml", "a: 1\n")
+    entry = write(tmp_path, "entry.yaml", "defaults: [l0, _self_]\n")
+    found = defaults_findings(compose(entry))
+    assert len(found) == 1 and "more than" in found[0][3]
+
+
+def test_deep_chain_is_bounded(tmp_path: Path) -> None:
+    for level in range(200):
+        write(tmp_path, f"c{level}.yaml", f"defaults: [c{level + 1}, _self_]\n")
+    write(tmp_path, "c200.yaml", "a: 1\n")
+    found = defaults_findings(compose(tmp_path / "c0.yaml"))
+    assert len(found) == 1 and "deeper than" in found[0][3]
