@@ -622,3 +622,18 @@ def test_same_model_tag_with_a_group_identifier_passes(tmp_path: Path) -> None:
         ),
     )
     assert not startup(check(entry, ENV))
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("batch_size: 32", "batch_size: ${oc.env:DATA_BATCH}"),
+        ("keep_batch_order: true", "keep_batch_order: ${oc.env:KEEP_ORDER}"),
+        ('sync_mode: "sync"', "sync_mode: ${oc.env:SYNC_MODE}"),
+    ],
+)
+def test_values_waiting_on_unset_variables_are_not_judged(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    _, entry = recipe(tmp_path, edit_common=(old, new))
+    assert not startup(check(entry, ENV))
