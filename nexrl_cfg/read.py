@@ -8,7 +8,10 @@ no input can make the check slow or large.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +27,13 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 100
-MAX_NODES = 200_000
+MAX_NODES = 50_000
+# Text up to this size is parsed at once; larger text is first counted, so that a file of
+# many small values stops early.
+_SMALL = 64 * 1024
 
 KeyPath = tuple[str | int, ...]
+Pair = tuple[yaml.Node, yaml.Node]
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -101,6 +108,9 @@ class _Builder:
         self.doc = doc
         self.nodes = 0
         self.stopped = False
+        # Collections already built: met again, an alias is being expanded.
+        self.seen: set[int] = set()
+        self.aliased = False
 
     def error(
         self, rule: str, message: str, span: Span, path: KeyPath = (), hint: str = ""
@@ -116,33 +126,32 @@ class _Builder:
             self.stopped = True
             # At the top-level key being expanded: an alias's own mark is its anchor's.
             top = self.doc.origins.get(path[:1], (None, span))[0] or span
-            self.error(
-                "too-complex",
-                f"the document expands to more than {MAX_NODES:,} values (alias expansion?)",
-                top,
-                path[:1],
-                "A NexRL config has a few hundred values; remove the repeated aliases.",
-            )
+            self.too_many(top, path[:1])
             return None
         if depth > MAX_DEPTH:
             self.stopped = True
             self.error(
                 "too-complex",
-                f"nesting deeper than {MAX_DEPTH} levels",
+                f"nesting deeper than {MAX_DEPTH} levels"
+                + (" (an alias used inside its own anchor?)" if self.aliased else ""),
                 span,
-                path,
+                path[: MAX_DEPTH // 10],
                 "A NexRL config nests a few levels deep; check the indentation.",
             )
             return None
         if node.tag not in _KNOWN_TAGS:
             self.error(
                 "yaml-tag",
-                f"YAML tag '{node.tag}' is not allowed; NexRL loads configs with safe YAML only",
+                f"YAML tag '{_short_tag(node.tag)}' is not allowed; NexRL loads configs with "
+                "safe YAML only, nothing in a config is run",
                 span,
                 path,
                 "Remove the tag; write the value as plain YAML.",
             )
             return None
+        if isinstance(node, yaml.CollectionNode):
+            self.aliased = self.aliased or id(node) in self.seen
+            self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -154,22 +163,36 @@ class _Builder:
             return out
         return self.scalar(node, span, path)
 
+    def too_many(self, span: Span, path: KeyPath) -> None:
+        if self.aliased:
+            message = f"aliases expand the document to more than {MAX_NODES:,} values"
+            hint = "A NexRL config has a few hundred values; remove the repeated aliases."
+        else:
+            message = f"the document holds more than {MAX_NODES:,} values; not a NexRL config"
+            hint = "A NexRL config has a few hundred values; keep data in data files."
+        self.error("too-complex", message, span, path, hint)
+
     def scalar(self, node: yaml.ScalarNode, span: Span, path: KeyPath) -> Any:
         try:
             return _SCALARS.construct_object(node)
-        except ValueError as exc:  # e.g. an integer longer than Python converts
-            self.error("yaml-syntax", f"value cannot be read: {exc}", span, path)
+        except ValueError:  # an integer longer than Python converts (4,300 digits)
+            self.error(
+                "yaml-syntax",
+                f"number with {len(str(node.value)):,} characters is too long to read",
+                span,
+                path,
+                "Quote it if it is meant as text.",
+            )
         except yaml.YAMLError as exc:
             self.error("yaml-syntax", f"value cannot be read: {_problem(exc)}", span, path)
         return None
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        explicit: set[str] = set()
-        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        explicit: dict[str, Pair] = {}
+        merged: dict[str, Pair] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merged.extend(self.merge_source(value_node, path))
+                merged.update(self.merge_source(value_node, path, {id(node)}))
                 continue
             key = self.key(key_node, path)
             if key is None:
@@ -183,14 +206,13 @@ class _Builder:
                     "NexRL (OmegaConf) refuses a file with a repeated key; keep one of them.",
                 )
                 continue
-            explicit.add(key)
-            out[key] = self.entry(key_node, value_node, (*path, key), depth)
-        for key_node, value_node in merged:
-            key = key_node.value if key_node.tag == _STR else None
-            if key is None or key in out:
-                continue
-            out[key] = self.entry(key_node, value_node, (*path, key), depth)
-        return out
+            explicit[key] = (key_node, value_node)
+        # As OmegaConf orders them: merged keys first, then the mapping's own.
+        pairs = {k: v for k, v in merged.items() if k not in explicit} | explicit
+        return {
+            key: self.entry(key_node, value_node, (*path, key), depth)
+            for key, (key_node, value_node) in pairs.items()
+        }
 
     def entry(self, key_node: yaml.Node, value_node: yaml.Node, path: KeyPath, depth: int) -> Any:
         self.doc.origins[path] = (
@@ -202,30 +224,55 @@ class _Builder:
     def key(self, key_node: yaml.Node, path: KeyPath) -> str | None:
         if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
             return str(key_node.value)
-        shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else key_node.id
+        if isinstance(key_node, yaml.ScalarNode):
+            shown = f"key {_clip(str(key_node.value))!r} is not a string"
+        else:
+            shown = f"a {'list' if key_node.id == 'sequence' else 'mapping'} is used as a key"
         self.error(
             "invalid-key",
-            f"key {shown!r} is not a string; NexRL config keys are names",
+            f"{shown}; NexRL config keys are names",
             _span(self.doc.path, key_node.start_mark),
             path,
             "Quote the key or rename it to a plain name.",
         )
         return None
 
-    def merge_source(self, node: yaml.Node, path: KeyPath) -> list[tuple[yaml.Node, yaml.Node]]:
+    def merge_source(self, node: yaml.Node, path: KeyPath, visiting: set[int]) -> dict[str, Pair]:
+        """The pairs a merge key (`<<: *base` or `<<: [*a, *b]`) brings in, as PyYAML (and so
+        OmegaConf) merges them: an earlier source wins, a source's own merges apply first."""
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        pairs: list[tuple[yaml.Node, yaml.Node]] = []
-        for source in sources:
+        pairs: dict[str, Pair] = {}
+        for source in reversed(sources):
             if not isinstance(source, yaml.MappingNode):
                 self.error(
                     "yaml-syntax",
                     "a merge key (<<) must name a mapping or a list of mappings",
                     _span(self.doc.path, source.start_mark),
                     path,
+                    "Anchor a mapping (`base: &base {...}`) and merge it with `<<: *base`.",
                 )
                 continue
-            pairs.extend(source.value)
+            if id(source) not in visiting:
+                pairs.update(self.flatten(source, path, visiting | {id(source)}))
         return pairs
+
+    def flatten(self, node: yaml.MappingNode, path: KeyPath, visiting: set[int]) -> dict[str, Pair]:
+        merged: dict[str, Pair] = {}
+        own: dict[str, Pair] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.update(self.merge_source(value_node, path, visiting))
+            elif isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
+                own[str(key_node.value)] = (key_node, value_node)
+        return {k: v for k, v in merged.items() if k not in own} | own
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _problem(exc: yaml.YAMLError) -> str:
@@ -236,12 +283,13 @@ def _problem(exc: yaml.YAMLError) -> str:
 
 def _decode(raw: bytes, doc: Document) -> str | None:
     here = Span(doc.path)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = "UTF-32" if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "UTF-16"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         doc.findings.append(
             Finding(
                 "encoding",
                 Severity.ERROR,
-                "file is UTF-16; NexRL reads configs as UTF-8",
+                f"file is {wide}; NexRL reads configs as UTF-8",
                 here,
                 hint="Save the file as UTF-8.",
             )
@@ -313,6 +361,11 @@ def _failed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Document:
         span = _span(doc.path, opened)
         message = f"this quoted value is never closed ({stopped})"
         hint = "Close the quote at the end of the value."
+    elif mark is not None and text[mark.index : mark.index + 1] == "\t":
+        message = "a tab is used for indentation; YAML indents with spaces only"
+        hint = "Replace the tabs with spaces."
+    elif "mapping values are not allowed" in message:
+        hint = "Quote the value: an unquoted ': ' (or ':' at the end of a line) starts a mapping."
     doc.findings.append(Finding("yaml-syntax", Severity.ERROR, message, span, hint=hint))
     doc.ok = False
     return doc
@@ -321,6 +374,19 @@ def _failed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Document:
 def read_text(text: str, path: str) -> Document:
     """Parse YAML text; never raises for bad input, reports it as findings instead."""
     doc = Document(path, lines=text.splitlines())
+    crowded = _crowded(text) if len(text) > _SMALL else None
+    if crowded is not None:
+        doc.findings.append(
+            Finding(
+                "too-complex",
+                Severity.ERROR,
+                f"the document holds more than {MAX_NODES:,} values; not a NexRL config",
+                _span(path, crowded),
+                hint="A NexRL config has a few hundred values; keep data in data files.",
+            )
+        )
+        doc.ok = False
+        return doc
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.composer.ComposerError as exc:
@@ -354,9 +420,30 @@ def read_text(text: str, path: str) -> Document:
     return doc
 
 
+def _crowded(text: str) -> Any:
+    """Where the text passes the value limit, or None; counted from parser events (a key and
+    its value are two), so that composing a file of many small values never starts."""
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.NodeEvent):
+                count += 1
+                if count > 2 * MAX_NODES:
+                    return event.start_mark
+    except yaml.YAMLError:
+        pass  # reported by the parse that follows
+    return None
+
+
 def read_file(path: str | Path) -> Document:
-    """Read one file. OSError (missing, unreadable, a directory) is left to the caller."""
+    """Read one file. OSError (missing, unreadable, a directory, not a regular file such as a
+    FIFO, which would block) is left to the caller."""
     name = str(path)
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, device or socket)", name)
     with open(path, "rb") as handle:
         raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
