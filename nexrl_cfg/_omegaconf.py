@@ -1,106 +1,255 @@
 """OmegaConf, for the interpolations the fast path in `resolve` does not cover.
 
-Imported only when such an interpolation is met. While evaluating, the resolver registry is
-swapped for the resolvers OmegaConf ships (nothing registered elsewhere in the process can
-run) and `oc.env` for a version that marks an unset variable instead of failing.
+Imported only when such an interpolation is met. The config is handed to OmegaConf with every
+interpolation replaced by a call back to `resolve`, so that each value is evaluated once, with
+the limits and the cycle detection of `resolve`, however it is referred to. While evaluating,
+the resolver registry is swapped for the resolvers of `SAFE_RESOLVERS` (nothing registered
+elsewhere in the process can run), with `oc.env` marking an unset variable instead of failing.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import omegaconf
-from omegaconf import OmegaConf
+from omegaconf import ListConfig, OmegaConf
 from omegaconf.basecontainer import BaseContainer
+from omegaconf.resolvers import oc
 
 from .read import KeyPath
-from .resolve import SAFE_RESOLVERS
+from .resolve import SAFE_RESOLVERS, _Signal
 
 _NOT_GIVEN = object()
 _NEW_API = tuple(int(p) for p in omegaconf.__version__.split(".")[:2]) >= (2, 4)
 
-
-def _register(name: str, fn: Any) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if _NEW_API:
-            OmegaConf.register_resolver(name, fn, replace=True)
-        else:  # OmegaConf 2.1 - 2.3
-            OmegaConf.register_new_resolver(name, fn, replace=True)
+# OmegaConf builds and walks configs recursively, a dozen stack frames per level.
+MAX_VALUES = 20_000
+MAX_NESTING = 40
 
 
-@contextmanager
-def _safe_resolvers(environ: Any, used: list[str]) -> Iterator[None]:
-    def env(key: str, default: Any = _NOT_GIVEN) -> Any:
-        used.append(key)
-        if key in environ:
-            return environ[key]
-        if default is _NOT_GIVEN:
-            return f"\x00env:{key}\x00"
-        return None if default is None else str(default)
+class Unavailable(Exception):
+    """The config is too large or too deep for OmegaConf to evaluate anything in it."""
 
-    saved = BaseContainer._resolvers
-    BaseContainer._resolvers = {k: v for k, v in saved.items() if k in SAFE_RESOLVERS}
-    try:
-        _register("oc.env", env)
-        yield
-    finally:
-        BaseContainer._resolvers = saved
+
+@dataclass
+class _Frame:
+    """One evaluation in progress: the environment values it read."""
+
+    env: list[str] = field(default_factory=list)
 
 
 class Session:
     """One OmegaConf config per composed config, built on first need."""
 
-    def __init__(self, raw: Any, environ: Any) -> None:
+    def __init__(self, raw: Any, environ: Any, handed: Callable[[KeyPath], Any]) -> None:
         self.raw = raw
         self.environ = environ
+        self.handed = handed
+        # A name no config can guess for the call-back resolver.
+        self.name = f"nexrl_cfg_{os.urandom(4).hex()}"
+        self.paths: list[KeyPath] = []
+        self.frames: list[_Frame] = []
         self.config: Any = None
-        self.broken: dict[KeyPath, str] = {}
+        self.failure: str | None = None
+        self.registry: dict[str, Any] | None = None
 
-    def build(self) -> None:
-        # One malformed string would stop OmegaConf.create for the whole tree: set those aside.
-        clean = self._sanitize((), self.raw)
-        self.config = OmegaConf.create(clean)
+    def evaluate(self, path: KeyPath, raw: str) -> tuple[Any, list[str], str | None]:
+        """(value, environment values read, problem or None) of the expression `raw` written
+        at `path`. Raises what `resolve` raised while handing OmegaConf a value."""
+        frame = _Frame()
+        self.frames.append(frame)
+        try:
+            with self._resolvers(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if self.config is None and self.failure is None:
+                    self._build()
+                if self.failure is not None:
+                    raise Unavailable(self.failure)
+                value = self._evaluate(path, raw)
+        except Unavailable:
+            raise
+        except Exception as exc:  # OmegaConf's errors, and a resolver's own (oc.decode)
+            signal = _signal(exc)
+            if signal is not None:
+                raise signal from None
+            return None, frame.env, plain_problem(exc, raw)
+        finally:
+            self.frames.pop()
+        return value, frame.env, None
 
-    def _sanitize(self, path: KeyPath, value: Any) -> Any:
+    # -- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        count, depth = _measure(self.raw)
+        if count > MAX_VALUES:
+            self.failure = (
+                f"the config has more than {MAX_VALUES:,} values, too many to evaluate this "
+                "expression in"
+            )
+        elif depth > MAX_NESTING:
+            self.failure = (
+                f"the config nests deeper than {MAX_NESTING} levels, too deep to evaluate "
+                "this expression in"
+            )
+        else:
+            self.config = OmegaConf.create(self._placeholders(self.raw, ()))
+
+    def _placeholders(self, value: Any, path: KeyPath) -> Any:
+        """`value` with each interpolation replaced by a call back to `resolve`."""
         if isinstance(value, dict):
-            return {k: self._sanitize((*path, k), v) for k, v in value.items()}
+            return {k: self._placeholders(v, (*path, k)) for k, v in value.items()}
         if isinstance(value, list):
-            return [self._sanitize((*path, i), v) for i, v in enumerate(value)]
+            return [self._placeholders(v, (*path, i)) for i, v in enumerate(value)]
         if isinstance(value, str) and "${" in value:
-            try:
-                OmegaConf.create({"_": value})
-            except Exception as exc:
-                self.broken[path] = _first_line(exc)
-                return None
+            self.paths.append(path)
+            return "${" + f"{self.name}:{len(self.paths) - 1}" + "}"
         return value
 
-
-def _select_key(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def evaluate(session: Session, path: KeyPath) -> tuple[Any, bool, str | None]:
-    """(value, whether the environment was read, problem or None) for the value at `path`."""
-    used: list[str] = []
-    with _safe_resolvers(session.environ, used):
+    # -- evaluating -----------------------------------------------------------------------
+    def _evaluate(self, path: KeyPath, raw: str) -> Any:
+        """Evaluate `raw` beside the value at `path`, so that relative keys mean the same."""
+        parent: Any = self.config
+        for part in path[:-1]:
+            parent = parent[part]
+        if isinstance(parent, ListConfig):
+            parent.append(raw)
+            slot: Any = len(parent) - 1
+        else:
+            slot = f"__nexrl_cfg_{len(self.frames)}__"
+            parent[slot] = raw
         try:
-            if session.config is None:
-                session.build()
-            if path in session.broken:
-                return None, False, f"malformed interpolation: {session.broken[path]}"
-            value = OmegaConf.select(session.config, _select_key(path), throw_on_missing=True)
+            value = parent[slot]
             if OmegaConf.is_config(value):
                 value = OmegaConf.to_container(value, resolve=True)
-        except Exception as exc:  # OmegaConf's errors, and a resolver's own (oc.decode)
-            return None, bool(used), _first_line(exc)
-    return value, bool(used), None
+        finally:
+            del parent[slot]
+        return value
+
+    @contextmanager
+    def _resolvers(self) -> Iterator[None]:
+        saved = BaseContainer._resolvers
+        if self.registry is None:
+            BaseContainer._resolvers = {k: v for k, v in saved.items() if k in SAFE_RESOLVERS}
+            _register("oc.env", self._env)
+            _register("oc.decode", _decode)
+            _register("oc.select", _select)
+            _register(self.name, self._handed)
+            self.registry = BaseContainer._resolvers
+        BaseContainer._resolvers = self.registry
+        try:
+            yield
+        finally:
+            BaseContainer._resolvers = saved
+
+    def _env(self, key: Any, default: Any = _NOT_GIVEN) -> Any:
+        key = str(key)
+        if key in self.environ:
+            value = self.environ[key]
+            if self.frames:
+                self.frames[-1].env.append(value)
+            return value
+        if self.frames:
+            self.frames[-1].env.append("")
+        if default is _NOT_GIVEN:
+            return f"\x00env:{key}\x00"
+        return None if default is None else str(default)
+
+    def _handed(self, index: Any) -> Any:
+        return self.handed(self.paths[int(index)])
+
+
+def _decode(expr: Any, _parent_: Any, _node_: Any) -> Any:
+    if isinstance(expr, str) and "\x00" in expr:
+        return expr  # an unknown value stays unknown
+    return oc.decode(expr, _parent_=_parent_, _node_=_node_)
+
+
+def _select(key: Any, default: Any = _NOT_GIVEN, *, _parent_: Any) -> Any:
+    if isinstance(key, str) and "\x00" in key:
+        return key
+    if default is _NOT_GIVEN:
+        return oc.select(key, _parent_=_parent_)
+    return oc.select(key, default, _parent_=_parent_)
+
+
+def _register(name: str, fn: Any) -> None:
+    if _NEW_API:
+        OmegaConf.register_resolver(name, fn, replace=True, annotation_validation="off")
+    else:  # OmegaConf 2.1 - 2.3
+        OmegaConf.register_new_resolver(name, fn, replace=True)
+
+
+def _measure(value: Any) -> tuple[int, int]:
+    """(number of values, nesting depth) of plain data, without recursion."""
+    count, deepest = 0, 0
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        deepest = max(deepest, depth)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return count, deepest
+
+
+def _signal(exc: BaseException) -> _Signal | None:
+    """What `resolve` raised inside OmegaConf, which wraps it in its own errors."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 50:
+        if isinstance(current, _Signal):
+            return current
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None
+
+
+_UNSUPPORTED = re.compile(r"Unsupported interpolation type (\S+)")
+_KEY_NOT_FOUND = re.compile(r"Interpolation key '([^']*)' not found")
+
+
+def plain_problem(exc: BaseException, raw: str) -> str:
+    """OmegaConf's error as a user reads it."""
+    text = _first_line(exc)
+    kind = type(exc).__name__
+    if isinstance(exc, RecursionError) or "RecursionError" in text:
+        return "interpolations nest too deeply to evaluate"
+    unsupported = _UNSUPPORTED.search(text)
+    if unsupported:
+        return (
+            f"unknown resolver '{unsupported.group(1)}'; only OmegaConf's own resolvers are "
+            f"available ({', '.join(SAFE_RESOLVERS)})"
+        )
+    missing = _KEY_NOT_FOUND.search(text)
+    if missing:
+        return f"key '{missing.group(1)}' is not in the config"
+    if kind == "GrammarParseError" or "mismatched input" in text or "BRACE_CLOSE" in text:
+        return "malformed interpolation: " + _grammar_problem(raw)
+    if "Recursive interpolation" in text:
+        return "interpolation cycle: the value refers to itself"
+    if "Missing mandatory value" in text or kind == "InterpolationToMissingValueError":
+        return "refers to a value that is '???' (mandatory, never given)"
+    return text
+
+
+def _grammar_problem(raw: str) -> str:
+    opened = raw.count("${")
+    closed = raw.count("}")
+    if opened > closed:
+        return "unclosed '${' (a '}' is missing)"
+    if closed > opened + raw.count("{") - opened:
+        return "a '}' has no '${' to close"
+    return (
+        "write a key (`${data.max_response_length}`) or a resolver call "
+        "(`${oc.env:VAR}`, `${oc.env:VAR,default}`) between '${' and '}'"
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,17 +1,23 @@
 """Stage 3, resolve: evaluate `${...}` interpolations as OmegaConf would.
 
-The forms NexRL recipes use (`${oc.env:VAR}`, `${oc.env:VAR,default}`, `${a.b.c}` and strings
-that mix them with text) are evaluated here directly, which keeps OmegaConf's import off the
-common path; anything else (relative keys, nested interpolations, other resolvers, escapes) is
-handed to OmegaConf itself. An environment variable that is not set does not fail the check:
-the value becomes `Unknown`, checks that need it are skipped, and a note names the variable.
-Values that came from the environment are remembered as secret-bearing and never printed.
+The forms NexRL recipes use (`${oc.env:VAR}`, `${oc.env:VAR,default}`, `${a.b.c}`, relative
+keys such as `${.name}`, and strings that mix them with text) are evaluated here directly, which
+keeps OmegaConf's import off the common path; anything else (nested interpolations, other
+resolvers, escapes) is handed to OmegaConf itself, which calls back here for every value it
+refers to. An environment variable that is not set does not fail the check: the value becomes
+`Unknown`, checks that need it are skipped, and a note names the variable. Values that came
+from the environment are remembered as secret-bearing and never printed.
+
+Evaluation is bounded: a value expands to at most `MAX_STRING` characters, a chain of
+references is followed `MAX_CHAIN` keys deep, and OmegaConf evaluates at most `MAX_OMEGACONF`
+expressions per config, each at most `MAX_EXPRESSION` characters long.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +26,7 @@ from .compose import Composed
 from .finding import Finding, Severity, Span
 from .read import KeyPath, dotted
 
-# Resolvers OmegaConf ships; nothing else may run while checking.
+# Resolvers OmegaConf ships that NexRL configs may use; nothing else may run while checking.
 SAFE_RESOLVERS = (
     "oc.env",
     "oc.select",
@@ -31,14 +37,25 @@ SAFE_RESOLVERS = (
     "oc.dict.values",
 )
 
+MAX_STRING = 100_000
+MAX_CHAIN = 64
+MAX_OMEGACONF = 1_000
+MAX_EXPRESSION = 2_000
+# Stack frames kept free for one OmegaConf evaluation below the deepest reference chain.
+_HEADROOM = 400
+
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _KEY = r"[A-Za-z_][A-Za-z0-9_\-]*"
 _SIMPLE = re.compile(
     rf"\$\{{(?:oc\.env:(?P<var>{_NAME})(?:,(?P<default>[A-Za-z_/.:\-][A-Za-z0-9_/.:\-]*)?)?"
-    rf"|(?P<ref>{_KEY}(?:\.(?:{_KEY}|[0-9]+))*))\}}"
+    rf"|(?P<ref>(?P<dots>\.*){_KEY}(?:\.(?:{_KEY}|[0-9]+))*))\}}"
 )
 _TYPED_DEFAULT = re.compile(r"^(?:null|true|false|nan|inf|[-+]?\.?inf|[-+0-9.].*)$", re.I)
 _ENV_MARK = re.compile("\x00env:([^\x00]*)\x00")
+# An environment value inside an unknown value's token: its identity without its text.
+_ANY_MARK = re.compile("\x00(?:env|envval):([^\x00]*)\x00")
+# A value that could not be evaluated (an error, a cycle, a limit).
+_OTHER_MARK = re.compile("\x00[^\x00]*\x00")
 
 
 @dataclass(frozen=True)
@@ -53,24 +70,35 @@ class Unknown:
     missing: tuple[str, ...]
 
     def __str__(self) -> str:
-        return _ENV_MARK.sub(lambda m: "${oc.env:" + m.group(1) + "}", self.token)
+        text = _ANY_MARK.sub(lambda m: "${oc.env:" + m.group(1) + "}", self.token)
+        return _OTHER_MARK.sub("<unresolved>", text)
 
 
 def is_known(value: Any) -> bool:
     return not isinstance(value, Unknown)
 
 
-class _Cycle(Exception):
+class _Signal(Exception):
+    """Raised through evaluation (and through OmegaConf, which wraps it) to the value where it
+    is reported."""
+
+
+class _Cycle(_Signal):
     def __init__(self, start: KeyPath) -> None:
         super().__init__(start)
         self.start = start
         self.members: list[KeyPath] = []
 
 
-class _Broken(Exception):
-    def __init__(self, message: str, hint: str = "") -> None:
+class _TooDeep(_Signal):
+    pass
+
+
+class _Broken(_Signal):
+    def __init__(self, message: str, hint: str = "", rule: str = "interpolation-error") -> None:
         super().__init__(message)
         self.hint = hint
+        self.rule = rule
 
 
 @dataclass
@@ -86,37 +114,66 @@ class Resolved:
     findings: list[Finding] = field(default_factory=list)
 
 
+@dataclass
+class _Text:
+    """A piece of a string value, with the environment variable it was read from."""
+
+    text: str
+    var: str | None = None
+
+
 class _Resolver:
     def __init__(self, composed: Composed, environ: Mapping[str, str]) -> None:
         self.composed = composed
         self.raw = composed.data
         self.environ = environ
         self.done: dict[KeyPath, Any] = {}
-        self.busy: set[KeyPath] = set()
+        self.busy: dict[KeyPath, None] = {}
         self.tainted: set[KeyPath] = set()
         self.errors: dict[KeyPath, Finding] = {}
         self.unset: dict[str, tuple[KeyPath, Span]] = {}
+        # Every environment value read: never to appear in a message.
+        self.secrets: set[str] = set()
+        self.stack_limit = sys.getrecursionlimit() - _HEADROOM
+        # Containers and values being evaluated, one inside the other.
+        self.level = 0
+        # Limits already reported: each is reported once, where it is first reached.
+        self.reported: set[str] = set()
         self._omegaconf: Any = None
+        self._evaluations = 0
+        # For each OmegaConf evaluation in progress: the values it has been handed.
+        self._handed: list[list[KeyPath]] = []
+        self._spent: list[int] = []
 
     # -- tree walk ------------------------------------------------------------------------
     def run(self) -> Any:
         return self.value_at((), self.raw)
 
     def value_at(self, path: KeyPath, raw: Any) -> Any:
-        if isinstance(raw, dict):
-            return {k: self.value_at((*path, k), v) for k, v in raw.items()}
-        if isinstance(raw, list):
-            return [self.value_at((*path, i), v) for i, v in enumerate(raw)]
         if isinstance(raw, str) and "${" in raw:
             return self.leaf(path, raw)
-        return raw
+        if not isinstance(raw, (dict, list)):
+            return raw
+        if self.busy:
+            self.guard_stack()
+        self.level += 1
+        try:
+            if isinstance(raw, dict):
+                return {k: self.value_at((*path, k), v) for k, v in raw.items()}
+            return [self.value_at((*path, i), v) for i, v in enumerate(raw)]
+        finally:
+            self.level -= 1
 
     def leaf(self, path: KeyPath, raw: str) -> Any:
         if path in self.done:
             return self.done[path]
         if path in self.busy:
             raise _Cycle(path)
-        self.busy.add(path)
+        if len(self.busy) >= MAX_CHAIN:
+            raise _TooDeep()
+        self.guard_stack()
+        self.busy[path] = None
+        self.level += 1
         try:
             value = self.evaluate(path, raw)
         except _Cycle as cycle:
@@ -124,12 +181,38 @@ class _Resolver:
                 cycle.members.insert(0, path)
                 raise
             value = self.cycle([path, *cycle.members])
+        except _TooDeep:
+            if len(self.busy) > 1:
+                self.done[path] = Unknown(f"\x00deep:{dotted(path)}\x00", ())
+                raise
+            value = self.limit(
+                "chain",
+                path,
+                raw,
+                f"interpolations from here refer through a chain of more than {MAX_CHAIN} "
+                "values, or through values nested too deeply",
+                "Refer to the value itself instead of through a chain of references.",
+            )
         except _Broken as exc:
-            value = self.fail(path, raw, str(exc), exc.hint)
+            value = self.fail(path, raw, str(exc), exc.hint, exc.rule)
         finally:
-            self.busy.discard(path)
+            self.busy.pop(path, None)
+            self.level -= 1
         self.done[path] = value
         return value
+
+    def guard_stack(self) -> None:
+        """Stop a chain of references before Python's recursion limit does (the stack is
+        measured only once evaluation is nested deeper than any real config nests it)."""
+        if (self.level > 24 or self._handed) and _stack_depth() > self.stack_limit:
+            raise _TooDeep()
+
+    def limit(self, kind: str, path: KeyPath, raw: str, message: str, hint: str) -> Unknown:
+        """A limit reached: reported the first time only, the value is unknown."""
+        if kind not in self.reported:
+            self.reported.add(kind)
+            self.fail(path, raw, message, hint, "too-complex")
+        return Unknown(f"\x00{kind}:{dotted(path)}\x00", ())
 
     def cycle(self, members: list[KeyPath]) -> Unknown:
         """Report a cycle once, at its first member; every member becomes unknown."""
@@ -148,38 +231,53 @@ class _Resolver:
         self.errors[members[0]] = Finding(
             "interpolation-error",
             severity,
-            f"interpolation cycle: {chain}{note}",
+            f"interpolation cycle: {_clip(chain)}{note}",
             self.composed.span(members[0]),
             dotted(members[0]),
             "Give one of these keys a plain value.",
         )
         return value
 
-    def fail(self, path: KeyPath, raw: str, message: str, hint: str = "") -> Unknown:
+    def fail(
+        self,
+        path: KeyPath,
+        raw: str,
+        message: str,
+        hint: str = "",
+        rule: str = "interpolation-error",
+    ) -> Unknown:
         if path not in self.errors:
             self.errors[path] = Finding(
-                "interpolation-error",
+                rule,
                 Severity.ERROR,
-                f"{raw}: {message}",
+                f"{_clip(raw)}: {_clip(self.scrub(message), 300)}",
                 self.composed.span(path),
                 dotted(path),
                 hint or "Check the key path and the resolver name.",
             )
         return Unknown(f"\x00error:{dotted(path)}\x00", ())
 
+    def scrub(self, message: str) -> str:
+        """A message as it may be printed: no value read from the environment in it."""
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            if len(secret) >= 3:
+                message = message.replace(secret, "<redacted>")
+        return message
+
     # -- evaluation -----------------------------------------------------------------------
     def evaluate(self, path: KeyPath, raw: str) -> Any:
         pieces = self.split(raw)
         if pieces is None:
             return self.with_omegaconf(path, raw)
-        values = []
+        values: list[Any] = []
         for literal, match in pieces:
             if literal:
                 values.append(literal)
             if match is not None:
                 values.append(self.simple(path, match))
         if len(values) == 1 and len(pieces) == 1 and pieces[0][0] == "":
-            return values[0]
+            value = values[0]
+            return value.text if isinstance(value, _Text) else value
         return self.join(values)
 
     @staticmethod
@@ -206,28 +304,43 @@ class _Resolver:
         if var is not None:
             self.tainted.add(path)
             if var in self.environ:
-                return self.environ[var]
+                self.secrets.add(self.environ[var])
+                return _Text(self.environ[var], var)
             if match.group("default") is not None or match.group(0).endswith(",}"):
                 return match.group("default") or ""
             self.unset.setdefault(var, (path, self.composed.span(path)))
             return Unknown(f"\x00env:{var}\x00", (var,))
-        return self.reference(path, match.group("ref"))
+        return self.reference(path, match.group("ref"), len(match.group("dots")))
 
-    def reference(self, path: KeyPath, ref: str) -> Any:
-        target: KeyPath = ()
-        node: Any = self.raw
-        for part in ref.split("."):
+    def reference(self, path: KeyPath, ref: str, dots: int = 0) -> Any:
+        """The value of `${ref}` written at `path`; `dots` leading dots make it relative."""
+        if dots > len(path):
+            raise _Broken(f"'{ref}' goes above the top of the config")
+        target: KeyPath = path[:-dots] if dots else ()
+        node: Any = self.lookup(target)
+        for part in ref[dots:].split("."):
             if isinstance(node, dict) and part in node:
                 key: str | int = part
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 key = int(part)
             else:
+                where = "is not in the config" if not dots else f"is not beside '{dotted(path)}'"
                 raise _Broken(
-                    f"key '{ref}' is not in the config",
-                    f"Define `{ref}` or fix the reference; keys are absolute dotted paths.",
+                    f"key '{ref}' {where}",
+                    f"Define `{ref.lstrip('.')}` or fix the reference; keys are absolute dotted "
+                    "paths, or relative to the value's section when they start with '.'.",
                 )
             target = (*target, key)
             node = node[key]
+        return self.follow(path, target, node, ref)
+
+    def lookup(self, target: KeyPath) -> Any:
+        node: Any = self.raw
+        for key in target:
+            node = node[key]
+        return node
+
+    def follow(self, path: KeyPath, target: KeyPath, node: Any, ref: str) -> Any:
         value = self.value_at(target, node)
         if self.tainted_under(target):
             self.tainted.add(path)
@@ -242,37 +355,166 @@ class _Resolver:
     @staticmethod
     def join(values: list[Any]) -> Any:
         unknown = [v for v in values if isinstance(v, Unknown)]
-        text = "".join(v.token if isinstance(v, Unknown) else _as_text(v) for v in values)
+        size = sum(len(v.token if isinstance(v, Unknown) else _as_text(v)) for v in values)
+        if size > MAX_STRING:
+            raise _Broken(
+                f"the value expands to more than {MAX_STRING:,} characters",
+                "Each reference copies the value it names; do not build values from copies "
+                "of copies.",
+                "too-complex",
+            )
         if unknown:
+            text = "".join(_token(v) for v in values)
             missing = tuple(dict.fromkeys(m for v in unknown for m in v.missing))
             return Unknown(text, missing)
-        return text
+        return "".join(_as_text(v) for v in values)
 
     # -- OmegaConf for everything else ----------------------------------------------------
     def with_omegaconf(self, path: KeyPath, raw: str) -> Any:
-        from ._omegaconf import Session, evaluate
+        if len(raw) > MAX_EXPRESSION:
+            raise _Broken(
+                f"the expression is longer than {MAX_EXPRESSION:,} characters",
+                "Split it into several values.",
+                "too-complex",
+            )
+        self._evaluations += 1
+        if self._evaluations > MAX_OMEGACONF:
+            return self.limit(
+                "budget",
+                path,
+                raw,
+                f"more than {MAX_OMEGACONF:,} interpolations need OmegaConf to evaluate; "
+                "the rest are not checked",
+                "A NexRL config has a few dozen interpolations.",
+            )
+        from ._omegaconf import Session, Unavailable
 
         if self._omegaconf is None:
-            self._omegaconf = Session(self.raw, self.environ)
-        value, used_env, problem = evaluate(self._omegaconf, path)
-        if used_env:
+            self._omegaconf = Session(self.raw, self.environ, self.handed)
+        self._handed.append([])
+        self._spent.append(len(raw))
+        try:
+            value, env_values, problem = self._omegaconf.evaluate(path, raw)
+        except Unavailable as exc:
+            return self.limit("unavailable", path, raw, str(exc), "Simplify the config.")
+        finally:
+            handed = self._handed.pop()
+            self._spent.pop()
+        self.secrets.update(env_values)
+        if env_values or any(self.tainted_under(p) for p in handed):
             self.tainted.add(path)
         if problem is not None:
             raise _Broken(problem)
-        for var in _ENV_MARK.findall(value) if isinstance(value, str) else ():
+        return self.unknowns(path, value)
+
+    def handed(self, target: KeyPath) -> Any:
+        """The value at `target`, for OmegaConf evaluating another value that refers to it."""
+        value = self.follow(target, target, self.lookup(target), dotted(target))
+        if self._handed:
+            self._handed[-1].append(target)
+            self._spent[-1] += _size(value)
+            if self._spent[-1] > MAX_STRING:
+                raise _Broken(
+                    f"the value expands to more than {MAX_STRING:,} characters",
+                    rule="too-complex",
+                )
+        return _plain(value)
+
+    def unknowns(self, path: KeyPath, value: Any) -> Any:
+        """OmegaConf's result, with the marks of unknown values turned back into `Unknown`."""
+        if isinstance(value, dict):
+            return {k: self.unknowns(path, v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.unknowns(path, v) for v in value]
+        if not isinstance(value, str) or "\x00" not in value:
+            if isinstance(value, str) and len(value) > MAX_STRING:
+                raise _Broken(
+                    f"the value expands to more than {MAX_STRING:,} characters",
+                    rule="too-complex",
+                )
+            return value
+        missing = tuple(dict.fromkeys(_ENV_MARK.findall(value)))
+        for var in missing:
             self.unset.setdefault(var, (path, self.composed.span(path)))
-        if isinstance(value, str) and "\x00" in value:
-            return Unknown(value, tuple(_ENV_MARK.findall(value)))
-        return value
+        return Unknown(value, missing)
+
+
+def _stack_depth() -> int:
+    frame: Any = sys._getframe(1)
+    depth = 1
+    while frame is not None:
+        frame = frame.f_back
+        depth += 1
+    return depth
 
 
 def _as_text(value: Any) -> str:
+    if isinstance(value, _Text):
+        return value.text
     return str(value)
+
+
+def _token(value: Any) -> str:
+    """A piece of an unknown value's token: an environment value by its variable's name."""
+    if isinstance(value, Unknown):
+        return value.token
+    if isinstance(value, _Text) and value.var is not None:
+        return f"\x00envval:{value.var}\x00"
+    return _as_text(value)
+
+
+def _plain(value: Any) -> Any:
+    """A value as OmegaConf may hold it: unknown values as their token."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Unknown):
+        return value.token
+    return value
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Unknown):
+        return len(value.token)
+    if isinstance(value, dict):
+        return 1 + sum(_size(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_size(v) for v in value)
+    return 1
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _unresolved(raw: Any) -> Any:
+    """The raw values, every interpolation unknown: what is left when evaluation failed."""
+    if isinstance(raw, dict):
+        return {k: _unresolved(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_unresolved(v) for v in raw]
+    if isinstance(raw, str) and "${" in raw:
+        return Unknown(raw, ())
+    return raw
 
 
 def resolve(composed: Composed, environ: Mapping[str, str] | None = None) -> Resolved:
     """Evaluate every interpolation of `composed`; never raises for a bad expression."""
     resolver = _Resolver(composed, os.environ if environ is None else environ)
-    data = resolver.run()
+    try:
+        data = resolver.run()
+    except RecursionError:
+        # The limits above should make this unreachable; never let it become a crash.
+        resolver.errors[()] = Finding(
+            "too-complex",
+            Severity.ERROR,
+            "interpolations nest too deeply to evaluate",
+            composed.span(()),
+            hint="Refer to values directly instead of through chains of references.",
+        )
+        data = _unresolved(composed.data)
     findings = list(resolver.errors.values())
     return Resolved(composed, data, resolver.tainted, resolver.unset, findings)
