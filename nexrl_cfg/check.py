@@ -207,7 +207,10 @@ class Checker:
             return []
         found = []
         for path in paths:
-            if path.suffix not in YAML_SUFFIXES or not self._mentions(path, name):
+            # Regular files only: a FIFO would block the read, a symbolic link loop fail it.
+            if path.suffix not in YAML_SUFFIXES or not path.is_file():
+                continue
+            if not self._mentions(path, name):
                 continue
             try:
                 data = self.reader.read(path).data
@@ -269,7 +272,11 @@ def classify(doc: Document) -> tuple[str, str]:
     if isinstance(data, dict):
         # A defaults list or a service section marks a NexRL config; other YAML may share a
         # name (a GitHub workflow's `defaults:` is a mapping) but not these shapes.
-        entry = isinstance(data.get("defaults"), list) or isinstance(data.get("service"), dict)
+        # A file of nothing but `service: null` is no base file for others to fill: a whole
+        # config, with its services missing.
+        service = data.get("service", "")
+        entry = isinstance(data.get("defaults"), list) or isinstance(service, dict)
+        entry = entry or (service is None and len(data) == 1)
         foreign = _foreign(data, doc.path)
         if foreign and not entry:
             return "skipped", foreign

@@ -4,6 +4,7 @@ Thin: parse, call, print, exit."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -79,9 +80,13 @@ def check(
     if output_format not in FORMATS:
         raise _fail(f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})")
     settings = _settings(select, ignore, strict, require_env, env_file, debug)
-    missing = [p for p in paths if not Path(p).exists()]
+    problems = {given: _unreadable(given) for given in paths}
+    missing = [given for given, problem in problems.items() if problem == "missing"]
     if missing:
         raise _fail(f"path not found: {', '.join(missing)}")
+    for given, problem in problems.items():
+        if problem:
+            raise _fail(f"cannot read {given}: {problem}")
 
     checker = Checker(settings)
     findings = []
@@ -93,6 +98,8 @@ def check(
             raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
         files += 1
         findings.extend(result.findings)
+    if not files:
+        raise _fail(f"no YAML files (*.yaml, *.yml) found in {', '.join(paths)}")
     findings = unique(findings)
     if quiet:
         findings = [f for f in findings if f.severity is not Severity.INFO]
@@ -100,8 +107,24 @@ def check(
     color = color and sys.stdout.isatty()
     run = Run(findings, files, checker.source_line, color=color, quiet=quiet)
     print(render(output_format, run))
+    if any(f.rule == "internal-error" for f in findings):
+        raise typer.Exit(EXIT_USAGE)  # a file could not be checked: not a verdict on it
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
     raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK)
+
+
+def _unreadable(given: str) -> str | None:
+    """Why a path named on the command line cannot be checked ("missing" when it does not
+    exist), or None."""
+    try:
+        os.stat(given)
+    except FileNotFoundError:
+        return "a symbolic link to a missing file" if os.path.islink(given) else "missing"
+    except OSError as exc:
+        return "a symbolic link loop" if exc.errno == errno.ELOOP else str(exc.strerror or exc)
+    except ValueError:  # a NUL character in the name
+        return "missing"
+    return None
 
 
 def _settings(

@@ -15,6 +15,7 @@ configs include it. Whatever cannot be composed is a `defaults` finding, never a
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass, field
@@ -69,7 +70,10 @@ class Reader:
         self._docs: dict[Path, Document] = {}
 
     def read(self, path: Path) -> Document:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except RuntimeError:  # a symbolic link loop (Python before 3.13)
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
         doc = self._docs.get(key)
         if doc is None:
             doc = read_file(path)

@@ -134,7 +134,7 @@ class Config:
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return f'"{value}"'
+        return _clip(f'"{value}"')
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -143,7 +143,15 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return str(value)
+    return _clip(str(value))
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """A value long enough to drown the message (a 2 MB string, a 4,000-digit number), cut."""
+    if len(text) <= limit:
+        return text
+    quote = text[0] if text[0] == '"' else ""
+    return f"{text[: limit - 20]}...{quote} ({len(text) - len(quote) * 2:,} characters)"
 
 
 def show_value(value: Any) -> str:

@@ -58,9 +58,9 @@ def check(cfg: Config) -> Iterator[Finding]:
         spec = entry.spec
         if not isinstance(spec, Section) or isinstance(entry.value, dict):
             continue
-        if entry.value is None and (
-            spec.nullable or cfg.mode == "fragment" or cfg.unreadable(entry.path)
-        ):
+        # A nullable section (`service: null` in a shared base file) is null only until a
+        # config that includes the file fills it: in a whole config NexRL reads it.
+        if entry.value is None and (cfg.mode == "fragment" or cfg.unreadable(entry.path)):
             continue
         yield cfg.finding(
             ID,
