@@ -84,16 +84,18 @@ class Checker:
         except Exception as exc:  # a bug of ours: one line, never a traceback
             if self.settings.debug:
                 traceback.print_exc()
-            message = f"nexrl-cfg failed on this file ({type(exc).__name__}: {exc})"
+            # Where, not the exception's text: that may quote a value of the config.
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
             finding = Finding(
                 "internal-error",
                 Severity.ERROR,
-                message[:300],
+                f"nexrl-cfg failed on this file ({type(exc).__name__}{where}); please report it",
                 Span(str(path)),
-                hint="Please report this, with the file if you can share it (--debug shows "
-                "the traceback).",
+                hint="Report it with the file if you can share it; --debug shows the traceback.",
             )
-            result = FileResult(str(path), "error", [finding])
+            # Never filtered away: the file was not checked.
+            return FileResult(str(path), "error", [finding])
         result.findings = self._filter(self.suppressor.apply(result.findings, str(path)))
         return result
 
