@@ -8,6 +8,8 @@ carries exactly one defect (a wrong type, a typo'd key, a bad enum value, or ``m
 differs from ``data.max_response_length``). Case 0 is always clean.
 
 Case ``i`` depends only on ``(seed, i)``, so a larger corpus extends a smaller one unchanged.
+A corpus of N cases is one folder holding exactly those N case folders, like NexRL's
+``recipe/`` folder holds one folder per recipe.
 Standard library only.
 """
 
@@ -20,7 +22,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 BROKEN_FRACTION = 0.2
 
 _PLACEHOLDER = re.compile(r"<<(\w+)>>")
@@ -401,14 +403,12 @@ MODELS = (
 # "entry" means self_hosted.yaml or tinker.yaml; a `None` entry kind means either.
 _Defect = tuple[str, str, str | None, str, str]
 DEFECTS: tuple[_Defect, ...] = (
-    ("wrong_type", "common", None, r"^  rollout_repeat_n: \d+$", "  rollout_repeat_n: eight"),
-    ("wrong_type", "common", None, r"^  shuffle: \w+$", '  shuffle: "yes please"'),
-    ("wrong_type", "common", None, r"^  num_workers: \d+$", "  num_workers: [64, 128]"),
+    ("wrong_type", "common", None, r"^  max_prompt_length: \d+$", "  max_prompt_length: 4k"),
+    ("wrong_type", "common", None, r"^  keep_batch_order: true$", '  keep_batch_order: "yes"'),
     ("wrong_type", "entry", None, r"^    max_retries: \d+$", '    max_retries: "three"'),
     ("wrong_type", "entry", "self_hosted", r"^    world_size: \d+$", "    world_size: eight"),
+    ("wrong_type", "entry", "self_hosted", r"^        lr: \S+$", "        lr: [1e-6, 2e-6]"),
     ("wrong_type", "entry", "tinker", r"^    lora_rank: \d+$", "    lora_rank: thirty-two"),
-    ("typo_key", "common", None, r"^  keep_batch_order:", "  keep_batch_ordr:"),
-    ("typo_key", "common", None, r"^  rollout_repeat_n:", "  rollout_repeats_n:"),
     ("typo_key", "entry", None, r"^    max_retries:", "    max_retires:"),
     ("typo_key", "entry", None, r"^    freeze_for_weight_sync:", "    freeze_for_weigth_sync:"),
     (
@@ -418,9 +418,18 @@ DEFECTS: tuple[_Defect, ...] = (
         r"^      ppo_mini_batch_size:",
         "      ppo_mini_bach_size:",
     ),
+    ("typo_key", "entry", "self_hosted", r"^    tokenizer:", "    tokeniser:"),
     ("typo_key", "entry", "tinker", r"^      learning_rate:", "      learnig_rate:"),
+    ("typo_key", "entry", "tinker", r"^    lora_rank:", "    lora_rnak:"),
+    ("bad_enum", "common", None, r'^launch_mode: "local"$', 'launch_mode: "locale"'),
     ("bad_enum", "common", None, r'^  sync_mode: "sync"$', '  sync_mode: "synchronous"'),
-    ("bad_enum", "common", None, r'^    policy: "stop_on_error"$', '    policy: "stop-on-error"'),
+    (
+        "bad_enum",
+        "common",
+        None,
+        r'^  check_batch_ready_function: "loaded_batch_finished"$',
+        '  check_batch_ready_function: "loaded_batch_done"',
+    ),
     ("bad_enum", "entry", "self_hosted", r"^    backend: sglang$", "    backend: sglng"),
     ("bad_enum", "entry", "self_hosted", r"^    backend: http$", "    backend: grpc"),
     (
@@ -429,6 +438,13 @@ DEFECTS: tuple[_Defect, ...] = (
         "self_hosted",
         r'^    weight_type: "sglang_nckpt"$',
         '    weight_type: "nckpt"',
+    ),
+    (
+        "bad_enum",
+        "entry",
+        "tinker",
+        r'^  sync_method: "tinker"$',
+        '  sync_method: "tinkr"',
     ),
     ("max_tokens", "entry", None, r"^    max_tokens: \$\{data\.max_response_length\}$", ""),
 )
@@ -467,7 +483,8 @@ def _values(rng: random.Random, case_id: str) -> dict[str, str]:
     batch_size = rng.choice((16, 32, 64, 128))
     repeat_n = rng.choice((4, 8, 16))
     world_size = rng.choice((4, 8, 16))
-    micro = rng.choice((1, 2, 4, 8))
+    mini = rng.choice((16, 28, 32, 64))
+    micro = rng.choice([m for m in (1, 2, 4, 7, 8) if mini % m == 0])
     return {
         "case_id": case_id,
         "task": task,
@@ -481,7 +498,8 @@ def _values(rng: random.Random, case_id: str) -> dict[str, str]:
         "train_files": _file_list(task, "train", rng.randint(1, 6), 4),
         "test_files": _file_list(task, "test", rng.randint(1, 5), 6),
         "batch_size": str(batch_size),
-        "keep_batch_order": rng.choice(("true", "false")),
+        # NexRL requires it with sync_mode "sync" and loaded_batch_finished, as here.
+        "keep_batch_order": "true",
         "repeat_n": str(repeat_n),
         "prompt_key": rng.choice(("prompt", "prompt", "question", "messages")),
         "filter_prompts": rng.choice(("true", "false")),
@@ -512,7 +530,7 @@ def _values(rng: random.Random, case_id: str) -> dict[str, str]:
         "max_retries": str(rng.choice((0, 3, 3, 5, 10))),
         "world_size": str(world_size),
         "port": str(rng.choice((8000, 8080, 9000))),
-        "ppo_mini_batch_size": str(rng.choice((16, 28, 32, 64))),
+        "ppo_mini_batch_size": str(mini),
         "ppo_micro_batch_size": str(micro),
         "grad_clip": f"{rng.choice((0.5, 1.0, 2.0))}",
         "clip_ratio": f"{rng.choice((0.1, 0.2, 0.25))}",
@@ -574,7 +592,8 @@ def generate_case(seed: int, index: int, root: Path) -> Case:
 
 
 def ensure_corpus(root: Path, seed: int, count: int) -> list[Case]:
-    """Return `count` cases under `root`, reusing a matching corpus or writing a new one."""
+    """Return cases 0..count-1, the only ones under `root`: reused when `root` already holds
+    exactly them, else written anew."""
     manifest = root / "manifest.json"
     if manifest.is_file():
         try:
@@ -584,9 +603,9 @@ def ensure_corpus(root: Path, seed: int, count: int) -> list[Case]:
         if (
             data.get("generator") == GENERATOR_VERSION
             and data.get("seed") == seed
-            and len(data.get("cases", [])) >= count
+            and len(data.get("cases", [])) == count
         ):
-            cases = [Case(**c) for c in data["cases"][:count]]
+            cases = [Case(**c) for c in data["cases"]]
             if all(c.entry_path(root).is_file() for c in cases):
                 return cases
     if root.exists():

@@ -15,9 +15,11 @@ What it does:
    ``sys.executable -m nexrl_cfg``. The JSON Schema given to check-jsonschema is
    ``schemas/nexrl-config.schema.json``; if missing it is made with
    ``nexrl-cfg schema --output schemas/nexrl-config.schema.json``.
-3. Writes a deterministic corpus under ``bench/.work/corpus`` (see ``bench/corpus.py``): one
-   folder per case with ``common.yaml`` and an entry ``self_hosted.yaml`` or ``tinker.yaml``;
-   about 20% of the cases carry one defect. Size N uses the first N cases.
+3. Writes a deterministic corpus per size, ``bench/.work/corpus/size-N`` (see
+   ``bench/corpus.py``): exactly N case folders, each with ``common.yaml`` and an entry
+   ``self_hosted.yaml`` or ``tinker.yaml``; about 20% of the cases carry one defect. Case i is
+   the same in every size. Each size has its own folder, like a ``recipe/`` folder of N recipes,
+   so a tool that looks at neighbouring configs sees a tree of that size, no larger.
 4. For each size: one warm-up run of each tool (not counted), then ``--runs`` rounds of
    nexrl-cfg, check-jsonschema, nexrl-cfg, ... each a fresh process, all with the OS file cache
    warm. Wall time is ``time.perf_counter`` around the child; peak memory is the child's own
@@ -68,7 +70,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import BROKEN_FRACTION, GENERATOR_VERSION, Case, ensure_corpus
+from corpus import BROKEN_FRACTION, GENERATOR_VERSION, ensure_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -174,7 +176,30 @@ def find_nexrl(override: str | None, extra_args: Sequence[str]) -> NexrlTool:
         version = importlib.metadata.version("nexrl-cfg")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
-    return NexrlTool(base, [*base, "check", *extra_args], version, False)
+    return NexrlTool(base, [*base, "check", *extra_args], f"{version} ({_origin()})", False)
+
+
+def _origin() -> str:
+    """Where nexrl_cfg is imported from; for this repository, its commit and whether
+    nexrl_cfg/ has uncommitted changes (an editable install follows edits made mid-run)."""
+    spec = importlib.util.find_spec("nexrl_cfg")
+    if spec is None:
+        return "unknown location"
+    if spec.origin and spec.origin != "namespace":
+        package = Path(spec.origin).resolve().parent
+    else:  # an old editable install can map the package as a namespace
+        folders = [Path(p) for p in spec.submodule_search_locations or () if Path(p).is_dir()]
+        if not folders:
+            return "unknown location"
+        package = folders[0].resolve()
+    if not package.is_relative_to(REPO):
+        return str(package)
+    try:
+        commit = _run_text(["git", "rev-parse", "--short", "HEAD"]).stdout.strip()
+        dirty = _run_text(["git", "status", "--porcelain", "--", str(package)]).stdout.strip()
+    except OSError:
+        return str(package)
+    return f"{package} @ {commit or '?'}" + (", with uncommitted changes" if dirty else "")
 
 
 def ensure_schema(schema: Path, nexrl: NexrlTool) -> Path:
@@ -262,16 +287,17 @@ class SizeResult:
 
 def bench_size(
     size: int,
-    cases: Sequence[Case],
+    seed: int,
     commands: dict[str, list[str]],
     cjs_files: str,
     runs: int,
 ) -> SizeResult:
-    chosen = cases[:size]
-    entries = [str(c.entry_path(CORPUS).relative_to(REPO)) for c in chosen]
+    root = CORPUS / f"size-{size}"
+    chosen = ensure_corpus(root, seed, size)
+    entries = [str(c.entry_path(root).relative_to(REPO)) for c in chosen]
     cjs_list = list(entries)
     if cjs_files == "all":
-        cjs_list += [str(c.common_path(CORPUS).relative_to(REPO)) for c in chosen]
+        cjs_list += [str(c.common_path(root).relative_to(REPO)) for c in chosen]
     argv = {NEXRL: [*commands[NEXRL], *entries], CJS: [*commands[CJS], *cjs_list]}
     result = SizeResult(
         size=size,
@@ -349,8 +375,13 @@ def machine_info() -> dict[str, str]:
         date = _run_text(["date", "-u"]).stdout.strip()
     except OSError:
         date = ""
+    try:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "?"
     return {
         "date": date or datetime.now(timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y"),
+        "loadavg": load,
         "arch": platform.machine(),
         "cpu": cpu,
         "cores": str(os.cpu_count() or "?"),
@@ -395,7 +426,7 @@ def render(
     lines += [
         f"{info['date']} · {info['arch']}, {info['cpu']}, {info['cores']} cores · "
         f"Python {info['python']} · nexrl-cfg {versions[NEXRL]} · "
-        f"check-jsonschema {versions[CJS]}",
+        f"check-jsonschema {versions[CJS]} · load average at start {info['loadavg']}",
         "",
         f"- nexrl-cfg: `{shown[NEXRL]} ENTRY...`",
         f"- check-jsonschema: `{shown[CJS]} "
@@ -403,8 +434,8 @@ def render(
         + "`",
         f"- {runs} runs per size after 1 warm-up each, interleaved, fresh process each;"
         " medians shown. Size = entry files (cases); files/s counts entry files.",
-        f"- corpus: `{CORPUS.relative_to(REPO)}`, seed {seed}, generator v{GENERATOR_VERSION};"
-        " logs of the last run of each tool and size: "
+        f"- corpus: `{CORPUS.relative_to(REPO)}/size-N`, seed {seed},"
+        f" generator v{GENERATOR_VERSION}; logs of the last run of each tool and size: "
         f"`{LOGS.relative_to(REPO)}/`",
         "",
         "| entry files | broken | nexrl-cfg s | check-jsonschema s | time ratio "
@@ -497,11 +528,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    info = machine_info()  # before the runs: the load average shows what else was running
     try:
         cjs_exe, cjs_version = ensure_check_jsonschema()
         nexrl = find_nexrl(args.nexrl_cmd, shlex.split(args.nexrl_args))
         schema = ensure_schema(args.schema.resolve(), nexrl)
-        cases = ensure_corpus(CORPUS, args.seed, max(args.sizes))
         commands = {
             NEXRL: nexrl.check,
             CJS: [str(cjs_exe), "--schemafile", str(schema)],
@@ -510,12 +541,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nexrl-cfg:        {shlex.join(nexrl.check)}", flush=True)
         print(f"check-jsonschema: {shlex.join(commands[CJS])}", flush=True)
         results = [
-            bench_size(size, cases, commands, args.cjs_files, args.runs) for size in args.sizes
+            bench_size(size, args.seed, commands, args.cjs_files, args.runs) for size in args.sizes
         ]
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
-    info = machine_info()
     table = render(
         info,
         versions,
@@ -550,6 +580,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "argv_files": r.argv_files,
                 "median_wall_s": {t: r.median_wall(t) for t in TOOLS},
                 "median_maxrss_mb": {t: r.median_rss_mb(t) for t in TOOLS},
+                "min_wall_s": {t: min(x.wall_s for x in r.counted(t)) for t in TOOLS},
+                "max_wall_s": {t: max(x.wall_s for x in r.counted(t)) for t in TOOLS},
                 "runs": [asdict(run) for run in r.runs],
             }
             for r in results
