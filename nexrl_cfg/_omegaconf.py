@@ -213,6 +213,8 @@ def _signal(exc: BaseException) -> _Signal | None:
 
 _UNSUPPORTED = re.compile(r"Unsupported interpolation type (\S+)")
 _KEY_NOT_FOUND = re.compile(r"Interpolation key '([^']*)' not found")
+# An error of a resolver, wrapped by OmegaConf.
+_RAISED = re.compile(r"(\w+) raised while resolving interpolation: (.*)")
 
 
 def plain_problem(exc: BaseException, raw: str) -> str:
@@ -230,6 +232,11 @@ def plain_problem(exc: BaseException, raw: str) -> str:
     missing = _KEY_NOT_FOUND.search(text)
     if missing:
         return f"key '{missing.group(1)}' is not in the config"
+    inner = _RAISED.match(text)
+    if inner and inner.group(1) == "GrammarParseError":
+        return "a resolver (oc.decode) was given text that is not a value it can read"
+    if inner:
+        return inner.group(2)
     if kind == "GrammarParseError" or "mismatched input" in text or "BRACE_CLOSE" in text:
         return "malformed interpolation: " + _grammar_problem(raw)
     if "Recursive interpolation" in text:

@@ -109,7 +109,10 @@ class Checker:
             return None
         from .config import redact_source
 
-        return redact_source(doc.lines[line - 1])
+        shown = redact_source(doc.lines[line - 1])
+        for secret in doc.secrets:  # a key's value on a line of its own
+            shown = shown.replace(secret, "<redacted>")
+        return shown
 
     # -- pipeline -------------------------------------------------------------------------
     def _check(self, path: Path) -> FileResult:

@@ -86,7 +86,7 @@ class Config:
         return self.lookup(split(dotted), self.raw_data)
 
     def is_secret(self, path: KeyPath) -> bool:
-        if path and str(path[-1]) in SECRET_NAMES:
+        if any(str(part) in SECRET_NAMES for part in path):  # an api_key, or inside one
             return True
         tainted = self.resolved.tainted
         return any(path[: len(t)] == t or t[: len(path)] == path for t in tainted)

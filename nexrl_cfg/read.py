@@ -33,6 +33,8 @@ MAX_NODES = 50_000
 _SMALL = 64 * 1024
 
 KeyPath = tuple[str | int, ...]
+# Keys whose literal value is a secret.
+SECRET_KEYS = ("api_key",)
 Pair = tuple[yaml.Node, yaml.Node]
 
 _STR = "tag:yaml.org,2002:str"
@@ -84,6 +86,8 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     ok: bool = True
+    # Literal values of secret keys (`api_key: sk-...`), line by line: never to be printed.
+    secrets: set[str] = field(default_factory=set)
 
     def span(self, path: KeyPath) -> Span:
         while path not in self.origins and path:
@@ -161,7 +165,10 @@ class _Builder:
                 self.doc.origins[item_path] = (None, _span(self.doc.path, item.start_mark))
                 out.append(self.build(item, item_path, depth + 1))
             return out
-        return self.scalar(node, span, path)
+        value = self.scalar(node, span, path)
+        if isinstance(value, str) and "${" not in value and any(p in SECRET_KEYS for p in path):
+            self.doc.secrets.update(part.strip() for part in value.splitlines() if part.strip())
+        return value
 
     def too_many(self, span: Span, path: KeyPath) -> None:
         if self.aliased:

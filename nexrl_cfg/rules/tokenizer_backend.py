@@ -54,7 +54,8 @@ def check(cfg: Config) -> Iterator[Finding]:
     yield cfg.finding(
         ID,
         SEVERITY,
-        f"tokenizer is set, but backend '{backend}' does not use it (SGLang only)",
+        f"tokenizer is set, but backend {cfg.show(f'{INFERENCE}.backend')} does not use it "
+        "(SGLang only)",
         key,
         "Remove tokenizer, or set it to null.",
     )

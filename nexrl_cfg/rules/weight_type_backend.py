@@ -64,7 +64,8 @@ def check(cfg: Config) -> Iterator[Finding]:
         yield cfg.finding(
             ID,
             SEVERITY,
-            f"weight_type {cfg.show(key)} does not match backend '{backend}', "
+            f"weight_type {cfg.show(key)} does not match backend "
+            f"{cfg.show(f'{INFERENCE}.backend')}, "
             f"which loads '{expected}'",
             key,
             f'Use `weight_type: "{expected}"`.',

@@ -1,0 +1,246 @@
+"""No secret is ever printed: not an `api_key` written in a file (a prefix at most), not any value
+read from the environment, in any output format or in `resolve`.
+
+Each config makes secret values flow where messages quote values (a wrong type, a value not
+allowed, two values that must match, an error inside an interpolation), and the test checks that
+those findings are reported, so that the absence of the secret means something.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from omegaconf import OmegaConf
+
+from nexrl_cfg.check import Checker, Settings
+from nexrl_cfg.cli import app
+from nexrl_cfg.report import FORMATS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
+SEED = (FIXTURES / "run.yaml").read_text(encoding="utf-8")
+HANG_GUARD = 20
+
+ENV = {
+    "NEXRL_SECRET_LENGTH": "sk-live-LENGTH-7f3a9e",
+    "NEXRL_SECRET_RETRIES": "sk-live-RETRIES-1c2d3e",
+    "NEXRL_SECRET_BACKEND": "sk-live-BACKEND-99aa0b",
+    "NEXRL_SECRET_PORT": "918273645",
+    "NEXRL_SECRET_TOKENS": "827364519",
+    "NEXRL_SECRET_MODEL": "sk-live-MODEL-d00d11",
+    "NEXRL_SECRET_URL": "https://user:sk-live-URLPASS-beef22@host.example",
+    "NEXRL_SECRET_API_KEY": "sk-live-APIKEY-c0ffee",
+    "NEXRL_SECRET_KEYNAME": "sk-live-KEYNAME-abcd33",
+    "NEXRL_SECRET_DECODE": "[sk-live-DECODE-ffff44",
+    "NEXRL_SECRET_TAG": "sk-live-TAG-a1b2c3",
+    "NEXRL_VLLM": "vllm",
+}
+LITERALS = (
+    "sk-proj-LITERALa1b2c3d4e5f6g7h8",
+    "sk-ant-NEXTLINEz9y8x7w6v5u4",
+    "sk-BLOCKq1w2e3r4t5y6u7i8",
+    "sk-FLOWm1n2b3v4c5x6z7",
+)
+
+
+@dataclass(frozen=True)
+class Leaky:
+    """A config that quotes secret values if it can, and the rules it must trip."""
+
+    edits: tuple[str, ...]
+    rules: frozenset[str]
+
+
+def seed(*edits: str) -> str:
+    content = SEED
+    for old, new in zip(edits[::2], edits[1::2], strict=True):
+        assert old in content, old
+        content = content.replace(old, new, 1)
+    return content
+
+
+CONFIGS = {
+    # A value from the environment of the wrong type, not allowed, or used by a reference.
+    "types": Leaky(
+        (
+            "max_response_length: 2048",
+            "max_response_length: ${oc.env:NEXRL_SECRET_LENGTH}",
+            "    max_retries: 1\n",
+            "    max_retries: ${oc.env:NEXRL_SECRET_RETRIES}\n",
+            "    backend: sglang\n",
+            "    backend: ${oc.env:NEXRL_SECRET_BACKEND}\n",
+            '    base_url: "${oc.env:INFERENCE_BASE_URL,http://localhost:8000}"',
+            "    base_url: ${oc.decode:${oc.env:NEXRL_SECRET_PORT}}",
+        ),
+        frozenset({"invalid-type", "invalid-choice"}),
+    ),
+    # Values that must match, one of them from the environment.
+    "mismatch": Leaky(
+        (
+            "    max_tokens: ${data.max_response_length}",
+            "    max_tokens: ${oc.decode:${oc.env:NEXRL_SECRET_TOKENS}}",
+            '    model: "qwen"',
+            '    model: "${oc.env:NEXRL_SECRET_MODEL}"',
+            '    base_url: "${oc.env:INFERENCE_BASE_URL,http://localhost:8000}"',
+            '    base_url: "${oc.env:NEXRL_SECRET_URL}"',
+            '    api_key: "EMPTY"',
+            '    api_key: "${oc.env:NEXRL_SECRET_API_KEY}"',
+            "    backend: sglang\n",
+            "    backend: ${oc.env:NEXRL_VLLM}\n",
+        ),
+        frozenset({"max-tokens-match", "weight-type-backend", "tokenizer-backend"}),
+    ),
+    # Environment values inside expressions OmegaConf evaluates, and an unknown mixed in.
+    "omegaconf": Leaky(
+        (
+            '    model: "qwen"',
+            '    model: "${oc.select:${oc.env:NEXRL_SECRET_KEYNAME}}"',
+            "    max_retries: 1\n",
+            "    max_retries: ${oc.decode:${oc.env:NEXRL_SECRET_DECODE}}\n",
+            '    base_url: "${oc.env:INFERENCE_BASE_URL,http://localhost:8000}"',
+            '    base_url: "${oc.env:NEXRL_SECRET_URL}/${oc.env:NEXRL_UNSET_PART}"',
+            '  prompt_key: "prompt"\n',
+            '  prompt_key: "prompt"\n  other: ${oc.select:data.${oc.env:NEXRL_SECRET_KEYNAME}}\n'
+            "  missing: ${data.${oc.env:NEXRL_SECRET_TAG}}\n",
+        ),
+        frozenset({"interpolation-error", "env-unset", "invalid-type"}),
+    ),
+    # Keys written in the file: on the key's line, on a line of their own, as a block, in a flow.
+    "literal": Leaky(
+        (
+            '    api_key: "EMPTY"',
+            f'    api_key: "{LITERALS[0]}"',
+            "  train_service:\n",
+            f'  train_service:\n    api_key:\n      "{LITERALS[1]}"\n',
+            "rollout_worker:\n",
+            f"rollout_worker:\n  api_key: |\n    {LITERALS[2]}\n",
+            '    model: "qwen"',
+            f"    model: {{api_key: {LITERALS[3]}, backend: sglang}}",
+        ),
+        frozenset({"api-key-literal", "invalid-type"}),
+    ),
+}
+
+
+def secrets() -> list[str]:
+    return [v for k, v in ENV.items() if k != "NEXRL_VLLM"] + list(LITERALS)
+
+
+def leaks(output: str) -> list[str]:
+    """Secrets found in `output`: any environment value, any 8 characters of a literal key past
+    its first four (`sk-p`, a prefix that tells the kind of key, may be shown)."""
+    found = [s for s in secrets() if s in output]
+    for key in LITERALS:
+        found += [key[i : i + 8] for i in range(4, len(key) - 7) if key[i : i + 8] in output]
+    # The one value from the environment that is not secret-looking must not show either.
+    found += ["'vllm'"] if "'vllm'" in output else []
+    return found
+
+
+def write(folder: Path, name: str) -> Path:
+    (folder / "base.yaml").write_text((FIXTURES / "base.yaml").read_text("utf-8"), "utf-8")
+    path = folder / f"{name}.yaml"
+    path.write_text(seed(*CONFIGS[name].edits), encoding="utf-8")
+    return path
+
+
+def run(args: list[str], cwd: Path, extra: dict[str, str] | None = None) -> tuple[str, str]:
+    """(stdout, stderr) of the command line."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXRL_")}
+    env.update(ENV if extra is None else extra)
+    env["NO_COLOR"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-m", "nexrl_cfg", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return result.stdout, result.stderr
+
+
+def commands() -> set[str]:
+    return {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_check_never_prints_a_secret(name: str, fmt: str, tmp_path: Path) -> None:
+    path = write(tmp_path, name)
+    output = "".join(run(["check", "--format", fmt, path.name], tmp_path))
+    assert not leaks(output), leaks(output)
+    for rule in CONFIGS[name].rules:
+        assert rule in output, f"{rule} was not reported, so the test proves nothing"
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_resolve_never_prints_a_secret(name: str, tmp_path: Path) -> None:
+    if "resolve" not in commands():
+        pytest.skip("no resolve command")
+    path = write(tmp_path, name)
+    output = "".join(run(["resolve", path.name], tmp_path))
+    assert not leaks(output), leaks(output)
+    assert "api_key" in output or name == "types"
+
+
+def test_secrets_from_an_env_file_are_not_printed_either(tmp_path: Path) -> None:
+    path = write(tmp_path, "types")
+    env_file = tmp_path / "secrets.env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in ENV.items()), encoding="utf-8")
+    output = "".join(run(["check", "--env-file", env_file.name, path.name], tmp_path, extra={}))
+    assert "invalid-type" in output
+    assert not leaks(output), leaks(output)
+
+
+def test_a_literal_key_shows_at_most_a_prefix(tmp_path: Path) -> None:
+    path = write(tmp_path, "literal")
+    report = json.loads(run(["check", "--format", "json", path.name], tmp_path)[0])
+    messages = [f["message"] for f in report["findings"] if f["rule"] == "api-key-literal"]
+    assert messages and all('"sk-…"' in m for m in messages)
+
+
+# -- no code of anyone else runs while checking ----------------------------------------------
+
+
+def test_a_resolver_registered_in_the_process_is_not_called(tmp_path: Path) -> None:
+    calls: list[object] = []
+
+    def evil(*args: object) -> str:
+        calls.append(args)
+        return "qwen"
+
+    with warnings.catch_warnings():  # deprecated in OmegaConf 2.4, still what others call
+        warnings.simplefilter("ignore")
+        OmegaConf.register_new_resolver("evil", evil, replace=True)
+    try:
+        path = tmp_path / "config.yaml"
+        path.write_text(seed('model: "qwen"', "model: ${evil:x}"), encoding="utf-8")
+        (tmp_path / "base.yaml").write_text((FIXTURES / "base.yaml").read_text("utf-8"))
+        found = Checker(Settings(environ={})).check_file(path).findings
+    finally:
+        OmegaConf.clear_resolver("evil")
+    assert not calls
+    (finding,) = [f for f in found if f.rule == "interpolation-error"]
+    assert "unknown resolver 'evil'" in finding.message
+    assert OmegaConf.has_resolver("oc.env")  # the registry is given back as it was
+
+
+def test_the_registry_is_restored_after_a_check(tmp_path: Path) -> None:
+    from omegaconf.basecontainer import BaseContainer
+
+    saved = dict(BaseContainer._resolvers)
+    path = tmp_path / "config.yaml"
+    path.write_text(seed('model: "qwen"', 'model: "${oc.select:data.prompt_key}"'), "utf-8")
+    (tmp_path / "base.yaml").write_text((FIXTURES / "base.yaml").read_text("utf-8"))
+    Checker(Settings(environ={})).check_file(path)
+    assert BaseContainer._resolvers == saved
