@@ -449,3 +449,17 @@ def test_debug_shows_the_traceback(broken_validate: Path) -> None:
     result = CliRunner().invoke(app, ["check", "--debug", str(broken_validate)])
     assert result.exit_code == 2
     assert "Traceback" in result.output and "_boom" in result.output
+
+
+def test_terminal_escapes_in_a_config_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        'service:\n  inference_service:\n    backend: "\\e[2J\\e[31mgone\\x07"\n'
+        '    "\\e]0;title\\x07\\u202e": 1\n',
+        encoding="utf-8",
+    )
+    result = run_check(config, "text", tmp_path)
+    assert result.returncode == 1
+    assert "[invalid-choice]" in result.stdout and "[unknown-key]" in result.stdout
+    assert not any(ch in result.stdout for ch in "\x1b\x07\u202e")
+    assert "\\u001b[2J" in result.stdout

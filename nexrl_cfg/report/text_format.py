@@ -4,11 +4,19 @@ under the offending column, and a hint. Colour (through rich) only when asked fo
 from __future__ import annotations
 
 import os
+import re
 
 from ..finding import Finding, Severity
 from . import Run
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+# Control characters (a config value may hold terminal escape sequences) and bidirectional
+# overrides, which would let a config rewrite what the terminal shows.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _relative(file: str) -> str:
@@ -22,17 +30,17 @@ def _relative(file: str) -> str:
 def _block(f: Finding, run: Run) -> list[tuple[str, str]]:
     """Lines of one finding, each with a rich style ("" for none)."""
     head = f"{_relative(f.file)}:{f.line}:{f.column}: {f.severity.value} [{f.rule}] {f.message}"
-    lines = [(head, _STYLE[f.severity])]
+    lines = [(_printable(head), _STYLE[f.severity])]
     source = run.source_line(f.file, f.line)
     if source is not None and not run.quiet:
-        source = source.expandtabs(1)
+        source = _printable(source.expandtabs(1))
         if len(source) > 160:
             source = source[:157] + "..."
         number = f"{f.line:>5} | "
         lines.append((number + source, "dim"))
         lines.append((" " * (len(number) + f.column - 1) + "^", _STYLE[f.severity]))
     if f.hint and not run.quiet:
-        lines.append((f"      hint: {f.hint}", "green"))
+        lines.append((_printable(f"      hint: {f.hint}"), "green"))
     return lines
 
 
