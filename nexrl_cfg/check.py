@@ -7,12 +7,13 @@ is read once however many configs include it. Nothing here prints: see `report/`
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compose import Composed, Composer, Reader
+from .compose import Composed, Composer, Reader, Recent
 from .config import Config
 from .finding import Finding, Severity, Span
 from .read import MAX_BYTES, Document
@@ -66,11 +67,15 @@ class FileResult:
 class Checker:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self.reader = Reader()
+        self.reader = Reader(64)
         self.composer = Composer(self.reader)
         self._entry_results: dict[Path, list[Finding]] = {}
-        self._composed: dict[Path, Composed] = {}
+        # Configs of one folder are checked one after another: a few dozen recent files and
+        # compositions cover the reuse (a shared common.yaml) without growing with the run.
+        self._composed: Recent[Path, Composed] = Recent(32)
         self._raw: dict[Path, str] = {}
+        self._yaml_files: dict[Path, list[Path]] = {}
+        self._shown: dict[tuple[str, int], str | None] = {}
         self.suppressor = Suppressor(self._lines, _rule_ids)
 
     # -- public ---------------------------------------------------------------------------
@@ -97,6 +102,8 @@ class Checker:
             # Never filtered away: the file was not checked.
             return FileResult(str(path), "error", [finding])
         result.findings = self._filter(self.suppressor.apply(result.findings, str(path)))
+        for f in result.findings:  # while the file is still among the recently read
+            self._shown.setdefault((f.file, f.line), self._source_line(f.file, f.line))
         return result
 
     def _lines(self, file: str) -> list[str] | None:
@@ -104,6 +111,12 @@ class Checker:
         return doc.lines if doc is not None else None
 
     def source_line(self, file: str, line: int) -> str | None:
+        """The line as it may be printed (secrets redacted), for a finding's position."""
+        if (file, line) in self._shown:
+            return self._shown[(file, line)]
+        return self._source_line(file, line)
+
+    def _source_line(self, file: str, line: int) -> str | None:
         doc = self.reader.cached(Path(file))
         if doc is None or not 0 < line <= len(doc.lines):
             return None
@@ -204,17 +217,22 @@ class Checker:
             folder = Path(os.path.normpath(folder / ".."))
         return found
 
+    def _yaml_in(self, folder: Path) -> list[Path]:
+        """The YAML files directly in `folder`, listed once per run."""
+        key = folder.resolve()
+        if key not in self._yaml_files:
+            try:
+                names = sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES)
+            except OSError:
+                names = []
+            # Regular files only: a FIFO would block the read, a symbolic link loop fail it.
+            self._yaml_files[key] = [p for p in names if p.is_file()]
+        return self._yaml_files[key]
+
     def _defaults_lists(self, folder: Path, name: str) -> list[Path]:
         """The YAML files of `folder` whose defaults list may name `name`."""
-        try:
-            paths = sorted(folder.iterdir())
-        except OSError:
-            return []
         found = []
-        for path in paths:
-            # Regular files only: a FIFO would block the read, a symbolic link loop fail it.
-            if path.suffix not in YAML_SUFFIXES or not path.is_file():
-                continue
+        for path in self._yaml_in(folder):
             if not self._mentions(path, name):
                 continue
             try:
@@ -236,7 +254,8 @@ class Checker:
                     text = handle.read(MAX_BYTES).decode("utf-8", "replace")
             except OSError:
                 text = ""
-            self._raw[key] = text
+            # Only a defaults list can include another file: keep just that part.
+            self._raw[key] = text = _defaults_block(text)
         return "defaults" in text and name in text
 
     def _filter(self, findings: list[Finding]) -> list[Finding]:
@@ -255,6 +274,23 @@ def _rule_ids() -> list[str]:
     from .rules import by_id
 
     return list(by_id())
+
+
+_DEFAULTS_START = re.compile(r"^defaults\s*:", re.M)
+
+
+def _defaults_block(text: str) -> str:
+    """The top-level `defaults:` entry of a YAML text and the indented lines under it."""
+    match = _DEFAULTS_START.search(text)
+    if match is None:
+        return ""
+    lines = text[match.start() :].splitlines()
+    block = [lines[0]]
+    for line in lines[1:]:
+        if line and not line[0].isspace() and not line.startswith(("-", "#")):
+            break
+        block.append(line)
+    return "\n".join(block)
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:

@@ -18,9 +18,10 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from .finding import Finding, Severity, Span
 from .read import Document, KeyPath, dotted, read_file
@@ -63,11 +64,36 @@ class Composed:
         return self.span(path)
 
 
-class Reader:
-    """Reads each file once per run."""
+K = TypeVar("K")
+V = TypeVar("V")
 
-    def __init__(self) -> None:
-        self._docs: dict[Path, Document] = {}
+
+class Recent(OrderedDict[K, V]):
+    """A dict that keeps the `size` most recently used entries: configs beside each other are
+    checked one after another, so a run keeps what it reuses without growing with every file."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get(self, key: K, default: Any = None) -> Any:  # type: ignore[override]
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+class Reader:
+    """Reads each file once per run (within the most recent few hundred)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._docs: Recent[Path, Document] = Recent(size)
 
     def read(self, path: Path) -> Document:
         try:
@@ -91,26 +117,35 @@ def _finding(
 
 
 # -- merging ------------------------------------------------------------------------------
-def merge(base: Any, base_origins: Origins, top: Any, top_origins: Origins, path: KeyPath) -> Any:
+def merge(
+    base: Any, base_origins: Origins, top: Any, top_origins: Origins, path: KeyPath = ()
+) -> Any:
     """OmegaConf-style merge of `top` over `base` at `path`; origins are updated in place.
 
-    A mapping given again keeps the keys of both, and takes the position of the later one:
-    that is where a key missing from it would be added.
+    Every value of `top` takes its origin from `top`; a mapping given again keeps the keys of
+    both and takes the position of the later one (where a missing key would be added); what a
+    scalar or a list replaced loses its origins.
     """
+    replaced: list[KeyPath] = []
+    out = _merged(base, top, path, replaced)
+    if replaced:
+        gone = set(replaced)
+        for key in [k for k in base_origins if any(k[:i] in gone for i in range(len(k)))]:
+            del base_origins[key]
+    depth = len(path)
+    base_origins.update(
+        top_origins if not path else {k: v for k, v in top_origins.items() if k[:depth] == path}
+    )
+    return out
+
+
+def _merged(base: Any, top: Any, path: KeyPath, replaced: list[KeyPath]) -> Any:
     if isinstance(base, dict) and isinstance(top, dict):
         out = dict(base)
         for key, value in top.items():
-            sub = (*path, key)
-            if key in out:
-                out[key] = merge(out[key], base_origins, value, top_origins, sub)
-                if sub in top_origins:
-                    base_origins[sub] = top_origins[sub]
-            else:
-                out[key] = value
-                _copy_origins(base_origins, top_origins, sub)
+            out[key] = _merged(out[key], value, (*path, key), replaced) if key in out else value
         return out
-    _drop_origins(base_origins, path)
-    _copy_origins(base_origins, top_origins, path)
+    replaced.append(path)
     return top
 
 
@@ -118,13 +153,6 @@ def _drop_origins(origins: Origins, path: KeyPath) -> None:
     depth = len(path)
     for key in [k for k in origins if len(k) > depth and k[:depth] == path]:
         del origins[key]
-
-
-def _copy_origins(dest: Origins, src: Origins, path: KeyPath) -> None:
-    depth = len(path)
-    for key, origin in src.items():
-        if key[:depth] == path:
-            dest[key] = origin
 
 
 def _place(data: Any, origins: Origins, package: KeyPath) -> tuple[Any, Origins]:

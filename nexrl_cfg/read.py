@@ -73,6 +73,14 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 _SCALARS = yaml.constructor.SafeConstructor()
+# Direct constructors for the plain scalar types: construct_object's bookkeeping is for
+# collections and recursion, which plain scalars do not need.
+_CONSTRUCT = {
+    "tag:yaml.org,2002:null": _SCALARS.construct_yaml_null,
+    "tag:yaml.org,2002:bool": _SCALARS.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _SCALARS.construct_yaml_int,
+    "tag:yaml.org,2002:float": _SCALARS.construct_yaml_float,
+}
 
 
 @dataclass
@@ -125,6 +133,8 @@ class _Builder:
         if self.stopped:
             return None
         self.nodes += 1
+        if self.nodes <= MAX_NODES and node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return self.text(node.value, path)  # most values: the short way
         span = _span(self.doc.path, node.start_mark)
         if self.nodes > MAX_NODES:
             self.stopped = True
@@ -165,8 +175,10 @@ class _Builder:
                 self.doc.origins[item_path] = (None, _span(self.doc.path, item.start_mark))
                 out.append(self.build(item, item_path, depth + 1))
             return out
-        value = self.scalar(node, span, path)
-        if isinstance(value, str) and "${" not in value and any(p in SECRET_KEYS for p in path):
+        return self.scalar(node, span, path)
+
+    def text(self, value: str, path: KeyPath) -> str:
+        if "${" not in value and any(p in SECRET_KEYS for p in path):
             self.doc.secrets.update(part.strip() for part in value.splitlines() if part.strip())
         return value
 
@@ -181,6 +193,9 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, span: Span, path: KeyPath) -> Any:
         try:
+            construct = _CONSTRUCT.get(node.tag)
+            if construct is not None:
+                return construct(node)
             return _SCALARS.construct_object(node)
         except ValueError:  # an integer longer than Python converts (4,300 digits)
             self.error(
