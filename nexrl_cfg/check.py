@@ -16,7 +16,7 @@ from pathlib import Path
 from .compose import Composed, Composer, Reader, Recent
 from .config import Config
 from .finding import Finding, Severity, Span
-from .read import MAX_BYTES, Document
+from .read import MAX_BYTES, Document, KeyPath, dotted
 from .resolve import resolve
 from .suppress import Suppressor
 
@@ -67,15 +67,16 @@ class FileResult:
 class Checker:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self.reader = Reader(64)
+        self.reader = Reader(32)
         self.composer = Composer(self.reader)
-        self._entry_results: dict[Path, list[Finding]] = {}
+        self._entry_results: Recent[Path, list[Finding]] = Recent(64)
         # Configs of one folder are checked one after another: a few dozen recent files and
         # compositions cover the reuse (a shared common.yaml) without growing with the run.
-        self._composed: Recent[Path, Composed] = Recent(32)
+        self._composed: Recent[Path, Composed] = Recent(16)
         self._raw: dict[Path, str] = {}
         self._yaml_files: dict[Path, list[Path]] = {}
         self._shown: dict[tuple[str, int], str | None] = {}
+        self._words: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.suppressor = Suppressor(self._lines, _rule_ids)
 
     # -- public ---------------------------------------------------------------------------
@@ -182,22 +183,23 @@ class Checker:
             findings.extend(lint(cfg))
         return findings
 
-    def _unset_notes(self, unset: dict[str, tuple[tuple, Span]]) -> list[Finding]:
+    def _unset_notes(self, unset: dict[str, tuple[KeyPath, Span]]) -> list[Finding]:
         severity = Severity.ERROR if self.settings.require_env else Severity.INFO
         notes = []
         for var, (path, span) in unset.items():
-            key = ".".join(str(p) for p in path)
-            notes.append(
-                Finding(
-                    "env-unset",
-                    severity,
-                    f"environment variable {var} is not set; checks that need '{key}' are skipped",
-                    span,
-                    key,
-                    f"Export {var} before launch, or give a default: ${{oc.env:{var},...}}.",
-                )
-            )
+            message, key, hint = self._unset_words(var, dotted(path))
+            notes.append(Finding("env-unset", severity, message, span, key, hint))
         return notes
+
+    def _unset_words(self, var: str, key: str) -> tuple[str, str, str]:
+        """(message, key, hint) of an unset-variable note. The same few notes come from every
+        config of a folder of recipes: one copy of the words serves them all."""
+        words = self._words.get((var, key))
+        if words is None:
+            message = f"environment variable {var} is not set; checks that need '{key}' are skipped"
+            hint = f"Export {var} before launch, or give a default: ${{oc.env:{var},...}}."
+            words = self._words[(var, key)] = (message, key, hint)
+        return words
 
     def _includers(self, path: Path) -> list[Path]:
         """Configs that include `path` through their defaults: those beside it, and those one

@@ -75,7 +75,7 @@ def check(
     the check could not run."""
     from .check import Checker, iter_yaml_files, unique
     from .finding import Severity
-    from .report import FORMATS, Run, render
+    from .report import FORMATS, Run, write
 
     if output_format not in FORMATS:
         raise _fail(f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})")
@@ -106,7 +106,7 @@ def check(
     color = output_format == "text" and not no_color and "NO_COLOR" not in os.environ
     color = color and sys.stdout.isatty()
     run = Run(findings, files, checker.source_line, color=color, quiet=quiet)
-    print(render(output_format, run))
+    write(output_format, run, sys.stdout)
     if any(f.rule == "internal-error" for f in findings):
         raise typer.Exit(EXIT_USAGE)  # a file could not be checked: not a verdict on it
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}

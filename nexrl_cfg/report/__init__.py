@@ -1,6 +1,7 @@
 """Stage 6, report: findings to text, JSON, GitHub workflow commands or SARIF.
 
-Each format is a module with `render(run) -> str`; imported only when chosen.
+Each format is a module with `render(run) -> str` (and, where a report can be long, a
+streaming `write(run, out)`); imported only when chosen.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from ..finding import Finding, Severity
 
@@ -35,6 +37,16 @@ class Run:
             "warnings": self.count(Severity.WARNING),
             "infos": self.count(Severity.INFO),
         }
+
+
+def write(fmt: str, run: Run, out: TextIO) -> None:
+    """Write the report to `out`, streaming where the format allows it."""
+    module = importlib.import_module(f"{__name__}.{fmt}_format")
+    writer = getattr(module, "write", None)
+    if writer is not None:
+        writer(run, out)
+    else:
+        out.write(module.render(run) + "\n")
 
 
 def render(fmt: str, run: Run) -> str:

@@ -3,8 +3,10 @@ under the offending column, and a hint. Colour (through rich) only when asked fo
 
 from __future__ import annotations
 
+import io
 import os
 import re
+from typing import TextIO
 
 from ..finding import Finding, Severity
 from . import Run
@@ -57,24 +59,37 @@ def _summary(run: Run) -> str:
 
 
 def render(run: Run) -> str:
-    blocks = [_block(f, run) for f in run.findings]
-    if not run.color:
-        text = "\n\n".join("\n".join(line for line, _ in b) for b in blocks)
-        return (text + "\n\n" if text else "") + _summary(run)
-    return _render_rich(blocks, _summary(run))
+    out = io.StringIO()
+    write(run, out)
+    return out.getvalue().rstrip("\n")
 
 
-def _render_rich(blocks: list[list[tuple[str, str]]], summary: str) -> str:
+def write(run: Run, out: TextIO) -> None:
+    """Write the report a finding at a time: a run over thousands of files never holds its
+    whole text."""
+    if run.color:
+        _write_rich(run, out)
+        return
+    for f in run.findings:
+        out.write("\n".join(line for line, _ in _block(f, run)))
+        out.write("\n\n")
+    out.write(_summary(run) + "\n")
+
+
+def _write_rich(run: Run, out: TextIO) -> None:
     from rich.console import Console
     from rich.text import Text
 
     console = Console(
-        force_terminal=True, color_system="standard", width=200, highlight=False, soft_wrap=True
+        file=out,
+        force_terminal=True,
+        color_system="standard",
+        width=200,
+        highlight=False,
+        soft_wrap=True,
     )
-    with console.capture() as capture:
-        for block in blocks:
-            for line, style in block:
-                console.print(Text(line, style=style))
-            console.print()
-        console.print(Text(summary, style="bold"))
-    return capture.get().rstrip("\n")
+    for f in run.findings:
+        for line, style in _block(f, run):
+            console.print(Text(line, style=style))
+        console.print()
+    console.print(Text(_summary(run), style="bold"))
