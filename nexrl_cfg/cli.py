@@ -103,7 +103,8 @@ def check(
     findings = unique(findings)
     if quiet:
         findings = [f for f in findings if f.severity is not Severity.INFO]
-    color = output_format == "text" and not no_color and "NO_COLOR" not in os.environ
+    # NO_COLOR counts when set to something (no-color.org), not when merely present and empty.
+    color = output_format == "text" and not no_color and not os.environ.get("NO_COLOR")
     color = color and sys.stdout.isatty()
     run = Run(findings, files, checker.source_line, color=color, quiet=quiet)
     write(output_format, run, sys.stdout)
@@ -174,6 +175,13 @@ def resolve(
     except ResolveError as exc:
         print(str(exc), file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None
+    except OSError as exc:
+        raise _fail(f"cannot read {config}: {exc.strerror or exc}") from None
+    except Exception as exc:  # a bug of ours: one line, never a traceback (nor a value)
+        raise _fail(
+            f"failed on {config} ({type(exc).__name__}); please report it, with the file if "
+            "you can share it"
+        ) from None
     sys.stdout.write(rendered.text)
     for problem in rendered.problems:
         print(problem, file=sys.stderr)

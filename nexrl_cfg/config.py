@@ -9,14 +9,13 @@ from typing import Any
 
 from . import catalogue
 from .finding import Finding, Severity, Span
-from .read import KeyPath
+from .read import SECRET_KEYS, KeyPath
 from .resolve import Resolved, Unknown
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__bool__": lambda s: False})()
 
-SECRET_NAMES = ("api_key",)
 _SECRET_KEY = re.compile(
-    rf"""(?:^|(?<=[\s{{,-]))["']?(?:{"|".join(SECRET_NAMES)})["']?\s*:(?=\s|$)"""
+    rf"""(?:^|(?<=[\s{{,-]))["']?(?:{"|".join(SECRET_KEYS)})["']?\s*:(?=\s|$)"""
 )
 # Read-stage rules that leave a value out (null) after reporting it.
 _UNREADABLE = ("yaml-tag", "yaml-syntax")
@@ -86,7 +85,7 @@ class Config:
         return self.lookup(split(dotted), self.raw_data)
 
     def is_secret(self, path: KeyPath) -> bool:
-        if any(str(part) in SECRET_NAMES for part in path):  # an api_key, or inside one
+        if any(str(part) in SECRET_KEYS for part in path):  # an api_key, or inside one
             return True
         tainted = self.resolved.tainted
         return any(path[: len(t)] == t or t[: len(path)] == path for t in tainted)

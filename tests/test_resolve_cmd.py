@@ -161,3 +161,20 @@ def test_real_recipes_resolve(recipes: Path, monkeypatch: pytest.MonkeyPatch) ->
         assert "service" in data
         for value in secrets.values():
             assert value not in output
+
+
+def test_an_internal_error_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nexrl_cfg.report.resolved as resolved
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("sk-secret-from-the-config")
+
+    monkeypatch.setattr(resolved, "render_config", broken)
+    config = write(tmp_path, "run.yaml", "data:\n  batch_size: 1\n")
+    result = CliRunner().invoke(app, ["resolve", str(config)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "sk-secret" not in result.output
+    assert "please report it" in result.output
