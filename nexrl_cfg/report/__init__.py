@@ -46,7 +46,9 @@ def write(fmt: str, run: Run, out: TextIO) -> None:
     if writer is not None:
         writer(run, out)
     else:
-        out.write(module.render(run) + "\n")
+        text = module.render(run)
+        if text:  # one line per finding: no findings, no output
+            out.write(text + "\n")
 
 
 def render(fmt: str, run: Run) -> str:
