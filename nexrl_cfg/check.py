@@ -156,13 +156,13 @@ class Checker:
         return FileResult(name, "fragment", self._run(self._compose(path), "fragment"))
 
     def _compose(self, path: Path) -> Composed:
-        key = path.resolve()
+        key = self.reader.real(path)
         if key not in self._composed:
             self._composed[key] = self.composer.compose(path)
         return self._composed[key]
 
     def _check_entry(self, path: Path) -> list[Finding]:
-        key = path.resolve()
+        key = self.reader.real(path)
         if key not in self._entry_results:
             self._entry_results[key] = self._run(self._compose(path), "entry")
         return self._entry_results[key]
@@ -204,24 +204,24 @@ class Checker:
     def _includers(self, path: Path) -> list[Path]:
         """Configs that include `path` through their defaults: those beside it, and those one
         or two folders up (for a config group's option, `model/small.yaml`)."""
-        target = path.resolve()
+        target = self.reader.real(path)
         found = []
         folder = path.parent
         for _ in range(3):
             for candidate in self._defaults_lists(folder, path.stem):
-                if candidate.resolve() == target:
+                if self.reader.real(candidate) == target:
                     continue
                 sources = self._compose(candidate).sources
-                if any(Path(s).resolve() == target for s in sources):
+                if any(self.reader.real(Path(s)) == target for s in sources):
                     found.append(candidate)
-            if found or folder.resolve() == folder.resolve().parent:
+            if found or self.reader.real(folder) == self.reader.real(folder).parent:
                 break
             folder = Path(os.path.normpath(folder / ".."))
         return found
 
     def _yaml_in(self, folder: Path) -> list[Path]:
         """The YAML files directly in `folder`, listed once per run."""
-        key = folder.resolve()
+        key = self.reader.real(folder)
         if key not in self._yaml_files:
             try:
                 names = sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES)
@@ -248,7 +248,7 @@ class Checker:
     def _mentions(self, path: Path, name: str) -> bool:
         """A cheap look at the raw text before parsing: an includer names `defaults` and the
         included file (by its name, or as a group's option)."""
-        key = path.resolve()
+        key = self.reader.real(path)
         text = self._raw.get(key)
         if text is None:
             try:

@@ -94,12 +94,20 @@ class Reader:
 
     def __init__(self, size: int = 256) -> None:
         self._docs: Recent[Path, Document] = Recent(size)
+        self._real: dict[Path, Path] = {}
+
+    def real(self, path: Path) -> Path:
+        """`path.resolve()`, once per path and run: each file is looked up many times."""
+        found = self._real.get(path)
+        if found is None:
+            try:
+                found = self._real[path] = path.resolve()
+            except RuntimeError:  # a symbolic link loop (Python before 3.13)
+                raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
+        return found
 
     def read(self, path: Path) -> Document:
-        try:
-            key = path.resolve()
-        except RuntimeError:  # a symbolic link loop (Python before 3.13)
-            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
+        key = self.real(path)
         doc = self._docs.get(key)
         if doc is None:
             doc = read_file(path)
@@ -107,7 +115,7 @@ class Reader:
         return doc
 
     def cached(self, path: Path) -> Document | None:
-        return self._docs.get(path.resolve())
+        return self._docs.get(self.real(path))
 
 
 def _finding(
@@ -244,7 +252,7 @@ class _Composition:
         doc = self.read(node.file)
         entries = self.entries(doc)
         out: list[tuple[Path, str, Document]] = []
-        stack = (*stack, node.file.resolve())
+        stack = (*stack, self.reader.real(node.file))
         # Like Hydra, walk the list backwards: an override at the end of a list applies to
         # the group defaults before it, including those in the configs they include.
         for entry in reversed(entries):
@@ -263,8 +271,8 @@ class _Composition:
 
     def allowed(self, child: _Node, entry: _Entry, stack: tuple[Path, ...]) -> bool:
         """Whether to follow an entry: not into a cycle, nor past the bounds of the tree."""
-        if child.file.resolve() in stack:
-            chain = " -> ".join(p.name for p in (*stack, child.file.resolve()))
+        if self.reader.real(child.file) in stack:
+            chain = " -> ".join(p.name for p in (*stack, self.reader.real(child.file)))
             self.error(f"defaults form a cycle: {chain}", entry.span)
             return False
         self.visits += 1

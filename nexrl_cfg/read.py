@@ -38,6 +38,8 @@ SECRET_KEYS = ("api_key",)
 Pair = tuple[yaml.Node, yaml.Node]
 
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
 _KNOWN_TAGS = {
     _STR,
@@ -63,13 +65,26 @@ _FLOAT = re.compile(
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    pass
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node, as PyYAML's resolver finds it, without its support for path
+        resolvers (which NexRL configs never use): this runs once for every value."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+# OmegaConf's implicit types by first character ("" for an empty value, which is null).
+_IMPLICIT = {
+    first: tuple(r) for first, r in _Loader.yaml_implicit_resolvers.items() if first is not None
 }
 
 _SCALARS = yaml.constructor.SafeConstructor()
@@ -104,8 +119,12 @@ class Document:
         return origin[1] if origin else Span(self.path)
 
 
+_tuple = tuple.__new__
+
+
 def _span(file: str, mark: Any) -> Span:
-    return Span(file, mark.line + 1, mark.column + 1)
+    # tuple.__new__ directly: a NamedTuple's own constructor is a Python function.
+    return _tuple(Span, (file, mark.line + 1, mark.column + 1))
 
 
 def dotted(path: KeyPath) -> str:

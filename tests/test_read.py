@@ -1,0 +1,89 @@
+"""The read stage reads YAML exactly as OmegaConf (and so NexRL) does, and remembers where
+every key and value was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from omegaconf._yaml import get_yaml_loader
+
+from nexrl_cfg.read import read_text
+
+SCALARS = [
+    "",
+    "~",
+    "null",
+    "Null",
+    "true",
+    "yes",
+    "Off",
+    "1",
+    "+12",
+    "-7",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "1e-4",
+    "1E5",
+    "2e+3",
+    "1.5",
+    "-.5",
+    ".5",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "3:25:45",
+    "2024-01-01",
+    "2024-01-01T10:00:00Z",
+    "abc",
+    "'1'",
+    '"true"',
+    "!!str 5",
+    "!!float 1",
+    "${oc.env:X}",
+    "http://x:8000",
+    "sk-123",
+    "1.0.0",
+    "0.1e3",
+]
+
+
+def omegaconf_reads(text: str) -> object:
+    return yaml.load(text, Loader=get_yaml_loader())
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_scalars_are_read_as_omegaconf_reads_them(scalar: str) -> None:
+    text = f"value: {scalar}\nlisted:\n  - {scalar}\n"
+    assert read_text(text, "x.yaml").data == omegaconf_reads(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789.eE+-_:xo~nulNULtrueyfsaFT ", max_size=12))
+def test_any_plain_scalar_is_read_as_omegaconf_reads_it(scalar: str) -> None:
+    text = f"value: '{scalar}'\nplain: {scalar.strip() or 'null'}\n"
+    try:
+        expected = omegaconf_reads(text)
+    except yaml.YAMLError:
+        return  # not a plain scalar: the YAML itself is malformed
+    doc = read_text(text, "x.yaml")
+    if not doc.findings:
+        assert doc.data == expected
+
+
+def test_recipes_are_read_as_omegaconf_reads_them(recipes: Path) -> None:
+    for path in sorted(recipes.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert read_text(text, str(path)).data == omegaconf_reads(text), path
+
+
+def test_keys_and_values_remember_their_position() -> None:
+    doc = read_text("service:\n  inference_service:\n    max_tokens: 8192\n", "x.yaml")
+    key, value = doc.origins[("service", "inference_service", "max_tokens")]
+    assert (key.line, key.column) == (3, 5)
+    assert (value.line, value.column) == (3, 17)
