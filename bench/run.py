@@ -5,7 +5,7 @@ Run from the repository root, with the Python that has nexrl-cfg installed:
 
     python bench/run.py                 # sizes 1, 200, 2000; 5 runs each
     python bench/run.py --quick         # 2 runs each
-    python bench/run.py --sizes 1,200 --runs 9 --nexrl-args "-j 2"
+    python bench/run.py --sizes 1,200 --runs 9 --nexrl-args "--quiet"
 
 What it does:
 
@@ -500,7 +500,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_RUNS} runs per size")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
     parser.add_argument(
-        "--nexrl-args", default="", help='extra nexrl-cfg arguments after "check", e.g. "-j 2"'
+        "--nexrl-args", default="", help='extra nexrl-cfg arguments after "check", e.g. "--quiet"'
     )
     parser.add_argument(
         "--nexrl-cmd",
