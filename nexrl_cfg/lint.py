@@ -6,6 +6,7 @@ here let a rule read values without tripping over what cannot be known before la
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,33 @@ def comparable(a: Any, b: Any) -> bool:
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return a == b
     return True
+
+
+def differ(a: Any, b: Any) -> bool:
+    """Whether `a` and `b` certainly differ. A value waiting on unset variables differs from
+    a known text only when no value of those variables could make them equal
+    (`${oc.env:EXPERIMENT_PATH}/sync_weight` is never "/tmp/other"); of two such values
+    nothing is said (two different variables may well hold the same value)."""
+    if a is ABSENT or b is ABSENT:
+        return False
+    if isinstance(a, Unknown) and isinstance(b, Unknown):
+        return False
+    if isinstance(b, Unknown):
+        a, b = b, a
+    if isinstance(a, Unknown):
+        return isinstance(b, str) and not _could_be(a, b)
+    return bool(a != b)
+
+
+def _could_be(unknown: Unknown, text: str) -> bool:
+    """Whether some values of the unset variables make `unknown` read `text`."""
+    parts = unknown.token.split("\x00")
+    # Even parts are literal text, odd parts markers: `env:VAR` stands for any text, anything
+    # else (an error, a cycle) for a value that is not known at all.
+    if any(not marker.startswith("env:") for marker in parts[1::2]):
+        return True
+    pattern = ".*".join(re.escape(literal) for literal in parts[0::2])
+    return re.fullmatch(pattern, text, re.S) is not None
 
 
 def section_present(cfg: Config, dotted: str) -> bool:

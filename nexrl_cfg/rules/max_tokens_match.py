@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Finding, Severity
-from ..lint import INFERENCE, comparable, section_present
+from ..lint import INFERENCE, differ, section_present
 from ..resolve import Unknown
 
 ID = "max-tokens-match"
@@ -49,7 +49,7 @@ def check(cfg: Config) -> Iterator[Finding]:
     key = f"{INFERENCE}.max_tokens"
     tokens = cfg.get(key)
     length = cfg.get("data.max_response_length")
-    if not comparable(tokens, length) or tokens == length:
+    if not differ(tokens, length):
         return
     if not all(isinstance(v, Unknown) or type(v) is int for v in (tokens, length)):
         return  # a value of the wrong type is reported by invalid-type

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Finding, Severity
-from ..lint import INFERENCE, TRAIN, actor_service, blame, comparable, section_present
+from ..lint import INFERENCE, TRAIN, actor_service, blame, differ, section_present
 
 ID = "model-tag-match"
 SEVERITY = Severity.ERROR
@@ -64,7 +64,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         return  # a named actor service without a tag: NexRL does not compare
     infer_key, infer_tag = _tag(cfg, INFERENCE)
     train_key, train_tag = _tag(cfg, train)
-    if not comparable(infer_tag, train_tag) or infer_tag == train_tag:
+    if not differ(infer_tag, train_tag):
         return
     if _same_model_tag(cfg, train):
         return  # NexRL versions before `identifier` compared model_tag alone

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Finding, Severity
-from ..lint import blame, known, where
+from ..lint import blame, differ, where
 
 ID = "sync-weight-path"
 SEVERITY = Severity.ERROR
@@ -77,9 +77,8 @@ def check(cfg: Config) -> Iterator[Finding]:
             at="key",
         )
         return
-    if trainer == weight or not known(trainer, weight):
-        # Equal, or not both known: two different expressions of unset variables may still
-        # name the same path at launch.
+    if not differ(trainer, weight):
+        # Equal, or possibly equal once the unset variables are set at launch.
         return
     at = blame(cfg, WEIGHT, TRAINER)
     other = TRAINER if at == WEIGHT else WEIGHT
