@@ -326,6 +326,9 @@ def classify(doc: Document) -> tuple[str, str]:
         return ("entry" if entry else "part"), ""
     if syntax or not doc.ok:
         return "broken", ""
+    foreign_list = _foreign_list(data)
+    if foreign_list:
+        return "skipped", foreign_list
     what = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'scalar'}"
     doc.findings.append(
         Finding(
@@ -351,6 +354,24 @@ def _foreign(data: dict, path: str) -> str:
         return "an agent definition" if kind == "agent" else "a tool definition"
     if "agent_workspace" in Path(path).parts and not keys & set(_catalogue_sections()):
         return "a file of an agent workspace"
+    return ""
+
+
+# Lists of mappings that are well-known YAML files: every item carries these keys.
+_FOREIGN_LISTS = (
+    ({"id", "entry"}, "a pre-commit hook definition"),
+    ({"hosts"}, "an Ansible playbook"),
+    ({"import_playbook"}, "an Ansible playbook"),
+)
+
+
+def _foreign_list(data: object) -> str:
+    """What kind of other YAML a top-level list is (pre-commit hooks, a playbook), or ""."""
+    if not isinstance(data, list) or not data or not all(isinstance(i, dict) for i in data):
+        return ""
+    for signature, what in _FOREIGN_LISTS:
+        if all(signature <= set(item) for item in data):
+            return what
     return ""
 
 

@@ -457,3 +457,15 @@ def test_deep_chain_is_bounded(tmp_path: Path) -> None:
     write(tmp_path, "c200.yaml", "a: 1\n")
     found = defaults_findings(compose(tmp_path / "c0.yaml"))
     assert len(found) == 1 and "deeper than" in found[0][3]
+
+
+def test_well_known_top_level_lists_are_skipped(tmp_path: Path) -> None:
+    hooks = write(tmp_path, ".pre-commit-hooks.yaml", "- id: x\n  name: x\n  entry: x\n")
+    playbook = write(tmp_path, "site.yml", "- hosts: all\n  tasks: []\n")
+    for path in (hooks, playbook):
+        assert [f.rule for f in check(path)] == ["not-nexrl"], path
+
+
+def test_any_other_top_level_list_is_an_error(tmp_path: Path) -> None:
+    config = write(tmp_path, "run.yaml", "- service\n- data\n")
+    assert [f.rule for f in check(config)] == ["not-a-config"]
