@@ -96,9 +96,11 @@ class Config:
         if not self.is_secret(path):
             return None
         raw = self.lookup(path, self.raw_data)
-        if isinstance(raw, str) and "${" in raw:
-            return raw
-        return "<redacted>"
+        if not isinstance(raw, str) or "${" not in raw:
+            return "<redacted>"
+        if any(str(part) in SECRET_KEYS for part in path) and not _ONLY_EXPRESSIONS.match(raw):
+            return "<redacted>"  # `sk-abc${oc.env:X}`: the literal part is a key's too
+        return raw
 
     def show(self, dotted: str) -> str:
         """A value as it may be printed: never a secret, never an environment value."""
@@ -129,6 +131,9 @@ class Config:
     ) -> Finding:
         span = self.key_span(key) if at == "key" else self.span(key)
         return Finding(rule, severity, message, span, key, hint)
+
+
+_ONLY_EXPRESSIONS = re.compile(r"(?:\$\{[^${}]*\})+\Z")
 
 
 def _show(value: Any) -> str:
@@ -164,7 +169,8 @@ def redact_source(line: str) -> str:
         return line
     rest = line[key.end() :]
     value = re.split(r"\s#", rest, maxsplit=1)[0]
-    if not value.strip() or "${" in value:
+    bare = value.strip().strip("\"'")
+    if not bare or _ONLY_EXPRESSIONS.match(bare):
         return line
     lead = len(value) - len(value.lstrip())
     return line[: key.end()] + value[:lead] + "<redacted>" + rest[len(value.rstrip()) :]

@@ -209,6 +209,22 @@ def test_a_literal_key_shows_at_most_a_prefix(tmp_path: Path) -> None:
     assert messages and all('"sk-…"' in m for m in messages)
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_key_half_literal_half_expression_is_not_printed(fmt: str, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.yaml"
+    path.write_text(
+        "service:\n  inference_service:\n"
+        '    api_key: "sk-mixedpart0123${oc.env:NXR_KEY_SUFFIX}"\n'
+        '    max_tokens: "5"\n',
+        encoding="utf-8",
+    )
+    output = "".join(run(["check", "--format", fmt, path.name], tmp_path, extra={}))
+    assert "invalid-type" in output
+    assert "mixedpart" not in output
+    if "resolve" in commands():
+        assert "mixedpart" not in "".join(run(["resolve", path.name], tmp_path, extra={}))
+
+
 # -- no code of anyone else runs while checking ----------------------------------------------
 
 
