@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .check import Checker, Settings, check_file
+    from .check import Checker, check_file
     from .finding import Finding, Severity
+    from .settings import Settings
 
 
 def __getattr__(name: str) -> Any:

@@ -9,51 +9,20 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .compose import Composed, Composer, Reader, Recent
-from .config import Config
 from .finding import Finding, Severity, Span
-from .read import MAX_BYTES, Document, KeyPath, dotted
-from .resolve import resolve
+from .kinds import classify
+from .pipeline import prepare
+from .read import MAX_BYTES, KeyPath, dotted
+from .settings import Settings
 from .suppress import Suppressor
+from .version import Target, target
 
 YAML_SUFFIXES = (".yaml", ".yml")
-
-# Signatures of YAML files that are not NexRL configs: top-level keys no NexRL config has.
-_FOREIGN = (
-    ({"apiVersion", "kind"}, "a Kubernetes manifest"),
-    ({"apiVersion"}, "a Kubernetes or Helm file"),
-    ({"jobs"}, "a CI workflow"),
-    ({"stages"}, "a CI pipeline"),
-    ({"runs", "name"}, "a GitHub Action"),
-    ({"version", "updates"}, "a Dependabot configuration"),
-    ({"openapi"}, "an OpenAPI document"),
-    ({"swagger"}, "an OpenAPI document"),
-    ({"site_name"}, "a MkDocs configuration"),
-    ({"repos"}, "a pre-commit configuration"),
-    ({"services"}, "a Compose file"),
-    ({"system_prompt"}, "an agent definition"),
-    ({"llm_config"}, "an agent definition"),
-    ({"input_schema"}, "a tool definition"),
-    ({"hooks", "id"}, "a hook definition"),
-)
-
-
-@dataclass
-class Settings:
-    require_env: bool = False
-    environ: Mapping[str, str] | None = None
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] = frozenset()
-    debug: bool = False
-    # glob -> rule ids turned off in the files it matches; globs are relative to `root`.
-    per_file_ignores: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    root: Path | None = None
-    # Warnings fail the run too (read by the command line, not by the checker).
-    strict: bool = False
 
 
 @dataclass
@@ -78,6 +47,9 @@ class Checker:
         self._shown: dict[tuple[str, int], str | None] = {}
         self._words: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.suppressor = Suppressor(self._lines, _rule_ids)
+        # The NexRL version each checked config was checked for, for the summary.
+        self.targets: dict[Target, int] = {}
+        self._folder_targets: dict[Path, Target] = {}
 
     # -- public ---------------------------------------------------------------------------
     def check_file(self, path: str | Path) -> FileResult:
@@ -106,6 +78,18 @@ class Checker:
         for f in result.findings:  # while the file is still among the recently read
             self._shown.setdefault((f.file, f.line), self._source_line(f.file, f.line))
         return result
+
+    def target(self, path: Path) -> Target:
+        """The NexRL version `path` is checked for (see `version.py`)."""
+        if self.settings.nexrl_version is not None:
+            found = Target(self.settings.nexrl_version, self.settings.version_source)
+        else:
+            folder = path.parent
+            if folder not in self._folder_targets:
+                self._folder_targets[folder] = target(None, None, path)
+            found = self._folder_targets[folder]
+        self.targets[found] = self.targets.get(found, 0) + 1
+        return found
 
     def _lines(self, file: str) -> list[str] | None:
         doc = self.reader.cached(Path(file))
@@ -171,13 +155,11 @@ class Checker:
         from .lint import lint
         from .validate import validate
 
-        findings = list(composed.findings)
-        if not composed.ok or not isinstance(composed.data, dict):
+        target = self.target(Path(composed.path))
+        findings, cfg = prepare(composed, self.settings.environ, target.version, mode)
+        if cfg is None:
             return findings
-        resolved = resolve(composed, self.settings.environ)
-        findings.extend(resolved.findings)
-        findings.extend(self._unset_notes(resolved.unset))
-        cfg = Config(resolved, mode)
+        findings.extend(self._unset_notes(cfg.resolved.unset))
         findings.extend(validate(cfg))
         if mode == "entry":
             findings.extend(lint(cfg))
@@ -306,79 +288,6 @@ def unique(findings: Iterable[Finding]) -> list[Finding]:
             seen.add(ident)
             out.append(f)
     return out
-
-
-def classify(doc: Document) -> tuple[str, str]:
-    """What a file is: "entry", "part" (a fragment), "skipped" (not NexRL) or "broken"."""
-    data = doc.data
-    syntax = [f for f in doc.findings if f.rule in ("yaml-syntax", "encoding", "too-complex")]
-    if isinstance(data, dict):
-        # A defaults list or a service section marks a NexRL config; other YAML may share a
-        # name (a GitHub workflow's `defaults:` is a mapping) but not these shapes.
-        # A file of nothing but `service: null` is no base file for others to fill: a whole
-        # config, with its services missing.
-        service = data.get("service", "")
-        entry = isinstance(data.get("defaults"), list) or isinstance(service, dict)
-        entry = entry or (service is None and len(data) == 1)
-        foreign = _foreign(data, doc.path)
-        if foreign and not entry:
-            return "skipped", foreign
-        return ("entry" if entry else "part"), ""
-    if syntax or not doc.ok:
-        return "broken", ""
-    foreign_list = _foreign_list(data)
-    if foreign_list:
-        return "skipped", foreign_list
-    what = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'scalar'}"
-    doc.findings.append(
-        Finding(
-            "not-a-config",
-            Severity.ERROR,
-            f"the config is {what}, not a mapping of sections",
-            Span(doc.path),
-            hint="A NexRL config starts with sections such as `service:` and `data:`.",
-        )
-    )
-    return "broken", ""
-
-
-def _foreign(data: dict, path: str) -> str:
-    """What kind of other YAML `data` is, or "" when it may be (part of) a NexRL config."""
-    # (A workflow's `on:` is read as the key true, YAML 1.1, and dropped: `jobs` tells it.)
-    keys = {k for k in data if isinstance(k, str)}
-    for signature, what in _FOREIGN:
-        if signature <= keys:
-            return what
-    kind = data.get("type")
-    if kind in ("agent", "tool") and "name" in keys:
-        return "an agent definition" if kind == "agent" else "a tool definition"
-    if "agent_workspace" in Path(path).parts and not keys & set(_catalogue_sections()):
-        return "a file of an agent workspace"
-    return ""
-
-
-# Lists of mappings that are well-known YAML files: every item carries these keys.
-_FOREIGN_LISTS = (
-    ({"id", "entry"}, "a pre-commit hook definition"),
-    ({"hosts"}, "an Ansible playbook"),
-    ({"import_playbook"}, "an Ansible playbook"),
-)
-
-
-def _foreign_list(data: object) -> str:
-    """What kind of other YAML a top-level list is (pre-commit hooks, a playbook), or ""."""
-    if not isinstance(data, list) or not data or not all(isinstance(i, dict) for i in data):
-        return ""
-    for signature, what in _FOREIGN_LISTS:
-        if all(signature <= set(item) for item in data):
-            return what
-    return ""
-
-
-def _catalogue_sections() -> list[str]:
-    from . import catalogue
-
-    return catalogue.top_level_names()
 
 
 def iter_yaml_files(paths: Iterable[str | Path]) -> Iterable[Path]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from .check import Settings
+    from .settings import Settings
 
 app = typer.Typer(
     name="nexrl-cfg",
@@ -70,6 +70,13 @@ def check(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
+    nexrl_version: Annotated[
+        str | None,
+        typer.Option(
+            "--nexrl-version",
+            help="The NexRL version to check for (1.0 to 1.4); by default the installed one.",
+        ),
+    ] = None,
 ) -> None:
     """Check NexRL configs: exit 0 when clean, 1 on errors (or warnings with --strict), 2 when
     the check could not run."""
@@ -79,7 +86,7 @@ def check(
 
     if output_format not in FORMATS:
         raise _fail(f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})")
-    settings = _settings(select, ignore, strict, require_env, env_file, debug)
+    settings = _settings(select, ignore, strict, require_env, env_file, debug, nexrl_version)
     problems = {given: _unreadable(given) for given in paths}
     missing = [given for given, problem in problems.items() if problem == "missing"]
     if missing:
@@ -106,7 +113,8 @@ def check(
     # NO_COLOR counts when set to something (no-color.org), not when merely present and empty.
     color = output_format == "text" and not no_color and not os.environ.get("NO_COLOR")
     color = color and sys.stdout.isatty()
-    run = Run(findings, files, checker.source_line, color=color, quiet=quiet)
+    targets = sorted((t.version, t.source) for t in checker.targets)
+    run = Run(findings, files, checker.source_line, color=color, quiet=quiet, targets=targets)
     write(output_format, run, sys.stdout)
     if any(f.rule == "internal-error" for f in findings):
         raise typer.Exit(EXIT_USAGE)  # a file could not be checked: not a verdict on it
@@ -135,10 +143,16 @@ def _settings(
     require_env: bool | None = None,
     env_file: str | None = None,
     debug: bool = False,
+    nexrl_version: str | None = None,
 ) -> Settings:
     """Command-line flags (None where not given) over `[tool.nexrl-cfg]` in pyproject.toml."""
     from .settings import SettingsError, build
+    from .version import UnknownVersion, parse
 
+    try:
+        version = None if nexrl_version is None else parse(nexrl_version)
+    except UnknownVersion as exc:
+        raise _fail(str(exc)) from None
     try:
         return build(
             Path.cwd(),
@@ -148,6 +162,7 @@ def _settings(
             require_env=require_env,
             env_file=None if env_file is None else Path(env_file),
             debug=debug,
+            nexrl_version=version,
         )
     except SettingsError as exc:
         raise _fail(str(exc)) from None
@@ -214,11 +229,20 @@ def schema(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")
     ] = None,
+    nexrl_version: Annotated[
+        str | None,
+        typer.Option("--nexrl-version", help="The NexRL version (1.0 to 1.4); the newest."),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of a NexRL config, for editors and other validators."""
     from .schema import dumps
+    from .version import NEWEST, UnknownVersion, parse
 
-    text = dumps()
+    try:
+        version = NEWEST if nexrl_version is None else parse(nexrl_version)
+    except UnknownVersion as exc:
+        raise _fail(str(exc)) from None
+    text = dumps(version)
     if output is None:
         sys.stdout.write(text)
     else:

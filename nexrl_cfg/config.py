@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from . import catalogue
-from .finding import Finding, Severity, Span
+from .finding import Finding, Report, Severity, Span
+from .layout import Layout
 from .read import SECRET_KEYS, KeyPath
 from .resolve import Resolved, Unknown
 
@@ -22,7 +24,10 @@ _UNREADABLE = ("yaml-tag", "yaml-syntax")
 
 
 def split(dotted: str) -> KeyPath:
-    return tuple(dotted.split(".")) if dotted else ()
+    """A dotted path as a key path; a part of digits is a list index (`teachers.0.backend`)."""
+    if not dotted:
+        return ()
+    return tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
 
 
 def join(path: KeyPath) -> str:
@@ -35,6 +40,16 @@ class Config:
     # "entry": a whole config; "fragment": only what the file defines is checked.
     mode: str = "entry"
     findings: list[Finding] = field(default_factory=list)
+    # The NexRL version the config is checked for.
+    version: str = catalogue.NEWEST
+
+    @cached_property
+    def catalogue(self) -> catalogue.Catalogue:
+        return catalogue.for_version(self.version)
+
+    @cached_property
+    def layout(self) -> Layout:
+        return Layout(self.data, self.catalogue)
 
     @property
     def path(self) -> str:
@@ -54,6 +69,8 @@ class Config:
         for part in path:
             if isinstance(node, dict) and part in node:
                 node = node[part]
+            elif isinstance(node, dict) and str(part) in node:
+                node = node[str(part)]
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 node = node[part]
             else:
@@ -70,7 +87,7 @@ class Config:
             return value
         if default is not ABSENT:
             return default
-        opt = catalogue.option(dotted)
+        opt = self.catalogue.option(self.layout.spec_path(dotted))
         if opt is not None and opt.default is not catalogue.NO_DEFAULT:
             return opt.default
         return ABSENT
@@ -120,17 +137,17 @@ class Config:
     def key_span(self, dotted: str) -> Span:
         return self.resolved.composed.key_span(split(dotted))
 
-    def finding(
+    def report(
         self,
-        rule: str,
-        severity: Severity,
         message: str,
         key: str,
         hint: str = "",
         at: str = "value",
-    ) -> Finding:
+        severity: Severity | None = None,
+    ) -> Report:
+        """A rule's report at the value of `key` (or at the key itself, `at="key"`)."""
         span = self.key_span(key) if at == "key" else self.span(key)
-        return Finding(rule, severity, message, span, key, hint)
+        return Report(message, span, key, hint, severity)
 
 
 _ONLY_EXPRESSIONS = re.compile(r"(?:\$\{[^${}]*\})+\Z")

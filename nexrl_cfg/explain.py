@@ -10,7 +10,7 @@ from .catalogue import NO_DEFAULT, Option, Section
 
 def find_options(topic: str) -> list[Option | Section]:
     """Options and sections named `topic`, or whose dotted path ends with `topic`."""
-    entries: list[Option | Section] = [*catalogue.all_options(), *catalogue.all_sections()]
+    entries = list(catalogue.all_entries())
     exact = [e for e in entries if e.path == topic]
     if exact:
         return exact
@@ -23,9 +23,11 @@ def _value(value: object) -> str:
 
 def describe(entry: Option | Section) -> str:
     lines = [entry.path, "=" * len(entry.path)]
+    lines.append(f"NexRL:       {_versions(entry)}")
     if isinstance(entry, Section):
         lines.append("Type:        section (mapping)")
-        lines.append(f"Unknown keys: {'reported' if entry.closed else 'allowed'}")
+        closed = "reported" if entry.closed else f"allowed ({entry.open_reason or 'open'})"
+        lines.append(f"Unknown keys: {closed}")
     else:
         kind = entry.type + (" or null" if entry.nullable else "")
         lines.append(f"Type:        {kind}")
@@ -34,12 +36,20 @@ def describe(entry: Option | Section) -> str:
         rng = _range(entry)
         if rng:
             lines.append(f"Range:       {rng}")
+        if entry.deprecated_choices:
+            old = ", ".join(f"{_value(a)} -> {_value(b)}" for a, b in entry.deprecated_choices)
+            lines.append(f"Deprecated:  {old}")
         default = "none" if entry.default is NO_DEFAULT else _value(entry.default)
         lines.append(f"Default:     {default}")
         lines.append(f"Required:    {_required(entry)}")
-    source = "service configuration reference" if entry.source == "spec" else "NexRL recipes"
-    lines.append(f"Documented:  {source}")
+    lines.append(f"Source:      {entry.source}")
     lines += ["", entry.description]
+    if entry.ignored:
+        lines += [
+            "",
+            "Documented in NexRL's reference, but no NexRL version reads it: it is accepted "
+            "and has no effect.",
+        ]
     if entry.details:
         lines += ["", entry.details.strip()]
     examples = getattr(entry, "examples", ()) or _placed(entry)
@@ -66,6 +76,17 @@ def _placed(entry: Option | Section) -> tuple[str, ...]:
     return ("\n".join(lines),)
 
 
+def _versions(entry: Option | Section) -> str:
+    versions = entry.versions
+    text = f"{versions[0]} to {versions[-1]}" if len(versions) > 1 else versions[0]
+    if entry.deprecated:
+        replacement = f"; use {entry.replaced_by}" if entry.replaced_by else ""
+        text += f" (deprecated from {entry.deprecated}{replacement})"
+    elif entry.removed and entry.replaced_by:
+        text += f" (replaced by {entry.replaced_by} in {entry.removed})"
+    return text
+
+
 def _range(opt: Option) -> str:
     from .rules.out_of_range import describe_range
 
@@ -81,19 +102,20 @@ def _required(opt: Option) -> str:
         path = c.path.lstrip(".")
         return f"{path} is {' or '.join(_value(v) for v in c.values)}"
 
+    path = f" ({opt.required_for})" if opt.required_for else ""
     if opt.required:
-        return "yes"
+        return "yes" + path
     if opt.required_if:
-        return "when " + " and ".join(cond(c) for c in opt.required_if)
+        return "when " + " and ".join(cond(c) for c in opt.required_if) + path
     if opt.required_unless:
-        return "unless " + " or ".join(cond(c) for c in opt.required_unless)
+        return "unless " + " or ".join(cond(c) for c in opt.required_unless) + path
     return "no"
 
 
 def topics() -> list[str]:
     from .rules import all_rules
 
-    names = {e.name for e in (*catalogue.all_options(), *catalogue.all_sections())}
+    names = {e.name for e in catalogue.all_entries()}
     return sorted(names) + [rule.id for rule in all_rules()]
 
 
@@ -104,8 +126,13 @@ def listing() -> str:
     for rule in all_rules():
         lines.append(f"  {rule.id:<28} {rule.severity.value:<8} {rule.summary}")
     lines += ["", "Options:"]
-    for opt in catalogue.all_options():
-        lines.append(f"  {opt.path:<64} {opt.type}")
+    seen = set()
+    for opt in catalogue.all_entries():
+        if isinstance(opt, Option) and opt.path not in seen:
+            seen.add(opt.path)
+            versions = opt.versions
+            span = versions[0] if len(versions) == 1 else f"{versions[0]}-{versions[-1]}"
+            lines.append(f"  {opt.path:<64} {opt.type:<8} {span}")
     return "\n".join(lines)
 
 
@@ -116,7 +143,11 @@ def explain(topic: str) -> str | None:
     rule = by_id().get(topic)
     if rule is not None:
         head = f"{rule.id} ({rule.severity.value} by default, {rule.stage} stage)"
-        return f"{head}\n{'=' * len(head)}\n\n{rule.doc}"
+        versions = rule.versions
+        facts = [f"NexRL versions: {', '.join(versions)}"]
+        if rule.nexrl:
+            facts.append(f"Mirrors NexRL's check in: {rule.nexrl}")
+        return f"{head}\n{'=' * len(head)}\n" + "\n".join(facts) + f"\n\n{rule.doc}"
     found = find_options(topic)
     if not found:
         return None

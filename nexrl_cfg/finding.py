@@ -12,10 +12,6 @@ class Severity(str, Enum):
     WARNING = "warning"
     INFO = "info"
 
-    @property
-    def rank(self) -> int:
-        return {"error": 2, "warning": 1, "info": 0}[self.value]
-
 
 class Span(NamedTuple):
     """A 1-based position in a source file. (A tuple: one is made for every key and value.)"""
@@ -60,3 +56,22 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a rule says, before the runner stamps it with the rule's id and severity.
+
+    `severity` is set only where one case of a rule is weaker than the rule's declared
+    severity (a warning beside the rule's errors)."""
+
+    message: str
+    span: Span
+    key: str = ""
+    hint: str = ""
+    severity: Severity | None = None
+
+    def stamp(self, rule: str, severity: Severity) -> Finding:
+        return Finding(
+            rule, self.severity or severity, self.message, self.span, self.key, self.hint
+        )

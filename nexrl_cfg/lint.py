@@ -14,24 +14,10 @@ from .config import ABSENT, Config
 from .finding import Finding
 from .resolve import Unknown
 
-INFERENCE = "service.inference_service"
-TRAIN = "service.train_service"
-ACTOR = f"{TRAIN}.actor"
-
 
 def known(*values: Any) -> bool:
     """True when every value is present and not waiting on an unset variable."""
     return all(v is not ABSENT and not isinstance(v, Unknown) for v in values)
-
-
-def comparable(a: Any, b: Any) -> bool:
-    """Whether `a == b` means something: both known, or the same unknown expression (two
-    different unset variables may well hold the same value)."""
-    if a is ABSENT or b is ABSENT:
-        return False
-    if isinstance(a, Unknown) or isinstance(b, Unknown):
-        return a == b
-    return True
 
 
 def differ(a: Any, b: Any) -> bool:
@@ -66,26 +52,13 @@ def section_present(cfg: Config, dotted: str) -> bool:
 
 
 def train_services(cfg: Config) -> list[str]:
-    """Dotted paths of the training services: `service.train_service` itself, or each named
-    service of the nested layout (`service.train_service.<name>`)."""
-    from .validate import is_nested_train_service
-
-    value = cfg.get(TRAIN, None)
-    if not isinstance(value, dict):
-        return []
-    if is_nested_train_service(value):
-        return [f"{TRAIN}.{name}" for name, sub in value.items() if isinstance(sub, dict)]
-    return [TRAIN]
+    """Dotted paths of the training services (see `layout`)."""
+    return cfg.layout.train_services
 
 
 def actor_service(cfg: Config) -> str | None:
-    """The training service that trains the policy: the flat `train_service`, or the named
-    service with `role: actor` (the only one, when none has a role), as NexRL picks it."""
-    services = train_services(cfg)
-    if services == [TRAIN] or len(services) == 1:
-        return services[0]
-    actors = [s for s in services if cfg.get(f"{s}.role", None) == "actor"]
-    return actors[0] if len(actors) == 1 else None
+    """The training service that trains the policy, as NexRL picks it (see `layout`)."""
+    return cfg.layout.actor
 
 
 def written_in_entry(cfg: Config, dotted: str) -> bool:
@@ -112,10 +85,6 @@ def where(cfg: Config, dotted: str) -> str:
 
 
 def lint(cfg: Config) -> list[Finding]:
-    from .rules import for_stage
+    from .rules import run
 
-    findings: list[Finding] = []
-    for rule in for_stage("lint"):
-        assert rule.check is not None
-        findings.extend(rule.check(cfg))
-    return findings
+    return run("lint", cfg)

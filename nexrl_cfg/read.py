@@ -194,6 +194,7 @@ class _Builder:
                 self.doc.origins[item_path] = (None, _span(self.doc.path, item.start_mark))
                 out.append(self.build(item, item_path, depth + 1))
             return out
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node, span, path)
 
     def text(self, value: str, path: KeyPath) -> str:
@@ -268,7 +269,8 @@ class _Builder:
         if isinstance(key_node, yaml.ScalarNode):
             shown = f"key {_clip(str(key_node.value))!r} is not a string"
         else:
-            shown = f"a {'list' if key_node.id == 'sequence' else 'mapping'} is used as a key"
+            kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
+            shown = f"a {kind} is used as a key"
         self.error(
             "invalid-key",
             f"{shown}; NexRL config keys are names",

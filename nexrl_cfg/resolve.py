@@ -74,10 +74,6 @@ class Unknown:
         return _OTHER_MARK.sub("<unresolved>", text)
 
 
-def is_known(value: Any) -> bool:
-    return not isinstance(value, Unknown)
-
-
 class _Signal(Exception):
     """Raised through evaluation (and through OmegaConf, which wraps it) to the value where it
     is reported."""

@@ -15,13 +15,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .check import Settings
-
 TABLE = "nexrl-cfg"
-KEYS = ("select", "ignore", "per-file-ignores", "strict", "require-env", "env-file")
+KEYS = (
+    "select",
+    "ignore",
+    "per-file-ignores",
+    "strict",
+    "require-env",
+    "env-file",
+    "nexrl-version",
+)
 # `[tool.nexrl-cfg]`, `[tool.nexrl-cfg.x]`, `tool.nexrl-cfg.x = `, or a `nexrl-cfg` key.
 _MAYBE_TABLE = r"""^\s*(?:\[\s*)?(?:tool\s*\.\s*)?["']?nexrl-cfg["']?\s*[.=\]]"""
 _ENV_LINE = r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$"
+
+
+@dataclass
+class Settings:
+    require_env: bool = False
+    environ: Mapping[str, str] | None = None
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    debug: bool = False
+    # glob -> rule ids turned off in the files it matches; globs are relative to `root`.
+    per_file_ignores: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    root: Path | None = None
+    # Warnings fail the run too (read by the command line, not by the checker).
+    strict: bool = False
+    # The NexRL version: given with --nexrl-version, or by the `nexrl-version` setting; None
+    # lets each config's surroundings decide (see `version.py`).
+    nexrl_version: str | None = None
+    version_source: str = ""
 
 
 class SettingsError(Exception):
@@ -39,6 +63,7 @@ class FileSettings:
     strict: bool | None = None
     require_env: bool | None = None
     env_file: Path | None = None
+    nexrl_version: str | None = None
 
 
 # -- pyproject.toml ---------------------------------------------------------------------------
@@ -94,7 +119,20 @@ def read_pyproject(path: Path) -> FileSettings:
         if not isinstance(table["env-file"], str):
             raise SettingsError(f"{where} env-file: expected a path")
         found.env_file = path.parent / table["env-file"]
+    if "nexrl-version" in table:
+        found.nexrl_version = _version(table["nexrl-version"], f"{where} nexrl-version")
     return found
+
+
+def _version(value: Any, where: str) -> str:
+    from .version import UnknownVersion, parse
+
+    if not isinstance(value, str):
+        raise SettingsError(f'{where}: expected a version such as "1.4"')
+    try:
+        return parse(value)
+    except UnknownVersion as exc:
+        raise SettingsError(f"{where}: {exc}") from None
 
 
 def _rule_list(value: Any, where: str) -> frozenset[str]:
@@ -159,6 +197,7 @@ def build(
     env_file: Path | None = None,
     debug: bool = False,
     environ: Mapping[str, str] | None = None,
+    nexrl_version: str | None = None,
 ) -> Settings:
     """The settings of a run: command-line values (None where not given) over the file's."""
     pyproject = find_pyproject(cwd)
@@ -172,6 +211,11 @@ def build(
         root=pyproject.parent if pyproject else cwd,
         strict=_first(strict, found.strict, False),
     )
+    if nexrl_version is not None:
+        settings.nexrl_version, settings.version_source = nexrl_version, "--nexrl-version"
+    elif found.nexrl_version is not None:
+        settings.nexrl_version = found.nexrl_version
+        settings.version_source = f"nexrl-version in {pyproject}"
     _check_rule_ids(settings)
     env_path = env_file if env_file is not None else found.env_file
     if env_path is not None:

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import catalogue
 from .catalogue import Condition, Option, Section
 from .config import ABSENT, Config, split
 from .finding import Finding
+from .layout import TRAIN
 from .resolve import Unknown
 
 
@@ -32,57 +32,55 @@ class Entry:
 def entries(cfg: Config) -> list[Entry]:
     cached = getattr(cfg, "_entries", None)
     if cached is None:
-        cached = list(_walk(cfg.data, "", "", None)) if isinstance(cfg.data, dict) else []
+        cached = list(_walk(cfg, cfg.data, "", "", None)) if isinstance(cfg.data, dict) else []
         cfg._entries = cached  # type: ignore[attr-defined]
     return cached
 
 
-TRAIN_SERVICE = "service.train_service"
-
-
-def is_nested_train_service(value: Any) -> bool:
-    """NexRL's later layout: `train_service: {<name>: {role, backend, ...}, ...}`.
-
-    As in NexRL's own check, the layout is flat when `backend` or `url` is given directly.
-    """
-    return (
-        isinstance(value, dict)
-        and "backend" not in value
-        and "url" not in value
-        and any(
-            isinstance(v, dict) and k not in catalogue.children(TRAIN_SERVICE)
-            for k, v in value.items()
-        )
-    )
-
-
 def _walk(
-    tree: dict[str, Any], prefix: str, spec_prefix: str, parent: Section | None
+    cfg: Config, tree: dict[str, Any], prefix: str, spec_prefix: str, parent: Section | None
 ) -> Iterator[Entry]:
     """Every key under `tree`; `spec_prefix` is where its options live in the catalogue."""
-    known = catalogue.children(spec_prefix)
+    known = cfg.catalogue.children(spec_prefix)
     for key, value in tree.items():
         path = f"{prefix}.{key}" if prefix else str(key)
-        spec_path = f"{spec_prefix}.{key}" if spec_prefix else str(key)
-        spec = known.get(key)
-        if spec_path == TRAIN_SERVICE and is_nested_train_service(value):
-            yield Entry(path, value, spec, parent)  # type: ignore[arg-type]
-            yield from _walk_services(value, path, spec)  # type: ignore[arg-type]
+        spec = known.get(key) if isinstance(key, str) else None
+        if spec is None and isinstance(key, str) and "*" in known:
+            spec = known["*"]  # a name the user chooses (`resource.train.<id>`)
+        if spec is not None and spec.path == TRAIN and cfg.layout.nested:
+            yield Entry(path, value, spec, parent)
+            yield from _walk_services(cfg, value, path, spec)  # type: ignore[arg-type]
             continue
-        yield Entry(path, value, spec, parent)  # type: ignore[arg-type]
+        yield Entry(path, value, spec, parent)
         if isinstance(spec, Section) and isinstance(value, dict):
-            yield from _walk(value, path, spec.path, spec)
+            yield from _walk(cfg, value, path, spec.path, spec)
+        elif isinstance(spec, Option) and isinstance(value, list):
+            yield from _walk_items(cfg, value, path, spec)
 
 
-def _walk_services(tree: dict[str, Any], prefix: str, section: Section) -> Iterator[Entry]:
+def _walk_services(
+    cfg: Config, tree: dict[str, Any], prefix: str, section: Section
+) -> Iterator[Entry]:
     """Each named service of a nested train_service is checked as a train_service."""
     for name, value in tree.items():
         path = f"{prefix}.{name}"
         if isinstance(value, dict):
             yield Entry(path, value, section, section)
-            yield from _walk(value, path, TRAIN_SERVICE, section)
+            yield from _walk(cfg, value, path, TRAIN, section)
         else:
             yield Entry(path, value, None, section)
+
+
+def _walk_items(cfg: Config, items: list[Any], prefix: str, spec: Option) -> Iterator[Entry]:
+    """The items of a list whose items are sections of their own (`trainer.teachers[]`)."""
+    item_spec = cfg.catalogue.section(f"{spec.path}[]")
+    if item_spec is None:
+        return
+    for index, value in enumerate(items):
+        path = f"{prefix}.{index}"
+        yield Entry(path, value, item_spec, None)
+        if isinstance(value, dict):
+            yield from _walk(cfg, value, path, item_spec.path, item_spec)
 
 
 def options(cfg: Config) -> Iterator[tuple[Option, Entry]]:
@@ -135,6 +133,7 @@ def did_you_mean(word: str, candidates: list[str], cutoff: float = 0.6) -> str:
 
 TYPE_WORDS = {
     "string": "a string",
+    "string-or-list": "a string or a list of strings",
     "int": "an integer",
     "number": "a number",
     "bool": "true or false",
@@ -157,17 +156,17 @@ def type_matches(kind: str, value: Any) -> bool:
         return isinstance(value, list)
     if kind == "mapping":
         return isinstance(value, dict)
+    if kind == "string-or-list":
+        return isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        )
     return True
 
 
 def validate(cfg: Config) -> list[Finding]:
-    from .rules import for_stage
+    from .rules import run
 
-    findings: list[Finding] = []
-    for rule in for_stage("validate"):
-        assert rule.check is not None
-        findings.extend(rule.check(cfg))
-    return findings
+    return run("validate", cfg)
 
 
 __all__ = [

@@ -101,7 +101,14 @@ def test_select_and_ignore_choose_rules() -> None:
 def test_json_document_shape() -> None:
     document = report(str(INVALID / "invalid_choice.yaml"))
     assert set(document) == {"findings", "summary"}
-    assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0, "infos": 0}
+    versions = [{"version": "1.4", "source": "newest known"}]
+    assert document["summary"] == {
+        "files": 1,
+        "errors": 1,
+        "warnings": 0,
+        "infos": 0,
+        "nexrl_versions": versions,
+    }
     (finding,) = document["findings"]
     keys = {"file", "line", "column", "rule", "severity", "message", "key", "hint"}
     assert set(finding) == keys
@@ -140,6 +147,7 @@ def test_a_folder_of_valid_configs_is_clean() -> None:
             "errors": 0,
             "warnings": 0,
             "infos": 0,
+            "nexrl_versions": [{"version": "1.4", "source": "newest known"}],
         },
     }
 

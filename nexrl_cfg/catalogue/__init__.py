@@ -1,63 +1,117 @@
-"""The options catalogue: every documented option and section, looked up by dotted path.
+"""The options catalogue: every option and section NexRL reads, per NexRL version.
 
-The data lives in `options.py`; the JSON Schema (`schema.py`), the `explain` text and the
-validate stage are all derived from it.
+The entries live in `sections/`, one module per config section. `for_version(v)` builds the
+catalogue of one NexRL version (lazily, once per run and version); the JSON Schema, the
+`explain` text and the validate stage all derive from it. `history(path)` tells what other
+versions have at a path, for a key that does not exist at the checked version.
 """
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 
-from .model import NO_DEFAULT, Condition, Option, Section
+from .model import (
+    NEWEST,
+    NO_DEFAULT,
+    VERSIONS,
+    Condition,
+    Entry,
+    Option,
+    Section,
+    version_key,
+)
 
 __all__ = [
+    "NEWEST",
     "NO_DEFAULT",
+    "VERSIONS",
+    "Catalogue",
     "Condition",
+    "Entry",
     "Option",
     "Section",
-    "all_options",
-    "all_sections",
-    "children",
-    "option",
-    "section",
-    "top_level_names",
+    "all_entries",
+    "for_version",
+    "history",
+    "version_key",
 ]
 
-
-def all_options() -> tuple[Option, ...]:
-    from .options import OPTIONS
-
-    return OPTIONS
-
-
-def all_sections() -> tuple[Section, ...]:
-    from .options import SECTIONS
-
-    return SECTIONS
+# One module per config section, in the order `explain --list` shows them.
+MODULES = (
+    "top",
+    "service",
+    "inference_service",
+    "remote_services",
+    "train_service",
+    "actor",
+    "data",
+    "trainer",
+    "rollout_worker",
+    "trajectory_pool",
+    "weight",
+    "validate",
+    "logger",
+    "environment",
+    "resume",
+    "runtime_monitor",
+    "resource",
+    "debug",
+)
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, Option], dict[str, Section], dict[str, dict[str, object]]]:
-    options = {o.path: o for o in all_options()}
-    sections = {s.path: s for s in all_sections()}
-    kids: dict[str, dict[str, object]] = {}
-    for entry in (*all_sections(), *all_options()):
-        kids.setdefault(entry.parent, {})[entry.name] = entry
-    return options, sections, kids
+def all_entries() -> tuple[Option | Section, ...]:
+    """Every entry of every version (a path may have one entry per range of versions)."""
+    entries: list[Option | Section] = []
+    for name in MODULES:
+        entries.extend(importlib.import_module(f"{__name__}.sections.{name}").ENTRIES)
+    return tuple(entries)
 
 
-def option(path: str) -> Option | None:
-    return _index()[0].get(path)
+class Catalogue:
+    """The options and sections of one NexRL version, looked up by dotted path."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        entries = [e for e in all_entries() if e.exists_in(version)]
+        self.options: dict[str, Option] = {e.path: e for e in entries if isinstance(e, Option)}
+        self.sections: dict[str, Section] = {e.path: e for e in entries if isinstance(e, Section)}
+        self._children: dict[str, dict[str, Option | Section]] = {}
+        for entry in entries:
+            self._children.setdefault(entry.parent, {})[entry.name] = entry
+
+    def option(self, path: str) -> Option | None:
+        return self.options.get(path)
+
+    def section(self, path: str) -> Section | None:
+        return self.sections.get(path)
+
+    def entry(self, path: str) -> Option | Section | None:
+        return self.options.get(path) or self.sections.get(path)
+
+    def children(self, path: str) -> dict[str, Option | Section]:
+        """Options and sections directly inside the section at `path` ("" for the root)."""
+        return self._children.get(path, {})
+
+    def top_level_names(self) -> list[str]:
+        return sorted(self.children(""))
+
+    def all_options(self) -> tuple[Option, ...]:
+        return tuple(self.options.values())
+
+    def all_sections(self) -> tuple[Section, ...]:
+        return tuple(self.sections.values())
 
 
-def section(path: str) -> Section | None:
-    return _index()[1].get(path)
+@lru_cache(maxsize=len(VERSIONS))
+def for_version(version: str = NEWEST) -> Catalogue:
+    if version not in VERSIONS:
+        raise ValueError(f"unknown NexRL version {version}")
+    return Catalogue(version)
 
 
-def children(path: str) -> dict[str, object]:
-    """Options and sections directly inside the section at `path` ("" for the root)."""
-    return _index()[2].get(path, {})
-
-
-def top_level_names() -> list[str]:
-    return sorted(children(""))
+def history(path: str) -> tuple[Option | Section, ...]:
+    """The entries at `path` across versions, oldest first."""
+    found = [e for e in all_entries() if e.path == path]
+    return tuple(sorted(found, key=lambda e: version_key(e.added)))

@@ -1,9 +1,14 @@
-"""The shape of a catalogue entry: one documented option or section of a NexRL config."""
+"""The shape of a catalogue entry: one option or section of a NexRL config, with the NexRL
+versions it exists in and where that is known from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
+
+# The NexRL releases the catalogue describes, oldest first.
+VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
+NEWEST = VERSIONS[-1]
 
 
 class _NoDefault:
@@ -15,72 +20,105 @@ class _NoDefault:
 
 NO_DEFAULT: Any = _NoDefault()
 
-# Value types an option can have. "number" accepts int or float (YAML `1e-4` and `1` alike).
-TYPES = ("string", "int", "number", "bool", "list", "mapping", "any")
+# Value types an option can have. "number" accepts int or float (YAML `1e-4` and `1` alike);
+# "string-or-list" is a string or a list of strings (logger.backend).
+TYPES = ("string", "int", "number", "bool", "list", "mapping", "string-or-list", "any")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
 
 
 @dataclass(frozen=True)
 class Condition:
-    """`path` holds one of `values`; a path starting with '.' is relative to the section."""
+    """`path` holds one of `values`; a path starting with '.' is relative to the section.
+
+    `absent` makes the condition hold also when the path is not set at all."""
 
     path: str
     values: tuple[Any, ...]
+    absent: bool = False
 
 
 @dataclass(frozen=True)
-class Option:
-    """One documented option. `path` is its full dotted path from the config root."""
+class Entry:
+    """What options and sections share: where they are, which versions, which source."""
 
     path: str
-    type: str
+    _: KW_ONLY
     description: str
+    # Where the entry is known from: a reference page (`spec/trainer-config.md`) or a NexRL
+    # file at a tag (`nexrl/controller.py@v1.4.0:692`).
+    source: str
+    # First NexRL version that reads it, and the first that no longer does (None: still read).
+    added: str = VERSIONS[0]
+    removed: str | None = None
+    # What takes its place: from `removed` on, or from `deprecated` on where NexRL still
+    # reads it with a warning.
+    replaced_by: str = ""
+    deprecated: str | None = None
+    # Free text: use cases, guidelines, where the reference and the code disagree.
+    details: str = ""
+    # Documented in a reference page, but read by no NexRL version: accepted, never an error.
+    ignored: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+    @property
+    def parent(self) -> str:
+        return self.path.rpartition(".")[0]
+
+    def exists_in(self, version: str) -> bool:
+        key = version_key(version)
+        if key < version_key(self.added):
+            return False
+        return self.removed is None or key < version_key(self.removed)
+
+    def deprecated_in(self, version: str) -> bool:
+        return self.deprecated is not None and version_key(version) >= version_key(self.deprecated)
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return tuple(v for v in VERSIONS if self.exists_in(v))
+
+
+@dataclass(frozen=True)
+class Option(Entry):
+    """One option. `path` is its full dotted path from the config root; `*` stands for a name
+    the user chooses (`resource.train.*.world_size`), `[]` for each item of a list."""
+
+    type: str = "any"
     default: Any = NO_DEFAULT
     required: bool = False
     # Required only when every condition holds / unless any condition holds.
     required_if: tuple[Condition, ...] = ()
     required_unless: tuple[Condition, ...] = ()
+    # In words, the path of NexRL that needs it ("only for the torch data loader").
+    required_for: str = ""
     # Other places (relative to the section, starting with '.') that satisfy the requirement.
     provided_by: tuple[str, ...] = ()
     choices: tuple[Any, ...] = ()
+    # Allowed values NexRL maps to another with a deprecation warning: (value, replacement).
+    deprecated_choices: tuple[tuple[Any, Any], ...] = ()
     nullable: bool = False
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: float | None = None
     exclusive_maximum: float | None = None
-    # Free text: use cases, guidelines, "when true / when false", what it should match.
-    details: str = ""
     # YAML snippets, each may start with a `# comment` line naming the case.
     examples: tuple[str, ...] = ()
-    # Where the option is documented: "spec" (the service configuration reference)
-    # or "recipes" (used by NexRL's own recipes, not in the reference).
-    source: str = "spec"
     # Never print the value (api keys and the like).
     secret: bool = False
 
-    @property
-    def name(self) -> str:
-        return self.path.rsplit(".", 1)[-1]
-
-    @property
-    def parent(self) -> str:
-        return self.path.rpartition(".")[0]
-
 
 @dataclass(frozen=True)
-class Section:
-    """A mapping in the config. In a closed section an unknown key is reported."""
+class Section(Entry):
+    """A mapping in the config. In a closed section an unknown key is reported; an open one
+    is handed on by NexRL untouched (`open_reason` says so)."""
 
-    path: str
-    description: str
+    _: KW_ONLY
     closed: bool = True
     nullable: bool = False
-    details: str = ""
-    source: str = "spec"
-
-    @property
-    def name(self) -> str:
-        return self.path.rsplit(".", 1)[-1]
-
-    @property
-    def parent(self) -> str:
-        return self.path.rpartition(".")[0]
+    open_reason: str = ""

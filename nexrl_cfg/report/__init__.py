@@ -25,7 +25,8 @@ class Run:
     source_line: Callable[[str, int], str | None] = lambda file, line: None
     color: bool = False
     quiet: bool = False
-    rules_doc: dict[str, str] = field(default_factory=dict)
+    # The NexRL versions the configs were checked for: (version, where that came from).
+    targets: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -37,6 +38,16 @@ class Run:
             "warnings": self.count(Severity.WARNING),
             "infos": self.count(Severity.INFO),
         }
+
+    def versions(self) -> list[dict[str, str]]:
+        return [{"version": v, "source": source} for v, source in self.targets]
+
+    def versions_line(self) -> str:
+        """`Checked for NexRL 1.4 (newest known).`, or "" when no config was checked."""
+        if not self.targets:
+            return ""
+        said = "; ".join(f"NexRL {v} ({source})" for v, source in self.targets)
+        return f"Checked for {said}."
 
 
 def write(fmt: str, run: Run, out: TextIO) -> None:

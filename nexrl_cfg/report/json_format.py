@@ -10,6 +10,6 @@ from . import Run
 def render(run: Run) -> str:
     document = {
         "findings": [f.as_dict() for f in run.findings],
-        "summary": run.summary(),
+        "summary": {**run.summary(), "nexrl_versions": run.versions()},
     }
     return json.dumps(document, indent=2, ensure_ascii=False)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..catalogue import NEWEST
 from ..config import Config
 from ..finding import Finding, Severity
 from ..read import KeyPath
@@ -36,15 +37,13 @@ def render_config(
     path: Path, environ: Mapping[str, str] | None = None, show_origin: bool = False
 ) -> Rendered:
     from ..compose import Composer, Reader
-    from ..resolve import resolve
+    from ..pipeline import prepare
 
     composed = Composer(Reader()).compose(path)
-    problems = [_problem(f) for f in composed.findings if f.severity is Severity.ERROR]
-    if not composed.ok or not isinstance(composed.data, dict):
+    findings, cfg = prepare(composed, environ, NEWEST)
+    problems = [_problem(f) for f in findings if f.severity is Severity.ERROR]
+    if cfg is None:
         raise ResolveError("\n".join(problems) or f"{path}: not a mapping of sections")
-    resolved = resolve(composed, environ)
-    problems += [_problem(f) for f in resolved.findings if f.severity is Severity.ERROR]
-    cfg = Config(resolved)
     text = "\n".join(_Emitter(cfg, show_origin).mapping(cfg.data, (), 0)) + "\n"
     return Rendered(text, problems)
 

@@ -44,6 +44,7 @@ def document(run: Run) -> dict[str, Any]:
                 "originalUriBaseIds": {SRCROOT: {"uri": cwd.as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(f, index[f.rule], cwd) for f in run.findings],
+                "properties": {"nexrlVersions": run.versions()},
             }
         ],
     }
@@ -111,4 +112,5 @@ def _homepage() -> str:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("homepage", "home", "repository", "source"):
             return url.strip()
-    return meta.get("Home-page") or ""
+    pages = meta.get_all("Home-page") or []
+    return pages[0] if pages else ""

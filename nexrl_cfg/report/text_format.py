@@ -49,9 +49,11 @@ def _block(f: Finding, run: Run) -> list[tuple[str, str]]:
 def _summary(run: Run) -> str:
     s = run.summary()
     files = f"{s['files']} file{'s' if s['files'] != 1 else ''}"
+    versions = run.versions_line()
+    head = f"{versions}\n" if versions else ""
     if not run.findings:
-        return f"All checks passed ({files})."
-    return (
+        return f"{head}All checks passed ({files})."
+    return head + (
         f"Found {s['errors']} error{'s' if s['errors'] != 1 else ''}, "
         f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}, "
         f"{s['infos']} note{'s' if s['infos'] != 1 else ''} in {files}."

@@ -1,9 +1,12 @@
 """The rules: one module each, its docstring the user documentation.
 
-A rule module defines `ID` (stable, used by --select/--ignore, suppressions and `explain`),
-`SEVERITY` (the default), `SUMMARY` (one line), `STAGE` (where it runs) and, for the validate
-and lint stages, `check(cfg) -> Iterator[Finding]`. Rules of the read, compose and resolve
-stages are reported by those stages; their modules document them.
+The table below gives each rule its id (stable, used by --select/--ignore, suppressions and
+`explain`) and its module. A module declares `SEVERITY` (the default), `SUMMARY` (one line),
+`STAGE` (where it runs), optionally `VERSIONS` (the NexRL versions it applies to; all by
+default) and `NEXRL` (the NexRL code it mirrors, shown by `explain`) and, for the validate
+and lint stages, `check(cfg) -> Iterator[Report]`. The runner, not the rule, stamps each
+report with the rule's id and severity. Rules of the read, compose and resolve stages are
+reported by those stages; their modules document them.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..finding import Finding, Severity
+from ..catalogue import VERSIONS
+from ..finding import Finding, Report, Severity
 
 if TYPE_CHECKING:
     from ..config import Config
 
-# Module names, in the order rules run and are listed.
+# Module names, in the order rules run and are listed; a module's rule id is its name with
+# dashes (`max_tokens_match` -> `max-tokens-match`).
 MODULES = (
     # read
     "yaml_syntax",
@@ -62,6 +67,9 @@ MODULES = (
 )
 
 
+IDS = tuple(name.replace("_", "-") for name in MODULES)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -69,18 +77,26 @@ class Rule:
     summary: str
     stage: str
     doc: str
-    check: Callable[[Config], Iterator[Finding]] | None
+    check: Callable[[Config], Iterator[Report]] | None
+    versions: tuple[str, ...] = VERSIONS
+    # The NexRL code whose check the rule mirrors ("" for the tool's own advice).
+    nexrl: str = ""
+
+    def applies_to(self, version: str) -> bool:
+        return version in self.versions
 
 
 def _load(name: str) -> Rule:
     module = importlib.import_module(f"{__name__}.{name}")
     return Rule(
-        id=module.ID,
+        id=name.replace("_", "-"),
         severity=module.SEVERITY,
         summary=module.SUMMARY,
         stage=module.STAGE,
         doc=(module.__doc__ or "").strip(),
         check=getattr(module, "check", None),
+        versions=tuple(getattr(module, "VERSIONS", VERSIONS)),
+        nexrl=getattr(module, "NEXRL", ""),
     )
 
 
@@ -93,5 +109,19 @@ def by_id() -> dict[str, Rule]:
     return {rule.id: rule for rule in all_rules()}
 
 
-def for_stage(stage: str) -> list[Rule]:
-    return [rule for rule in all_rules() if rule.stage == stage and rule.check is not None]
+def for_stage(stage: str, version: str) -> list[Rule]:
+    return [
+        rule
+        for rule in all_rules()
+        if rule.stage == stage and rule.check is not None and rule.applies_to(version)
+    ]
+
+
+def run(stage: str, cfg: Config) -> list[Finding]:
+    """Run the rules of `stage` that apply to the config's NexRL version, each report
+    stamped with its rule's id and severity."""
+    findings: list[Finding] = []
+    for rule in for_stage(stage, cfg.version):
+        assert rule.check is not None
+        findings.extend(report.stamp(rule.id, rule.severity) for report in rule.check(cfg))
+    return findings

@@ -31,10 +31,10 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from ..config import Config
-from ..finding import Finding, Severity
-from ..lint import INFERENCE, known, section_present
+from ..finding import Report, Severity
+from ..layout import INFERENCE
+from ..lint import known, section_present
 
-ID = "api-key-hosted"
 SEVERITY = Severity.WARNING
 SUMMARY = 'api_key "EMPTY" against a hosted API'
 STAGE = "lint"
@@ -54,7 +54,7 @@ HOSTED = (
 )
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     if not section_present(cfg, INFERENCE):
         return
     key = f"{INFERENCE}.api_key"
@@ -65,9 +65,7 @@ def check(cfg: Config) -> Iterator[Finding]:
     host = (urlsplit(base_url).hostname or "").lower()
     if not any(host == h or host.endswith("." + h) for h in HOSTED):
         return
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         f'api_key is "EMPTY" but base_url ({cfg.show(f"{INFERENCE}.base_url")}) is a hosted '
         "API, which needs a key",
         key if cfg.has(key) else f"{INFERENCE}.base_url",

@@ -28,10 +28,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..validate import entries
 
-ID = "api-key-literal"
 SEVERITY = Severity.ERROR
 SUMMARY = "An API key is written in the config file"
 STAGE = "lint"
@@ -39,16 +38,14 @@ STAGE = "lint"
 PLACEHOLDERS = {"", "empty", "none", "null", "dummy", "placeholder", "xxx", "your-api-key"}
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     for entry in entries(cfg):
         if not entry.path.endswith("api_key"):
             continue
         raw = cfg.raw(entry.path)
         if not isinstance(raw, str) or "${" in raw or raw.strip().lower() in PLACEHOLDERS:
             continue
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"api_key holds a literal key ({_prefix(raw)}); keys must not be written in "
             "config files",
             entry.path,

@@ -37,10 +37,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..lint import blame, where
 
-ID = "batch-ready-order"
 SEVERITY = Severity.ERROR
 SUMMARY = "keep_batch_order must be true exactly when batch readiness waits for loaded batches"
 STAGE = "lint"
@@ -50,7 +49,7 @@ FUNCTION = "trajectory_pool.check_batch_ready_function"
 WAITS_FOR_LOADED = ("loaded_batch_finished", "batch_size_reached_and_loaded_batch_finished")
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     if not (cfg.has(KEEP) and cfg.has(FUNCTION)):
         return
     keep, function = cfg.get(KEEP), cfg.get(FUNCTION)
@@ -81,4 +80,4 @@ def check(cfg: Config) -> Iterator[Finding]:
             "`keep_batch_order: false`."
         )
     other = FUNCTION if at == KEEP else KEEP
-    yield cfg.finding(ID, SEVERITY, f"{message} ({other} at {where(cfg, other)})", at, hint)
+    yield cfg.report(f"{message} ({other} at {where(cfg, other)})", at, hint)

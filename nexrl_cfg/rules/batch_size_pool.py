@@ -33,10 +33,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..lint import blame, where
 
-ID = "batch-size-pool"
 SEVERITY = Severity.ERROR
 SUMMARY = "data.batch_size must not exceed trajectory_pool.batch_size"
 STAGE = "lint"
@@ -49,7 +48,7 @@ def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     if not (cfg.has(DATA) and cfg.has(POOL)):
         return
     data, pool = cfg.get(DATA), cfg.get(POOL)
@@ -57,9 +56,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         return
     at = blame(cfg, DATA, POOL)
     other = POOL if at == DATA else DATA
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         f"data.batch_size ({cfg.show(DATA)}) is larger than trajectory_pool.batch_size "
         f"({cfg.show(POOL)}); NexRL asserts it is not ({other} at {where(cfg, other)})",
         at,

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from ..finding import Severity
 
-ID = "encoding"
 SEVERITY = Severity.ERROR
 SUMMARY = "The file is not UTF-8 text"
 STAGE = "read"

@@ -33,16 +33,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
-from ..lint import INFERENCE, known, section_present
+from ..finding import Report, Severity
+from ..layout import INFERENCE
+from ..lint import known, section_present
 
-ID = "freeze-weight-sync"
 SEVERITY = Severity.WARNING
 SUMMARY = "freeze_for_weight_sync should fit the backend and the weight sync mode"
 STAGE = "lint"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     if not section_present(cfg, INFERENCE):
         return
     key = f"{INFERENCE}.freeze_for_weight_sync"
@@ -53,9 +53,7 @@ def check(cfg: Config) -> Iterator[Finding]:
     at = key if cfg.has(key) else INFERENCE
     if backend == "openai" and freeze is True:
         default = "" if cfg.has(key) else " (the default)"
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"freeze_for_weight_sync is true{default} on an openai backend: an external "
             "service never receives weights, so freezing only blocks inference",
             at,
@@ -64,9 +62,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         )
     sync_mode = cfg.get("weight.sync_mode")
     if backend in ("sglang", "vllm") and freeze is False and sync_mode == "sync":
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             "freeze_for_weight_sync is false while weights are synchronised in sync mode: "
             "rollouts may mix weight versions",
             key,

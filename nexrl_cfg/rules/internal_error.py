@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from ..finding import Severity
 
-ID = "internal-error"
 SEVERITY = Severity.ERROR
 SUMMARY = "nexrl-cfg itself failed on this file"
 STAGE = "read"

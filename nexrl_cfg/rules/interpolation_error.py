@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from ..finding import Severity
 
-ID = "interpolation-error"
 SEVERITY = Severity.ERROR
 SUMMARY = "An interpolation cannot be resolved"
 STAGE = "resolve"

@@ -28,16 +28,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config, show_value
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..validate import did_you_mean, options
 
-ID = "invalid-choice"
 SEVERITY = Severity.ERROR
 SUMMARY = "A value is not one of the values its option allows"
 STAGE = "validate"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
         if not opt.choices or entry.value in opt.choices:
             continue
@@ -47,9 +46,7 @@ def check(cfg: Config) -> Iterator[Finding]:
             continue  # a type problem, reported by invalid-type
         allowed = ", ".join(show_value(c) for c in opt.choices)
         hint = did_you_mean(str(entry.value), [str(c) for c in opt.choices if c != ""])
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"'{opt.name}' is {cfg.show(entry.path)}, which is not one of: {allowed}",
             entry.path,
             hint or f"Use one of: {allowed}.",

@@ -29,16 +29,15 @@ from collections.abc import Iterator
 
 from ..catalogue import Section
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..validate import TYPE_WORDS, entries, options, type_matches
 
-ID = "invalid-type"
 SEVERITY = Severity.ERROR
 SUMMARY = "A value has the wrong type for its option"
 STAGE = "validate"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
         value = entry.value
         if value is None and (opt.nullable or cfg.unreadable(entry.path)):
@@ -46,9 +45,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         if type_matches(opt.type, value):
             continue
         hint = _hint(opt.type, value, cfg.is_secret(tuple(entry.path.split("."))))
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"'{opt.name}' must be {TYPE_WORDS[opt.type]}, not {_kind(value)} "
             f"({cfg.show(entry.path)})",
             entry.path,
@@ -62,9 +59,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         # config that includes the file fills it: in a whole config NexRL reads it.
         if entry.value is None and (cfg.mode == "fragment" or cfg.unreadable(entry.path)):
             continue
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"'{spec.name}' must be a mapping of options, not {_kind(entry.value)}",
             entry.path,
             f"Write `{spec.name}:` followed by its options, indented below it.",

@@ -33,17 +33,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
-from ..lint import INFERENCE, differ, section_present
+from ..finding import Report, Severity
+from ..layout import INFERENCE
+from ..lint import differ, section_present
 from ..resolve import Unknown
 
-ID = "max-tokens-match"
 SEVERITY = Severity.ERROR
 SUMMARY = "max_tokens must equal data.max_response_length"
 STAGE = "lint"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     if not section_present(cfg, INFERENCE):
         return
     key = f"{INFERENCE}.max_tokens"
@@ -53,9 +53,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         return
     if not all(isinstance(v, Unknown) or type(v) is int for v in (tokens, length)):
         return  # a value of the wrong type is reported by invalid-type
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         f"max_tokens ({cfg.show(key)}) differs from data.max_response_length "
         f"({cfg.show('data.max_response_length')}); NexRL asserts they are equal at start-up",
         key,

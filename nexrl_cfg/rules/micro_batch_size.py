@@ -33,10 +33,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..lint import train_services
 
-ID = "micro-batch-size"
 SEVERITY = Severity.ERROR
 SUMMARY = "ppo_micro_batch_size must not exceed ppo_mini_batch_size and should divide it"
 STAGE = "lint"
@@ -46,32 +45,29 @@ def _positive_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     for service in train_services(cfg):
         yield from _check_actor(cfg, f"{service}.actor")
 
 
-def _check_actor(cfg: Config, actor: str) -> Iterator[Finding]:
+def _check_actor(cfg: Config, actor: str) -> Iterator[Report]:
     mini_key, micro_key = f"{actor}.ppo_mini_batch_size", f"{actor}.ppo_micro_batch_size"
     mini, micro = cfg.get(mini_key), cfg.get(micro_key)
     if not (_positive_int(mini) and _positive_int(micro)):
         return
     if micro > mini:
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"ppo_micro_batch_size ({micro}) is larger than ppo_mini_batch_size ({mini})",
             micro_key,
             f"Use a micro-batch size that divides {mini}, e.g. {_divisor(mini, micro)}.",
         )
     elif mini % micro:
-        yield cfg.finding(
-            ID,
-            Severity.WARNING,
+        yield cfg.report(
             f"ppo_micro_batch_size ({micro}) does not divide ppo_mini_batch_size ({mini}): "
             "gradient accumulation needs whole steps",
             micro_key,
             f"Use a micro-batch size that divides {mini}, e.g. {_divisor(mini, micro)}.",
+            severity=Severity.WARNING,
         )
 
 

@@ -34,35 +34,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import catalogue
 from ..catalogue import Option
 from ..config import Config
-from ..finding import Finding, Severity
-from ..validate import TRAIN_SERVICE, is_nested_train_service, is_required, sections
+from ..finding import Report, Severity
+from ..layout import TRAIN
+from ..validate import is_required, sections
 
-ID = "missing-required"
 SEVERITY = Severity.ERROR
 SUMMARY = "A required option is missing"
 STAGE = "validate"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     if cfg.mode != "entry":
         return
     for section, entry in sections(cfg):
         if not isinstance(entry.value, dict):
             continue
-        if entry.path == TRAIN_SERVICE and is_nested_train_service(entry.value):
+        if entry.path == TRAIN and cfg.layout.nested:
             continue  # each named service is checked on its own
-        for name, spec in catalogue.children(section.path).items():
+        for name, spec in cfg.catalogue.children(section.path).items():
             if not isinstance(spec, Option) or name in entry.value:
                 continue
             if any(cfg.has(f"{entry.path}{alt}") for alt in spec.provided_by):
                 continue
             if is_required(cfg, spec, entry.path):
-                yield cfg.finding(
-                    ID,
-                    SEVERITY,
+                yield cfg.report(
                     f"'{entry.path.rsplit('.', 1)[-1]}' is missing the required option '{name}'",
                     f"{entry.path}.{name}",
                     f"Add `{name}:` under `{entry.path}` ({spec.description.rstrip('.')}).",

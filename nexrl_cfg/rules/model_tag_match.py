@@ -35,10 +35,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
-from ..lint import INFERENCE, TRAIN, actor_service, blame, differ, section_present
+from ..finding import Report, Severity
+from ..layout import INFERENCE, TRAIN
+from ..lint import actor_service, blame, differ, section_present
 
-ID = "model-tag-match"
 SEVERITY = Severity.ERROR
 SUMMARY = "Train and inference model_tag must be equal"
 STAGE = "lint"
@@ -56,7 +56,7 @@ def _same_model_tag(cfg: Config, train: str) -> bool:
     return tags[0] is not None and tags[0] == tags[1]
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     train = actor_service(cfg)
     if not section_present(cfg, INFERENCE) or train is None:
         return
@@ -69,9 +69,7 @@ def check(cfg: Config) -> Iterator[Finding]:
     if _same_model_tag(cfg, train):
         return  # NexRL versions before `identifier` compared model_tag alone
     at = blame(cfg, train_key, infer_key)
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         f"{train_key} ({cfg.show(train_key) if cfg.has(train_key) else 'default'}) differs "
         f"from {infer_key} ({cfg.show(infer_key) if cfg.has(infer_key) else 'default'}); "
         "NexRL asserts the actor's tag matches the inference service's",

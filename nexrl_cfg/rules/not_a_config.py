@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from ..finding import Severity
 
-ID = "not-a-config"
 SEVERITY = Severity.ERROR
 SUMMARY = "The file is empty or not a mapping"
 STAGE = "read"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from ..finding import Severity
 
-ID = "not-nexrl"
 SEVERITY = Severity.INFO
 SUMMARY = "The file is not a NexRL config and was skipped"
 STAGE = "read"

@@ -31,16 +31,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..validate import options, type_matches
 
-ID = "out-of-range"
 SEVERITY = Severity.ERROR
 SUMMARY = "A number is outside the range its option allows"
 STAGE = "validate"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
         value = entry.value
         if not type_matches("number", value):
@@ -55,9 +54,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         )
         if bad:
             allowed = describe_range(low, high, xlow, xhigh)
-            yield cfg.finding(
-                ID,
-                SEVERITY,
+            yield cfg.report(
                 f"'{opt.name}' is {cfg.show(entry.path)}, but it must be {allowed}",
                 entry.path,
                 f"Use a value {allowed}.",

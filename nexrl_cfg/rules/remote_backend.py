@@ -48,11 +48,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
-from ..lint import INFERENCE, actor_service, known, section_present, where
+from ..finding import Report, Severity
+from ..layout import INFERENCE
+from ..lint import actor_service, known, section_present, where
 from ..resolve import Unknown
 
-ID = "remote-backend"
 SEVERITY = Severity.ERROR
 SUMMARY = "With tinker or weaver, the train and inference backends and sync_method must all use it"
 STAGE = "lint"
@@ -81,7 +81,7 @@ def _pick(parts: list[tuple[str, object]]) -> str | None:
     return max(SERVICES, key=lambda s: (named.count(s), named[0] == s))
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     parts = _parts(cfg)
     service = _pick(parts)
     if service is None:
@@ -97,9 +97,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         return
     for key, _ in others:
         shown = cfg.show(key) if cfg.has(key) else "not set"
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f'{key} is {shown} but {naming[0]} is "{service}" ({where(cfg, naming[0])}); NexRL '
             f"asserts the training backend, the inference backend and weight.sync_method are "
             f"all {service}",
@@ -110,13 +108,11 @@ def check(cfg: Config) -> Iterator[Finding]:
     yield from _api_key(cfg, service)
 
 
-def _odd_one(cfg: Config, service: str, key: str, others: list[str]) -> Finding:
+def _odd_one(cfg: Config, service: str, key: str, others: list[str]) -> Report:
     rest = " and ".join(
         f"{k} ({cfg.show(k) if cfg.has(k) else 'not set'}, {where(cfg, k)})" for k in others
     )
-    return cfg.finding(
-        ID,
-        SEVERITY,
+    return cfg.report(
         f'{key} is "{service}" but {rest} {"is" if len(others) == 1 else "are"} not; NexRL '
         f"asserts the training backend, the inference backend and weight.sync_method are all "
         f"{service} when any of them is",
@@ -126,7 +122,7 @@ def _odd_one(cfg: Config, service: str, key: str, others: list[str]) -> Finding:
     )
 
 
-def _api_key(cfg: Config, service: str) -> Iterator[Finding]:
+def _api_key(cfg: Config, service: str) -> Iterator[Report]:
     key = f"service.{service}_service.api_key"
     value = cfg.get(key, None)
     if not cfg.has(key):
@@ -137,9 +133,7 @@ def _api_key(cfg: Config, service: str) -> Iterator[Finding]:
         message = f"{key} is empty{shown}; NexRL asserts it is not"
     else:
         return
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         message,
         key,
         f'Set `api_key: "${{oc.env:{service.upper()}_API_KEY}}"` under '

@@ -34,10 +34,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..lint import blame, where
 
-ID = "sync-mode-order"
 SEVERITY = Severity.ERROR
 SUMMARY = "keep_batch_order must be true exactly when weight.sync_mode is sync or batch-async"
 STAGE = "lint"
@@ -47,7 +46,7 @@ MODE = "weight.sync_mode"
 ORDERED_MODES = ("sync", "batch-async")
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     if not (cfg.has(KEEP) and cfg.has(MODE)):
         return
     keep, mode = cfg.get(KEEP), cfg.get(MODE)
@@ -64,9 +63,7 @@ def check(cfg: Config) -> Iterator[Finding]:
     else:
         message = f"keep_batch_order is true but weight.sync_mode is {cfg.show(MODE)}"
         hint = "Set `keep_batch_order: false`, or use `sync_mode: sync` (or batch-async)."
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         f"{message}; NexRL asserts keep_batch_order is true exactly when sync_mode is sync or "
         f"batch-async ({other} at {where(cfg, other)})",
         at,

@@ -39,10 +39,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..lint import blame, differ, where
 
-ID = "sync-weight-path"
 SEVERITY = Severity.ERROR
 SUMMARY = "trainer.sync_weight_path must equal weight.sync_weight_path and not be empty"
 STAGE = "lint"
@@ -52,14 +51,12 @@ WEIGHT = "weight.sync_weight_path"
 SERVICE_SYNC = ("tinker", "weaver")
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     trainer = cfg.get(TRAINER, None)
     if trainer is None or cfg.get("weight.sync_method", None) in SERVICE_SYNC:
         return
     if trainer == "":
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             "trainer.sync_weight_path is empty; NexRL asserts it is a path when it is set",
             TRAINER,
             'Give a directory, e.g. `sync_weight_path: "${oc.env:EXPERIMENT_PATH}/sync_weight"`,'
@@ -67,9 +64,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         )
     weight = cfg.get(WEIGHT)
     if not cfg.has(WEIGHT):
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"weight.sync_weight_path is not set but trainer.sync_weight_path is "
             f"({TRAINER} at {where(cfg, TRAINER)}); NexRL asserts they are the same",
             WEIGHT,
@@ -82,9 +77,7 @@ def check(cfg: Config) -> Iterator[Finding]:
         return
     at = blame(cfg, WEIGHT, TRAINER)
     other = TRAINER if at == WEIGHT else WEIGHT
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         f"weight.sync_weight_path ({cfg.show(WEIGHT)}) differs from trainer.sync_weight_path "
         f"({cfg.show(TRAINER)}); NexRL asserts they are the same ({other} at "
         f"{where(cfg, other)})",

@@ -28,32 +28,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import catalogue
 from ..config import Config
-from ..finding import Finding, Severity
-from ..lint import INFERENCE, known
+from ..finding import Report, Severity
+from ..layout import INFERENCE
+from ..lint import known
 
-ID = "tokenizer-backend"
 SEVERITY = Severity.WARNING
 SUMMARY = "tokenizer is used by the SGLang backend only"
 STAGE = "lint"
 
 
-def _backends() -> tuple[object, ...]:
-    opt = catalogue.option(f"{INFERENCE}.backend")
+def _backends(cfg: Config) -> tuple[object, ...]:
+    opt = cfg.catalogue.option(f"{INFERENCE}.backend")
     return opt.choices if opt is not None else ()
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     key = f"{INFERENCE}.tokenizer"
     if not cfg.has(key) or cfg.raw(key) in (None, ""):
         return
     backend = cfg.get(f"{INFERENCE}.backend")
-    if not known(backend) or backend == "sglang" or backend not in _backends():
+    if not known(backend) or backend == "sglang" or backend not in _backends(cfg):
         return  # an unknown backend is reported by invalid-choice
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         f"tokenizer is set, but backend {cfg.show(f'{INFERENCE}.backend')} does not use it "
         "(SGLang only)",
         key,

@@ -31,21 +31,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
-from ..lint import TRAIN
+from ..finding import Report, Severity
+from ..layout import TRAIN
 
-ID = "train-backend"
 SEVERITY = Severity.INFO
 SUMMARY = "The mock training backend trains nothing"
 STAGE = "lint"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     key = f"{TRAIN}.backend"
     if cfg.get(key, None) == "mock":
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             "train_service uses the mock backend: nothing will be trained",
             key,
             "Use `backend: http` with url and world_size for a real run.",

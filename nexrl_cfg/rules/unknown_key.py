@@ -28,28 +28,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import catalogue
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..validate import entries, suggest
 
-ID = "unknown-key"
 SEVERITY = Severity.WARNING
 SUMMARY = "A key is not a known option of its section"
 STAGE = "validate"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     for entry in entries(cfg):
         if entry.spec is not None:
             continue
         name = entry.path.rsplit(".", 1)[-1]
         if entry.parent is None:
-            match = suggest(name, catalogue.top_level_names(), cutoff=0.75)
+            match = suggest(name, cfg.catalogue.top_level_names(), cutoff=0.75)
             if match:
-                yield cfg.finding(
-                    ID,
-                    SEVERITY,
+                yield cfg.report(
                     f"unknown top-level key '{name}'",
                     entry.path,
                     f"Did you mean '{match}'?",
@@ -58,16 +54,14 @@ def check(cfg: Config) -> Iterator[Finding]:
             continue
         if not entry.parent.closed:
             continue
-        known = sorted(catalogue.children(entry.parent.path))
+        known = sorted(cfg.catalogue.children(entry.parent.path))
         match = suggest(name, known)
         hint = (
             f"Did you mean '{match}'?"
             if match
             else (f"Known options of '{entry.parent.name}': {', '.join(known)}.")
         )
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"unknown option '{name}' in '{entry.parent.path}'; NexRL ignores it",
             entry.path,
             hint,

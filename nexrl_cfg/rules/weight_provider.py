@@ -40,11 +40,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Finding, Severity
+from ..finding import Report, Severity
 from ..lint import actor_service, where
 from ..resolve import Unknown
 
-ID = "weight-provider"
 SEVERITY = Severity.ERROR
 SUMMARY = "weight.sync_method network needs actor.rollout.use_weight_provider: true"
 STAGE = "lint"
@@ -52,7 +51,7 @@ STAGE = "lint"
 SYNC = "weight.sync_method"
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     if cfg.get(SYNC, None) != "network":
         return
     service = actor_service(cfg)
@@ -63,9 +62,7 @@ def check(cfg: Config) -> Iterator[Finding]:
     if isinstance(value, Unknown) or value:
         return
     state = f"is {cfg.show(key)}" if cfg.has(key) else "is not set (false by default)"
-    yield cfg.finding(
-        ID,
-        SEVERITY,
+    yield cfg.report(
         f'use_weight_provider {state} but weight.sync_method is "network" '
         f"({where(cfg, SYNC)}); NexRL asserts the actor's rollout uses the weight provider",
         key,

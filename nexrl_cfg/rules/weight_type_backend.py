@@ -31,12 +31,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import catalogue
 from ..config import Config
-from ..finding import Finding, Severity
-from ..lint import INFERENCE, known
+from ..finding import Report, Severity
+from ..layout import INFERENCE
+from ..lint import known
 
-ID = "weight-type-backend"
 SEVERITY = Severity.ERROR
 SUMMARY = "weight_type must match the inference backend"
 STAGE = "lint"
@@ -44,12 +43,12 @@ STAGE = "lint"
 EXPECTED = {"sglang": "sglang_nckpt", "vllm": "vllm_ckpt"}
 
 
-def _choices() -> tuple[object, ...]:
-    opt = catalogue.option(f"{INFERENCE}.weight_type")
+def _choices(cfg: Config) -> tuple[object, ...]:
+    opt = cfg.catalogue.option(f"{INFERENCE}.weight_type")
     return opt.choices if opt is not None else ()
 
 
-def check(cfg: Config) -> Iterator[Finding]:
+def check(cfg: Config) -> Iterator[Report]:
     key = f"{INFERENCE}.weight_type"
     if not cfg.has(key):
         return
@@ -57,13 +56,11 @@ def check(cfg: Config) -> Iterator[Finding]:
     backend = cfg.get(f"{INFERENCE}.backend")
     if not known(weight_type, backend) or weight_type in (None, ""):
         return
-    if weight_type not in _choices():
+    if weight_type not in _choices(cfg):
         return  # reported by invalid-choice
     expected = EXPECTED.get(backend) if isinstance(backend, str) else None
     if expected is not None and weight_type != expected:
-        yield cfg.finding(
-            ID,
-            SEVERITY,
+        yield cfg.report(
             f"weight_type {cfg.show(key)} does not match backend "
             f"{cfg.show(f'{INFERENCE}.backend')}, "
             f"which loads '{expected}'",
@@ -71,11 +68,10 @@ def check(cfg: Config) -> Iterator[Finding]:
             f'Use `weight_type: "{expected}"`.',
         )
     elif backend == "openai":
-        yield cfg.finding(
-            ID,
-            Severity.WARNING,
+        yield cfg.report(
             f"weight_type {cfg.show(key)} on an openai backend: an external API cannot "
             "load synchronised weights",
             key,
             "Remove weight_type, and set freeze_for_weight_sync: false.",
+            severity=Severity.WARNING,
         )

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from ..finding import Severity
 
-ID = "yaml-syntax"
 SEVERITY = Severity.ERROR
 SUMMARY = "The file is not valid YAML"
 STAGE = "read"

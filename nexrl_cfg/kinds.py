@@ -1,0 +1,103 @@
+"""What kind of YAML file a checked file is: a whole NexRL config ("entry"), a part of one
+that other configs include ("part"), another tool's YAML ("skipped"), or unusable ("broken").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .finding import Finding, Severity, Span
+from .read import Document
+
+# Signatures of YAML files that are not NexRL configs: top-level keys no NexRL config has.
+_FOREIGN = (
+    ({"apiVersion", "kind"}, "a Kubernetes manifest"),
+    ({"apiVersion"}, "a Kubernetes or Helm file"),
+    ({"jobs"}, "a CI workflow"),
+    ({"stages"}, "a CI pipeline"),
+    ({"runs", "name"}, "a GitHub Action"),
+    ({"version", "updates"}, "a Dependabot configuration"),
+    ({"openapi"}, "an OpenAPI document"),
+    ({"swagger"}, "an OpenAPI document"),
+    ({"site_name"}, "a MkDocs configuration"),
+    ({"repos"}, "a pre-commit configuration"),
+    ({"services"}, "a Compose file"),
+    ({"system_prompt"}, "an agent definition"),
+    ({"llm_config"}, "an agent definition"),
+    ({"input_schema"}, "a tool definition"),
+    ({"hooks", "id"}, "a hook definition"),
+)
+
+
+def classify(doc: Document) -> tuple[str, str]:
+    """What a file is: "entry", "part" (a fragment), "skipped" (not NexRL) or "broken"."""
+    data = doc.data
+    syntax = [f for f in doc.findings if f.rule in ("yaml-syntax", "encoding", "too-complex")]
+    if isinstance(data, dict):
+        # A defaults list or a service section marks a NexRL config; other YAML may share a
+        # name (a GitHub workflow's `defaults:` is a mapping) but not these shapes.
+        # A file of nothing but `service: null` is no base file for others to fill: a whole
+        # config, with its services missing.
+        service = data.get("service", "")
+        entry = isinstance(data.get("defaults"), list) or isinstance(service, dict)
+        entry = entry or (service is None and len(data) == 1)
+        foreign = _foreign(data, doc.path)
+        if foreign and not entry:
+            return "skipped", foreign
+        return ("entry" if entry else "part"), ""
+    if syntax or not doc.ok:
+        return "broken", ""
+    foreign_list = _foreign_list(data)
+    if foreign_list:
+        return "skipped", foreign_list
+    what = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'scalar'}"
+    doc.findings.append(
+        Finding(
+            "not-a-config",
+            Severity.ERROR,
+            f"the config is {what}, not a mapping of sections",
+            Span(doc.path),
+            hint="A NexRL config starts with sections such as `service:` and `data:`.",
+        )
+    )
+    return "broken", ""
+
+
+def _foreign(data: dict, path: str) -> str:
+    """What kind of other YAML `data` is, or "" when it may be (part of) a NexRL config."""
+    # (A workflow's `on:` is read as the key true, YAML 1.1, and dropped: `jobs` tells it.)
+    keys = {k for k in data if isinstance(k, str)}
+    for signature, what in _FOREIGN:
+        if signature <= keys:
+            return what
+    kind = data.get("type")
+    if kind in ("agent", "tool") and "name" in keys:
+        return "an agent definition" if kind == "agent" else "a tool definition"
+    if "agent_workspace" in Path(path).parts and not keys & _catalogue_sections():
+        return "a file of an agent workspace"
+    return ""
+
+
+# Lists of mappings that are well-known YAML files: every item carries these keys.
+_FOREIGN_LISTS = (
+    ({"id", "entry"}, "a pre-commit hook definition"),
+    ({"hosts"}, "an Ansible playbook"),
+    ({"import_playbook"}, "an Ansible playbook"),
+)
+
+
+def _foreign_list(data: object) -> str:
+    """What kind of other YAML a top-level list is (pre-commit hooks, a playbook), or ""."""
+    if not isinstance(data, list) or not data or not all(isinstance(i, dict) for i in data):
+        return ""
+    for signature, what in _FOREIGN_LISTS:
+        if all(signature <= set(item) for item in data):
+            return what
+    return ""
+
+
+def _catalogue_sections() -> set[str]:
+    """Top-level sections of any NexRL version."""
+    from . import catalogue
+
+    return {e.path for e in catalogue.all_entries() if "." not in e.path}

@@ -1,0 +1,122 @@
+"""The one place that knows how a NexRL config is laid out.
+
+Where each section lives; the two layouts of the training service (flat
+`service.train_service.{backend,url,actor,...}`, or named services
+`service.train_service.<name>.{role,backend,...}`); which named service is the actor and
+which the teacher; and which catalogue entry describes a concrete key (a named service's
+keys are the train service's, `resource.train.<id>.world_size` is `resource.train.*...`, a
+list item's keys are `<list>[]...`). Rules ask it instead of re-deriving paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+
+SERVICE = "service"
+INFERENCE = "service.inference_service"
+TRAIN = "service.train_service"
+TINKER = "service.tinker_service"
+WEAVER = "service.weaver_service"
+DATA = "data"
+TRAINER = "trainer"
+ALGORITHM = "trainer.algorithm"
+ROLLOUT = "rollout_worker"
+POOL = "trajectory_pool"
+WEIGHT = "weight"
+VALIDATE = "validate"
+LOGGER = "logger"
+RESUME = "resume"
+
+# Keys whose presence directly under train_service marks the flat layout, as NexRL's own
+# check decides it (`validate_config.py`: `backend` or `url` at the top level).
+_FLAT_MARKERS = ("backend", "url")
+
+
+def is_nested_train_service(value: Any, catalogue: Catalogue) -> bool:
+    """NexRL's later layout: `train_service: {<name>: {role, backend, ...}, ...}`."""
+    if not isinstance(value, dict) or any(k in value for k in _FLAT_MARKERS):
+        return False
+    own = catalogue.children(TRAIN)
+    return any(isinstance(v, dict) and k not in own for k, v in value.items())
+
+
+@dataclass
+class Layout:
+    """The layout of one composed config."""
+
+    data: Any
+    catalogue: Catalogue
+    nested: bool = field(init=False)
+    train_services: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        service = self.data.get("service") if isinstance(self.data, dict) else None
+        train = service.get("train_service") if isinstance(service, dict) else None
+        self.nested = is_nested_train_service(train, self.catalogue)
+        if not isinstance(train, dict):
+            self.train_services = []
+        elif self.nested:
+            self.train_services = [
+                f"{TRAIN}.{name}" for name, sub in train.items() if isinstance(sub, dict)
+            ]
+        else:
+            self.train_services = [TRAIN]
+
+    # -- services -------------------------------------------------------------------------
+    def role(self, service: str) -> Any:
+        value = _lookup(self.data, service)
+        return value.get("role") if isinstance(value, dict) else None
+
+    def with_role(self, role: str) -> list[str]:
+        return [s for s in self.train_services if self.role(s) == role]
+
+    @property
+    def actor(self) -> str | None:
+        """The service that trains the policy, as NexRL picks it: the flat `train_service`,
+        the only named service, or the one named service with `role: actor`."""
+        if len(self.train_services) == 1:
+            return self.train_services[0]
+        actors = self.with_role("actor")
+        return actors[0] if len(actors) == 1 else None
+
+    @property
+    def teacher(self) -> str | None:
+        teachers = self.with_role("teacher")
+        return teachers[0] if teachers else None
+
+    def actor_section(self, service: str) -> str:
+        return f"{service}.actor"
+
+    # -- catalogue paths ------------------------------------------------------------------
+    def spec_path(self, dotted: str) -> str:
+        """The catalogue path that describes the concrete key `dotted`."""
+        parts = dotted.split(".") if dotted else []
+        named = len(parts) >= 3 and f"{TRAIN}.{parts[2]}" in self.train_services
+        if self.nested and named and f"{parts[0]}.{parts[1]}" == TRAIN:
+            parts = parts[:2] + parts[3:]
+        out: list[str] = []
+        for part in parts:
+            prefix = ".".join(out)
+            if part.isdigit() and self.catalogue.section(f"{prefix}[]") is not None:
+                out[-1] = f"{out[-1]}[]"
+            elif (
+                self.catalogue.entry(f"{prefix}.{part}" if prefix else part) is None
+                and self.catalogue.section(f"{prefix}.*") is not None
+            ):
+                out.append("*")
+            else:
+                out.append(part)
+        return ".".join(out)
+
+
+def _lookup(data: Any, dotted: str) -> Any:
+    node = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node

@@ -1,0 +1,23 @@
+"""The path `check` and `resolve` share: a composed config, resolved, as a `Config`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .compose import Composed
+from .config import Config
+from .finding import Finding
+from .resolve import resolve
+
+
+def prepare(
+    composed: Composed, environ: Mapping[str, str] | None, version: str, mode: str = "entry"
+) -> tuple[list[Finding], Config | None]:
+    """The findings of composing and resolving, and the config to validate and lint (None
+    when composition left nothing to check)."""
+    findings = list(composed.findings)
+    if not composed.ok or not isinstance(composed.data, dict):
+        return findings, None
+    resolved = resolve(composed, environ)
+    findings.extend(resolved.findings)
+    return findings, Config(resolved, mode, version=version)
