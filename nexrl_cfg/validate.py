@@ -104,10 +104,12 @@ def condition_holds(cfg: Config, section_path: str, condition: Condition) -> boo
     value = cfg.get(path)
     if isinstance(value, Unknown):
         return None
+    if value is ABSENT:
+        return condition.absent
     return value in condition.values
 
 
-def is_required(cfg: Config, opt: Option, section_path: str) -> bool:
+def is_required(cfg: Config, opt: Option | Section, section_path: str) -> bool:
     if opt.required:
         return True
     if opt.required_if:

@@ -61,6 +61,12 @@ class Entry:
     details: str = ""
     # Documented in a reference page, but read by no NexRL version: accepted, never an error.
     ignored: bool = False
+    required: bool = False
+    # Required only when every condition holds / unless any condition holds.
+    required_if: tuple[Condition, ...] = ()
+    required_unless: tuple[Condition, ...] = ()
+    # In words, the path of NexRL that needs it ("only for the torch data loader").
+    required_for: str = ""
 
     @property
     def name(self) -> str:
@@ -91,12 +97,6 @@ class Option(Entry):
 
     type: str = "any"
     default: Any = NO_DEFAULT
-    required: bool = False
-    # Required only when every condition holds / unless any condition holds.
-    required_if: tuple[Condition, ...] = ()
-    required_unless: tuple[Condition, ...] = ()
-    # In words, the path of NexRL that needs it ("only for the torch data loader").
-    required_for: str = ""
     # Other places (relative to the section, starting with '.') that satisfy the requirement.
     provided_by: tuple[str, ...] = ()
     choices: tuple[Any, ...] = ()

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalogue import Option
+from ..catalogue import Option, Section
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
@@ -48,20 +48,32 @@ STAGE = "validate"
 def check(cfg: Config) -> Iterator[Report]:
     if cfg.mode != "entry":
         return
+    yield from _missing(cfg, "", cfg.data, "")
     for section, entry in sections(cfg):
         if not isinstance(entry.value, dict):
             continue
         if entry.path == TRAIN and cfg.layout.nested:
             continue  # each named service is checked on its own
-        for name, spec in cfg.catalogue.children(section.path).items():
-            if not isinstance(spec, Option) or name in entry.value:
-                continue
-            if any(cfg.has(f"{entry.path}{alt}") for alt in spec.provided_by):
-                continue
-            if is_required(cfg, spec, entry.path):
-                yield cfg.report(
-                    f"'{entry.path.rsplit('.', 1)[-1]}' is missing the required option '{name}'",
-                    f"{entry.path}.{name}",
-                    f"Add `{name}:` under `{entry.path}` ({spec.description.rstrip('.')}).",
-                    at="key",
-                )
+        yield from _missing(cfg, section.path, entry.value, entry.path)
+
+
+def _missing(cfg: Config, spec_path: str, value: dict[str, object], path: str) -> Iterator[Report]:
+    """The required options and sections of the section at `path` that it lacks."""
+    for name, spec in cfg.catalogue.children(spec_path).items():
+        if name in value or name == "*":
+            continue
+        if isinstance(spec, Option) and any(cfg.has(f"{path}{alt}") for alt in spec.provided_by):
+            continue
+        if not is_required(cfg, spec, path):
+            continue
+        key = f"{path}.{name}" if path else name
+        kind = "section" if isinstance(spec, Section) else "option"
+        owner = f"'{path.rsplit('.', 1)[-1]}'" if path else "The config"
+        where = f"under `{path}`" if path else "at the top level"
+        need = f"; NexRL needs it {spec.required_for}" if spec.required_for else ""
+        yield cfg.report(
+            f"{owner} is missing the required {kind} '{name}'{need}",
+            key,
+            f"Add `{name}:` {where} ({spec.description.rstrip('.')}).",
+            at="key",
+        )
