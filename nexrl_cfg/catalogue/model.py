@@ -102,6 +102,15 @@ class Option(Entry):
     choices: tuple[Any, ...] = ()
     # Allowed values NexRL maps to another with a deprecation warning: (value, replacement).
     deprecated_choices: tuple[tuple[Any, Any], ...] = ()
+    # NexRL accepts any value but acts only on `choices` (an unknown one is silently
+    # mis-handled): a value outside them is a warning, not an error.
+    loose_choices: bool = False
+    # NexRL reads the value only when every condition holds; a bad value elsewhere is a
+    # warning (it has no effect), not an error.
+    used_if: tuple[Condition, ...] = ()
+    # Keys (relative to the section when they start with ".") that, when set, let any value
+    # pass: `type` with a `custom_*_module_path`.
+    free_if_set: tuple[str, ...] = ()
     nullable: bool = False
     minimum: float | None = None
     maximum: float | None = None

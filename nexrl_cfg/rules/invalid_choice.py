@@ -27,9 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Report, Severity
-from ..validate import did_you_mean, options
+from ..validate import condition_holds, did_you_mean, options
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value is not one of the values its option allows"
@@ -38,16 +39,40 @@ STAGE = "validate"
 
 def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
-        if not opt.choices or entry.value in opt.choices:
+        if not opt.choices or isinstance(entry.value, dict):
             continue
         if entry.value is None and opt.nullable:
             continue
-        if isinstance(entry.value, (dict, list)):
+        section = entry.path.rpartition(".")[0]
+        if any(cfg.has(_at(section, key)) for key in opt.free_if_set):
+            continue  # a custom module takes any name
+        values = entry.value if isinstance(entry.value, list) else [entry.value]
+        if isinstance(entry.value, list) and opt.type != "string-or-list":
             continue  # a type problem, reported by invalid-type
-        allowed = ", ".join(show_value(c) for c in opt.choices)
-        hint = did_you_mean(str(entry.value), [str(c) for c in opt.choices if c != ""])
-        yield cfg.report(
-            f"'{opt.name}' is {cfg.show(entry.path)}, which is not one of: {allowed}",
-            entry.path,
-            hint or f"Use one of: {allowed}.",
-        )
+        for index, value in enumerate(values):
+            if value in opt.choices or isinstance(value, (dict, list)):
+                continue
+            key = f"{entry.path}.{index}" if isinstance(entry.value, list) else entry.path
+            yield _report(cfg, opt, key, section)
+
+
+def _at(section: str, key: str) -> str:
+    return f"{section}{key}" if key.startswith(".") else key
+
+
+def _report(cfg: Config, opt: Option, key: str, section: str) -> Report:
+    allowed = ", ".join(show_value(c) for c in opt.choices)
+    hint = did_you_mean(str(cfg.get(key)), [str(c) for c in opt.choices if c != ""])
+    used = all(condition_holds(cfg, section, c) is not False for c in opt.used_if)
+    severity = Severity.WARNING if opt.loose_choices or not used else None
+    effect = ""
+    if opt.loose_choices:
+        effect = "; NexRL does not stop, but treats it as none of them"
+    elif not used:
+        effect = "; NexRL does not read it here, but would fail on it once it does"
+    return cfg.report(
+        f"'{opt.name}' is {cfg.show(key)}, which is not one of: {allowed}{effect}",
+        key,
+        hint or f"Use one of: {allowed}.",
+        severity=severity,
+    )
