@@ -1,32 +1,48 @@
-"""Train and inference `model_tag` must be equal.
+"""The actor training service and the inference service must carry the same tag.
 
 ## What it does
-Compares `service.train_service.model_tag` with `service.inference_service.model_tag`
-(both default to "default"; `identifier`, the newer name, counts as well). In the nested
-layout the actor service's tag (`service.train_service.<name>`, `role: actor`) is compared.
-Both sides giving the same `model_tag` is accepted even when their `identifier`s differ:
-NexRL versions from before `identifier` compared `model_tag` alone.
+Follows each NexRL version:
+
+- 1.0 and 1.1: compares `service.train_service.model_tag` with
+  `service.inference_service.model_tag`. NexRL reads both by attribute, so a missing one
+  stops the run too (reported by `missing-required`, or here where the catalogue does not
+  mark it required); `identifier` plays no part.
+- 1.2 to 1.4: compares the actor service's `identifier or model_tag` (the flat
+  `train_service`, the named service with `role: actor`, or the only named service) with the
+  inference service's `identifier or model_tag`, only when both are set (NexRL compares
+  only then). NexRL 1.4 asserts it at start-up (error); 1.2 and 1.3 do not check at
+  start-up but stop at the first weight update (warning).
+
+A value waiting on an unset variable is compared only where the result is certain.
 
 ## Why is this bad?
-NexRL pairs the trainer with the inference service by this tag to synchronise weights; it
-asserts they match, so a mismatch stops the run at start-up.
+NexRL pairs the trainer with the inference service by this tag to synchronise weights: the
+weight-sync controller registers the inference service under its tag and the trainer
+announces new weights under its own. NexRL 1.0 asserts "model_tag must be the same for
+inference and train services"; NexRL 1.4 asserts "Actor train service identifier ... must
+match inference service identifier"; 1.2 and 1.3 fail with "Rollout service not found for
+model tag" after the first training step.
 
 ## Example
 ```yaml
 service:
   inference_service:
-    model_tag: "policy"
+    identifier: "student"
   train_service:
-    model_tag: "default"
+    main_actor:
+      role: actor
+      identifier: "default"
 ```
 
 ## Use instead
 ```yaml
 service:
   inference_service:
-    model_tag: "policy"
+    identifier: "student"
   train_service:
-    model_tag: "policy"
+    main_actor:
+      role: actor
+      identifier: "student"
 ```
 """
 
@@ -34,45 +50,74 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..config import Config
+from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, TRAIN
-from ..lint import actor_service, blame, differ, section_present
+from ..lint import blame, differ, where
+from ._startup import actor, required_by_catalogue, tag, train_service, value
 
 SEVERITY = Severity.ERROR
-SUMMARY = "Train and inference model_tag must be equal"
+SUMMARY = "The actor training service and the inference service must carry the same tag"
 STAGE = "lint"
+NEXRL = "nexrl/utils/validate_config.py"
 
-
-def _tag(cfg: Config, section: str) -> tuple[str, object]:
-    for name in ("identifier", "model_tag"):
-        if cfg.has(f"{section}.{name}"):
-            return f"{section}.{name}", cfg.get(f"{section}.{name}")
-    return f"{section}.model_tag", "default"
-
-
-def _same_model_tag(cfg: Config, train: str) -> bool:
-    tags = [cfg.get(f"{section}.model_tag", None) for section in (train, INFERENCE)]
-    return tags[0] is not None and tags[0] == tags[1]
+# Versions that read `model_tag` alone, by attribute.
+MODEL_TAG_ONLY = ("1.0", "1.1")
+# Versions that do not compare at start-up (the run stops at the first weight update).
+UNCHECKED = ("1.2", "1.3")
 
 
 def check(cfg: Config) -> Iterator[Report]:
-    train = actor_service(cfg)
-    if not section_present(cfg, INFERENCE) or train is None:
+    if not isinstance(value(cfg, INFERENCE), dict) or train_service(cfg) is None:
         return
-    if train != TRAIN and not any(cfg.has(f"{train}.{n}") for n in ("identifier", "model_tag")):
-        return  # a named actor service without a tag: NexRL does not compare
-    infer_key, infer_tag = _tag(cfg, INFERENCE)
-    train_key, train_tag = _tag(cfg, train)
-    if not differ(infer_tag, train_tag):
+    if cfg.version in MODEL_TAG_ONLY:
+        yield from _model_tags(cfg)
+    else:
+        yield from _identifiers(cfg)
+
+
+def _model_tags(cfg: Config) -> Iterator[Report]:
+    keys = [f"{TRAIN}.model_tag", f"{INFERENCE}.model_tag"]
+    missing = [k for k in keys if value(cfg, k) is ABSENT]
+    for key in missing:
+        if not required_by_catalogue(cfg, key):
+            yield cfg.report(
+                f"{key} is not set; NexRL {cfg.version} reads model_tag of both services and "
+                "stops when one is missing",
+                key,
+                'Add `model_tag: "default"` (the same in both services).',
+                at="key",
+            )
+    if not missing:
+        yield from _compare(cfg, keys[0], keys[1], None)
+
+
+def _identifiers(cfg: Config) -> Iterator[Report]:
+    service = actor(cfg)
+    if service is None:
+        return  # which service is the actor is train-service-roles' finding
+    train, infer = tag(cfg, service), tag(cfg, INFERENCE)
+    if train is None or infer is None:
+        return  # NexRL compares only when both are set
+    severity = Severity.WARNING if cfg.version in UNCHECKED else None
+    yield from _compare(cfg, train[0], infer[0], severity)
+
+
+def _compare(cfg: Config, train: str, infer: str, severity: Severity | None) -> Iterator[Report]:
+    if not differ(cfg.get(train), cfg.get(infer)):
         return
-    if _same_model_tag(cfg, train):
-        return  # NexRL versions before `identifier` compared model_tag alone
-    at = blame(cfg, train_key, infer_key)
+    at = blame(cfg, train, infer)
+    other = infer if at == train else train
+    when = (
+        "the run stops at the first weight update (Rollout service not found)"
+        if severity is not None
+        else "NexRL asserts they are equal at start-up"
+    )
     yield cfg.report(
-        f"{train_key} ({cfg.show(train_key) if cfg.has(train_key) else 'default'}) differs "
-        f"from {infer_key} ({cfg.show(infer_key) if cfg.has(infer_key) else 'default'}); "
-        "NexRL asserts the actor's tag matches the inference service's",
+        f"{train} ({cfg.show(train)}) differs from {infer} ({cfg.show(infer)}; {other} at "
+        f"{where(cfg, other)}); NexRL {cfg.version} pairs the trainer with the inference "
+        f"service by this tag: {when}",
         at,
-        "Use the same model_tag in both services.",
+        f"Use the same {at.rsplit('.', 1)[-1]} in both services.",
+        severity=severity,
     )

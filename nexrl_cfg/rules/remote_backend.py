@@ -1,20 +1,24 @@
 """Tinker and Weaver runs: every part must use the service, with an API key.
 
 ## What it does
-When any of the training backend (`service.train_service.backend`, or the actor service's
-in the nested layout), the inference backend (`service.inference_service.backend`) or
-`weight.sync_method` is `tinker`, checks that all three are `tinker` and that
+Follows each NexRL version. NexRL 1.0 and 1.1: when any of the training backend
+(`service.train_service.backend`), the inference backend (`service.inference_service.backend`)
+or `weight.sync_method` is `tinker`, checks that all three are `tinker` and that
 `service.tinker_service.api_key` is set and not empty; the same for `weaver` with
-`service.weaver_service.api_key`. Each value that differs is reported at its own key; when
-only one of the three names the service, that one is the odd one out and is reported
-instead (and the API key is not asked for). A value waiting on an unset environment
-variable is not judged; the key itself is never printed.
+`service.weaver_service.api_key`. NexRL 1.2 to 1.4: the backends of the named training
+services (not a flat `train_service`'s) count among the parts that name the service, but
+only the inference backend, `weight.sync_method` and the API key are checked.
+
+Each value that differs is reported at its own key; when only one of the parts names the
+service, that one is the odd one out and is reported instead (and the API key is not asked
+for). A value waiting on an unset environment variable is not judged; the key itself is
+never printed.
 
 ## Why is this bad?
 With Tinker or Weaver the service trains, serves and synchronises the weights itself: a
-self-hosted part cannot take part. NexRL asserts "train_service.backend must be tinker",
-"inference_service.backend must be tinker", "weight.sync_method must be tinker" and
-"api_key must not be empty" (and the same for weaver) at start-up.
+self-hosted part cannot take part. NexRL asserts "inference_service.backend must be tinker",
+"weight.sync_method must be tinker" and "api_key must not be empty" (and, before 1.2,
+"train_service.backend must be tinker"; the same for weaver) at start-up.
 
 ## Example
 ```yaml
@@ -49,60 +53,81 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..layout import INFERENCE
-from ..lint import actor_service, known, section_present, where
+from ..layout import INFERENCE, TRAIN
+from ..lint import known, section_present, where
 from ..resolve import Unknown
+from ._startup import is_flat, named_services, train_service, value
 
 SEVERITY = Severity.ERROR
 SUMMARY = "With tinker or weaver, the train and inference backends and sync_method must all use it"
 STAGE = "lint"
+NEXRL = "nexrl/utils/validate_config.py"
 
 SERVICES = ("tinker", "weaver")
 SYNC = "weight.sync_method"
+# Versions that assert the (flat) training backend too.
+TRAIN_ASSERTED = ("1.0", "1.1")
 
 
-def _parts(cfg: Config) -> list[tuple[str, object]]:
-    """(key, value) of the three parts that name the service, where they exist."""
+def _parts(cfg: Config) -> tuple[list[tuple[str, object]], list[str]]:
+    """(key, value) of the parts that can name the service, and the keys NexRL asserts."""
     parts: list[tuple[str, object]] = []
-    train = actor_service(cfg)
-    if train is not None:
-        parts.append((f"{train}.backend", cfg.get(f"{train}.backend", None)))
+    train = train_service(cfg)
+    if cfg.version in TRAIN_ASSERTED:
+        if train is not None:
+            parts.append((f"{TRAIN}.backend", cfg.get(f"{TRAIN}.backend", None)))
+    elif train is not None and not is_flat(train):
+        for name in named_services(train):
+            key = f"{TRAIN}.{name}.backend"
+            if value(cfg, key):
+                parts.append((key, value(cfg, key)))
     if section_present(cfg, INFERENCE):
         parts.append((f"{INFERENCE}.backend", cfg.get(f"{INFERENCE}.backend")))
     parts.append((SYNC, cfg.get(SYNC, None)))
-    return parts
+    train_asserted = cfg.version in TRAIN_ASSERTED
+    asserted = [key for key, _ in parts if train_asserted or not key.startswith(TRAIN)]
+    return parts, asserted
 
 
 def _pick(parts: list[tuple[str, object]]) -> str | None:
-    """The service the run means: the one most parts name (the training backend's on a tie)."""
+    """The service the run means: the one most parts name (the first part's on a tie)."""
     named = [value for _, value in parts if value in SERVICES]
     if not named:
         return None
     return max(SERVICES, key=lambda s: (named.count(s), named[0] == s))
 
 
+def _asserted_words(cfg: Config, service: str) -> str:
+    if cfg.version in TRAIN_ASSERTED:
+        return (
+            f"the training backend, the inference backend and weight.sync_method are all {service}"
+        )
+    return f"the inference backend and weight.sync_method are {service}"
+
+
 def check(cfg: Config) -> Iterator[Report]:
-    parts = _parts(cfg)
+    parts, asserted = _parts(cfg)
     service = _pick(parts)
     if service is None:
         return
     naming = [key for key, value in parts if value == service]
-    others = [(k, v) for k, v in parts if v != service and not isinstance(v, Unknown)]
+    others = [
+        (k, v) for k, v in parts if k in asserted and v != service and not isinstance(v, Unknown)
+    ]
     if not others:
         yield from _api_key(cfg, service)
         return
     if 2 * len(naming) < len(parts):
-        # One part of three names the service: that one is the odd one out.
+        # One part names the service, most do not: that one is the odd one out.
         yield _odd_one(cfg, service, naming[0], [k for k, _ in others])
         return
     for key, _ in others:
         shown = cfg.show(key) if cfg.has(key) else "not set"
         yield cfg.report(
             f'{key} is {shown} but {naming[0]} is "{service}" ({where(cfg, naming[0])}); NexRL '
-            f"asserts the training backend, the inference backend and weight.sync_method are "
-            f"all {service}",
+            f"{cfg.version} asserts {_asserted_words(cfg, service)} when any part uses it",
             key,
-            f"Set `{key.rsplit('.', 1)[-1]}: {service}`, or use a self-hosted setup for all three.",
+            f"Set `{key.rsplit('.', 1)[-1]}: {service}`, or use a self-hosted setup throughout.",
             at="value" if cfg.has(key) else "key",
         )
     yield from _api_key(cfg, service)
@@ -114,8 +139,7 @@ def _odd_one(cfg: Config, service: str, key: str, others: list[str]) -> Report:
     )
     return cfg.report(
         f'{key} is "{service}" but {rest} {"is" if len(others) == 1 else "are"} not; NexRL '
-        f"asserts the training backend, the inference backend and weight.sync_method are all "
-        f"{service} when any of them is",
+        f"{cfg.version} asserts {_asserted_words(cfg, service)} when any part uses it",
         key,
         f"Use the self-hosted value here, or make all three {service} (with "
         f"service.{service}_service.api_key).",

@@ -6,9 +6,9 @@ is the same path and that it is not the empty string. Two values that come from 
 unset environment variable (`${oc.env:EXPERIMENT_PATH}/sync_weight` and
 `${trainer.sync_weight_path}`) are equal; one that cannot be known is not compared. The
 mismatch is reported at `weight.sync_weight_path`, or at `trainer.sync_weight_path` when
-only that one was written in the checked file. Runs whose weights are synchronised by a
-Tinker or Weaver service (`weight.sync_method: tinker` / `weaver`) are skipped: newer NexRL
-versions ignore the path there.
+only that one was written in the checked file. From NexRL 1.4, runs whose weights are
+synchronised by a Tinker or Weaver service (`weight.sync_method: tinker` / `weaver`) are
+skipped, as NexRL skips them; NexRL 1.0 to 1.3 check every run.
 
 ## Why is this bad?
 The trainer writes the weights to its path and the weight-sync controller reads them from
@@ -45,15 +45,20 @@ from ..lint import blame, differ, where
 SEVERITY = Severity.ERROR
 SUMMARY = "trainer.sync_weight_path must equal weight.sync_weight_path and not be empty"
 STAGE = "lint"
+NEXRL = "nexrl/utils/validate_config.py"
 
 TRAINER = "trainer.sync_weight_path"
 WEIGHT = "weight.sync_weight_path"
 SERVICE_SYNC = ("tinker", "weaver")
+# Versions that check the path only for self-hosted weight sync.
+SELF_HOSTED_ONLY = ("1.4",)
 
 
 def check(cfg: Config) -> Iterator[Report]:
     trainer = cfg.get(TRAINER, None)
-    if trainer is None or cfg.get("weight.sync_method", None) in SERVICE_SYNC:
+    if trainer is None:
+        return
+    if cfg.version in SELF_HOSTED_ONLY and cfg.get("weight.sync_method", None) in SERVICE_SYNC:
         return
     if trainer == "":
         yield cfg.report(

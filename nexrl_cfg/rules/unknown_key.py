@@ -2,8 +2,11 @@
 
 ## What it does
 Reports keys inside documented sections (`service`, `inference_service`, `train_service`,
-`actor`, `model`, `optim`, `fsdp_config`, ...) that are not options there, suggesting the
-closest known name; and a top-level key that looks like a misspelt section (`sevice`).
+`actor`, `model`, `optim`, `fsdp_config`, ...) that are not options there at the NexRL
+version checked for, suggesting the closest known name; and a top-level key that looks like
+a misspelt section (`sevice`). A key another NexRL version reads says so: "added in NexRL
+1.4" (checked for an older version), or "no longer read since NexRL 1.4" with what replaces
+it. Keys in open sections, which NexRL hands on untouched, are not reported.
 
 ## Why is this bad?
 NexRL ignores keys it does not read: `max_retry: 5` leaves `max_retries` at its default and
@@ -28,6 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import catalogue
+from ..catalogue import version_key
 from ..config import Config
 from ..finding import Report, Severity
 from ..validate import entries, suggest
@@ -41,29 +46,67 @@ def check(cfg: Config) -> Iterator[Report]:
     for entry in entries(cfg):
         if entry.spec is not None:
             continue
-        name = entry.path.rsplit(".", 1)[-1]
-        if entry.parent is None:
-            match = suggest(name, cfg.catalogue.top_level_names(), cutoff=0.75)
-            if match:
-                yield cfg.report(
-                    f"unknown top-level key '{name}'",
-                    entry.path,
-                    f"Did you mean '{match}'?",
-                    at="key",
-                )
+        if entry.parent is not None and not entry.parent.closed:
             continue
-        if not entry.parent.closed:
-            continue
-        known = sorted(cfg.catalogue.children(entry.parent.path))
-        match = suggest(name, known)
-        hint = (
-            f"Did you mean '{match}'?"
-            if match
-            else (f"Known options of '{entry.parent.name}': {', '.join(known)}.")
+        other = _other_version(cfg, entry.path)
+        if other is not None:
+            yield _elsewhere(cfg, entry.path, *other)
+        elif entry.parent is None:
+            yield from _top_level(cfg, entry.path)
+        else:
+            yield _unknown(cfg, entry.path, entry.parent.path, entry.parent.name)
+
+
+def _other_version(cfg: Config, path: str) -> tuple[str, str, str] | None:
+    """(how, version, replacement) when another NexRL version reads the key: "added" with the
+    first version that does, or "removed" with the first that no longer does."""
+    found = catalogue.history(cfg.layout.spec_path(path))
+    if not found:
+        return None
+    now = version_key(cfg.version)
+    later = [e for e in found if version_key(e.added) > now]
+    if later:
+        return "added", later[0].added, ""
+    gone = [e for e in found if e.removed is not None and version_key(e.removed) <= now]
+    if gone:
+        return "removed", gone[-1].removed or "", gone[-1].replaced_by
+    return None
+
+
+def _elsewhere(cfg: Config, path: str, how: str, version: str, replacement: str) -> Report:
+    name = path.rsplit(".", 1)[-1]
+    if how == "added":
+        message = (
+            f"'{name}' is read from NexRL {version} on, not by NexRL {cfg.version}; "
+            f"NexRL {cfg.version} ignores it (added in NexRL {version})"
         )
+        hint = f"Remove it, or check the config for NexRL {version} or later."
+    else:
+        use = f"; use {replacement}" if replacement else ""
+        message = (
+            f"'{name}' is no longer read since NexRL {version}{use}; NexRL {cfg.version} ignores it"
+        )
+        hint = f"Write {replacement} in its place." if replacement else "Remove it."
+    return cfg.report(message, path, hint, at="key")
+
+
+def _top_level(cfg: Config, path: str) -> Iterator[Report]:
+    match = suggest(path, cfg.catalogue.top_level_names(), cutoff=0.75)
+    if match:
         yield cfg.report(
-            f"unknown option '{name}' in '{entry.parent.path}'; NexRL ignores it",
-            entry.path,
-            hint,
-            at="key",
+            f"unknown top-level key '{path}'", path, f"Did you mean '{match}'?", at="key"
         )
+
+
+def _unknown(cfg: Config, path: str, parent: str, parent_name: str) -> Report:
+    name = path.rsplit(".", 1)[-1]
+    known = sorted(cfg.catalogue.children(parent))
+    match = suggest(name, known)
+    hint = (
+        f"Did you mean '{match}'?"
+        if match
+        else (f"Known options of '{parent_name}': {', '.join(known)}.")
+    )
+    return cfg.report(
+        f"unknown option '{name}' in '{parent}'; NexRL ignores it", path, hint, at="key"
+    )

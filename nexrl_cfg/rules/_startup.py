@@ -1,0 +1,71 @@
+"""What NexRL's start-up code reads from the training and inference services, read the way it
+reads them: `.get(...)` with no catalogue default, a value counting only when it is truthy.
+
+Not a rule: the start-up rules share it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import ABSENT, Config, split
+from ..layout import TRAIN
+from ..resolve import Unknown
+from ..validate import is_required
+
+# NexRL's own test for the flat layout (`validate_config.py`, `config_utils.py`).
+FLAT_MARKERS = ("backend", "url")
+TAGS = ("identifier", "model_tag")
+
+
+def value(cfg: Config, dotted: str) -> Any:
+    """The written (resolved) value at `dotted`, ABSENT when not written: no default."""
+    return cfg.lookup(split(dotted))
+
+
+def train_service(cfg: Config) -> dict[str, Any] | None:
+    found = value(cfg, TRAIN)
+    return found if isinstance(found, dict) else None
+
+
+def is_flat(train: dict[str, Any]) -> bool:
+    return any(marker in train for marker in FLAT_MARKERS)
+
+
+def named_services(train: dict[str, Any]) -> list[str]:
+    """Keys of `train` that NexRL takes for named services: those holding a mapping."""
+    return [name for name, sub in train.items() if isinstance(sub, dict)]
+
+
+def tag(cfg: Config, section: str) -> tuple[str, Any] | None:
+    """(key, value) of `identifier or model_tag` in `section`, as NexRL picks it; the value
+    may be Unknown (then nothing certain can be said). None when neither is set to a truthy
+    value."""
+    for name in TAGS:
+        key = f"{section}.{name}"
+        found = value(cfg, key)
+        if isinstance(found, Unknown) or (found is not ABSENT and found):
+            return key, found
+    return None
+
+
+def required_by_catalogue(cfg: Config, dotted: str) -> bool:
+    """Whether the catalogue marks `dotted` required here (then `missing-required` reports
+    its absence and a rule must not report it again)."""
+    spec = cfg.catalogue.entry(cfg.layout.spec_path(dotted))
+    return spec is not None and is_required(cfg, spec, dotted.rpartition(".")[0])
+
+
+def actor(cfg: Config) -> str | None:
+    """The training service NexRL 1.2+ takes for the actor: the flat `train_service`, the one
+    named service with `role: actor`, or a single named service; None when it cannot tell."""
+    train = train_service(cfg)
+    if train is None:
+        return None
+    if is_flat(train):
+        return TRAIN
+    names = named_services(train)
+    actors = [name for name in names if train[name].get("role") == "actor"]
+    if len(actors) == 1:
+        return f"{TRAIN}.{actors[0]}"
+    return f"{TRAIN}.{names[0]}" if len(names) == 1 and not actors else None

@@ -1,0 +1,120 @@
+"""A key, value or layout the checked NexRL version still reads, but deprecates.
+
+## What it does
+Reports, at the NexRL version checked for:
+
+- a key whose catalogue entry is deprecated at that version (`model_tag`, where newer
+  versions read `identifier`; legacy `resource.*` locations), naming what replaces it;
+- a value NexRL maps to another with a deprecation warning (`backend: http` or
+  `nextrainer`, which newer versions run as `direct-zmq`);
+- from NexRL 1.2, the flat `service.train_service` layout (`backend` or `url` directly
+  under it), which NexRL migrates to one named service with `role: actor`, and a single
+  named service without a `role`, which NexRL takes for the actor.
+
+Keys a version no longer reads at all are `unknown-key`'s.
+
+## Why is this bad?
+NexRL still runs, with a DeprecationWarning in its log; the next release may no longer
+accept the old form, and the migrated config NexRL actually runs differs from the file.
+
+## Example
+```yaml
+service:
+  train_service:
+    model_tag: "default"
+    backend: http
+    url: "http://${oc.env:API_SERVER_URL}:8000"
+```
+
+## Use instead
+```yaml
+service:
+  train_service:
+    main_actor:
+      role: actor
+      identifier: "default"
+      backend: direct-zmq
+      url: "http://${oc.env:API_SERVER_URL}:8000"
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..catalogue import Option, version_key
+from ..config import Config, show_value
+from ..finding import Report, Severity
+from ..layout import TRAIN
+from ..validate import entries
+from ._startup import is_flat, named_services, train_service
+
+SEVERITY = Severity.WARNING
+SUMMARY = "A key, value or layout the NexRL version deprecates"
+STAGE = "validate"
+NEXRL = "nexrl/utils/validate_config.py; nexrl/utils/config_utils.py"
+
+# The first version whose start-up check warns about the flat train_service layout and a
+# named service without a role (validate_config.py@v1.2.0).
+LAYOUT_DEPRECATED = "1.2"
+
+
+def check(cfg: Config) -> Iterator[Report]:
+    for entry in entries(cfg):
+        if entry.spec is None:
+            continue
+        if entry.spec.deprecated_in(cfg.version):
+            yield _key(cfg, entry.path, entry.spec.deprecated or "", entry.spec.replaced_by)
+        if isinstance(entry.spec, Option):
+            yield from _choice(cfg, entry.spec, entry.path, entry.value)
+    if version_key(cfg.version) >= version_key(LAYOUT_DEPRECATED):
+        yield from _layout(cfg)
+
+
+def _key(cfg: Config, path: str, since: str, replacement: str) -> Report:
+    name = path.rsplit(".", 1)[-1]
+    use = f"; use {replacement} instead" if replacement else ""
+    return cfg.report(
+        f"'{name}' is deprecated since NexRL {since}{use}; NexRL {cfg.version} still reads it "
+        "with a deprecation warning",
+        path,
+        f"Write {replacement} in its place." if replacement else "Remove it.",
+        at="key",
+    )
+
+
+def _choice(cfg: Config, opt: Option, path: str, value: object) -> Iterator[Report]:
+    for old, new in opt.deprecated_choices:
+        if type(value) is type(old) and value == old:
+            yield cfg.report(
+                f"'{opt.name}: {show_value(old)}' is deprecated; NexRL {cfg.version} runs it "
+                f"as {show_value(new)} with a deprecation warning",
+                path,
+                f"Write `{opt.name}: {new}`.",
+            )
+
+
+def _layout(cfg: Config) -> Iterator[Report]:
+    train = train_service(cfg)
+    if train is None:
+        return
+    if is_flat(train):
+        yield cfg.report(
+            "the flat service.train_service layout is deprecated since NexRL "
+            f"{LAYOUT_DEPRECATED}; NexRL {cfg.version} migrates it to a named service "
+            "'main_actor' with role: actor",
+            TRAIN,
+            "Move the keys under a name of your choice (`main_actor:`) and add "
+            "`role: actor` and `identifier:` there.",
+            at="key",
+        )
+        return
+    names = named_services(train)
+    if len(names) == 1 and not train[names[0]].get("role"):
+        yield cfg.report(
+            f"train service '{names[0]}' has no role; NexRL {cfg.version} assumes "
+            "role: actor with a deprecation warning",
+            f"{TRAIN}.{names[0]}",
+            f"Add `role: actor` under `service.train_service.{names[0]}`.",
+            at="key",
+        )
