@@ -81,22 +81,14 @@ def test_model_tags_differ(tmp_path: Path) -> None:
     ]
 
 
-def test_model_tag_left_to_its_default_on_one_side(tmp_path: Path) -> None:
-    text = edit(BASE, '    model_tag: "default"\n    backend: http', "    backend: http")
-    assert run(tmp_path, text) == []
+def test_a_missing_model_tag_is_not_compared(tmp_path: Path) -> None:
+    # NexRL 1.0 reads both tags by attribute: a missing one is missing-required's finding,
+    # never a comparison with "default".
     text = edit(
         BASE, '    model_tag: "default"\n    api_key', '    model_tag: "policy"\n    api_key'
     )
     text = edit(text, '    model_tag: "default"\n    backend: http', "    backend: http")
-    found = run(tmp_path, text)
-    assert summary(found) == [
-        (
-            "model-tag-match",
-            "error",
-            f"{INFERENCE}.model_tag",
-            *value_at(text, 'model_tag: "policy"'),
-        ),
-    ]
+    assert "model-tag-match" not in rules(run(tmp_path, text))
 
 
 def test_model_tags_from_the_same_unset_variable(tmp_path: Path) -> None:

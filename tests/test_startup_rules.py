@@ -602,14 +602,15 @@ def test_model_tag_of_the_nested_actor_service(tmp_path: Path) -> None:
     )
     assert "main_actor" in text
     _, entry = recipe(tmp_path, text)
-    found = only(check(entry, ENV), "model-tag-match")
+    # Named services are NexRL 1.2's; 1.4 asserts the tags match at start-up.
+    found = only(check(entry, ENV, nexrl_version="1.4"), "model-tag-match")
     assert (found.key, found.line) == (
         "service.train_service.main_actor.identifier",
         line_of(entry, 'identifier: "student"'),
     )
     # A named actor service without a tag is not compared, as in NexRL.
     entry.write_text(entry.read_text().replace('      identifier: "student"\n', ""))
-    assert not startup(check(entry, ENV))
+    assert not startup(check(entry, ENV, nexrl_version="1.4"))
 
 
 def test_same_model_tag_with_a_group_identifier_passes(tmp_path: Path) -> None:

@@ -5,8 +5,7 @@ Follows each NexRL version:
 
 - 1.0 and 1.1: compares `service.train_service.model_tag` with
   `service.inference_service.model_tag`. NexRL reads both by attribute, so a missing one
-  stops the run too (reported by `missing-required`, or here where the catalogue does not
-  mark it required); `identifier` plays no part.
+  stops the run too (that is `missing-required`'s finding); `identifier` plays no part.
 - 1.2 to 1.4: compares the actor service's `identifier or model_tag` (the flat
   `train_service`, the named service with `role: actor`, or the only named service) with the
   inference service's `identifier or model_tag`, only when both are set (NexRL compares
@@ -54,7 +53,7 @@ from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, TRAIN
 from ..lint import blame, differ, where
-from ._startup import actor, required_by_catalogue, tag, train_service, value
+from ._startup import actor, tag, train_service, value
 
 SEVERITY = Severity.ERROR
 SUMMARY = "The actor training service and the inference service must carry the same tag"
@@ -77,19 +76,9 @@ def check(cfg: Config) -> Iterator[Report]:
 
 
 def _model_tags(cfg: Config) -> Iterator[Report]:
-    keys = [f"{TRAIN}.model_tag", f"{INFERENCE}.model_tag"]
-    missing = [k for k in keys if value(cfg, k) is ABSENT]
-    for key in missing:
-        if not required_by_catalogue(cfg, key):
-            yield cfg.report(
-                f"{key} is not set; NexRL {cfg.version} reads model_tag of both services and "
-                "stops when one is missing",
-                key,
-                'Add `model_tag: "default"` (the same in both services).',
-                at="key",
-            )
-    if not missing:
-        yield from _compare(cfg, keys[0], keys[1], None)
+    keys = (f"{TRAIN}.model_tag", f"{INFERENCE}.model_tag")
+    if all(value(cfg, key) is not ABSENT for key in keys):
+        yield from _compare(cfg, *keys, None)
 
 
 def _identifiers(cfg: Config) -> Iterator[Report]:
