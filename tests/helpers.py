@@ -17,10 +17,16 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+# The tests' configs are written in NexRL 1.0's shape (a flat train_service, model_tag);
+# a test about another version names it.
+VERSION = "1.0"
+
+
 def check(
     path: Path, environ: Mapping[str, str] | None = None, **settings: object
 ) -> list[Finding]:
     env = {} if environ is None else dict(environ)
+    settings.setdefault("nexrl_version", VERSION)
     return Checker(Settings(environ=env, **settings)).check_file(path).findings  # type: ignore[arg-type]
 
 

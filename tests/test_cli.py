@@ -29,6 +29,9 @@ def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None) 
 
 
 def cli(*args: str) -> Any:
+    # The samples and configs here are written in NexRL 1.0's shape.
+    if args[:1] == ("check",) and "--nexrl-version" not in args:
+        args = ("check", "--nexrl-version", "1.0", *args[1:])
     return CliRunner().invoke(app, list(args))
 
 
@@ -101,7 +104,7 @@ def test_select_and_ignore_choose_rules() -> None:
 def test_json_document_shape() -> None:
     document = report(str(INVALID / "invalid_choice.yaml"))
     assert set(document) == {"findings", "summary"}
-    versions = [{"version": "1.4", "source": "newest known"}]
+    versions = [{"version": "1.0", "source": "--nexrl-version"}]
     assert document["summary"] == {
         "files": 1,
         "errors": 1,
@@ -147,7 +150,7 @@ def test_a_folder_of_valid_configs_is_clean() -> None:
             "errors": 0,
             "warnings": 0,
             "infos": 0,
-            "nexrl_versions": [{"version": "1.4", "source": "newest known"}],
+            "nexrl_versions": [{"version": "1.0", "source": "--nexrl-version"}],
         },
     }
 
@@ -271,7 +274,7 @@ def test_schema_output_writes_a_file(tmp_path: Path) -> None:
 
 def test_python_dash_m_runs_the_cli() -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "nexrl_cfg", "check", CLEAN],
+        [sys.executable, "-m", "nexrl_cfg", "check", "--nexrl-version", "1.0", CLEAN],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -49,8 +49,15 @@ metadata:
 """
 
 
+def pinned(args: tuple[str, ...]) -> list[str]:
+    """A check of the configs here, written in NexRL 1.0's shape, for NexRL 1.0."""
+    if args[:1] == ("check",) and "--nexrl-version" not in args:
+        return ["check", "--nexrl-version", "1.0", *args[1:]]
+    return list(args)
+
+
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
+    result = CliRunner().invoke(app, pinned(args))
     return result.exit_code, result.stdout, result.output
 
 

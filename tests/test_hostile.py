@@ -298,11 +298,15 @@ _HEAD = re.compile(
 )
 
 
+# The cases' configs are written in NexRL 1.0's shape.
+PINNED = ("--nexrl-version", "1.0")
+
+
 def run_check(target: Path, fmt: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEXRL_", "EXPERIMENT_"))}
     env["NO_COLOR"] = "1"
     return subprocess.run(
-        [sys.executable, "-m", "nexrl_cfg", "check", "--format", fmt, str(target)],
+        [sys.executable, "-m", "nexrl_cfg", "check", *PINNED, "--format", fmt, str(target)],
         cwd=cwd,
         env=env,
         capture_output=True,

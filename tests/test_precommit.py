@@ -69,6 +69,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(recipes: Path, tmp_path: Path) -> Path:
     """A user's repository holding a copy of NexRL's recipes."""
     shutil.copytree(recipes, tmp_path / "recipe")
+    (tmp_path / "pyproject.toml").write_text('[tool.nexrl-cfg]\nnexrl-version = "1.0"\n')
     commit_all(tmp_path)
     return tmp_path
 

@@ -125,6 +125,7 @@ def test_check_file_returns_findings(tmp_path: Path) -> None:
             backend: sglan
             model: m
             max_tokens: 100
+            identifier: "default"
         """,
     )
     findings = check_file(path)

@@ -36,7 +36,8 @@ def pyproject(folder: Path, body: str) -> Path:
 
 
 def run(*args: str) -> tuple[int, list[dict[str, object]], str]:
-    result = CliRunner().invoke(app, ["check", "--format", "json", *args])
+    # The configs are written in NexRL 1.0's shape.
+    result = CliRunner().invoke(app, ["check", "--nexrl-version", "1.0", "--format", "json", *args])
     if result.exit_code == 2:
         return 2, [], result.output
     return result.exit_code, json.loads(result.stdout)["findings"], result.output
