@@ -12,12 +12,13 @@ them are left out of the comparison (they are tested in test_validate.py).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
-from helpers import check, errors
+from helpers import VERSION, check, errors
 
 from nexrl_cfg.finding import Finding
 from nexrl_cfg.rules import all_rules
@@ -59,6 +60,14 @@ def expected(path: Path) -> list[dict[str, object]]:
     if not record.exists():
         return []
     return json.loads(record.read_text(encoding="utf-8"))
+
+
+def version_of(path: Path) -> str:
+    """The NexRL version a sample is written for: a `# nexrl-version: X` line at its head, else
+    the tests' (NexRL 1.0's shape)."""
+    head = path.read_text(encoding="utf-8", errors="replace").splitlines()[:5]
+    found = [re.match(r"#\s*nexrl-version:\s*(\S+)", line) for line in head]
+    return next((m.group(1) for m in found if m), VERSION)
 
 
 def row(item: Finding | dict[str, object]) -> Row:
@@ -116,7 +125,7 @@ def test_valid_sample_passes_with_variables_unset(name: str) -> None:
 def test_invalid_sample_gives_what_is_recorded(name: str) -> None:
     path = INVALID / name
     assert expected(path), f"{name} has no {path.stem}.expected.json"
-    assert_recorded(path, check(path, ENV))
+    assert_recorded(path, check(path, ENV, nexrl_version=version_of(path)))
 
 
 def test_every_rule_has_an_invalid_sample() -> None:
