@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .compose import Composed, Composer, Reader, Recent
+from .config import Config
 from .finding import Finding, Severity, Span
 from .kinds import classify
 from .pipeline import prepare
@@ -163,7 +164,7 @@ class Checker:
         findings.extend(validate(cfg))
         if mode == "entry":
             findings.extend(lint(cfg))
-        return findings
+        return _with_fixes(cfg, findings)
 
     def _unset_notes(self, unset: dict[str, tuple[KeyPath, Span]]) -> list[Finding]:
         severity = Severity.ERROR if self.settings.require_env else Severity.INFO
@@ -252,6 +253,15 @@ class Checker:
 
             kept = [f for f in kept if f.rule not in per_file_ignored(self.settings, f.file)]
         return unique(kept)
+
+
+def _with_fixes(cfg: Config, findings: list[Finding]) -> list[Finding]:
+    """The findings with the edits that fix them, where they have a safe fix (`fix/`)."""
+    if not findings:
+        return findings
+    from .fix.autofix import attach
+
+    return attach(cfg, findings)
 
 
 def _rule_ids() -> list[str]:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from .check import Checker
+    from .finding import Finding
     from .settings import Settings
 
 app = typer.Typer(
@@ -77,10 +79,16 @@ def check(
             help="The NexRL version to check for (1.0 to 1.4); by default the installed one.",
         ),
     ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the safe fixes, then check again.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the safe fixes as a diff; write nothing.")
+    ] = False,
 ) -> None:
     """Check NexRL configs: exit 0 when clean, 1 on errors (or warnings with --strict), 2 when
     the check could not run."""
-    from .check import Checker, iter_yaml_files, unique
+    from .check import unique
     from .finding import Severity
     from .report import FORMATS, Run, write
 
@@ -95,18 +103,11 @@ def check(
         if problem:
             raise _fail(f"cannot read {given}: {problem}")
 
-    checker = Checker(settings)
-    findings = []
-    files = 0
-    for path in iter_yaml_files(paths):
-        try:
-            result = checker.check_file(path)
-        except OSError as exc:
-            raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
-        files += 1
-        findings.extend(result.findings)
-    if not files:
-        raise _fail(f"no YAML files (*.yaml, *.yml) found in {', '.join(paths)}")
+    if fix or diff:
+        _fix(paths, settings, write=fix and not diff)
+        if diff:
+            raise typer.Exit(EXIT_OK)
+    checker, findings, files = _collect(paths, settings)
     findings = unique(findings)
     if quiet:
         findings = [f for f in findings if f.severity is not Severity.INFO]
@@ -120,6 +121,45 @@ def check(
         raise typer.Exit(EXIT_USAGE)  # a file could not be checked: not a verdict on it
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
     raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK)
+
+
+def _collect(paths: list[str], settings: Settings) -> tuple[Checker, list[Finding], int]:
+    """Check every file: the checker, the findings and the number of files checked."""
+    from .check import Checker, iter_yaml_files
+
+    checker = Checker(settings)
+    findings: list[Finding] = []
+    files = 0
+    for path in iter_yaml_files(paths):
+        try:
+            result = checker.check_file(path)
+        except OSError as exc:
+            raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
+        files += 1
+        findings.extend(result.findings)
+    if not files:
+        raise _fail(f"no YAML files (*.yaml, *.yml) found in {', '.join(paths)}")
+    return checker, findings, files
+
+
+def _fix(paths: list[str], settings: Settings, write: bool) -> None:
+    """Apply the fixes of the findings (or print them as a diff when not `write`); a fix can
+    reveal another (a key renamed, its value is checked), so fixing repeats a few rounds."""
+    from .fix.autofix import fixed_files, write_fixed
+    from .fix.edits import StaleFile
+
+    for _ in range(4 if write else 1):
+        fixed = fixed_files(_collect(paths, settings)[1])
+        if not write:
+            sys.stdout.write(fixed.diff())
+            return
+        if not fixed.files:
+            return
+        try:
+            for path in write_fixed(fixed):
+                print(f"fixed {path}", file=sys.stderr)
+        except StaleFile as exc:
+            raise _fail(f"{exc} changed while it was being fixed; nothing written") from None
 
 
 def _unreadable(given: str) -> str | None:

@@ -21,6 +21,18 @@ class Span(NamedTuple):
     column: int = 1
 
 
+class Edit(NamedTuple):
+    """A replacement of the text from (line, column) up to (end_line, end_column), 1-based and
+    the end excluded, by `text`: one step of a fix."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
@@ -29,6 +41,8 @@ class Finding:
     span: Span
     key: str = ""
     hint: str = ""
+    # Edits that fix it (see `fix/`); empty when it has no safe fix.
+    fixes: tuple[Edit, ...] = ()
 
     @property
     def file(self) -> str:
@@ -52,6 +66,7 @@ class Finding:
             "message": self.message,
             "key": self.key,
             "hint": self.hint,
+            **({"fixes": [e._asdict() for e in self.fixes]} if self.fixes else {}),
         }
 
     def sort_key(self) -> tuple[str, int, int, str]:

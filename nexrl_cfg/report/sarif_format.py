@@ -74,7 +74,7 @@ def _what_it_does(doc: str) -> str:
 
 def _result(f: Finding, rule_index: int, cwd: Path) -> dict[str, Any]:
     text = f"{f.message}\n{f.hint}" if f.hint else f.message
-    return {
+    result = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": LEVEL[f.severity],
@@ -86,6 +86,33 @@ def _result(f: Finding, rule_index: int, cwd: Path) -> dict[str, Any]:
                     "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
                 }
             }
+        ],
+    }
+    if f.fixes:
+        result["fixes"] = [_fix(f, cwd)]
+    return result
+
+
+def _fix(f: Finding, cwd: Path) -> dict[str, Any]:
+    """A SARIF fix: the finding's edits, as replacements grouped by file."""
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for edit in f.fixes:
+        changes.setdefault(edit.file, []).append(
+            {
+                "deletedRegion": {
+                    "startLine": edit.line,
+                    "startColumn": edit.column,
+                    "endLine": edit.end_line,
+                    "endColumn": edit.end_column,
+                },
+                "insertedContent": {"text": edit.text},
+            }
+        )
+    return {
+        "description": {"text": f.hint or "Apply the fix (nexrl-cfg check --fix)."},
+        "artifactChanges": [
+            {"artifactLocation": _artifact(file, cwd), "replacements": replacements}
+            for file, replacements in changes.items()
         ],
     }
 

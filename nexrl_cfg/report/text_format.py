@@ -32,6 +32,8 @@ def _relative(file: str) -> str:
 def _block(f: Finding, run: Run) -> list[tuple[str, str]]:
     """Lines of one finding, each with a rich style ("" for none)."""
     head = f"{_relative(f.file)}:{f.line}:{f.column}: {f.severity.value} [{f.rule}] {f.message}"
+    if f.fixes:
+        head += " (fixable)"
     lines = [(_printable(head), _STYLE[f.severity])]
     source = run.source_line(f.file, f.line)
     if source is not None and not run.quiet:
@@ -53,10 +55,16 @@ def _summary(run: Run) -> str:
     head = f"{versions}\n" if versions else ""
     if not run.findings:
         return f"{head}All checks passed ({files})."
-    return head + (
-        f"Found {s['errors']} error{'s' if s['errors'] != 1 else ''}, "
-        f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}, "
-        f"{s['infos']} note{'s' if s['infos'] != 1 else ''} in {files}."
+    fixable = sum(1 for f in run.findings if f.fixes)
+    tail = f"\n{fixable} fixable with `nexrl-cfg check --fix`." if fixable else ""
+    return (
+        head
+        + (
+            f"Found {s['errors']} error{'s' if s['errors'] != 1 else ''}, "
+            f"{s['warnings']} warning{'s' if s['warnings'] != 1 else ''}, "
+            f"{s['infos']} note{'s' if s['infos'] != 1 else ''} in {files}."
+        )
+        + tail
     )
 
 
