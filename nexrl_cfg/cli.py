@@ -289,6 +289,53 @@ def schema(
         Path(output).write_text(text, encoding="utf-8")
 
 
+@app.command()
+def migrate(
+    paths: Annotated[list[str], typer.Argument(help="Config files or recipe folders.")],
+    to: Annotated[
+        str, typer.Option("--to", help="The NexRL version to migrate to (1.2 to 1.4).")
+    ] = "1.4",
+    write_files: Annotated[
+        bool, typer.Option("--write", help="Write the migrated files (atomically).")
+    ] = False,
+    show_diff: Annotated[
+        bool, typer.Option("--diff", help="Print a unified diff, write nothing (the default).")
+    ] = False,
+) -> None:
+    """Rewrite configs written for an older NexRL in the layout of a newer one. Exit 0 when
+    done (or nothing to do), 1 when something needs a choice (reported; those files are left
+    alone), 2 when a file could not be written."""
+    from .fix.edits import StaleFile
+    from .fix.migrate import migrate as run_migration
+    from .version import UnknownVersion, parse
+
+    try:
+        target = parse(to)
+    except UnknownVersion as exc:
+        raise _fail(str(exc)) from None
+    if target in ("1.0", "1.1"):
+        raise _fail(f"nothing to migrate to for NexRL {target}: choose 1.2, 1.3 or 1.4")
+    if write_files and show_diff:
+        raise _fail("choose one of --write and --diff")
+    for given in paths:
+        if _unreadable(given):
+            raise _fail(f"cannot read {given}: {_unreadable(given)}")
+    outcome = run_migration(paths, target)
+    if write_files:
+        try:
+            for path in outcome.write():
+                print(f"migrated {path}", file=sys.stderr)
+        except StaleFile as exc:
+            raise _fail(f"{exc} changed since it was read; nothing written") from None
+    else:
+        sys.stdout.write(outcome.diff())
+    for line in outcome.notes:
+        print(f"note: {line}", file=sys.stderr)
+    for line in outcome.problems:
+        print(f"needs a choice: {line}", file=sys.stderr)
+    raise typer.Exit(EXIT_FINDINGS if outcome.problems else EXIT_OK)
+
+
 def main() -> None:
     app()
 

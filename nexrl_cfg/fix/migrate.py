@@ -1,0 +1,603 @@
+"""`nexrl-cfg migrate`: rewrite configs written for NexRL 1.0/1.1 in the layout of 1.2 and later,
+as the 1.4 migration guide asks and as NexRL's own in-memory conversion does
+(`migrate_legacy_config`, nexrl/utils/config_utils.py@v1.4.0:211-451):
+
+* `service.inference_service.model_tag` -> `identifier`;
+* the flat `service.train_service` -> a named service `main_actor` with `role: "actor"`, its
+  `model_tag` -> `identifier`, `backend: http`/`nextrainer` -> `direct-zmq` (1.3 and later);
+* `resource.train.<id>` -> the service's `resource` (matched by identifier, or the only one);
+  the flat `world_size` (GPUs, no longer read) is dropped once the resource says it;
+* `resource.inference.{served_model_name, model_path}` -> `service.inference_service.{model,
+  model_path}`, its other keys -> `service.inference_service.resource`;
+* `resource.agent.{num_workers, agents_per_worker}` -> `rollout_worker.resource`;
+* `trainer.max_prompt_length`/`max_response_length` (no longer read) removed;
+* 1.4: `rollout_worker.max_sequence_length` (required) added as prompt + response length;
+* references (`${resource.inference.model_path}`) follow the keys they name.
+
+A folder is migrated as NexRL composes its configs: each change goes into the file where the
+value is written, once however many configs include it. What needs a choice (a GPU count with
+no pod size, identifiers that do not match) is reported and that config's files are left
+alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..catalogue.model import version_key
+from ..check import iter_yaml_files
+from ..compose import Composed, Composer, Reader
+from ..config import Config
+from ..kinds import classify
+from ..pipeline import prepare
+from ..read import KeyPath
+from .edits import Tree, diff, read_text, scalar_text, write_all
+from .plan import Conflict, FilePlan
+
+INFERENCE = ("service", "inference_service")
+TRAIN_PATH = ("service", "train_service")
+ACTOR = "main_actor"
+OLD_BACKENDS = ("http", "nextrainer")
+REMOTE = ("tinker", "weaver")
+# What marks a flat training service (nexrl/utils/config_utils.py@v1.4.0:251)
+FLAT_MARKERS = ("backend", "url")
+_REF = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
+
+
+@dataclass
+class Outcome:
+    """What a migration changes and what it could not decide."""
+
+    plans: dict[Path, FilePlan] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    blocked: set[Path] = field(default_factory=set)
+
+    def changes(self) -> dict[Path, tuple[str, str, bytes]]:
+        out = {}
+        for path, plan in sorted(self.plans.items()):
+            if path in self.blocked:
+                continue
+            new = plan.render()
+            if new != plan.text:
+                out[path] = (plan.text, new, plan.raw)
+        return out
+
+    def diff(self) -> str:
+        return "".join(diff(str(p), old, new) for p, (old, new, _) in self.changes().items())
+
+    def write(self) -> list[Path]:
+        return list(write_all({p: (new, raw) for p, (_, new, raw) in self.changes().items()}))
+
+
+@dataclass
+class _Entry:
+    path: Path
+    composed: Composed
+    cfg: Config | None
+
+
+class Migration:
+    def __init__(self, target: str = "1.4") -> None:
+        self.target = target
+        self.out = Outcome()
+        self.entries: list[_Entry] = []
+        self.reader = Reader(256)
+
+    def at_least(self, version: str) -> bool:
+        return version_key(self.target) >= version_key(version)
+
+    # -- gathering ------------------------------------------------------------------------------
+    def gather(self, paths: Iterable[str | Path]) -> None:
+        composer = Composer(self.reader)
+        for path in iter_yaml_files(paths):
+            self._plan(path)
+            doc = self.reader.read(path)
+            kind, _ = classify(doc)
+            if kind not in ("entry", "part") or path not in self.out.plans:
+                continue
+            composed = composer.compose(path)
+            for source in composed.sources:
+                self._plan(Path(source))
+            _, cfg = prepare(composed, {}, "1.0")
+            self.entries.append(_Entry(path, composed, cfg))
+
+    def _plan(self, path: Path) -> None:
+        if path in self.out.plans or any(p.samefile(path) for p in self.out.plans):
+            return
+        try:
+            text, raw = read_text(path)
+        except (OSError, UnicodeDecodeError):
+            return
+        tree = Tree.parse(str(path), text)
+        if not tree.ok:
+            return
+        kind, _ = classify(self.reader.read(path))
+        if kind in ("entry", "part"):
+            self.out.plans[path] = FilePlan(path, text, raw, tree)
+
+    def plan_for(self, file: str) -> FilePlan | None:
+        for path, plan in self.out.plans.items():
+            if str(path) == file or path.samefile(file):
+                return plan
+        return None
+
+    def entries_of(self, plan: FilePlan) -> list[_Entry]:
+        return [
+            e for e in self.entries if any(Path(s).samefile(plan.path) for s in e.composed.sources)
+        ]
+
+    def family(self, plan: FilePlan) -> list[FilePlan]:
+        """The files composed together with this one (itself when no config includes it)."""
+        found = {plan.path: plan}
+        for entry in self.entries_of(plan):
+            for source in entry.composed.sources:
+                other = self.plan_for(source)
+                if other is not None:
+                    found.setdefault(other.path, other)
+        return list(found.values())
+
+    def problem(self, message: str, *files: Path) -> None:
+        self.out.problems.append(message)
+        self.out.blocked.update(files)
+
+    # -- the composed view ----------------------------------------------------------------------
+    def train_raw(self, plan: FilePlan) -> list[dict[str, Any]]:
+        """The composed `service.train_service` of every config that includes the file."""
+        found = []
+        for entry in self.entries_of(plan) or []:
+            value = _get(entry.composed.data, TRAIN_PATH)
+            if isinstance(value, dict):
+                found.append(value)
+        return found
+
+    def flat(self, plan: FilePlan) -> bool:
+        composed = self.train_raw(plan)
+        if composed:
+            return any(any(k in v for k in FLAT_MARKERS) for v in composed)
+        own = plan.children(TRAIN_PATH) if plan.mapping(TRAIN_PATH) else []
+        return any(k in own for k in FLAT_MARKERS)
+
+    def composed_value(self, plan: FilePlan, path: KeyPath) -> Any:
+        for entry in self.entries_of(plan):
+            value = _get(entry.composed.data, path)
+            if value is not None:
+                return value
+        return None
+
+    # -- running --------------------------------------------------------------------------------
+    def run(self) -> Outcome:
+        for plan in self.out.plans.values():
+            plan.rewrite = self.rewriter(plan)
+        for plan in list(self.out.plans.values()):
+            try:
+                self.migrate_file(plan)
+            except Conflict as exc:
+                self.problem(str(exc), plan.path)
+        if self.at_least("1.4"):
+            self.sequence_lengths()
+        return self.out
+
+    def migrate_file(self, plan: FilePlan) -> None:
+        if not self.at_least("1.2"):
+            return
+        _rename(plan, (*INFERENCE, "model_tag"), "identifier")
+        train = TrainService(self, plan)
+        train.migrate()
+        self.inference_resources(plan)
+        self.agent_resources(plan)
+        self.drop_resource(plan)
+        if self.at_least("1.4"):
+            self.drop_trainer_lengths(plan)
+
+    # -- references -------------------------------------------------------------------------------
+    def rewriter(self, plan: FilePlan) -> Any:
+        flat = self.flat(plan)
+        names = self.train_resource_names(plan)
+
+        def move(ref: str) -> str:
+            parts = ref.split(".")
+            head = ".".join(parts[:2])
+            if ref == "resource.inference.served_model_name":
+                return "service.inference_service.model"
+            if ref == "resource.inference.model_path":
+                return "service.inference_service.model_path"
+            if head == "resource.inference" and len(parts) > 2:
+                return "service.inference_service.resource." + ".".join(parts[2:])
+            if head == "resource.agent" and len(parts) > 2:
+                return "rollout_worker.resource." + ".".join(parts[2:])
+            if head == "resource.train" and len(parts) > 3 and parts[2] in names:
+                return f"service.train_service.{names[parts[2]]}.resource." + ".".join(parts[3:])
+            if ref == "service.inference_service.model_tag":
+                return "service.inference_service.identifier"
+            if flat and head == "service.train_service" and len(parts) > 2:
+                rest = ["identifier" if parts[2] == "model_tag" else parts[2], *parts[3:]]
+                return f"service.train_service.{ACTOR}." + ".".join(rest)
+            return ref
+
+        def rewrite(text: str) -> str:
+            if text.lstrip().startswith("#"):
+                return text
+            return _REF.sub(lambda m: "${" + move(m.group(1)) + "}", text)
+
+        return rewrite
+
+    def train_resource_names(self, plan: FilePlan) -> dict[str, str]:
+        """Legacy `resource.train` ids -> the training service they were matched to, in the
+        configs that include the file."""
+        names: dict[str, str] = {}
+        for entry in self.entries_of(plan):
+            resource = _get(entry.composed.data, ("resource", "train"))
+            train = _get(entry.composed.data, TRAIN_PATH)
+            if not isinstance(resource, dict) or not isinstance(train, dict):
+                continue
+            match = _match_resources(train, resource)
+            if match:
+                names.update(match)
+        return names
+
+    # -- inference and agent resources ----------------------------------------------------------
+    def inference_resources(self, plan: FilePlan) -> None:
+        old = ("resource", "inference")
+        if not plan.mapping(old):
+            return
+        served = _child_source(plan, old, "served_model_name")
+        model_path = _child_source(plan, old, "model_path")
+        lines = []
+        unset = self.composed_value(plan, (*INFERENCE, "model")) is None
+        if served is not None and not self._use_served(plan, served) and unset:
+            lines.append(f"model: {served}")
+        if model_path is not None and self.composed_value(plan, (*INFERENCE, "model_path")) is None:
+            lines.append(f"model_path: {model_path}")
+        skip = ("served_model_name", "model_path")
+        rest = [name for name in plan.children(old) if name not in skip]
+        model = (*INFERENCE, "model")
+        if lines and plan.has(model):
+            pad = " " * plan.indent(model)
+            plan.insert_after(plan.last(model), [pad + line for line in lines])
+            lines = []
+        section = ["resource:"] if rest else []
+        self.into_section(plan, INFERENCE, lines, section, old, skip)
+        plan.delete(old)
+
+    def _use_served(self, plan: FilePlan, served: str) -> bool:
+        """Write the served model name where `model: ${resource.inference.served_model_name}`
+        is written; False when no file refers to it so."""
+        used = False
+        for other in self.family(plan):
+            path = (*INFERENCE, "model")
+            if other.has(path) and other.value(path).value == (
+                "${resource.inference.served_model_name}"
+            ):
+                other.sub(other.value(path), served)
+                used = True
+        return used
+
+    def into_section(
+        self,
+        plan: FilePlan,
+        section: KeyPath,
+        scalars: list[str],
+        nested: list[str],
+        source: KeyPath,
+        skip: tuple[str, ...],
+        more: tuple[str, ...] = (),
+    ) -> None:
+        """Add `scalars` (`key: value` lines) and, under the `nested` heading, the children of
+        `source` to `section` of this file (made when the file has none)."""
+        if plan.mapping(section):
+            indent = plan.child_indent(section)
+            body = [" " * indent + line for line in scalars]
+            if nested:
+                body += ["", " " * indent + nested[0]]
+                body += plan.block(source, indent + plan.step(), skip)
+                body += [" " * (indent + plan.step()) + line for line in more]
+            plan.insert_after(plan.last(section), body, order=2)
+            return
+        step = plan.step()
+        depth = len(section)
+        heads = [" " * (step * i) + f"{name}:" for i, name in enumerate(section)]
+        exists = [i for i in range(1, depth) if plan.mapping(section[:i])]
+        start = max(exists, default=0)
+        body = [" " * (step * depth) + line for line in scalars]
+        if nested:
+            body += [" " * (step * depth) + nested[0]]
+            body += plan.block(source, step * (depth + 1), skip)
+            body += [" " * (step * (depth + 1)) + line for line in more]
+        if start:
+            plan.insert_after(plan.last(section[:start]), heads[start:] + body, order=2)
+        else:
+            plan.insert_before(plan.line(source[:1]), [*heads, *body, ""], order=2)
+
+    def agent_resources(self, plan: FilePlan) -> None:
+        old = ("resource", "agent")
+        if not plan.mapping(old):
+            return
+        kept = ("num_workers", "agents_per_worker")
+        dropped = [name for name in plan.children(old) if name not in kept]
+        for name in dropped:
+            self.out.notes.append(
+                f"{plan.path}:{plan.line((*old, name)) + 1}: resource.agent.{name} is not read "
+                "by NexRL 1.2 and later; removed"
+            )
+        self.into_section(plan, ("rollout_worker",), [], ["resource:"], old, tuple(dropped))
+        plan.delete(old)
+
+    def drop_resource(self, plan: FilePlan) -> None:
+        top = ("resource",)
+        if not plan.has(top):
+            return
+        moved = {"train", "inference", "agent"}
+        left = [name for name in plan.children(top) if name not in moved]
+        if not plan.mapping(top) or not left:
+            plan.delete(top)
+            return
+        for name in left:
+            self.out.notes.append(
+                f"{plan.path}:{plan.line((*top, name)) + 1}: resource.{name} is not read by "
+                "NexRL 1.2 and later; left as it is"
+            )
+
+    def drop_trainer_lengths(self, plan: FilePlan) -> None:
+        for name in ("max_prompt_length", "max_response_length"):
+            path = ("trainer", name)
+            if plan.has(path) and not self.referenced(plan, f"trainer.{name}"):
+                plan.delete(path)
+
+    def referenced(self, plan: FilePlan, dotted: str) -> bool:
+        return any("${" + dotted + "}" in p.text for p in self.family(plan))
+
+    # -- rollout_worker.max_sequence_length -------------------------------------------------------
+    def sequence_lengths(self) -> None:
+        wanted: dict[tuple[Path, int], tuple[list[str], int, Path]] = {}
+        unknown: list[_Entry] = []
+        for entry in self.entries:
+            found = self.sequence_length(entry)
+            if found is None:
+                continue
+            if isinstance(found, _Entry):
+                unknown.append(found)
+                continue
+            plan, line, lines, total = found
+            known = wanted.get((plan.path, line))
+            if known is not None and known[1] != total:
+                self.problem(
+                    f"{plan.path}:{line + 1}: rollout_worker.max_sequence_length is needed "
+                    f"(NexRL 1.4), but the configs that include this file need different "
+                    f"values ({known[1]} for {known[2].name}, {total} for {entry.path.name}); "
+                    "set it in each config",
+                    plan.path,
+                )
+                continue
+            wanted[(plan.path, line)] = (lines, total, entry.path)
+        for (path, line), (lines, _, _) in wanted.items():
+            self.out.plans[path].insert_after(line, lines, order=1)
+        placed = {path for path, _ in wanted}
+        for entry in unknown:
+            if not placed & {Path(s) for s in entry.composed.sources}:
+                self.problem(
+                    f"{entry.path}: rollout_worker.max_sequence_length is needed (NexRL 1.4) "
+                    "but data.max_prompt_length + max_response_length cannot be computed "
+                    "without running; add it (at least their sum)",
+                    *[Path(s) for s in entry.composed.sources],
+                )
+
+    def sequence_length(self, entry: _Entry) -> Any:
+        cfg = entry.cfg
+        if cfg is None or cfg.has("rollout_worker.max_sequence_length"):
+            return None
+        if not isinstance(cfg.raw("rollout_worker"), dict):
+            return None
+        prompt = cfg.lookup(("data", "max_prompt_length"))
+        has_response = cfg.has("rollout_worker.max_response_length")
+        response = cfg.lookup(("rollout_worker" if has_response else "data", "max_response_length"))
+        if not all(type(v) is int for v in (prompt, response)):
+            return entry
+        anchor = next(
+            (
+                k
+                for k in ("max_response_length", "max_prompt_length")
+                if cfg.has(f"rollout_worker.{k}")
+            ),
+            None,
+        )
+        if anchor is None:
+            return entry
+        span = cfg.key_span(f"rollout_worker.{anchor}")
+        plan = self.plan_for(span.file)
+        if plan is None or not plan.has(("rollout_worker", anchor)):
+            return entry
+        path = ("rollout_worker", anchor)
+        pad = " " * plan.indent(path)
+        lines = [] if has_response else [pad + "max_response_length: ${data.max_response_length}"]
+        lines += [
+            f"{pad}# max_sequence_length must be >= max_prompt_length + max_response_length "
+            f"({prompt} + {response}).",
+            f"{pad}max_sequence_length: {prompt + response}",
+        ]
+        return plan, plan.last(path), lines, prompt + response
+
+
+class TrainService:
+    """The training service of one file, flat or named, and its legacy resources."""
+
+    def __init__(self, migration: Migration, plan: FilePlan) -> None:
+        self.m = migration
+        self.plan = plan
+
+    def migrate(self) -> None:
+        plan = self.plan
+        if plan.mapping(TRAIN_PATH) and self.m.flat(plan):
+            self.nest()
+        elif plan.mapping(TRAIN_PATH):
+            for name in plan.children(TRAIN_PATH):
+                if plan.mapping((*TRAIN_PATH, name)):
+                    self.service((*TRAIN_PATH, name), 0, single=False)
+        self.resources()
+
+    def nest(self) -> None:
+        plan = self.plan
+        step = plan.step()
+        plan.indent_block(TRAIN_PATH, step)
+        head = " " * (plan.indent(TRAIN_PATH) + step) + f"{ACTOR}:"
+        plan.insert_after(plan.line(TRAIN_PATH), [head], order=-1)
+        self.service(TRAIN_PATH, step, single=True)
+
+    def service(self, path: KeyPath, shift: int, single: bool) -> None:
+        plan = self.plan
+        names = plan.children(path)
+        indent = plan.child_indent(path) + shift
+        _rename(plan, (*path, "model_tag"), "identifier")
+        if "role" not in names and (single or any(k in names for k in FLAT_MARKERS)):
+            anchor = next((n for n in ("model_tag", "identifier") if n in names), None)
+            if anchor is not None:
+                plan.insert_after(plan.last((*path, anchor)), [" " * indent + 'role: "actor"'])
+            elif "backend" in names:
+                plan.insert_before(plan.line((*path, "backend")), [" " * indent + 'role: "actor"'])
+        backend = (*path, "backend")
+        if self.m.at_least("1.3") and plan.has(backend):
+            node = plan.value(backend)
+            if getattr(node, "value", None) in OLD_BACKENDS:
+                plan.sub(node, scalar_text("direct-zmq", node))
+
+    # -- resource.train -> <service>.resource ---------------------------------------------
+    def resources(self) -> None:
+        plan = self.plan
+        old = ("resource", "train")
+        flat_size = (*TRAIN_PATH, "world_size")
+        if plan.mapping(old):
+            self.move_resources(old)
+        elif (
+            plan.has(flat_size)
+            and self.m.flat(plan)
+            and self.m.composed_value(plan, ("resource", "train")) is None
+        ):
+            self.m.problem(
+                f"{plan.path}:{plan.line(flat_size) + 1}: service.train_service.world_size "
+                f"({plan.source(flat_size)} GPUs) is no longer read; NexRL 1.2 and later need "
+                "resource.world_size (pods) and resource.gpus_per_pod (their product is the "
+                "GPU count) under the service: choose them and write them there",
+                plan.path,
+            )
+            return
+        if plan.has(flat_size) and self.m.flat(plan):
+            plan.delete(flat_size)
+
+    def move_resources(self, old: KeyPath) -> None:
+        plan = self.plan
+        names = self.m.train_resource_names(plan)
+        for rid in plan.children(old):
+            if not plan.mapping((*old, rid)):
+                continue
+            service = names.get(rid)
+            if service is None:
+                ids = ", ".join(plan.children(old))
+                self.m.problem(
+                    f"{plan.path}:{plan.line((*old, rid)) + 1}: resource.train.{rid} matches no "
+                    f"training service's identifier (resource.train has: {ids}); rename the "
+                    "entries to the identifiers of the services",
+                    plan.path,
+                )
+                continue
+            self.add_resource((*old, rid), service)
+        plan.delete(old)
+
+    def add_resource(self, source: KeyPath, service: str) -> None:
+        plan = self.plan
+        extra = self.pods(source)
+        if extra is None:
+            return
+        target = (*TRAIN_PATH, service)
+        flat = self.m.flat(plan) and plan.mapping(TRAIN_PATH)
+        if flat or plan.mapping(target):
+            where = TRAIN_PATH if flat else target
+            shift = plan.step() if flat else 0
+            indent = plan.child_indent(where) + shift
+            body = [" " * indent + "resource:"]
+            body += plan.block(source, indent + plan.step())
+            body += [" " * (indent + plan.step()) + line for line in extra]
+            anchor = _first_section(plan, where)
+            if anchor is None:
+                plan.insert_after(plan.last(where), body, order=2)
+            else:
+                plan.insert_before(anchor, [*body, ""], order=2)
+            return
+        self.m.into_section(plan, target, [], ["resource:"], source, (), tuple(extra))
+
+    def pods(self, source: KeyPath) -> list[str] | None:
+        """Lines to add beside a moved resource: `gpus_per_pod` when only the flat GPU count
+        gives it; None (and a problem) when it cannot be known."""
+        plan = self.plan
+        if "gpus_per_pod" in plan.children(source) or not plan.has((*source, "world_size")):
+            return []
+        backend = self.m.composed_value(plan, (*TRAIN_PATH, "backend"))
+        if backend in REMOTE:
+            return []
+        pods = plan.value((*source, "world_size")).value
+        gpus = self.m.composed_value(plan, (*TRAIN_PATH, "world_size"))
+        if str(pods).isdigit() and isinstance(gpus, int) and int(pods) and gpus % int(pods) == 0:
+            return [f"gpus_per_pod: {gpus // int(pods)}"]
+        self.m.problem(
+            f"{plan.path}:{plan.line(source) + 1}: resource.gpus_per_pod is needed (NexRL 1.2 "
+            "and later multiply it by world_size) and cannot be derived; add it",
+            plan.path,
+        )
+        return None
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _get(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _rename(plan: FilePlan, path: KeyPath, new: str) -> None:
+    if plan.has(path) and not plan.has((*path[:-1], new)):
+        plan.sub(plan.key(path), new)
+
+
+def _child_source(plan: FilePlan, section: KeyPath, name: str) -> str | None:
+    path = (*section, name)
+    return plan.source(path) if plan.has(path) else None
+
+
+def _first_section(plan: FilePlan, path: KeyPath) -> int | None:
+    """The line before which a new child section goes: the first child that is a mapping,
+    above the comments written over it."""
+    for name in plan.children(path):
+        if plan.mapping((*path, name)):
+            line = plan.line((*path, name))
+            while line > 0 and plan.lines[line - 1].lstrip().startswith("#"):
+                line -= 1
+            return line
+    return None
+
+
+def _match_resources(train: dict[str, Any], resource: dict[str, Any]) -> dict[str, str] | None:
+    """resource.train ids -> service names, as NexRL matches them (by identifier, or the only
+    entry to the only service); None where it cannot."""
+    if any(k in train for k in FLAT_MARKERS):
+        services = {ACTOR: train}
+    else:
+        services = {k: v for k, v in train.items() if isinstance(v, dict)}
+    out = {}
+    for name, spec in services.items():
+        ident = spec.get("identifier", spec.get("model_tag"))
+        if ident in resource:
+            out[str(ident)] = name
+        elif len(services) == 1 and len(resource) == 1:
+            out[next(iter(resource))] = name
+    return out or None
+
+
+def migrate(paths: Iterable[str | Path], target: str = "1.4") -> Outcome:
+    migration = Migration(target)
+    migration.gather(paths)
+    return migration.run()
