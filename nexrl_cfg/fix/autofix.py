@@ -29,7 +29,7 @@ import yaml
 from ..catalogue import Option
 from ..config import Config, split
 from ..finding import Edit, Finding
-from ..read import KeyPath
+from ..read import SECRET_KEYS, KeyPath
 from .edits import Overlap, Tree, apply, diff, edit, read_text, scalar_text, write_all
 
 INFERENCE_TOKENS = "service.inference_service.max_tokens"
@@ -108,8 +108,32 @@ def _untouchable(cfg: Config, key: str) -> bool:
 
 
 def _one_match(word: str, candidates: list[str], cutoff: float) -> str | None:
-    matches = difflib.get_close_matches(word, candidates, n=2, cutoff=cutoff)
-    return matches[0] if len(matches) == 1 else None
+    """The one candidate close to `word`: a typo away (at most two letters changed, left out,
+    added or swapped; one for short words) and among the rule's close matches; None when no
+    candidate or several are that close."""
+    limit = 1 if len(word) < 5 else 2
+    close = [c for c in candidates if c != word and _distance(word, c, limit) <= limit]
+    if len(close) != 1:
+        return None
+    similar = difflib.get_close_matches(word, candidates, n=len(candidates) or 1, cutoff=cutoff)
+    return close[0] if close[0] in similar else None
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with swaps of neighbours (optimal string alignment); limit + 1 when
+    larger than `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return min(row[-1], limit + 1)
 
 
 def _rename(cfg: Config, f: Finding, files: _Files) -> Edit | None:
@@ -122,6 +146,8 @@ def _rename(cfg: Config, f: Finding, files: _Files) -> Edit | None:
         match = _one_match(name, cfg.catalogue.top_level_names(), 0.75)
     if match is None or cfg.has(f"{parent}.{match}" if parent else match):
         return None
+    if match in SECRET_KEYS or _untouchable(cfg, f.key):
+        return None  # a key that holds a secret, or will: left to the user
     located = files.node(cfg, f.key, "key")
     if located is None:
         return None
