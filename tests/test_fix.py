@@ -116,10 +116,18 @@ def test_an_environment_value_or_a_secret_is_never_touched(tmp_path: Path) -> No
     before = path.read_text(encoding="utf-8")
     findings = check(path, nexrl_version=V)
     assert "invalid-choice" in {f.rule for f in findings}
-    assert any(f.key.endswith("api_kye") for f in findings)
     assert not any(f.fixes for f in findings)
     fix(path)
     assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_key_holding_a_secret_is_not_renamed(tmp_path: Path) -> None:
+    path = config(
+        tmp_path,
+        ('    model: "debug-model"', '    model: "debug-model"\n    api_kye: "sk-secret-value"'),
+    )
+    (finding,) = [f for f in check(path, nexrl_version=V) if f.key.endswith("api_kye")]
+    assert finding.rule == "unknown-key" and not finding.fixes
 
 
 def test_a_fix_goes_into_the_included_file_where_the_value_is_written(tmp_path: Path) -> None:
