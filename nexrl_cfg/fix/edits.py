@@ -4,10 +4,8 @@ was read."""
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +137,8 @@ def apply(text: str, edits: Iterable[Edit]) -> str:
 
 
 def diff(path: str, old: str, new: str) -> str:
+    import difflib
+
     lines = difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
     )
@@ -156,6 +156,8 @@ def read_text(path: Path) -> tuple[str, bytes]:
 def write_atomic(path: Path, text: str, read_as: bytes) -> None:
     """Write `text` to `path` through a temporary file and `os.replace`, keeping the file's
     mode; raise StaleFile (writing nothing) when the file is no longer what was read."""
+    import tempfile
+
     if path.read_bytes() != read_as:
         raise StaleFile(str(path))
     bom = b"\xef\xbb\xbf" if read_as.startswith(b"\xef\xbb\xbf") else b""
