@@ -66,7 +66,7 @@ class Finding:
             "message": self.message,
             "key": self.key,
             "hint": self.hint,
-            **({"fixes": [e._asdict() for e in self.fixes]} if self.fixes else {}),
+            "fixes": [e._asdict() for e in self.fixes],
         }
 
     def sort_key(self) -> tuple[str, int, int, str]:

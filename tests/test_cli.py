@@ -113,7 +113,7 @@ def test_json_document_shape() -> None:
         "nexrl_versions": versions,
     }
     (finding,) = document["findings"]
-    keys = {"file", "line", "column", "rule", "severity", "message", "key", "hint"}
+    keys = {"file", "line", "column", "rule", "severity", "message", "key", "hint", "fixes"}
     assert set(finding) == keys
     assert finding["file"].endswith("invalid_choice.yaml")
     assert (finding["line"], finding["column"]) == (38, 14)
@@ -121,6 +121,7 @@ def test_json_document_shape() -> None:
     assert finding["severity"] == "error"
     assert finding["key"] == "service.inference_service.backend"
     assert finding["hint"] == "Did you mean 'sglang'?"
+    assert finding["fixes"][0]["text"] == "sglang"
 
 
 def test_json_positions_are_1_based_and_file_findings_have_no_key() -> None:
