@@ -1,0 +1,143 @@
+"""What several rules need to know about the services of a config: which backend is
+remote, which training services run NexTrainer's FSDP backend, how many GPUs a training
+service gets, and which part of a value waiting on an unset variable is certain.
+
+Not a rule: no module of `MODULES` is named after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalogue import version_key
+from ..config import ABSENT, Config, split
+from ..layout import INFERENCE, TRAIN, TRAINER
+from ..resolve import Unknown
+
+REMOTE = ("tinker", "weaver")
+# Training backends served by NexTrainer, whose FSDP workers check the actor's numbers.
+FSDP_BACKENDS = ("http", "nextrainer", "direct-zmq")
+SELF_HOSTED_TRAINERS = ("self_hosted_grpo", "self_hosted_opd")
+
+
+def at_least(cfg: Config, version: str) -> bool:
+    return version_key(cfg.version) >= version_key(version)
+
+
+def positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def uses_remote(cfg: Config) -> bool:
+    """Whether Tinker or Weaver runs the model (NexRL skips its self-hosted start-up then):
+    the inference backend, or a training service's backend."""
+    backends = [cfg.get(f"{INFERENCE}.backend", None)]
+    backends += [cfg.get(f"{s}.backend", None) for s in cfg.layout.train_services]
+    return any(b in REMOTE for b in backends)
+
+
+def fsdp_services(cfg: Config) -> list[str]:
+    """The training services whose actor NexTrainer's FSDP workers build at start-up: the
+    actor service and, for `self_hosted_opd`, the teacher service."""
+    trainer = cfg.get(f"{TRAINER}.type", None)
+    if trainer not in SELF_HOSTED_TRAINERS:
+        return []
+    services = [cfg.layout.actor]
+    if trainer == "self_hosted_opd" and at_least(cfg, "1.2"):
+        services.append(cfg.layout.teacher)
+    return [s for s in services if s and cfg.get(f"{s}.backend", None) in FSDP_BACKENDS]
+
+
+def legacy_train_resource(cfg: Config, service: str) -> str | None:
+    """The `resource.train.<id>` entry NexRL (1.2 on) copies into a service's `resource`:
+    the one named by the service's identifier, or the only one beside the only service."""
+    legacy = cfg.get("resource.train", None)
+    if not isinstance(legacy, dict) or not legacy:
+        return None
+    ident = cfg.get(f"{service}.identifier", None) or cfg.get(f"{service}.model_tag", None)
+    if isinstance(ident, str) and ident in legacy:
+        return f"resource.train.{ident}"
+    if len(cfg.layout.train_services) == 1 and len(legacy) == 1:
+        return f"resource.train.{next(iter(legacy))}"
+    return None
+
+
+def resource_key(cfg: Config, service: str, name: str) -> str:
+    """Where a training service's `resource.<name>` is read from, after NexRL's migration of
+    the legacy `resource.train` section (the service's own key when neither is set)."""
+    own = f"{service}.resource.{name}"
+    if cfg.has(own):
+        return own
+    legacy = legacy_train_resource(cfg, service)
+    if legacy is not None and cfg.has(f"{legacy}.{name}"):
+        return f"{legacy}.{name}"
+    return own
+
+
+def gpu_keys(cfg: Config, service: str) -> tuple[str, ...]:
+    """The keys whose product is the number of GPUs the service trains on: 1.0 and 1.1 read
+    `train_service.world_size`; from 1.2 the service's `resource.world_size` (pods) times
+    `resource.gpus_per_pod`."""
+    if not at_least(cfg, "1.2"):
+        return (f"{TRAIN}.world_size",) if service == TRAIN else ()
+    return (resource_key(cfg, service, "world_size"), resource_key(cfg, service, "gpus_per_pod"))
+
+
+def training_gpus(cfg: Config, service: str) -> int | None:
+    """The number of GPUs the service trains on, or None when it is not certain."""
+    keys = gpu_keys(cfg, service)
+    values = [cfg.get(k, None) for k in keys]
+    if not keys or not all(positive_int(v) for v in values):
+        return None
+    total = 1
+    for value in values:
+        total *= value
+    return total
+
+
+def describe_gpus(cfg: Config, service: str) -> str:
+    """`resource.world_size 1 × resource.gpus_per_pod 8 = 8 GPUs`, for a message."""
+    named = [f"{_short(k)} {cfg.show(k)}" for k in gpu_keys(cfg, service)]
+    total = training_gpus(cfg, service)
+    return f"{' × '.join(named)} = {total} GPU{'s' if total != 1 else ''}"
+
+
+def _short(key: str) -> str:
+    parts = key.split(".")
+    return ".".join(parts[-2:]) if parts[-2] == "resource" else parts[-1]
+
+
+def certain_tail(value: Any) -> str | None:
+    """The text a value certainly ends with: the whole value when known, the literal text
+    after the last unset variable when it waits on variables only; None otherwise."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Unknown):
+        return None
+    parts = value.token.split("\x00")
+    if any(not m.startswith(("env:", "envval:")) for m in parts[1::2]):
+        return None
+    return parts[-1]
+
+
+def certain_head(value: Any) -> str | None:
+    """The text a value certainly starts with (see `certain_tail`)."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Unknown):
+        return None
+    parts = value.token.split("\x00")
+    if any(not m.startswith(("env:", "envval:")) for m in parts[1::2]):
+        return None
+    return parts[0]
+
+
+def empty(value: Any) -> bool:
+    """Whether a known value is empty as Python reads it (`not value`): null, "", [], {}."""
+    return value is not ABSENT and not isinstance(value, Unknown) and not value
+
+
+def secret(cfg: Config, *keys: str) -> bool:
+    """Whether any of the keys holds a value read from the environment: its numbers, and
+    numbers computed from them, are not printed."""
+    return any(cfg.is_secret(split(k)) for k in keys)
