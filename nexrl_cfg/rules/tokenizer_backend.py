@@ -1,26 +1,32 @@
-"""`tokenizer` is read by the SGLang backend only.
+"""A self-hosted inference service needs a `tokenizer`, or NexRL loads one named `model`.
 
 ## What it does
-Warns when `service.inference_service.tokenizer` is set while `backend` is not `sglang`.
-`tokenizer: null` is fine anywhere.
+For the self-hosted `sglang` and `vllm` backends, warns when
+`service.inference_service.tokenizer` is not set or null. (The `openai` backend goes through
+the same client, but an external API's model name is often a Hugging Face id, so it is left
+alone.)
 
 ## Why is this bad?
-Only the SGLang client tokenizes locally; for other backends the setting is ignored, which
-usually means the config was copied from an SGLang one and something else was missed too.
+NexRL's OpenAI-compatible client loads its tokenizer from `tokenizer`, and without it from
+`model`: for a self-hosted server the name the launcher serves the model under
+(`nexrl-rollout-math`), which is not a tokenizer on disk or on the Hugging Face hub. Loading
+it fails when NexRL builds the rollout workers.
 
 ## Example
 ```yaml
 service:
   inference_service:
-    backend: vllm
-    tokenizer: "${oc.env:NEXRL_MODEL_PATH}/model"
+    backend: sglang
+    model: "nexrl-rollout-math"
 ```
 
 ## Use instead
 ```yaml
 service:
   inference_service:
-    backend: vllm
+    backend: sglang
+    model: "nexrl-rollout-math"
+    tokenizer: "${oc.env:NEXRL_MODEL_PATH}/Qwen/Qwen3-8B"
 ```
 """
 
@@ -31,28 +37,29 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..lint import known
+from ..lint import section_present
 
 SEVERITY = Severity.WARNING
-SUMMARY = "tokenizer is used by the SGLang backend only"
+SUMMARY = "A self-hosted inference service should name its tokenizer"
 STAGE = "lint"
+NEXRL = "nexrl/inference_service_client/openai_inference_service_client.py"
 
-
-def _backends(cfg: Config) -> tuple[object, ...]:
-    opt = cfg.catalogue.option(f"{INFERENCE}.backend")
-    return opt.choices if opt is not None else ()
+TOKENIZER, MODEL = f"{INFERENCE}.tokenizer", f"{INFERENCE}.model"
+SELF_HOSTED = ("sglang", "vllm")
 
 
 def check(cfg: Config) -> Iterator[Report]:
-    key = f"{INFERENCE}.tokenizer"
-    if not cfg.has(key) or cfg.raw(key) in (None, ""):
+    if not section_present(cfg, INFERENCE):
         return
-    backend = cfg.get(f"{INFERENCE}.backend")
-    if not known(backend) or backend == "sglang" or backend not in _backends(cfg):
-        return  # an unknown backend is reported by invalid-choice
+    if cfg.get(f"{INFERENCE}.backend", None) not in SELF_HOSTED:
+        return
+    if cfg.has(TOKENIZER) and cfg.raw(TOKENIZER) is not None:
+        return
+    model = f"model {cfg.show(MODEL)}" if cfg.has(MODEL) else "model (not set)"
     yield cfg.report(
-        f"tokenizer is set, but backend {cfg.show(f'{INFERENCE}.backend')} does not use it "
-        "(SGLang only)",
-        key,
-        "Remove tokenizer, or set it to null.",
+        f"tokenizer is {'null' if cfg.has(TOKENIZER) else 'not set'}: NexRL's inference "
+        f"client then loads the tokenizer named by {model}, the served model's name",
+        TOKENIZER if cfg.has(TOKENIZER) else INFERENCE,
+        "Set tokenizer to the model's path, e.g. `${data.tokenizer_path}`.",
+        at="value" if cfg.has(TOKENIZER) else "key",
     )

@@ -1,9 +1,9 @@
 """The training backend: `mock` trains nothing.
 
 ## What it does
-Notes (info) a `service.train_service.backend: mock`, the mock trainer for testing. The
-options an `http` (NexTrainer) backend needs, `url` and `world_size`, are checked by
-`missing-required`.
+Notes (info) a training service with `backend: mock`, the mock trainer for testing
+(`service.train_service.backend`, or a named service's `backend`). The options a NexTrainer
+backend needs are checked by `missing-required`.
 
 ## Why is this bad?
 A mock trainer is right for a dry run and wrong for a real one: the run completes and
@@ -32,7 +32,6 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..layout import TRAIN
 
 SEVERITY = Severity.INFO
 SUMMARY = "The mock training backend trains nothing"
@@ -40,10 +39,12 @@ STAGE = "lint"
 
 
 def check(cfg: Config) -> Iterator[Report]:
-    key = f"{TRAIN}.backend"
-    if cfg.get(key, None) == "mock":
-        yield cfg.report(
-            "train_service uses the mock backend: nothing will be trained",
-            key,
-            "Use `backend: http` with url and world_size for a real run.",
-        )
+    for service in cfg.layout.train_services:
+        key = f"{service}.backend"
+        if cfg.get(key, None) == "mock":
+            yield cfg.report(
+                f"{service.rsplit('.', 1)[-1]} uses the mock backend: nothing will be trained",
+                key,
+                "Use a NexTrainer backend (`http`; `direct-zmq` from NexRL 1.3) with its url "
+                "for a real run.",
+            )

@@ -1,14 +1,15 @@
 """`weight_type` must match the inference `backend`.
 
 ## What it does
-Checks `service.inference_service.weight_type` against `backend`: `sglang` loads
-`sglang_nckpt`, `vllm` loads `vllm_ckpt`. A weight type on an `openai` backend (an external
-API) is a warning: such a service cannot load weights. The Tinker and Weaver backends take
+Warns when `service.inference_service.weight_type` does not match `backend`: `sglang` loads
+`sglang_nckpt`, `vllm` loads `vllm_ckpt`; and when a weight type is set on an `openai`
+backend (an external API, which cannot load weights). The Tinker and Weaver backends take
 `weight_type: ""`.
 
 ## Why is this bad?
-Weight synchronisation writes checkpoints in the format named here; the inference engine
-cannot load the other format, and the first weight sync fails.
+NexRL itself accepts any pair: it hands `weight_type` to the inference engine with each
+`network` weight sync (`disk` sync does not use it). An engine asked to load the other
+engine's format fails at that sync; a mismatch is at best a copy-paste leftover.
 
 ## Example
 ```yaml
@@ -36,9 +37,10 @@ from ..finding import Report, Severity
 from ..layout import INFERENCE
 from ..lint import known
 
-SEVERITY = Severity.ERROR
-SUMMARY = "weight_type must match the inference backend"
+SEVERITY = Severity.WARNING
+SUMMARY = "weight_type should match the inference backend"
 STAGE = "lint"
+NEXRL = "nexrl/weight_sync/weight_sync_controller.py"
 
 EXPECTED = {"sglang": "sglang_nckpt", "vllm": "vllm_ckpt"}
 
@@ -63,7 +65,7 @@ def check(cfg: Config) -> Iterator[Report]:
         yield cfg.report(
             f"weight_type {cfg.show(key)} does not match backend "
             f"{cfg.show(f'{INFERENCE}.backend')}, "
-            f"which loads '{expected}'",
+            f"which loads '{expected}' (NexRL passes it to the engine with network weight sync)",
             key,
             f'Use `weight_type: "{expected}"`.',
         )
@@ -73,5 +75,4 @@ def check(cfg: Config) -> Iterator[Report]:
             "load synchronised weights",
             key,
             "Remove weight_type, and set freeze_for_weight_sync: false.",
-            severity=Severity.WARNING,
         )
