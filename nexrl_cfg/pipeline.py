@@ -8,6 +8,7 @@ from .compose import Composed
 from .config import Config
 from .finding import Finding
 from .resolve import resolve
+from .rules.interpolation_error import cycles_read
 
 
 def prepare(
@@ -19,5 +20,6 @@ def prepare(
     if not composed.ok or not isinstance(composed.data, dict):
         return findings, None
     resolved = resolve(composed, environ)
-    findings.extend(resolved.findings)
-    return findings, Config(resolved, mode, version=version)
+    cfg = Config(resolved, mode, version=version)
+    findings.extend(cycles_read(cfg, resolved.findings))
+    return findings, cfg

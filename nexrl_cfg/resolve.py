@@ -108,6 +108,8 @@ class Resolved:
     # Unset variables, each with the first place that needs it.
     unset: dict[str, tuple[KeyPath, Span]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Each reference cycle, its members in order, the first where it is reported.
+    cycles: list[tuple[KeyPath, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -128,6 +130,7 @@ class _Resolver:
         self.tainted: set[KeyPath] = set()
         self.errors: dict[KeyPath, Finding] = {}
         self.unset: dict[str, tuple[KeyPath, Span]] = {}
+        self.cycles: list[tuple[KeyPath, ...]] = []
         # Every environment value read: never to appear in a message.
         self.secrets: set[str] = set()
         self.stack_limit = sys.getrecursionlimit() - _HEADROOM
@@ -217,6 +220,7 @@ class _Resolver:
         value = Unknown(f"\x00cycle:{dotted(members[0])}\x00", ())
         for member in members:
             self.done[member] = value
+        self.cycles.append(tuple(members))
         if len(files) > 1:
             # Formed only by composing files that are each fine alone (an override that
             # points back at the value it overrides): NexRL fails only if it reads them.
@@ -513,4 +517,4 @@ def resolve(composed: Composed, environ: Mapping[str, str] | None = None) -> Res
         )
         data = _unresolved(composed.data)
     findings = list(resolver.errors.values())
-    return Resolved(composed, data, resolver.tainted, resolver.unset, findings)
+    return Resolved(composed, data, resolver.tainted, resolver.unset, findings, resolver.cycles)
