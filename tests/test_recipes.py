@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import check, errors
 
+from nexrl_cfg.finding import Finding
+
 ENTRIES = ("self_hosted.yaml", "tinker.yaml", "weaver.yaml")
 ENV = {
     "NEXRL_DATA_PATH": "/data",
@@ -27,16 +29,31 @@ def entry_configs(recipes: Path) -> list[Path]:
     return found
 
 
+# Real bugs NexRL rejects at start-up: the recipe, and the (rule, key) reported.
+KNOWN_BUGS = {
+    # data.max_prompt_length <-> rollout_worker.max_prompt_length, read by the data loader.
+    "nexau_news/self_hosted.yaml": {("interpolation-error", "data.max_prompt_length")},
+}
+
+
+def unknown(found: list[Finding]) -> list[Finding]:
+    """The errors among `found` other than the known bugs (a copied recipe keeps its bug)."""
+    bugs = set().union(*KNOWN_BUGS.values())
+    return [f for f in errors(found) if (f.rule, f.key) not in bugs]
+
+
 @pytest.mark.parametrize("environ", [{}, ENV], ids=["env-unset", "env-set"])
 def test_every_entry_config_passes(recipes: Path, environ: dict[str, str]) -> None:
     for path in entry_configs(recipes):
         found = errors(check(path, environ))
-        assert not found, f"{path}: {[(f.rule, f.line, f.message) for f in found]}"
+        known = KNOWN_BUGS.get(f"{path.parent.name}/{path.name}", set())
+        rows = {(f.rule, f.key) for f in found}
+        assert rows == known, f"{path}: {[(f.rule, f.line, f.message) for f in found]}"
 
 
 def test_common_fragments_pass_through_their_includers(recipes: Path) -> None:
     for common in sorted(recipes.glob("*/common.yaml")):
-        assert not errors(check(common)), common
+        assert not unknown(check(common)), common
 
 
 def test_agent_definitions_are_skipped(recipes: Path) -> None:
@@ -55,7 +72,7 @@ def test_a_mistake_in_a_real_common_is_reported_in_common(recipes: Path, tmp_pat
         common.write_text(text.replace("keep_batch_order: true", "keep_batch_order: false"))
         line = next(n for n, row in enumerate(text.splitlines(), 1) if "keep_batch_order" in row)
         for path in (copy / name for name in ENTRIES if (copy / name).exists()):
-            found = {(f.rule, f.file, f.line) for f in errors(check(path, ENV))}
+            found = {(f.rule, f.file, f.line) for f in unknown(check(path, ENV))}
             assert found == {
                 ("batch-ready-order", str(common), line),
                 ("sync-mode-order", str(common), line),
@@ -74,5 +91,5 @@ def test_a_broken_override_in_a_real_entry_is_reported_in_the_entry(
         assert text.count(old) == 1, source
         entry.write_text(text.replace(old, 'sync_weight_path: "/tmp/elsewhere"'))
         line = next(n for n, row in enumerate(text.splitlines(), 1) if old in row)
-        found = [(f.rule, f.key, f.file, f.line) for f in errors(check(entry, ENV))]
+        found = [(f.rule, f.key, f.file, f.line) for f in unknown(check(entry, ENV))]
         assert found == [("sync-weight-path", "weight.sync_weight_path", str(entry), line)]

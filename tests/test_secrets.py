@@ -94,7 +94,7 @@ CONFIGS = {
             "    backend: sglang\n",
             "    backend: ${oc.env:NEXRL_VLLM}\n",
         ),
-        frozenset({"max-tokens-match", "weight-type-backend", "tokenizer-backend"}),
+        frozenset({"max-tokens-match", "weight-type-backend", "sync-method-backend"}),
     ),
     # Environment values inside expressions OmegaConf evaluates, and an unknown mixed in.
     "omegaconf": Leaky(

@@ -1,0 +1,626 @@
+"""Module construction, launcher and training-backend checks: a config NexRL (or its launcher)
+rejects and one it accepts for each check, at each version the check applies to, in the flat
+(1.0) and the named-service (1.4) layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import check, write
+
+from nexrl_cfg.finding import Finding
+
+# A whole self-hosted run of NexRL 1.4 (named services), written for the launcher.
+NESTED = """\
+data:
+  type: "torch"
+  data_files:
+    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"
+  batch_size: 8
+  keep_batch_order: true
+  rollout_repeat_n: 8
+  max_prompt_length: 1024
+  max_response_length: 2048
+  tokenizer_path: "/models/qwen"
+rollout_worker:
+  type: "agent"
+  num_workers: 4
+  max_response_length: 2048
+  max_sequence_length: 4096
+  resource:
+    num_workers: 0
+    agents_per_worker: 32
+trajectory_pool:
+  batch_size: 64
+trainer:
+  type: "self_hosted_grpo"
+  sync_weight_path: "/exp/sync_weight"
+weight:
+  sync_mode: "sync"
+  sync_method: "disk"
+  sync_weight_path: ${trainer.sync_weight_path}
+service:
+  inference_service:
+    identifier: "default"
+    api_key: "EMPTY"
+    base_url: "http://localhost:8000"
+    model: "served"
+    model_path: "/models/qwen"
+    max_tokens: ${data.max_response_length}
+    tokenizer: ${data.tokenizer_path}
+    backend: sglang
+    weight_type: "sglang_nckpt"
+    resource:
+      replicas: 1
+      gpus_per_replica: 2
+  train_service:
+    main_actor:
+      identifier: "default"
+      role: "actor"
+      backend: direct-zmq
+      url: "http://localhost:8001"
+      resource:
+        world_size: 1
+        gpus_per_pod: 2
+      actor:
+        model:
+          path: "/models/qwen"
+        ppo_mini_batch_size: 4
+        ppo_micro_batch_size: 8
+        ulysses_sequence_parallel_size: 1
+        fsdp_config:
+          fsdp_size: -1
+        rollout:
+          n: 8
+          log_prob_micro_batch_size: 4
+"""
+
+# The same run as NexRL 1.0 writes it: a flat train service and the top-level resource section.
+FLAT = """\
+data:
+  type: "torch"
+  data_files:
+    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"
+  batch_size: 8
+  keep_batch_order: true
+  rollout_repeat_n: 8
+  max_prompt_length: 1024
+  max_response_length: 2048
+  tokenizer_path: "/models/qwen"
+rollout_worker:
+  type: "agent"
+  num_workers: 4
+trajectory_pool:
+  batch_size: 64
+trainer:
+  type: "self_hosted_grpo"
+  sync_weight_path: "/exp/sync_weight"
+weight:
+  sync_mode: "sync"
+  sync_method: "disk"
+  sync_weight_path: ${trainer.sync_weight_path}
+service:
+  inference_service:
+    model_tag: "default"
+    api_key: "EMPTY"
+    base_url: "http://localhost:8000"
+    model: ${resource.inference.served_model_name}
+    max_tokens: ${data.max_response_length}
+    tokenizer: ${data.tokenizer_path}
+    backend: sglang
+    weight_type: "sglang_nckpt"
+  train_service:
+    model_tag: "default"
+    backend: http
+    world_size: 2
+    url: "http://localhost:8001"
+    actor:
+      model:
+        path: "/models/qwen"
+      ppo_mini_batch_size: 4
+      ppo_micro_batch_size: 8
+      ulysses_sequence_parallel_size: 1
+      fsdp_config:
+        fsdp_size: -1
+      rollout:
+        n: 8
+        log_prob_micro_batch_size: 4
+resource:
+  train:
+    actor-1:
+      world_size: 2
+  inference:
+    replicas: 1
+    gpus_per_replica: 2
+    served_model_name: "served"
+    model_path: "/models/qwen"
+  agent:
+    num_workers: 0
+    agents_per_worker: 32
+"""
+
+ENV = {"NEXRL_DATA_PATH": "/data"}
+ACTOR = {"1.0": "service.train_service.actor", "1.4": "service.train_service.main_actor.actor"}
+BASES = {"1.0": FLAT, "1.4": NESTED}
+Row = tuple[str, str, str]
+
+
+def run(
+    tmp_path: Path, text: str, version: str, environ: dict[str, str] | None = None
+) -> list[Finding]:
+    path = write(tmp_path, "run.yaml", text)
+    return check(path, ENV if environ is None else environ, nexrl_version=version)
+
+
+def found(tmp_path: Path, text: str, version: str, *ids: str) -> list[Row]:
+    """(rule, severity, key) of the findings of `ids` (all rules added here by default)."""
+    wanted = ids or OWN
+    return [
+        (f.rule, f.severity.value, f.key) for f in run(tmp_path, text, version) if f.rule in wanted
+    ]
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def model_path(text: str, new: str) -> str:
+    """The actor's model.path replaced (the first `path:` under a `model:`)."""
+    return re.sub(r'(model:\n\s+path: )"/models/qwen"', lambda m: m.group(1) + new, text, count=1)
+
+
+OWN = (
+    "micro-batch-size",
+    "fsdp-mesh",
+    "model-path",
+    "sync-method-backend",
+    "data-loader",
+    "nexau-worker",
+    "opd-teacher",
+    "empty-url",
+    "resume-path",
+    "launcher",
+    "weight-type-backend",
+    "tokenizer-backend",
+    "train-backend",
+)
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_the_bases_pass(tmp_path: Path, version: str) -> None:
+    assert run(tmp_path, BASES[version], version) == []
+
+
+# -- micro-batch-size: NexTrainer's arithmetic ----------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_micro_larger_than_mini_is_fine_per_rank(tmp_path: Path, version: str) -> None:
+    # mini 4 × n 8 // 2 ranks = 16 per rank, micro 8 // 2 = 4: 16 % 4 == 0.
+    assert found(tmp_path, BASES[version], version) == []
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_micro_that_does_not_divide_per_rank(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], "ppo_mini_batch_size: 4", "ppo_mini_batch_size: 28")
+    text = edit(text, "ppo_micro_batch_size: 8", "ppo_micro_batch_size: 12")
+    rows = run(tmp_path, text, version)
+    assert [(f.rule, f.severity.value, f.key) for f in rows] == [
+        ("micro-batch-size", "error", f"{ACTOR[version]}.ppo_micro_batch_size")
+    ]
+    assert "112" in rows[0].message and "= 6 per rank" in rows[0].message
+    assert "e.g. 8" in rows[0].hint  # 8 // 2 = 4 divides 112
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_micro_below_the_ranks(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], "ppo_micro_batch_size: 8", "ppo_micro_batch_size: 1")
+    assert found(tmp_path, text, version) == [
+        ("micro-batch-size", "error", f"{ACTOR[version]}.ppo_micro_batch_size")
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_mini_batch_zero_per_rank(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], "ppo_mini_batch_size: 4", "ppo_mini_batch_size: 1")
+    text = edit(text, "  n: 8", "  n: 1")
+    assert found(tmp_path, text, version) == [
+        ("micro-batch-size", "error", f"{ACTOR[version]}.ppo_mini_batch_size")
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_log_prob_micro_batch_below_the_ranks(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], "log_prob_micro_batch_size: 4", "log_prob_micro_batch_size: 1")
+    assert found(tmp_path, text, version) == [
+        ("micro-batch-size", "error", f"{ACTOR[version]}.rollout.log_prob_micro_batch_size")
+    ]
+
+
+def test_ranks_count_sequence_parallel_groups(tmp_path: Path) -> None:
+    # 2 GPUs, sequence parallel 2: one rank, micro 1 // 1 = 1 divides anything.
+    text = edit(NESTED, "ppo_micro_batch_size: 8", "ppo_micro_batch_size: 1")
+    text = edit(text, "ulysses_sequence_parallel_size: 1", "ulysses_sequence_parallel_size: 2")
+    assert found(tmp_path, text, "1.4") == []
+
+
+def test_unknown_gpu_count_is_not_judged(tmp_path: Path) -> None:
+    text = edit(NESTED, "gpus_per_pod: 2", "gpus_per_pod: ${oc.decode:${oc.env:GPUS}}")
+    text = edit(text, "ppo_micro_batch_size: 8", "ppo_micro_batch_size: 1")
+    assert found(tmp_path, text, "1.4", "micro-batch-size", "fsdp-mesh") == []
+
+
+def test_gpus_from_the_environment_are_not_printed(tmp_path: Path) -> None:
+    text = edit(NESTED, "gpus_per_pod: 2", "gpus_per_pod: ${oc.decode:${oc.env:GPUS}}")
+    text = edit(text, "ppo_micro_batch_size: 8", "ppo_micro_batch_size: 1")
+    rows = [f for f in run(tmp_path, text, "1.4", {**ENV, "GPUS": "8"}) if f.rule in OWN]
+    assert rows and {f.rule for f in rows} == {"micro-batch-size"}
+    assert all("8" not in f.message and "not shown" in f.message for f in rows)
+
+
+def test_legacy_resource_train_gives_the_gpus(tmp_path: Path) -> None:
+    text = edit(NESTED, "      resource:\n        world_size: 1\n        gpus_per_pod: 2\n", "")
+    text += "resource:\n  train:\n    default:\n      world_size: 1\n      gpus_per_pod: 2\n"
+    text = edit(text, "ppo_micro_batch_size: 8", "ppo_micro_batch_size: 1")
+    assert found(tmp_path, text, "1.4", "micro-batch-size") == [
+        ("micro-batch-size", "error", f"{ACTOR['1.4']}.ppo_micro_batch_size")
+    ]
+
+
+def test_mock_training_backend_is_not_judged(tmp_path: Path) -> None:
+    text = edit(NESTED, "backend: direct-zmq", "backend: mock")
+    text = edit(text, "ppo_micro_batch_size: 8", "ppo_micro_batch_size: 1")
+    assert found(tmp_path, text, "1.4", "micro-batch-size") == []
+
+
+# -- fsdp-mesh, model-path -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_fsdp_size_below_the_gpus(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], "fsdp_size: -1", "fsdp_size: 1")
+    assert found(tmp_path, text, version) == [
+        ("fsdp-mesh", "error", f"{ACTOR[version]}.fsdp_config.fsdp_size")
+    ]
+    assert found(tmp_path, edit(BASES[version], "fsdp_size: -1", "fsdp_size: 2"), version) == []
+
+
+def test_fsdp_size_zero_whatever_the_gpus(tmp_path: Path) -> None:
+    text = edit(NESTED, "gpus_per_pod: 2", "gpus_per_pod: ${oc.decode:${oc.env:GPUS}}")
+    text = edit(text, "fsdp_size: -1", "fsdp_size: 0")
+    assert found(tmp_path, text, "1.4") == [
+        ("fsdp-mesh", "error", f"{ACTOR['1.4']}.fsdp_config.fsdp_size")
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_sequence_parallel_must_divide_the_gpus(tmp_path: Path, version: str) -> None:
+    text = edit(
+        BASES[version], "ulysses_sequence_parallel_size: 1", "ulysses_sequence_parallel_size: 3"
+    )
+    assert found(tmp_path, text, version) == [
+        ("fsdp-mesh", "error", f"{ACTOR[version]}.ulysses_sequence_parallel_size")
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+@pytest.mark.parametrize("path", ['"/models/qwen/"', '"hdfs://models/qwen"', '"${oc.env:M}/"'])
+def test_model_path(tmp_path: Path, version: str, path: str) -> None:
+    text = model_path(BASES[version], path)
+    assert found(tmp_path, text, version) == [
+        ("model-path", "error", f"{ACTOR[version]}.model.path")
+    ]
+
+
+def test_model_path_waiting_on_a_variable_at_its_end(tmp_path: Path) -> None:
+    text = model_path(NESTED, '"/models/${oc.env:M}"')
+    assert found(tmp_path, text, "1.4") == []
+
+
+# -- sync-method-backend, weight-type-backend, tokenizer-backend ----------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_disk_sync_updates_sglang_only(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], "backend: sglang", "backend: vllm")
+    text = edit(text, '"sglang_nckpt"', '"vllm_ckpt"')
+    assert found(tmp_path, text, version) == [
+        ("sync-method-backend", "error", "weight.sync_method")
+    ]
+
+
+def test_network_sync_updates_vllm(tmp_path: Path) -> None:
+    text = edit(NESTED, "backend: sglang", "backend: vllm")
+    text = edit(text, '"sglang_nckpt"', '"vllm_ckpt"')
+    text = edit(text, 'sync_method: "disk"', 'sync_method: "network"')
+    text = edit(
+        text,
+        "log_prob_micro_batch_size: 4",
+        "log_prob_micro_batch_size: 4\n          use_weight_provider: true",
+    )
+    assert found(tmp_path, text, "1.4") == []
+
+
+def test_network_sync_cannot_update_an_external_api(tmp_path: Path) -> None:
+    text = edit(NESTED, "backend: sglang", "backend: openai")
+    text = edit(text, '    weight_type: "sglang_nckpt"\n', "")
+    assert ("sync-method-backend", "error", "weight.sync_method") in found(tmp_path, text, "1.4")
+
+
+def test_weight_type_of_the_other_engine_is_a_warning(tmp_path: Path) -> None:
+    text = edit(NESTED, '"sglang_nckpt"', '"vllm_ckpt"')
+    assert found(tmp_path, text, "1.4") == [
+        ("weight-type-backend", "warning", "service.inference_service.weight_type")
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_self_hosted_inference_without_tokenizer(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], "    tokenizer: ${data.tokenizer_path}\n", "")
+    assert found(tmp_path, text, version) == [
+        ("tokenizer-backend", "warning", "service.inference_service")
+    ]
+
+
+def test_tokenizer_on_vllm_is_read(tmp_path: Path) -> None:
+    text = edit(NESTED, "backend: sglang", "backend: vllm")
+    assert "tokenizer-backend" not in [r[0] for r in found(tmp_path, text, "1.4")]
+
+
+def test_mock_service_of_the_nested_layout_is_a_note(tmp_path: Path) -> None:
+    text = edit(NESTED, "backend: direct-zmq", "backend: mock")
+    assert found(tmp_path, text, "1.4", "train-backend") == [
+        ("train-backend", "info", "service.train_service.main_actor.backend")
+    ]
+
+
+# -- data-loader ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+@pytest.mark.parametrize(
+    "files",
+    ["[]", '["/data/train.json"]', '"/data/train"', '["${oc.env:NEXRL_DATA_PATH}/x.JSON"]'],
+)
+def test_data_files_the_torch_loader_cannot_read(tmp_path: Path, version: str, files: str) -> None:
+    text = edit(
+        BASES[version],
+        'data_files:\n    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"',
+        f"data_files: {files}",
+    )
+    assert [r[0] for r in found(tmp_path, text, version)] == ["data-loader"]
+
+
+@pytest.mark.parametrize(
+    "files", ['["/data/a.PARQUET", "/data/b.csv"]', '"/data/a.jsonl"', '"${oc.env:F}"']
+)
+def test_data_files_the_torch_loader_reads(tmp_path: Path, files: str) -> None:
+    text = edit(
+        NESTED,
+        'data_files:\n    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"',
+        f"data_files: {files}",
+    )
+    assert found(tmp_path, text, "1.4") == []
+
+
+def test_missing_data_files_and_the_validation_loader(tmp_path: Path) -> None:
+    text = edit(NESTED, '  data_files:\n    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"\n', "")
+    text += 'validate:\n  data:\n    type: "torch"\n    data_files: ["/data/val.txt"]\n'
+    assert found(tmp_path, text, "1.4") == [
+        ("data-loader", "error", "data"),
+        ("data-loader", "error", "validate.data.data_files.0"),
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_filter_prompts_needs_a_tokenizer(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], "  batch_size: 8\n", "  batch_size: 8\n  filter_prompts: true\n")
+    assert found(tmp_path, text, version) == []
+    text = edit(text, '  tokenizer_path: "/models/qwen"\n', "")
+    text = text.replace("${data.tokenizer_path}", '"/models/qwen"')
+    assert found(tmp_path, text, version) == [("data-loader", "error", "data.filter_prompts")]
+
+
+# -- nexau-worker ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_nexau_worker(tmp_path: Path, version: str) -> None:
+    text = edit(BASES[version], 'type: "agent"', 'type: "nexau"')
+    assert found(tmp_path, text, version) == [("nexau-worker", "error", "rollout_worker")]
+    good = edit(text, "  num_workers: 4\n", "  num_workers: 4\n  tokenizer: /models/qwen\n")
+    assert found(tmp_path, good, version) == []
+    bad = edit(good, "\n  tokenizer:", '\n  evaluator_module_path: "evaluator.py"\n  tokenizer:')
+    assert found(tmp_path, bad, version) == [
+        ("nexau-worker", "error", "rollout_worker.evaluator_module_path")
+    ]
+    fine = bad.replace('"evaluator.py"', '"evaluator.py:Evaluator"')
+    assert found(tmp_path, fine, version) == []
+
+
+# -- opd-teacher ----------------------------------------------------------------------------
+
+TEACHER = """\
+    teacher:
+      identifier: "teacher"
+      role: "teacher"
+      backend: direct-zmq
+      url: "http://localhost:8002"
+      resource:
+        world_size: 1
+        gpus_per_pod: 2
+      actor:
+        model:
+          path: "/models/big"
+        ppo_mini_batch_size: 4
+        ppo_micro_batch_size: 8
+        fsdp_config:
+          fsdp_size: -1
+        rollout:
+          n: 8
+"""
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.4"])
+def test_self_hosted_opd_needs_a_teacher(tmp_path: Path, version: str) -> None:
+    text = edit(NESTED, 'type: "self_hosted_grpo"', 'type: "self_hosted_opd"')
+    assert found(tmp_path, text, version, "opd-teacher") == [
+        ("opd-teacher", "error", "trainer.type")
+    ]
+    with_teacher = edit(text, "  train_service:\n", "  train_service:\n" + TEACHER)
+    assert found(tmp_path, with_teacher, version, "opd-teacher") == []
+    no_gpus = edit(
+        with_teacher,
+        '      url: "http://localhost:8002"\n      resource:\n        world_size: 1\n'
+        "        gpus_per_pod: 2\n",
+        '      url: "http://localhost:8002"\n      resource:\n        world_size: 1\n',
+    )
+    assert found(tmp_path, no_gpus, version, "opd-teacher") == [
+        ("opd-teacher", "error", "service.train_service.teacher.resource")
+    ]
+
+
+def test_the_teacher_gets_the_backend_arithmetic(tmp_path: Path) -> None:
+    text = edit(NESTED, 'type: "self_hosted_grpo"', 'type: "self_hosted_opd"')
+    text = edit(text, "  train_service:\n", "  train_service:\n" + TEACHER)
+    bad = text.replace('path: "/models/big"', 'path: "/models/big/"')
+    assert found(tmp_path, bad, "1.4") == [
+        ("model-path", "error", "service.train_service.teacher.actor.model.path")
+    ]
+
+
+def test_remote_api_opd_needs_teachers(tmp_path: Path) -> None:
+    remote = edit(NESTED, 'type: "self_hosted_grpo"', 'type: "remote_api_opd"')
+    assert found(tmp_path, remote, "1.4", "opd-teacher") == [
+        ("opd-teacher", "error", "trainer.type")
+    ]
+    teachers = edit(
+        remote,
+        'type: "remote_api_opd"',
+        'type: "remote_api_opd"\n  teachers:\n    - checkpoint: "x"',
+    )
+    assert found(tmp_path, teachers, "1.4", "opd-teacher") == [
+        ("opd-teacher", "error", "trainer.teachers.0")
+    ]
+    fine = teachers.replace('checkpoint: "x"', 'base_model: "Qwen/Qwen3-32B"')
+    assert found(tmp_path, fine, "1.4", "opd-teacher") == []
+
+
+# -- empty-url, resume-path ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("version", "rows"),
+    [("1.2", []), ("1.3", [("empty-url", "error", "service.inference_service.base_url")])],
+)
+def test_empty_base_url_from_1_3(tmp_path: Path, version: str, rows: list[Row]) -> None:
+    text = edit(NESTED, 'base_url: "http://localhost:8000"', 'base_url: ""')
+    assert found(tmp_path, text, version, "empty-url") == rows
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_feishu_url(tmp_path: Path, version: str) -> None:
+    on = BASES[version] + "logger:\n  enable_feishu_logging: true\n"
+    assert found(tmp_path, on, version, "empty-url") == [
+        ("empty-url", "error", "logger.enable_feishu_logging")
+    ]
+    unset = on + '  feishu_url: "${oc.env:FEISHU_WEBHOOK_URL,}"\n'
+    expected = [("empty-url", "error", "logger.feishu_url")] if version == "1.4" else []
+    assert found(tmp_path, unset, version, "empty-url") == expected
+    assert found(tmp_path, unset.replace("true", "false"), version, "empty-url") == []
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_resume_from_path_needs_a_path(tmp_path: Path, version: str) -> None:
+    text = BASES[version] + 'resume:\n  mode: "from_path"\n  resume_path: ""\n'
+    assert found(tmp_path, text, version) == [("resume-path", "error", "resume.resume_path")]
+    fine = text.replace('resume_path: ""', 'resume_path: "/exp/ckpt/global_step_10"')
+    assert found(tmp_path, fine, version) == []
+    auto = text.replace('"from_path"', '"auto"')
+    assert found(tmp_path, auto, version) == []
+
+
+# -- launcher --------------------------------------------------------------------------------
+
+
+def test_launcher_1_0_agent_and_resources(tmp_path: Path) -> None:
+    text = edit(FLAT, "    agents_per_worker: 32\n", "")
+    # The launcher does not resolve interpolations: a number behind one is text to it.
+    text = edit(text, "    replicas: 1\n", "    replicas: ${oc.env:REPLICAS,1}\n")
+    assert found(tmp_path, text, "1.0", "launcher") == [
+        ("launcher", "error", "resource.inference.replicas"),
+        ("launcher", "error", "resource.agent"),
+    ]
+
+
+def test_launcher_1_0_train_world_size(tmp_path: Path) -> None:
+    text = edit(FLAT, "    actor-1:\n      world_size: 2\n", "    actor-1:\n      world_size: 0\n")
+    assert found(tmp_path, text, "1.0", "launcher") == [
+        ("launcher", "error", "resource.train.actor-1.world_size")
+    ]
+
+
+def test_launcher_1_4_service_and_inference(tmp_path: Path) -> None:
+    text = edit(NESTED, '      identifier: "default"\n      role', "      role")
+    text = edit(text, "      gpus_per_replica: 2\n", "")
+    assert sorted(found(tmp_path, text, "1.4", "launcher")) == [
+        ("launcher", "error", "service.inference_service.resource"),
+        ("launcher", "error", "service.train_service.main_actor"),
+    ]
+
+
+def test_launcher_1_4_migrates_the_legacy_section(tmp_path: Path) -> None:
+    text = edit(NESTED, "  resource:\n    num_workers: 0\n    agents_per_worker: 32\n", "")
+    assert found(tmp_path, text, "1.4", "launcher") == 2 * [("launcher", "error", "rollout_worker")]
+    legacy = text + "resource:\n  agent:\n    num_workers: 0\n    agents_per_worker: 32\n"
+    assert found(tmp_path, legacy, "1.4", "launcher") == []
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_launcher_setup_script(tmp_path: Path, version: str) -> None:
+    text = BASES[version] + "environment:\n  require_setup_script: true\n"
+    assert found(tmp_path, text, version, "launcher") == [("launcher", "error", "environment")]
+    fine = text + '  setup_script: "${oc.env:SETUP}"\n'
+    assert found(tmp_path, fine, version, "launcher") == []
+
+
+def test_a_config_not_written_for_the_launcher_is_left_alone(tmp_path: Path) -> None:
+    text = FLAT[: FLAT.index("resource:\n  train")]
+    assert found(tmp_path, text, "1.0", "launcher") == []
+
+
+# -- a cycle through a key NexRL reads -------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_a_composed_cycle_through_a_read_key_is_an_error(tmp_path: Path, version: str) -> None:
+    # As NexRL's nexau_news recipe does: the entry points data.max_prompt_length at the
+    # rollout worker's, which common.yaml points back at it. `unused` NexRL never reads.
+    common = BASES[version].replace(
+        '  type: "agent"\n',
+        '  type: "agent"\n'
+        "  max_prompt_length: ${data.max_prompt_length}\n"
+        "  unused: ${data.unused}\n",
+    )
+    write(
+        tmp_path,
+        "common.yaml",
+        common.replace("  batch_size: 8\n", "  batch_size: 8\n  unused: 1\n", 1),
+    )
+    entry = write(
+        tmp_path,
+        "entry.yaml",
+        "defaults:\n  - common\n  - _self_\ndata:\n"
+        "  max_prompt_length: ${rollout_worker.max_prompt_length}\n"
+        "  unused: ${rollout_worker.unused}\n",
+    )
+    rows = [f for f in check(entry, ENV, nexrl_version=version) if f.rule == "interpolation-error"]
+    assert sorted((f.severity.value, f.key, f.line) for f in rows) == [
+        ("error", "data.max_prompt_length", 5),
+        ("warning", "data.unused", 6),
+    ]
+    read = next(f for f in rows if f.severity.value == "error")
+    assert read.file == str(entry) and "NexRL reads data.max_prompt_length" in read.message
