@@ -1,9 +1,9 @@
 """What the `nexrl` launcher requires of a config before it submits the job.
 
 ## What it does
-For a config written for the `nexrl` launcher (one with a resource section: `resource`,
-`rollout_worker.resource`, the inference service's or a training service's `resource`, or an
-`environment` section), checks what the launcher of the config's NexRL version reads. The
+For a config written for the `nexrl` launcher (one with a section only the launcher reads:
+`resource`, `rollout_worker.resource`, `service.inference_service.resource` or
+`environment`), checks what the launcher of the config's NexRL version reads. The
 launcher reads the composed config without resolving interpolations, so a number written as
 `${...}` is not a number to it.
 
@@ -75,7 +75,7 @@ Value = tuple[Any, str]
 
 
 def check(cfg: Config) -> Iterator[Report]:
-    if not _for_launcher(cfg):
+    if not _for_launcher(cfg) or (at_least(cfg, "1.2") and _migration_fails(cfg)):
         return
     yield from _setup_script(cfg)
     backend = cfg.get(f"{INFERENCE}.backend", None)
@@ -87,13 +87,31 @@ def check(cfg: Config) -> Iterator[Report]:
         yield from _nonempty(cfg, _model(cfg) if new else _raw(cfg, f"{INFERENCE}.model"))
 
 
+def _migration_fails(cfg: Config) -> bool:
+    """Whether the launcher's migration of `resource.train` stops first (an identifier with no
+    entry beside several services or entries; `train-service-migration` reports it)."""
+    legacy = cfg.raw("resource.train")
+    services = cfg.layout.train_services
+    if not isinstance(legacy, dict) or not legacy:
+        return False
+    for service in services:
+        ident = cfg.raw(f"{service}.identifier")
+        if ident is ABSENT:
+            ident = cfg.raw(f"{service}.model_tag")
+        if isinstance(ident, str) and ident in legacy:
+            continue
+        if len(services) > 1 or len(legacy) > 1:
+            return True
+    return False
+
+
 def _raw(cfg: Config, dotted: str) -> Value:
     return cfg.raw(dotted), dotted
 
 
 def _for_launcher(cfg: Config) -> bool:
+    # A training service's own `resource` does not count: NexRL's trainer reads it too.
     sections = ["resource", "environment", f"{ROLLOUT}.resource", f"{INFERENCE}.resource"]
-    sections += [f"{s}.resource" for s in cfg.layout.train_services]
     return any(isinstance(cfg.raw(s), dict) for s in sections)
 
 
