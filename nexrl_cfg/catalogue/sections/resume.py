@@ -18,7 +18,7 @@ _SWITCHES = (
     ("1.0", "1.2", "service.train_service.backend", f"{SWITCH}@v1.0.0:61-78"),
     ("1.2", None, "service.inference_service.backend", f"{SWITCH}@v1.2.0:162-179"),
 )
-_FOR = "for a self-hosted run (Tinker and Weaver runs skip it)"
+_FOR = "for a self-hosted run, not for a Tinker or Weaver one"
 
 
 def _self_hosted(
