@@ -44,7 +44,10 @@ def resume_missing(found: list[Finding]) -> list[tuple[str, str]]:
 
 
 def check(tmp_path: Path, text: str, version: str) -> list[Finding]:
-    return run(tmp_path, text, nexrl_version=version)
+    # BASE is written in NexRL 1.0's shape; from 1.2 on its flat train_service is deprecated,
+    # which is not what these tests are about.
+    found = run(tmp_path, text, nexrl_version=version)
+    return [f for f in found if (f.rule, f.key) != ("deprecated", "service.train_service")]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
