@@ -119,7 +119,7 @@ def test_check_file_returns_findings(tmp_path: Path) -> None:
     text = edit(BASE, 'base_url: "http://localhost:8000"', 'base_url: "${oc.env:NXL_UNSET_VAR}"')
     text = edit(text, "backend: sglang", "backend: sglan")
     path = write(tmp_path, "run.yaml", text)
-    findings = check_file(path)
+    findings = check_file(path, Settings(nexrl_version="1.0"))  # BASE has NexRL 1.0's shape
     assert [(f.rule, f.severity.value, f.line) for f in findings] == [
         ("env-unset", "info", position(text, "NXL_UNSET_VAR")[0]),
         ("invalid-choice", "error", position(text, "sglan\n")[0]),
