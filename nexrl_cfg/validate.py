@@ -160,7 +160,8 @@ def type_matches(kind: str, value: Any) -> bool:
         return isinstance(value, dict)
     if kind == "string-or-list":
         return isinstance(value, str) or (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
+            # An item waiting on an unset variable will be a string (environment values are).
+            isinstance(value, list) and all(isinstance(v, (str, Unknown)) for v in value)
         )
     return True
 

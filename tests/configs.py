@@ -10,17 +10,23 @@ from nexrl_cfg.finding import Finding
 
 BASE = """\
 data:
+  type: "torch"
+  seed: 42
+  data_files: "data/train.parquet"
   batch_size: 8
   keep_batch_order: true
   max_response_length: 2048
   tokenizer_path: "models/debug-model"
 trajectory_pool:
   batch_size: 32
+  check_batch_ready_function: "loaded_batch_finished"
 trainer:
   type: "self_hosted_grpo"
   sync_weight_path: "outputs/sync_weight"
 weight:
   sync_mode: "sync"
+  staleness_threshold: 0
+  validate_freq: 0
   sync_method: "disk"
   sync_weight_path: ${trainer.sync_weight_path}
 service:
@@ -52,11 +58,24 @@ service:
         lr: 5e-6
         lr_warmup_steps_ratio: 0.0
         warmup_style: constant
+validate:
+  validate_before_train: false
+  data:
+    type: "mock"
+    batch_size: 4
+  eval:
+    type: "default"
+logger:
+  backend: console
+resume:
+  mode: disable
 """
 
 # The same run against the OpenAI API: no weights to synchronise, a mock trainer.
 OPENAI = """\
 data:
+  type: "mock"
+  seed: 42
   batch_size: 32
   keep_batch_order: false
   max_response_length: 4096
@@ -65,6 +84,8 @@ trajectory_pool:
   check_batch_ready_function: "batch_size_reached"
 weight:
   sync_mode: "fully-async"
+  staleness_threshold: 0
+  validate_freq: 0
   sync_method: "mock"
 service:
   inference_service:
@@ -76,6 +97,17 @@ service:
     freeze_for_weight_sync: false
   train_service:
     backend: mock
+validate:
+  validate_before_train: false
+  data:
+    type: "mock"
+    batch_size: 4
+  eval:
+    type: "default"
+logger:
+  backend: console
+resume:
+  mode: disable
 """
 
 

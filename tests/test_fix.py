@@ -164,9 +164,9 @@ def test_findings_carry_their_fix_in_every_format(tmp_path: Path) -> None:
     assert finding["fixes"] == [
         {
             "file": str(path),
-            "line": 47,
+            "line": 49,
             "column": 14,
-            "end_line": 47,
+            "end_line": 49,
             "end_column": 20,
             "text": "sglang",
         }
@@ -175,9 +175,9 @@ def test_findings_carry_their_fix_in_every_format(tmp_path: Path) -> None:
     (change,) = result["fixes"][0]["artifactChanges"]
     (replacement,) = change["replacements"]
     assert replacement["deletedRegion"] == {
-        "startLine": 47,
+        "startLine": 49,
         "startColumn": 14,
-        "endLine": 47,
+        "endLine": 49,
         "endColumn": 20,
     }
     assert replacement["insertedContent"] == {"text": "sglang"}

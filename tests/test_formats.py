@@ -10,19 +10,14 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from configs import BASE, edit
 from helpers import write
 from typer.testing import CliRunner
 
 from nexrl_cfg.cli import app
 from nexrl_cfg.report.github_format import escape_data, escape_property
 
-CLEAN = """
-service:
-  inference_service:
-    base_url: "http://localhost:8000"
-    model: m
-    max_tokens: 100
-"""
+CLEAN = BASE
 
 # An error in a fragment (reported through the config that includes it), an error and a
 # warning in the entry config.
@@ -131,7 +126,7 @@ def test_unknown_format_exits_2(tree: Path) -> None:
 
 def test_warnings_fail_only_with_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, "run.yaml", CLEAN + "    max_retry: 5\n")
+    write(tmp_path, "run.yaml", edit(CLEAN, "    max_retries: 3\n", "    max_retry: 5\n"))
     assert invoke("check", "run.yaml")[0] == 0
     assert invoke("check", "--strict", "run.yaml")[0] == 1
 

@@ -121,7 +121,11 @@ def ten_megabytes() -> str:
     )
 
 
-CRLF_SEED = SEED.replace("defaults:\n  - base\n  - _self_\n", "").replace("\n", "\r\n")
+# The seed on its own: what it includes from base.yaml written in its place.
+ALONE = SEED.replace(
+    "defaults:\n  - base\n  - _self_\n", (FIXTURES / "base.yaml").read_text("utf-8")
+)
+CRLF_SEED = ALONE.replace("\n", "\r\n")
 DOUBLING = "x:\n  a0: xxxxxxxxxxxxxxxx\n" + "".join(
     f"  a{i}: ${{x.a{i - 1}}}${{x.a{i - 1}}}\n" for i in range(1, 40)
 )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from configs import BASE, edit, position
 from helpers import write
 
 from nexrl_cfg import docs
@@ -115,23 +116,13 @@ def test_suppression_snippet_is_understood() -> None:
 def test_check_file_returns_findings(tmp_path: Path) -> None:
     from nexrl_cfg import Settings, check_file
 
-    path = write(
-        tmp_path,
-        "run.yaml",
-        """
-        service:
-          inference_service:
-            base_url: "${oc.env:NXL_UNSET_VAR}"
-            backend: sglan
-            model: m
-            max_tokens: 100
-            identifier: "default"
-        """,
-    )
-    findings = check_file(path)
+    text = edit(BASE, 'base_url: "http://localhost:8000"', 'base_url: "${oc.env:NXL_UNSET_VAR}"')
+    text = edit(text, "backend: sglang", "backend: sglan")
+    path = write(tmp_path, "run.yaml", text)
+    findings = check_file(path, Settings(nexrl_version="1.0"))  # BASE has NexRL 1.0's shape
     assert [(f.rule, f.severity.value, f.line) for f in findings] == [
-        ("env-unset", "info", 3),
-        ("invalid-choice", "error", 4),
+        ("env-unset", "info", position(text, "NXL_UNSET_VAR")[0]),
+        ("invalid-choice", "error", position(text, "sglan\n")[0]),
     ]
     assert findings[1].as_dict()["key"] == "service.inference_service.backend"
     strict = check_file(str(path), Settings(require_env=True, environ={}))

@@ -16,6 +16,7 @@ experiment_name: "startup-rules"
 
 data:
   type: "torch"
+  seed: 42
   data_files:
     - "${oc.env:NEXRL_DATA_PATH}/train.parquet"
   batch_size: 32
@@ -36,6 +37,22 @@ trainer:
 weight:
   type: "default"
   sync_mode: "sync"
+  staleness_threshold: 0
+  validate_freq: 0
+
+validate:
+  validate_before_train: false
+  data:
+    type: "mock"
+    batch_size: 4
+  eval:
+    type: "default"
+
+logger:
+  backend: console
+
+resume:
+  mode: disable
 """
 
 SELF_HOSTED = """

@@ -196,9 +196,10 @@ def test_misspelt_top_level_section(tmp_path: Path) -> None:
     text = edit(BASE, "trajectory_pool:", "trajectory_pol:")
     found = run(tmp_path, text)
     assert summary(found) == [
+        ("missing-required", "error", "trajectory_pool", 1, 1),
         ("unknown-key", "warning", "trajectory_pol", *position(text, "trajectory_pol")),
     ]
-    assert found[0].hint == "Did you mean 'trajectory_pool'?"
+    assert found[1].hint == "Did you mean 'trajectory_pool'?"
 
 
 def test_misspelt_service_section(tmp_path: Path) -> None:
@@ -209,8 +210,7 @@ def test_misspelt_service_section(tmp_path: Path) -> None:
 
 
 def test_free_sections_and_unrelated_top_level_keys_are_fine(tmp_path: Path) -> None:
-    text = edit(BASE, "  batch_size: 8\n", "  batch_size: 8\n  my_own_key: 1\n")
-    text += "my_notes: anything\n"
+    text = BASE + "hydra:\n  my_own_key: 1\nmy_notes: anything\n"
     assert run(tmp_path, text) == []
 
 

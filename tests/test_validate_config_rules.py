@@ -19,6 +19,8 @@ from nexrl_cfg.finding import Finding
 # A NexRL 1.4 self-hosted run in the named layout.
 NESTED = """\
 data:
+  type: "mock"
+  seed: 42
   batch_size: 8
   keep_batch_order: true
   max_prompt_length: 1024
@@ -28,13 +30,27 @@ rollout_worker:
   max_sequence_length: 4096
 trajectory_pool:
   batch_size: 32
+  check_batch_ready_function: "loaded_batch_finished"
 trainer:
   type: "self_hosted_grpo"
   sync_weight_path: "outputs/sync_weight"
 weight:
   sync_mode: "sync"
+  staleness_threshold: 0
+  validate_freq: 0
   sync_method: "disk"
   sync_weight_path: ${trainer.sync_weight_path}
+validate:
+  validate_before_train: false
+  data:
+    type: "mock"
+    batch_size: 4
+  eval:
+    type: "default"
+logger:
+  backend: console
+resume:
+  mode: disable
 service:
   inference_service:
     identifier: "default"
@@ -100,7 +116,7 @@ def test_max_sequence_length_shorter_than_prompt_and_response(tmp_path: Path) ->
     (finding,) = [f for f in run(tmp_path, text, "1.4") if f.rule == "max-sequence-length"]
     assert (finding.severity.value, finding.key) == ("error", "rollout_worker.max_sequence_length")
     assert (finding.line, finding.column) == value_at(text, "max_sequence_length: 3000")
-    for words in ("(3000)", "(1024, run.yaml:4)", "(2048, run.yaml:7)", "= 3072"):
+    for words in ("(3000)", "(1024, run.yaml:6)", "(2048, run.yaml:9)", "= 3072"):
         assert words in finding.message
     # Exactly the sum passes; older versions do not check.
     text = edit(NESTED, "max_sequence_length: 4096", "max_sequence_length: 3072")
@@ -135,13 +151,13 @@ def test_absent_lengths_count_as_zero_and_unknown_ones_are_not_judged(tmp_path: 
 def test_inference_service_needs_identifier_or_model_tag(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, '    identifier: "default"\n    api_key', "    api_key")
     found = of(run(tmp_path, text, version), "inference-identifier")
-    assert found == [("error", "service.inference_service.identifier", 19, 3)]  # the section
+    assert found == [("error", "service.inference_service.identifier", 35, 3)]  # the section
     # The older name still counts; an empty one does not.
     text = edit(NESTED, '    identifier: "default"\n    api_key', '    model_tag: "x"\n    api_key')
     assert not of(run(tmp_path, text, version), "inference-identifier")
     text = edit(NESTED, '    identifier: "default"\n    api_key', '    identifier: ""\n    api_key')
     found = of(run(tmp_path, text, version), "inference-identifier")
-    assert found == [("error", "service.inference_service.identifier", 20, 17)]
+    assert found == [("error", "service.inference_service.identifier", 36, 17)]
 
 
 @pytest.mark.parametrize("version", OLD)
@@ -165,12 +181,12 @@ def test_several_services_without_an_actor(tmp_path: Path, version: str) -> None
 def test_exactly_one_actor(tmp_path: Path, version: str) -> None:
     text = NESTED + TEACHER.replace("role: teacher", "role: actor")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service.teacher.role", 37)]
-    assert "found 2" in found[0].message and "run.yaml:29" in found[0].message
+    assert [(f.key, f.line) for f in found] == [("service.train_service.teacher.role", 53)]
+    assert "found 2" in found[0].message and "run.yaml:45" in found[0].message
     text = NESTED + TEACHER
     text = edit(text, "role: actor", "role: teacher")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service", 27)]
+    assert [(f.key, f.line) for f in found] == [("service.train_service", 43)]
     assert "found 0" in found[0].message
 
 
@@ -178,7 +194,7 @@ def test_exactly_one_actor(tmp_path: Path, version: str) -> None:
 def test_at_least_one_service_identifier(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, '      identifier: "default"\n', "")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service.main_actor", 28)]
+    assert [(f.key, f.line) for f in found] == [("service.train_service.main_actor", 44)]
 
 
 @pytest.mark.parametrize("version", NAMED)

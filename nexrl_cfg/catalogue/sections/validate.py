@@ -1,14 +1,97 @@
-"""The `validate` section."""
+"""The `validate` section: the validation data loader (`validate.data`) and the validator
+(`validate.eval`)."""
 
 from __future__ import annotations
 
-from ..model import Option, Section
+from ..model import Condition, Option, Section
+from .data import LOADER, MOCK, TORCH, loader_entries
+
+CONTROLLER = "nexrl/controller.py"
+
+RAY = Condition("launch_mode", ("ray",))
 
 ENTRIES: tuple[Option | Section, ...] = (
     Section(
         "validate",
         description="Periodic validation: its own data loader and evaluation settings.",
-        source="recipes",
-        closed=False,
+        source=f"{CONTROLLER}@v1.0.0:140,717-718; {CONTROLLER}@v1.4.0:149,766-767",
+        required=True,
+        required_for="to build the validation data loader and the validator",
+    ),
+    Option(
+        "validate.validate_before_train",
+        description="Run a validation pass before the first training step.",
+        source=f"{CONTROLLER}@v1.0.0:140,148; {CONTROLLER}@v1.4.0:149,162",
+        type="bool",
+        required=True,
+        required_for="when the run starts",
+    ),
+    Section(
+        "validate.data",
+        description="Validation data loader; the same options as `data`.",
+        source=f"{CONTROLLER}@v1.0.0:717; {CONTROLLER}@v1.4.0:766; spec/data-config.md",
+        required=True,
+        required_for="to build the validation data loader",
+    ),
+    *loader_entries("validate.data"),
+    Option(
+        "validate.data.seed",
+        description="Random seed of the validation loader's shuffle (torch loader).",
+        source=f"{TORCH}@v1.0.0:230; {TORCH}@v1.4.0:230; spec/data-config.md",
+        type="int",
+        default=42,
+        examples=("seed: ${data.seed}",),
+    ),
+    Option(
+        "validate.data.batch_size",
+        description="Number of prompts per validation batch.",
+        source=(
+            f"{LOADER}@v1.0.0:171; {LOADER}@v1.4.0:192; {MOCK}@v1.0.0:87; "
+            f"{MOCK}@v1.4.0:87; spec/data-config.md"
+        ),
+        type="int",
+        default=32,
+        required_if=(Condition(".type", ("mock",)),),
+        required_for="for the mock data loader, which reads it without a default",
+        minimum=1,
+        details="The torch loader refuses a batch size below 1.",
+    ),
+    Option(
+        "validate.data.keep_batch_order",
+        description="Read, then ignored: the validation loader never keeps batch order.",
+        source=f"{LOADER}@v1.0.0:178-181; {LOADER}@v1.4.0:199-202",
+        type="bool",
+        default=False,
+    ),
+    Section(
+        "validate.eval",
+        description="The validator.",
+        source=f"{CONTROLLER}@v1.0.0:718; {CONTROLLER}@v1.4.0:767; spec/complete-config.md",
+        required=True,
+        required_for="to build the validator",
+    ),
+    Option(
+        "validate.eval.type",
+        description="Validator implementation.",
+        source=(
+            f"{CONTROLLER}@v1.0.0:614-616,644,907; {CONTROLLER}@v1.4.0:662-664,692,957; "
+            "spec/complete-config.md"
+        ),
+        type="string",
+        default="default",
+        choices=("default",),
+        required_if=(RAY,),
+        required_for="in ray mode, which reads it without a default",
+    ),
+    Option(
+        "validate.eval.validate_freq",
+        description="Validation frequency in weight versions (0 = off), for weight.validate_freq.",
+        source="spec/complete-config.md",
+        type="int",
+        ignored=True,
+        details=(
+            "NexRL reads the frequency from weight.validate_freq only; NexRL's recipes "
+            "keep it here and write `weight.validate_freq: ${validate.eval.validate_freq}`."
+        ),
     ),
 )
