@@ -9,6 +9,18 @@ from helpers import check, write
 from nexrl_cfg.finding import Finding
 
 BASE = """\
+project_name: "nexrl-test"
+experiment_name: "debug-run"
+launch_mode: "local"
+rollout_worker:
+  type: "simple"
+  num_workers: 4
+  need_llm_inference: true
+  temperature: 1.0
+  max_sequence_length: 4096
+  resource:
+    num_workers: 1
+    agents_per_worker: 4
 data:
   batch_size: 8
   keep_batch_order: true
@@ -18,7 +30,11 @@ trajectory_pool:
   batch_size: 32
 trainer:
   type: "self_hosted_grpo"
+  total_train_steps: 10
+  save_freq: 0
   sync_weight_path: "outputs/sync_weight"
+  algorithm:
+    use_kl_in_reward: false
 weight:
   sync_mode: "sync"
   sync_method: "disk"
@@ -56,6 +72,18 @@ service:
 
 # The same run against the OpenAI API: no weights to synchronise, a mock trainer.
 OPENAI = """\
+project_name: "nexrl-test"
+experiment_name: "debug-run"
+launch_mode: "local"
+rollout_worker:
+  type: "simple"
+  num_workers: 4
+  need_llm_inference: true
+  temperature: 1.0
+  max_sequence_length: 4096
+  resource:
+    num_workers: 1
+    agents_per_worker: 4
 data:
   batch_size: 32
   keep_batch_order: false
@@ -63,9 +91,17 @@ data:
 trajectory_pool:
   batch_size: 128
   check_batch_ready_function: "batch_size_reached"
+trainer:
+  type: "self_hosted_grpo"
+  total_train_steps: 10
+  save_freq: 0
+  sync_weight_path: "outputs/sync_weight"
+  algorithm:
+    use_kl_in_reward: false
 weight:
   sync_mode: "fully-async"
   sync_method: "mock"
+  sync_weight_path: ${trainer.sync_weight_path}
 service:
   inference_service:
     api_key: "${oc.env:OPENAI_API_KEY}"
