@@ -10,19 +10,15 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from configs import BASE
 from helpers import write
 from typer.testing import CliRunner
 
 from nexrl_cfg.cli import app
 from nexrl_cfg.report.github_format import escape_data, escape_property
 
-CLEAN = """
-service:
-  inference_service:
-    base_url: "http://localhost:8000"
-    model: m
-    max_tokens: 100
-"""
+# A whole config that passes.
+CLEAN = BASE
 
 # An error in a fragment (reported through the config that includes it), an error and a
 # warning in the entry config.

@@ -121,7 +121,10 @@ def ten_megabytes() -> str:
     )
 
 
-CRLF_SEED = SEED.replace("defaults:\n  - base\n  - _self_\n", "").replace("\n", "\r\n")
+# Without its base file: what the base gives, written in.
+CRLF_SEED = SEED.replace("defaults:\n  - base\n  - _self_\n", 'launch_mode: "local"\n').replace(
+    "\n", "\r\n"
+)
 DOUBLING = "x:\n  a0: xxxxxxxxxxxxxxxx\n" + "".join(
     f"  a{i}: ${{x.a{i - 1}}}${{x.a{i - 1}}}\n" for i in range(1, 40)
 )

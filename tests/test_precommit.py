@@ -67,8 +67,10 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(recipes: Path, tmp_path: Path) -> Path:
-    """A user's repository holding a copy of NexRL's recipes."""
+    """A user's repository holding a copy of NexRL's 1.0 recipes, checked for NexRL 1.0,
+    without the one NexRL rejects (its trainer type is registered in no version)."""
     shutil.copytree(recipes, tmp_path / "recipe")
+    (tmp_path / "recipe" / "pig_latin" / "self_hosted.yaml").unlink()
     (tmp_path / "pyproject.toml").write_text('[tool.nexrl-cfg]\nnexrl-version = "1.0"\n')
     commit_all(tmp_path)
     return tmp_path

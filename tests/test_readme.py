@@ -128,14 +128,16 @@ def test_check_file_returns_findings(tmp_path: Path) -> None:
             identifier: "default"
         """,
     )
-    findings = check_file(path)
+    # A fragment of a config: leave aside the sections a whole run needs.
+    findings = [f for f in check_file(path) if f.rule != "missing-required"]
     assert [(f.rule, f.severity.value, f.line) for f in findings] == [
         ("env-unset", "info", 3),
         ("invalid-choice", "error", 4),
     ]
     assert findings[1].as_dict()["key"] == "service.inference_service.backend"
     strict = check_file(str(path), Settings(require_env=True, environ={}))
-    assert (strict[0].rule, strict[0].severity.value) == ("env-unset", "error")
+    unset = next(f for f in strict if f.rule == "env-unset")
+    assert unset.severity.value == "error"
     with pytest.raises(OSError):
         check_file(tmp_path / "missing.yaml")
 

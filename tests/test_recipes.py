@@ -6,7 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import check, errors
+from helpers import check as check_any
+from helpers import errors
+
+from nexrl_cfg.finding import Finding
 
 ENTRIES = ("self_hosted.yaml", "tinker.yaml", "weaver.yaml")
 ENV = {
@@ -20,6 +23,19 @@ ENV = {
     "FEISHU_WEBHOOK_URL": "https://hooks.example.com/x",
 }
 
+# The recipes NexRL itself rejects: a trainer type no version registers.
+KNOWN_BUGS = {"pig_latin/self_hosted.yaml": [("invalid-choice", "trainer.type")]}
+
+
+def known(finding: Finding) -> bool:
+    where = Path(finding.file)
+    return (finding.rule, finding.key) in KNOWN_BUGS.get(f"{where.parent.name}/{where.name}", [])
+
+
+def check(path: Path, environ: dict[str, str] | None = None) -> list[Finding]:
+    """The corpus holds NexRL 1.0's recipes: check them as NexRL 1.0 reads them."""
+    return check_any(path, environ, nexrl_version="1.0")
+
 
 def entry_configs(recipes: Path) -> list[Path]:
     found = sorted(p for name in ENTRIES for p in recipes.glob(f"*/{name}"))
@@ -31,12 +47,16 @@ def entry_configs(recipes: Path) -> list[Path]:
 def test_every_entry_config_passes(recipes: Path, environ: dict[str, str]) -> None:
     for path in entry_configs(recipes):
         found = errors(check(path, environ))
-        assert not found, f"{path}: {[(f.rule, f.line, f.message) for f in found]}"
+        known = KNOWN_BUGS.get(f"{path.parent.name}/{path.name}", [])
+        assert [(f.rule, f.key) for f in found] == known, (
+            f"{path}: {[(f.rule, f.line, f.message) for f in found]}"
+        )
 
 
 def test_common_fragments_pass_through_their_includers(recipes: Path) -> None:
     for common in sorted(recipes.glob("*/common.yaml")):
-        assert not errors(check(common)), common
+        found = [(f.rule, f.key) for f in errors(check(common))]
+        assert found == KNOWN_BUGS.get(f"{common.parent.name}/self_hosted.yaml", []), common
 
 
 def test_agent_definitions_are_skipped(recipes: Path) -> None:
@@ -55,7 +75,7 @@ def test_a_mistake_in_a_real_common_is_reported_in_common(recipes: Path, tmp_pat
         common.write_text(text.replace("keep_batch_order: true", "keep_batch_order: false"))
         line = next(n for n, row in enumerate(text.splitlines(), 1) if "keep_batch_order" in row)
         for path in (copy / name for name in ENTRIES if (copy / name).exists()):
-            found = {(f.rule, f.file, f.line) for f in errors(check(path, ENV))}
+            found = {(f.rule, f.file, f.line) for f in errors(check(path, ENV)) if not known(f)}
             assert found == {
                 ("batch-ready-order", str(common), line),
                 ("sync-mode-order", str(common), line),
@@ -74,5 +94,5 @@ def test_a_broken_override_in_a_real_entry_is_reported_in_the_entry(
         assert text.count(old) == 1, source
         entry.write_text(text.replace(old, 'sync_weight_path: "/tmp/elsewhere"'))
         line = next(n for n, row in enumerate(text.splitlines(), 1) if old in row)
-        found = [(f.rule, f.key, f.file, f.line) for f in errors(check(entry, ENV))]
+        found = [(f.rule, f.key, f.file, f.line) for f in errors(check(entry, ENV)) if not known(f)]
         assert found == [("sync-weight-path", "weight.sync_weight_path", str(entry), line)]

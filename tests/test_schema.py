@@ -156,6 +156,9 @@ def test_schema_rejects_what_the_tool_reports(validator: Draft7Validator, name: 
 
 
 NESTED = {
+    "project_name": "p",
+    "experiment_name": "e",
+    "launch_mode": "local",
     "service": {
         "inference_service": {"base_url": "http://x", "model": "m", "max_tokens": 8},
         "train_service": {
@@ -166,7 +169,7 @@ NESTED = {
                 "resource": {"world_size": 8},
             },
         },
-    }
+    },
 }
 
 

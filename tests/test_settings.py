@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from configs import BASE, edit
 from helpers import write
 from typer.testing import CliRunner
 
@@ -13,14 +14,11 @@ from nexrl_cfg.cli import app
 from nexrl_cfg.settings import SettingsError, build, find_pyproject, read_env_file
 
 # One warning (unknown-key), one unset variable (a note, or an error with require-env).
-CONFIG = """
-service:
-  inference_service:
-    base_url: "${oc.env:NXC_TEST_URL}"
-    model: m
-    max_tokens: 100
-    max_retry: 5
-"""
+CONFIG = edit(
+    edit(BASE, 'base_url: "http://localhost:8000"', 'base_url: "${oc.env:NXC_TEST_URL}"'),
+    "    max_retries: 3\n",
+    "    max_retries: 3\n    max_retry: 5\n",
+)
 
 
 @pytest.fixture

@@ -154,9 +154,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "only entry, beside the only service) moves to that service's resource."
         ),
     ),
-    *_option(
-        "resource.train.*.world_size", "int", "Number of training pods.", _TRAIN, minimum=1
-    ),
+    *_option("resource.train.*.world_size", "int", "Number of training pods.", _TRAIN, minimum=1),
     Option(
         "resource.train.*.gpus_per_pod",
         description="GPUs per training pod.",

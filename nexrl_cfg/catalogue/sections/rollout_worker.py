@@ -17,6 +17,7 @@ _BASE = "nexrl/rollout_worker/base_rollout_worker.py"
 _NEXAU_SRC = "nexrl/rollout_worker/base_nexau_rollout_worker.py"
 _MOCK_SRC = "nexrl/mock/mock_rollout_worker.py"
 _LAUNCHER = "cli/common/config_utils.py"
+_MATH_AGENT = "nexrl/agent/single_turn_math.py@v1.0.0:42; nexrl/agent/single_turn_math.py@v1.4.0:42"
 
 
 def _nexau(
@@ -126,14 +127,14 @@ ENTRIES: tuple[Option | Section, ...] = (
     Section(
         "rollout_worker.agent",
         description="Settings of the agent classes.",
-        source="nexrl/agent/single_turn_math.py@v1.0.0:42; nexrl/agent/single_turn_math.py@v1.4.0:42",
+        source=_MATH_AGENT,
         required_if=(_AGENT, _NO_CUSTOM),
         required_for="for the agent worker",
     ),
     Section(
         "rollout_worker.agent.math",
         description="Settings of the single_turn_math agent.",
-        source="nexrl/agent/single_turn_math.py@v1.0.0:42; nexrl/agent/single_turn_math.py@v1.4.0:42",
+        source=_MATH_AGENT,
         required_if=(_AGENT,),
         required_for="for the single_turn_math agent",
     ),

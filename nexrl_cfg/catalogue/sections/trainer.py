@@ -60,7 +60,8 @@ def _length(name: str, default: int, data_key: str) -> Option:
         type="int",
         default=default,
         details=(
-            f"Read by self-hosted trainers only; recipes set it to ${{data.max_{data_key}_length}}. "
+            "Read by self-hosted trainers only; recipes set it to "
+            f"${{data.max_{data_key}_length}}. "
             "NexRL 1.4 no longer reads it: the rollout worker bounds each sequence by "
             "rollout_worker.max_sequence_length."
         ),
@@ -379,7 +380,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         "trainer.debug",
         description="Data dump settings for the trainer (else the top-level `debug`).",
         source=(
-            "nexrl/utils/data_dumper.py@v1.2.0:84-91; nexrl/trainer/remote_api_trainer.py@v1.4.0:92-93"
+            "nexrl/utils/data_dumper.py@v1.2.0:84-91; "
+            "nexrl/trainer/remote_api_trainer.py@v1.4.0:92-93"
         ),
         added="1.2",
         closed=False,
