@@ -12,15 +12,23 @@ BASE = """\
 project_name: "nexrl-test"
 experiment_name: "debug-run"
 launch_mode: "local"
+resource:
+  agent:
+    num_workers: 1
+    agents_per_worker: 4
+  train:
+    actor:
+      world_size: 2
+  inference:
+    replicas: 1
+    gpus_per_replica: 1
+    served_model_name: "debug-model"
+    model_path: "models/debug-model"
 rollout_worker:
   type: "simple"
   num_workers: 4
   need_llm_inference: true
   temperature: 1.0
-  max_sequence_length: 4096
-  resource:
-    num_workers: 1
-    agents_per_worker: 4
 data:
   batch_size: 8
   keep_batch_order: true
@@ -75,15 +83,23 @@ OPENAI = """\
 project_name: "nexrl-test"
 experiment_name: "debug-run"
 launch_mode: "local"
+resource:
+  agent:
+    num_workers: 1
+    agents_per_worker: 4
+  train:
+    actor:
+      world_size: 2
+  inference:
+    replicas: 1
+    gpus_per_replica: 1
+    served_model_name: "debug-model"
+    model_path: "models/debug-model"
 rollout_worker:
   type: "simple"
   num_workers: 4
   need_llm_inference: true
   temperature: 1.0
-  max_sequence_length: 4096
-  resource:
-    num_workers: 1
-    agents_per_worker: 4
 data:
   batch_size: 32
   keep_batch_order: false

@@ -13,22 +13,9 @@ from nexrl_cfg.catalogue import VERSIONS
 
 Row = tuple[str, str, str]  # rule, severity, key
 
-# What a 1.0 or 1.1 self-hosted run gives the nexrl launcher.
-LEGACY_RESOURCE = """\
-resource:
-  agent:
-    num_workers: 0
-    agents_per_worker: 32
-  train:
-    actor-1:
-      world_size: 1
-      gpus_per_pod: 8
-  inference:
-    replicas: 1
-    gpus_per_replica: 1
-    served_model_name: "debug-model"
-    model_path: "models/debug-model"
-"""
+# BASE is written for NexRL 1.0, with the legacy `resource` section its launcher reads.
+LEGACY_RESOURCE = BASE[BASE.index("resource:\n") : BASE.index("rollout_worker:\n")]
+NO_RESOURCE = edit(BASE, LEGACY_RESOURCE, "")
 
 
 def findings(tmp_path: Path, text: str, version: str) -> set[Row]:
@@ -45,7 +32,12 @@ def hints(tmp_path: Path, text: str, version: str, key: str) -> list[str]:
 
 def whole(version: str) -> str:
     """BASE, a whole self-hosted run, as `version` needs it."""
-    return BASE + LEGACY_RESOURCE if version in ("1.0", "1.1") else BASE
+    if version != "1.4":
+        return BASE
+    return edit(BASE, "  temperature: 1.0\n", "  temperature: 1.0\n  max_sequence_length: 4096\n")
+
+
+NEW = whole("1.4")
 
 
 # -- trainer ------------------------------------------------------------------------------
@@ -68,7 +60,7 @@ def test_misspelt_trainer_key_gets_did_you_mean(tmp_path: Path, version: str) ->
 
 
 def test_wrong_type_of_a_trainer_key(tmp_path: Path) -> None:
-    text = edit(BASE, "total_train_steps: 10", 'total_train_steps: "ten"')
+    text = edit(NEW, "total_train_steps: 10", 'total_train_steps: "ten"')
     assert about(findings(tmp_path, text, "1.4"), "trainer.total_train_steps") == {
         ("invalid-type", "error")
     }
@@ -96,20 +88,20 @@ def test_trainer_types_follow_each_release_registry(
 
 def test_a_custom_trainer_module_takes_any_type(tmp_path: Path) -> None:
     text = edit(
-        BASE,
+        NEW,
         'type: "self_hosted_grpo"',
         'type: "my_trainer"\n  custom_trainer_module_path: "my_trainer.py"',
     )
     assert not about(findings(tmp_path, text, "1.4"), "trainer.type")
     # Without a type, a custom module still names the trainer.
-    text = edit(BASE, '  type: "self_hosted_grpo"\n', '  custom_trainer_module_path: "t.py"\n')
+    text = edit(NEW, '  type: "self_hosted_grpo"\n', '  custom_trainer_module_path: "t.py"\n')
     assert not about(findings(tmp_path, text, "1.4"), "trainer.type")
-    text = edit(BASE, '  type: "self_hosted_grpo"\n', "")
+    text = edit(NEW, '  type: "self_hosted_grpo"\n', "")
     assert about(findings(tmp_path, text, "1.4"), "trainer.type") == {("missing-required", "error")}
 
 
 def test_kl_penalty_is_an_error_only_where_it_is_read(tmp_path: Path) -> None:
-    unused = edit(BASE, "use_kl_in_reward: false", "use_kl_in_reward: false\n    kl_penalty: kll")
+    unused = edit(NEW, "use_kl_in_reward: false", "use_kl_in_reward: false\n    kl_penalty: kll")
     key = "trainer.algorithm.kl_penalty"
     assert about(findings(tmp_path, unused, "1.4"), key) == {("invalid-choice", "warning")}
     used = edit(unused, "use_kl_in_reward: false", "use_kl_in_reward: true")
@@ -123,7 +115,7 @@ def test_kl_controller_is_read_under_critic_and_ignored_beside_it(tmp_path: Path
     rows = findings(tmp_path, beside, "1.4")
     assert about(rows, "trainer.algorithm.kl_ctrl") == {("unknown-key", "warning")}
     under = edit(
-        BASE,
+        NEW,
         "use_kl_in_reward: false",
         "use_kl_in_reward: true\n    critic:\n      kl_ctrl:\n        type: adaptive",
     )
@@ -136,13 +128,13 @@ def test_kl_controller_is_read_under_critic_and_ignored_beside_it(tmp_path: Path
 
 
 def test_self_hosted_trainers_need_algorithm_and_remote_ones_take_it_null(tmp_path: Path) -> None:
-    text = edit(BASE, "  algorithm:\n    use_kl_in_reward: false\n", "  algorithm: null\n")
+    text = edit(NEW, "  algorithm:\n    use_kl_in_reward: false\n", "  algorithm: null\n")
     assert about(findings(tmp_path, text, "1.4"), "trainer.algorithm") == {
         ("invalid-type", "error")
     }
     remote = edit(text, 'type: "self_hosted_grpo"', 'type: "remote_api_grpo"')
     assert not about(findings(tmp_path, remote, "1.4"), "trainer.algorithm")
-    gone = edit(BASE, "  algorithm:\n    use_kl_in_reward: false\n", "")
+    gone = edit(NEW, "  algorithm:\n    use_kl_in_reward: false\n", "")
     assert about(findings(tmp_path, gone, "1.4"), "trainer.algorithm") == {
         ("missing-required", "error")
     }
@@ -158,7 +150,7 @@ def test_trainer_lengths_are_read_until_1_4(tmp_path: Path, version: str) -> Non
 
 
 def test_remote_opd_needs_teachers_with_a_base_model(tmp_path: Path) -> None:
-    opd = edit(BASE, 'type: "self_hosted_grpo"', 'type: "remote_api_opd"')
+    opd = edit(NEW, 'type: "self_hosted_grpo"', 'type: "remote_api_opd"')
     assert about(findings(tmp_path, opd, "1.4"), "trainer.teachers") == {
         ("missing-required", "error")
     }
@@ -178,7 +170,7 @@ def test_remote_opd_needs_teachers_with_a_base_model(tmp_path: Path) -> None:
 
 # -- rollout_worker -----------------------------------------------------------------------
 def test_misspelt_rollout_key_gets_did_you_mean(tmp_path: Path) -> None:
-    text = edit(BASE, "  num_workers: 4\n", "  num_worker: 4\n")
+    text = edit(NEW, "  num_workers: 4\n", "  num_worker: 4\n")
     rows = findings(tmp_path, text, "1.4")
     assert about(rows, "rollout_worker.num_worker") == {("unknown-key", "warning")}
     assert about(rows, "rollout_worker.num_workers") == {("missing-required", "error")}
@@ -188,14 +180,14 @@ def test_misspelt_rollout_key_gets_did_you_mean(tmp_path: Path) -> None:
 
 
 def test_wrong_type_of_a_rollout_key(tmp_path: Path) -> None:
-    text = edit(BASE, "  num_workers: 4\n", '  num_workers: "four"\n')
+    text = edit(NEW, "  num_workers: 4\n", '  num_workers: "four"\n')
     assert about(findings(tmp_path, text, "1.4"), "rollout_worker.num_workers") == {
         ("invalid-type", "error")
     }
 
 
 def test_rollout_worker_type_registry_and_custom_workers(tmp_path: Path) -> None:
-    text = edit(BASE, 'type: "simple"', 'type: "simpel"')
+    text = edit(NEW, 'type: "simple"', 'type: "simpel"')
     assert about(findings(tmp_path, text, "1.0"), "rollout_worker.type") == {
         ("invalid-choice", "error")
     }
@@ -209,14 +201,14 @@ def test_rollout_worker_type_registry_and_custom_workers(tmp_path: Path) -> None
 
 
 def test_mock_trajectory_format_is_a_warning_from_1_2(tmp_path: Path) -> None:
-    text = edit(BASE, 'type: "simple"', 'type: "mock"\n  trajectory_format: "csv"')
+    text = edit(NEW, 'type: "simple"', 'type: "mock"\n  trajectory_format: "csv"')
     key = "rollout_worker.trajectory_format"
     assert about(findings(tmp_path, text, "1.2"), key) == {("invalid-choice", "warning")}
     assert about(findings(tmp_path, text, "1.1"), key) == {("unknown-key", "warning")}
 
 
 def test_agent_worker_needs_its_math_judge(tmp_path: Path) -> None:
-    text = edit(BASE, 'type: "simple"', 'type: "agent"')
+    text = edit(NEW, 'type: "simple"', 'type: "agent"')
     rows = findings(tmp_path, text, "1.4")
     assert about(rows, "rollout_worker.agent") == {("missing-required", "error")}
     assert about(rows, "rollout_worker.max_prompt_length") == {("missing-required", "error")}
@@ -232,10 +224,10 @@ def test_agent_worker_needs_its_math_judge(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_max_sequence_length_is_required_from_1_4(tmp_path: Path, version: str) -> None:
-    without = edit(whole(version), "  max_sequence_length: 4096\n", "")
-    rows = about(findings(tmp_path, without, version), "rollout_worker.max_sequence_length")
+    key = "rollout_worker.max_sequence_length"
+    rows = about(findings(tmp_path, BASE, version), key)
     assert rows == ({("missing-required", "error")} if version == "1.4" else set())
-    rows = about(findings(tmp_path, whole(version), version), "rollout_worker.max_sequence_length")
+    rows = about(findings(tmp_path, NEW, version), key)
     assert rows == (set() if version == "1.4" else {("unknown-key", "warning")})
 
 
@@ -251,10 +243,10 @@ def test_launch_mode_is_required_and_named(tmp_path: Path, version: str) -> None
 
 
 def test_misspelt_top_level_key_and_documented_unread_ones(tmp_path: Path) -> None:
-    text = edit(BASE, 'launch_mode: "local"\n', 'launch_mode: "local"\nproject_nme: "x"\n')
+    text = edit(NEW, 'launch_mode: "local"\n', 'launch_mode: "local"\nproject_nme: "x"\n')
     assert about(findings(tmp_path, text, "1.4"), "project_nme") == {("unknown-key", "warning")}
     assert "Did you mean 'project_name'?" in hints(tmp_path, text, "1.4", "project_nme")
-    documented = BASE + 'multi_model: "false"\nhydra:\n  searchpath: [pkg://x]\n'
+    documented = NEW + 'multi_model: "false"\nhydra:\n  searchpath: [pkg://x]\n'
     rows = findings(tmp_path, documented, "1.4")
     assert not about(rows, "multi_model") and not about(rows, "hydra.searchpath")
 
@@ -264,19 +256,21 @@ def test_misspelt_top_level_key_and_documented_unread_ones(tmp_path: Path) -> No
 def test_launcher_needs_resource_for_self_hosted_runs_before_1_2(
     tmp_path: Path, version: str
 ) -> None:
-    assert about(findings(tmp_path, BASE, version), "resource") == {("missing-required", "error")}
-    remote = edit(BASE, 'type: "self_hosted_grpo"', 'type: "remote_api_grpo"')
+    assert about(findings(tmp_path, NO_RESOURCE, version), "resource") == {
+        ("missing-required", "error")
+    }
+    remote = edit(NO_RESOURCE, 'type: "self_hosted_grpo"', 'type: "remote_api_grpo"')
     assert not about(findings(tmp_path, remote, version), "resource")
-    no_inference = whole(version).split("  inference:\n    replicas")[0]
+    no_inference = edit(BASE, LEGACY_RESOURCE[LEGACY_RESOURCE.index("  inference:") :], "")
     assert about(findings(tmp_path, no_inference, version), "resource.inference") == {
         ("missing-required", "error")
     }
 
 
 def test_resource_keys_are_typed_and_misspellings_named(tmp_path: Path) -> None:
-    text = edit(whole("1.0"), "world_size: 1\n      gpus", 'world_size: "one"\n      gpus')
+    text = edit(BASE, "world_size: 2\n", 'world_size: "two"\n')
     rows = findings(tmp_path, text, "1.0")
-    assert about(rows, "resource.train.actor-1.world_size") == {("invalid-type", "error")}
+    assert about(rows, "resource.train.actor.world_size") == {("invalid-type", "error")}
     text = edit(whole("1.0"), "    replicas: 1\n", "    replica: 1\n")
     rows = findings(tmp_path, text, "1.0")
     assert about(rows, "resource.inference.replica") == {("unknown-key", "warning")}
@@ -286,6 +280,6 @@ def test_resource_keys_are_typed_and_misspellings_named(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("version", ("1.2", "1.3", "1.4"))
 def test_legacy_resource_is_accepted_once_moved(tmp_path: Path, version: str) -> None:
-    rows = findings(tmp_path, BASE + LEGACY_RESOURCE, version)
+    rows = findings(tmp_path, whole(version), version)
     assert not {r for r in rows if r[2].startswith("resource") and r[1] == "error"}
     assert not {r for r in rows if r[2].startswith("resource") and r[0] == "unknown-key"}

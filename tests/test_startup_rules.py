@@ -44,8 +44,9 @@ rollout_worker:
   num_workers: 4
   need_llm_inference: true
   temperature: 1.0
-  max_sequence_length: 4096
-  resource:
+
+resource:
+  agent:
     num_workers: 1
     agents_per_worker: 4
 """
@@ -60,6 +61,16 @@ trainer:
   sync_weight_path: "${oc.env:EXPERIMENT_PATH}/sync_weight"
   algorithm:
     use_kl_in_reward: false
+
+resource:
+  train:
+    actor-1:
+      world_size: 1
+  inference:
+    replicas: 1
+    gpus_per_replica: 8
+    served_model_name: "policy"
+    model_path: "${oc.env:NEXRL_MODEL_PATH}/model"
 
 weight:
   sync_method: "disk"
@@ -607,6 +618,8 @@ def test_rl_trainer_needs_ppo_batch_sizes(tmp_path: Path) -> None:
     )
     keys = sorted(f.key for f in errors(check(entry, ENV)) if f.rule == "missing-required")
     assert keys == [
+        "resource.inference",
+        "resource.train",
         "service.train_service.actor.ppo_micro_batch_size",
         "service.train_service.actor.ppo_mini_batch_size",
         "trainer.algorithm",

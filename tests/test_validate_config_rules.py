@@ -26,11 +26,25 @@ data:
 rollout_worker:
   max_response_length: 2048
   max_sequence_length: 4096
+  type: "simple"
+  num_workers: 4
+  need_llm_inference: true
+  temperature: 1.0
+  resource:
+    num_workers: 1
+    agents_per_worker: 4
 trajectory_pool:
   batch_size: 32
 trainer:
   type: "self_hosted_grpo"
   sync_weight_path: "outputs/sync_weight"
+  total_train_steps: 10
+  save_freq: 0
+  algorithm:
+    use_kl_in_reward: false
+project_name: "named"
+experiment_name: "run"
+launch_mode: "local"
 weight:
   sync_mode: "sync"
   sync_method: "disk"
@@ -135,13 +149,13 @@ def test_absent_lengths_count_as_zero_and_unknown_ones_are_not_judged(tmp_path: 
 def test_inference_service_needs_identifier_or_model_tag(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, '    identifier: "default"\n    api_key', "    api_key")
     found = of(run(tmp_path, text, version), "inference-identifier")
-    assert found == [("error", "service.inference_service.identifier", 19, 3)]  # the section
+    assert found == [("error", "service.inference_service.identifier", 33, 3)]  # the section
     # The older name still counts; an empty one does not.
     text = edit(NESTED, '    identifier: "default"\n    api_key', '    model_tag: "x"\n    api_key')
     assert not of(run(tmp_path, text, version), "inference-identifier")
     text = edit(NESTED, '    identifier: "default"\n    api_key', '    identifier: ""\n    api_key')
     found = of(run(tmp_path, text, version), "inference-identifier")
-    assert found == [("error", "service.inference_service.identifier", 20, 17)]
+    assert found == [("error", "service.inference_service.identifier", 34, 17)]
 
 
 @pytest.mark.parametrize("version", OLD)
@@ -165,12 +179,12 @@ def test_several_services_without_an_actor(tmp_path: Path, version: str) -> None
 def test_exactly_one_actor(tmp_path: Path, version: str) -> None:
     text = NESTED + TEACHER.replace("role: teacher", "role: actor")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service.teacher.role", 37)]
-    assert "found 2" in found[0].message and "run.yaml:29" in found[0].message
+    assert [(f.key, f.line) for f in found] == [("service.train_service.teacher.role", 51)]
+    assert "found 2" in found[0].message and "run.yaml:43" in found[0].message
     text = NESTED + TEACHER
     text = edit(text, "role: actor", "role: teacher")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service", 27)]
+    assert [(f.key, f.line) for f in found] == [("service.train_service", 41)]
     assert "found 0" in found[0].message
 
 
@@ -178,7 +192,7 @@ def test_exactly_one_actor(tmp_path: Path, version: str) -> None:
 def test_at_least_one_service_identifier(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, '      identifier: "default"\n', "")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service.main_actor", 28)]
+    assert [(f.key, f.line) for f in found] == [("service.train_service.main_actor", 42)]
 
 
 @pytest.mark.parametrize("version", NAMED)

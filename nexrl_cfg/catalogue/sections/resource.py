@@ -57,13 +57,13 @@ def _section(
             required_if=required_if,
             required_for=required_for,
         ),
+        # Each key inside is deprecated on its own, naming its replacement.
         Section(
             path,
             description=description,
             source=sources[1],
             added=_MOVED,
-            deprecated=_MOVED,
-            replaced_by=_REPLACEMENTS[path],
+            details=f"Moved from NexRL 1.2 on to {_REPLACEMENTS[path]}.",
         ),
     )
 
@@ -121,7 +121,6 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Pods the nexrl launcher starts (legacy location).",
         source=f"{_AGENT_12}; spec/v1.4/config-migration-guide.md",
         added=_MOVED,
-        deprecated=_MOVED,
         details=(
             "From 1.2 on NexRL moves resource.train.<id> to "
             "service.train_service.<name>.resource, resource.inference to "
