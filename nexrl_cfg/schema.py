@@ -96,11 +96,13 @@ def section_schema(cat: Catalogue, path: str, section: Section | None) -> dict[s
             properties[name] = option_schema(child)
             if child.required:
                 required.append(name)
+    # `*` stands for names the user chooses (`resource.train.<id>`): any key, that schema.
+    named = properties.pop("*", None)
     out: dict[str, Any] = {"type": "object", "properties": properties}
     if section is not None:
         out = {"description": section.description, "markdownDescription": _markdown(section), **out}
         if section.closed:
-            out["additionalProperties"] = False
+            out["additionalProperties"] = False if named is None else named
         if section.nullable:
             out["type"] = ["object", "null"]
     if required:

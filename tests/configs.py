@@ -9,6 +9,26 @@ from helpers import check, write
 from nexrl_cfg.finding import Finding
 
 BASE = """\
+project_name: "nexrl-test"
+experiment_name: "debug-run"
+launch_mode: "local"
+resource:
+  agent:
+    num_workers: 1
+    agents_per_worker: 4
+  train:
+    actor:
+      world_size: 2
+  inference:
+    replicas: 1
+    gpus_per_replica: 1
+    served_model_name: "debug-model"
+    model_path: "models/debug-model"
+rollout_worker:
+  type: "simple"
+  num_workers: 4
+  need_llm_inference: true
+  temperature: 1.0
 data:
   type: "torch"
   seed: 42
@@ -22,7 +42,11 @@ trajectory_pool:
   check_batch_ready_function: "loaded_batch_finished"
 trainer:
   type: "self_hosted_grpo"
+  total_train_steps: 10
+  save_freq: 0
   sync_weight_path: "outputs/sync_weight"
+  algorithm:
+    use_kl_in_reward: false
 weight:
   sync_mode: "sync"
   staleness_threshold: 0
@@ -73,6 +97,26 @@ resume:
 
 # The same run against the OpenAI API: no weights to synchronise, a mock trainer.
 OPENAI = """\
+project_name: "nexrl-test"
+experiment_name: "debug-run"
+launch_mode: "local"
+resource:
+  agent:
+    num_workers: 1
+    agents_per_worker: 4
+  train:
+    actor:
+      world_size: 2
+  inference:
+    replicas: 1
+    gpus_per_replica: 1
+    served_model_name: "debug-model"
+    model_path: "models/debug-model"
+rollout_worker:
+  type: "simple"
+  num_workers: 4
+  need_llm_inference: true
+  temperature: 1.0
 data:
   type: "mock"
   seed: 42
@@ -82,11 +126,19 @@ data:
 trajectory_pool:
   batch_size: 128
   check_batch_ready_function: "batch_size_reached"
+trainer:
+  type: "self_hosted_grpo"
+  total_train_steps: 10
+  save_freq: 0
+  sync_weight_path: "outputs/sync_weight"
+  algorithm:
+    use_kl_in_reward: false
 weight:
   sync_mode: "fully-async"
   staleness_threshold: 0
   validate_freq: 0
   sync_method: "mock"
+  sync_weight_path: ${trainer.sync_weight_path}
 service:
   inference_service:
     api_key: "${oc.env:OPENAI_API_KEY}"

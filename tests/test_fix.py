@@ -160,13 +160,14 @@ def test_findings_carry_their_fix_in_every_format(tmp_path: Path) -> None:
         return runner.invoke(app, args, env={"NO_COLOR": "1"}).output
 
     assert "(fixable)" in run("text")
+    line = path.read_text(encoding="utf-8").split("\n").index("    backend: sglnag") + 1
     (finding,) = json.loads(run("json"))["findings"]
     assert finding["fixes"] == [
         {
             "file": str(path),
-            "line": 49,
+            "line": line,
             "column": 14,
-            "end_line": 49,
+            "end_line": line,
             "end_column": 20,
             "text": "sglang",
         }
@@ -175,9 +176,9 @@ def test_findings_carry_their_fix_in_every_format(tmp_path: Path) -> None:
     (change,) = result["fixes"][0]["artifactChanges"]
     (replacement,) = change["replacements"]
     assert replacement["deletedRegion"] == {
-        "startLine": 49,
+        "startLine": line,
         "startColumn": 14,
-        "endLine": 49,
+        "endLine": line,
         "endColumn": 20,
     }
     assert replacement["insertedContent"] == {"text": "sglang"}

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from nexrl_cfg.cli import app
 from nexrl_cfg.report.github_format import escape_data, escape_property
 
+# A whole config that passes.
 CLEAN = BASE
 
 # An error in a fragment (reported through the config that includes it), an error and a

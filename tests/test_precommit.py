@@ -67,9 +67,11 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(recipes: Path, tmp_path: Path) -> Path:
-    """A user's repository holding a copy of NexRL's recipes, but for the one with a real bug
-    (nexau_news/self_hosted.yaml: a reference cycle NexRL's data loader reads)."""
+    """A user's repository holding a copy of NexRL's 1.0 recipes, but for the two NexRL rejects
+    (pig_latin/self_hosted.yaml: its trainer type is registered in no version;
+    nexau_news/self_hosted.yaml: a reference cycle NexRL's data loader reads)."""
     shutil.copytree(recipes, tmp_path / "recipe")
+    (tmp_path / "recipe" / "pig_latin" / "self_hosted.yaml").unlink()
     (tmp_path / "recipe" / "nexau_news" / "self_hosted.yaml").unlink()
     (tmp_path / "pyproject.toml").write_text('[tool.nexrl-cfg]\nnexrl-version = "1.0"\n')
     commit_all(tmp_path)

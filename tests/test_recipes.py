@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import check, errors
+from helpers import check as check_any
+from helpers import errors
 
 from nexrl_cfg.finding import Finding
 
@@ -23,6 +24,12 @@ ENV = {
 }
 
 
+# The recipes NexRL itself rejects: a trainer type no version registers.
+def check(path: Path, environ: dict[str, str] | None = None) -> list[Finding]:
+    """The corpus holds NexRL 1.0's recipes: check them as NexRL 1.0 reads them."""
+    return check_any(path, environ, nexrl_version="1.0")
+
+
 def entry_configs(recipes: Path) -> list[Path]:
     found = sorted(p for name in ENTRIES for p in recipes.glob(f"*/{name}"))
     assert found, "no entry configs found in the corpus"
@@ -33,6 +40,8 @@ def entry_configs(recipes: Path) -> list[Path]:
 KNOWN_BUGS = {
     # data.max_prompt_length <-> rollout_worker.max_prompt_length, read by the data loader.
     "nexau_news/self_hosted.yaml": {("interpolation-error", "data.max_prompt_length")},
+    # No NexRL version registers this trainer type (nexrl/controller.py).
+    "pig_latin/self_hosted.yaml": {("invalid-choice", "trainer.type")},
 }
 
 

@@ -33,6 +33,7 @@ trajectory_pool:
 
 trainer:
   total_train_steps: 10
+  save_freq: 0
 
 weight:
   type: "default"
@@ -53,6 +54,18 @@ logger:
 
 resume:
   mode: disable
+
+launch_mode: "local"
+rollout_worker:
+  type: "simple"
+  num_workers: 4
+  need_llm_inference: true
+  temperature: 1.0
+
+resource:
+  agent:
+    num_workers: 1
+    agents_per_worker: 4
 """
 
 SELF_HOSTED = """
@@ -63,6 +76,18 @@ defaults:
 trainer:
   type: "self_hosted_grpo"
   sync_weight_path: "${oc.env:EXPERIMENT_PATH}/sync_weight"
+  algorithm:
+    use_kl_in_reward: false
+
+resource:
+  train:
+    actor-1:
+      world_size: 1
+  inference:
+    replicas: 1
+    gpus_per_replica: 8
+    served_model_name: "policy"
+    model_path: "${oc.env:NEXRL_MODEL_PATH}/model"
 
 weight:
   sync_method: "disk"
@@ -584,18 +609,23 @@ service:
 """
 
 
+# No NexRL version registers a self_hosted_cross_entropy trainer: the SFT run stops there.
+NO_SUCH_TRAINER = ("invalid-choice", "trainer.type")
+
+
 @pytest.mark.parametrize("environ", [{}, ENV], ids=["env-unset", "env-set"])
 def test_cross_entropy_trainer_without_inference_service(tmp_path: Path, environ: dict) -> None:
     _, entry = recipe(tmp_path, SFT)
     found = check(entry, environ)
-    assert not errors(found), [(f.rule, f.message) for f in found]
+    assert [(f.rule, f.key) for f in errors(found)] == [NO_SUCH_TRAINER], found
 
 
 def test_cross_entropy_trainer_needs_micro_batch_size(tmp_path: Path) -> None:
     _, entry = recipe(tmp_path, SFT, edit_entry=("      micro_batch_size: 4\n", ""))
     found = errors(check(entry, ENV))
     assert [(f.rule, f.key) for f in found] == [
-        ("missing-required", "service.train_service.actor.micro_batch_size")
+        NO_SUCH_TRAINER,
+        ("missing-required", "service.train_service.actor.micro_batch_size"),
     ]
 
 
@@ -605,8 +635,11 @@ def test_rl_trainer_needs_ppo_batch_sizes(tmp_path: Path) -> None:
     )
     keys = sorted(f.key for f in errors(check(entry, ENV)) if f.rule == "missing-required")
     assert keys == [
+        "resource.inference",
+        "resource.train",
         "service.train_service.actor.ppo_micro_batch_size",
         "service.train_service.actor.ppo_mini_batch_size",
+        "trainer.algorithm",
     ]
 
 

@@ -28,12 +28,26 @@ data:
 rollout_worker:
   max_response_length: 2048
   max_sequence_length: 4096
+  type: "simple"
+  num_workers: 4
+  need_llm_inference: true
+  temperature: 1.0
+  resource:
+    num_workers: 1
+    agents_per_worker: 4
 trajectory_pool:
   batch_size: 32
   check_batch_ready_function: "loaded_batch_finished"
 trainer:
   type: "self_hosted_grpo"
   sync_weight_path: "outputs/sync_weight"
+  total_train_steps: 10
+  save_freq: 0
+  algorithm:
+    use_kl_in_reward: false
+project_name: "named"
+experiment_name: "run"
+launch_mode: "local"
 weight:
   sync_mode: "sync"
   staleness_threshold: 0

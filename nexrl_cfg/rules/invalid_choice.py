@@ -41,7 +41,7 @@ def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
         if not opt.choices or isinstance(entry.value, dict):
             continue
-        if entry.value is None and opt.nullable:
+        if entry.value is None and (opt.nullable or cfg.unreadable(entry.path)):
             continue
         section = entry.path.rpartition(".")[0]
         if any(cfg.has(_at(section, key)) for key in opt.free_if_set):

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from ..catalogue import Section
 from ..config import Config
 from ..finding import Report, Severity
-from ..validate import TYPE_WORDS, entries, options, type_matches
+from ..validate import TYPE_WORDS, entries, is_required, options, type_matches
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value has the wrong type for its option"
@@ -59,11 +59,20 @@ def check(cfg: Config) -> Iterator[Report]:
         # config that includes the file fills it: in a whole config NexRL reads it.
         if entry.value is None and (cfg.mode == "fragment" or cfg.unreadable(entry.path)):
             continue
+        if entry.value is None and _null_unneeded(cfg, spec, entry.path):
+            continue
         yield cfg.report(
             f"'{spec.name}' must be a mapping of options, not {_kind(entry.value)}",
             entry.path,
             f"Write `{spec.name}:` followed by its options, indented below it.",
         )
+
+
+def _null_unneeded(cfg: Config, spec: Section, path: str) -> bool:
+    """A nullable section NexRL reads only under conditions (`trainer.algorithm`, read by
+    self-hosted trainers) may stay null where they do not hold."""
+    parent = path.rpartition(".")[0]
+    return spec.nullable and bool(spec.required_if) and not is_required(cfg, spec, parent)
 
 
 def _kind(value: object) -> str:
