@@ -14,7 +14,11 @@ from nexrl_cfg.finding import Finding
 
 # A whole self-hosted run of NexRL 1.4 (named services), written for the launcher.
 NESTED = """\
+launch_mode: "local"
+experiment_name: "sample-run"
+project_name: "nexrl-sample"
 data:
+  seed: 42
   type: "torch"
   data_files:
     - "${oc.env:NEXRL_DATA_PATH}/train.parquet"
@@ -25,6 +29,11 @@ data:
   max_response_length: 2048
   tokenizer_path: "/models/qwen"
 rollout_worker:
+  max_prompt_length: 1024
+  agent:
+    math:
+      judge_mode: rule
+  temperature: 1.0
   type: "agent"
   num_workers: 4
   max_response_length: 2048
@@ -33,11 +42,18 @@ rollout_worker:
     num_workers: 0
     agents_per_worker: 32
 trajectory_pool:
+  check_batch_ready_function: "loaded_batch_finished"
   batch_size: 64
 trainer:
+  algorithm:
+    use_kl_in_reward: false
+  save_freq: 0
+  total_train_steps: 10
   type: "self_hosted_grpo"
   sync_weight_path: "/exp/sync_weight"
 weight:
+  validate_freq: 0
+  staleness_threshold: 0
   sync_mode: "sync"
   sync_method: "disk"
   sync_weight_path: ${trainer.sync_weight_path}
@@ -75,11 +91,29 @@ service:
         rollout:
           n: 8
           log_prob_micro_batch_size: 4
+
+validate:
+  validate_before_train: false
+  data:
+    type: "mock"
+    batch_size: 4
+  eval:
+    type: "default"
+
+logger:
+  backend: console
+
+resume:
+  mode: disable
 """
 
 # The same run as NexRL 1.0 writes it: a flat train service and the top-level resource section.
 FLAT = """\
+launch_mode: "local"
+experiment_name: "sample-run"
+project_name: "nexrl-sample"
 data:
+  seed: 42
   type: "torch"
   data_files:
     - "${oc.env:NEXRL_DATA_PATH}/train.parquet"
@@ -90,14 +124,26 @@ data:
   max_response_length: 2048
   tokenizer_path: "/models/qwen"
 rollout_worker:
+  max_prompt_length: 1024
+  agent:
+    math:
+      judge_mode: rule
+  temperature: 1.0
   type: "agent"
   num_workers: 4
 trajectory_pool:
+  check_batch_ready_function: "loaded_batch_finished"
   batch_size: 64
 trainer:
+  algorithm:
+    use_kl_in_reward: false
+  save_freq: 0
+  total_train_steps: 10
   type: "self_hosted_grpo"
   sync_weight_path: "/exp/sync_weight"
 weight:
+  validate_freq: 0
+  staleness_threshold: 0
   sync_mode: "sync"
   sync_method: "disk"
   sync_weight_path: ${trainer.sync_weight_path}
@@ -139,9 +185,32 @@ resource:
   agent:
     num_workers: 0
     agents_per_worker: 32
+
+validate:
+  validate_before_train: false
+  data:
+    type: "mock"
+    batch_size: 4
+  eval:
+    type: "default"
+
+logger:
+  backend: console
+
+resume:
+  mode: disable
 """
 
 ENV = {"NEXRL_DATA_PATH": "/data"}
+
+
+def put(text: str, block: str) -> str:
+    """`text` with its top-level section of the same name replaced by `block` (at the end)."""
+    name = block.split(":", 1)[0]
+    text = re.sub(rf"^{name}:\n(?:(?:  .*)?\n)*", "", text, flags=re.M)
+    return text + block
+
+
 ACTOR = {"1.0": "service.train_service.actor", "1.4": "service.train_service.main_actor.actor"}
 BASES = {"1.0": FLAT, "1.4": NESTED}
 Row = tuple[str, str, str]
@@ -408,7 +477,11 @@ def test_data_files_the_torch_loader_reads(tmp_path: Path, files: str) -> None:
 
 def test_missing_data_files_and_the_validation_loader(tmp_path: Path) -> None:
     text = edit(NESTED, '  data_files:\n    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"\n', "")
-    text += 'validate:\n  data:\n    type: "torch"\n    data_files: ["/data/val.txt"]\n'
+    text = put(
+        text,
+        'validate:\n  validate_before_train: false\n  data:\n    type: "torch"\n'
+        '    data_files: ["/data/val.txt"]\n  eval:\n    type: "default"\n',
+    )
     assert found(tmp_path, text, "1.4") == [
         ("data-loader", "error", "data"),
         ("data-loader", "error", "validate.data.data_files.0"),
@@ -523,7 +596,7 @@ def test_empty_base_url_from_1_3(tmp_path: Path, version: str, rows: list[Row]) 
 
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_feishu_url(tmp_path: Path, version: str) -> None:
-    on = BASES[version] + "logger:\n  enable_feishu_logging: true\n"
+    on = put(BASES[version], "logger:\n  backend: console\n  enable_feishu_logging: true\n")
     assert found(tmp_path, on, version, "empty-url") == [
         ("empty-url", "error", "logger.enable_feishu_logging")
     ]
@@ -535,7 +608,7 @@ def test_feishu_url(tmp_path: Path, version: str) -> None:
 
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_resume_from_path_needs_a_path(tmp_path: Path, version: str) -> None:
-    text = BASES[version] + 'resume:\n  mode: "from_path"\n  resume_path: ""\n'
+    text = put(BASES[version], 'resume:\n  mode: "from_path"\n  resume_path: ""\n')
     assert found(tmp_path, text, version) == [("resume-path", "error", "resume.resume_path")]
     fine = text.replace('resume_path: ""', 'resume_path: "/exp/ckpt/global_step_10"')
     assert found(tmp_path, fine, version) == []
@@ -600,10 +673,8 @@ def test_a_composed_cycle_through_a_read_key_is_an_error(tmp_path: Path, version
     # As NexRL's nexau_news recipe does: the entry points data.max_prompt_length at the
     # rollout worker's, which common.yaml points back at it. `unused` NexRL never reads.
     common = BASES[version].replace(
-        '  type: "agent"\n',
-        '  type: "agent"\n'
-        "  max_prompt_length: ${data.max_prompt_length}\n"
-        "  unused: ${data.unused}\n",
+        "  max_prompt_length: 1024\n  agent:",
+        "  max_prompt_length: ${data.max_prompt_length}\n  unused: ${data.unused}\n  agent:",
     )
     write(
         tmp_path,

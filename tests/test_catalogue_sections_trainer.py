@@ -81,7 +81,8 @@ def test_trainer_types_follow_each_release_registry(
 ) -> None:
     for version in VERSIONS:
         text = edit(whole(version), 'type: "self_hosted_grpo"', f'type: "{kind}"')
-        rows = about(findings(tmp_path, text, version), "trainer.type")
+        # (An OPD trainer also needs its teachers: the opd-teacher rule's business, not this.)
+        rows = about(findings(tmp_path, text, version), "trainer.type") - {("opd-teacher", "error")}
         expected = set() if version in allowed else {("invalid-choice", "error")}
         assert rows == expected, (kind, version)
 
@@ -270,7 +271,8 @@ def test_launcher_needs_resource_for_self_hosted_runs_before_1_2(
 def test_resource_keys_are_typed_and_misspellings_named(tmp_path: Path) -> None:
     text = edit(BASE, "world_size: 2\n", 'world_size: "two"\n')
     rows = findings(tmp_path, text, "1.0")
-    assert about(rows, "resource.train.actor.world_size") == {("invalid-type", "error")}
+    # (The launcher rejects it as well.)
+    assert ("invalid-type", "error") in about(rows, "resource.train.actor.world_size")
     text = edit(whole("1.0"), "    replicas: 1\n", "    replica: 1\n")
     rows = findings(tmp_path, text, "1.0")
     assert about(rows, "resource.inference.replica") == {("unknown-key", "warning")}

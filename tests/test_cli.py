@@ -116,7 +116,7 @@ def test_json_document_shape() -> None:
     keys = {"file", "line", "column", "rule", "severity", "message", "key", "hint", "fixes"}
     assert set(finding) == keys
     assert finding["file"].endswith("invalid_choice.yaml")
-    assert (finding["line"], finding["column"]) == (41, 14)
+    assert (finding["line"], finding["column"]) == (44, 14)
     assert finding["rule"] == "invalid-choice"
     assert finding["severity"] == "error"
     assert finding["key"] == "service.inference_service.backend"
@@ -160,7 +160,7 @@ def test_text_output_shows_place_source_marker_and_hint() -> None:
     result = cli("check", "--no-color", str(INVALID / "unknown_key.yaml"))
     lines = result.stdout.splitlines()
     head = next(i for i, line in enumerate(lines) if "[unknown-key]" in line)
-    assert lines[head].split(": warning ")[0].endswith("unknown_key.yaml:42:5")
+    assert lines[head].split(": warning ")[0].endswith("unknown_key.yaml:45:5")
     assert lines[head + 1].endswith("|     max_retry: 3")
     assert lines[head + 2].index("^") == lines[head + 1].index("max_retry")
     assert lines[head + 3].strip() == "hint: Did you mean 'max_retries'?"

@@ -165,13 +165,13 @@ def test_absent_lengths_count_as_zero_and_unknown_ones_are_not_judged(tmp_path: 
 def test_inference_service_needs_identifier_or_model_tag(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, '    identifier: "default"\n    api_key', "    api_key")
     found = of(run(tmp_path, text, version), "inference-identifier")
-    assert found == [("error", "service.inference_service.identifier", 35, 3)]  # the section
+    assert found == [("error", "service.inference_service.identifier", 49, 3)]  # the section
     # The older name still counts; an empty one does not.
     text = edit(NESTED, '    identifier: "default"\n    api_key', '    model_tag: "x"\n    api_key')
     assert not of(run(tmp_path, text, version), "inference-identifier")
     text = edit(NESTED, '    identifier: "default"\n    api_key', '    identifier: ""\n    api_key')
     found = of(run(tmp_path, text, version), "inference-identifier")
-    assert found == [("error", "service.inference_service.identifier", 36, 17)]
+    assert found == [("error", "service.inference_service.identifier", 50, 17)]
 
 
 @pytest.mark.parametrize("version", OLD)
@@ -195,12 +195,12 @@ def test_several_services_without_an_actor(tmp_path: Path, version: str) -> None
 def test_exactly_one_actor(tmp_path: Path, version: str) -> None:
     text = NESTED + TEACHER.replace("role: teacher", "role: actor")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service.teacher.role", 53)]
-    assert "found 2" in found[0].message and "run.yaml:45" in found[0].message
+    assert [(f.key, f.line) for f in found] == [("service.train_service.teacher.role", 67)]
+    assert "found 2" in found[0].message and "run.yaml:59" in found[0].message
     text = NESTED + TEACHER
     text = edit(text, "role: actor", "role: teacher")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service", 43)]
+    assert [(f.key, f.line) for f in found] == [("service.train_service", 57)]
     assert "found 0" in found[0].message
 
 
@@ -208,7 +208,7 @@ def test_exactly_one_actor(tmp_path: Path, version: str) -> None:
 def test_at_least_one_service_identifier(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, '      identifier: "default"\n', "")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
-    assert [(f.key, f.line) for f in found] == [("service.train_service.main_actor", 44)]
+    assert [(f.key, f.line) for f in found] == [("service.train_service.main_actor", 58)]
 
 
 @pytest.mark.parametrize("version", NAMED)
