@@ -6,6 +6,7 @@ file; each mutation changes one key or one value of that file. Run as a script t
 detection rate of each recipe of ../shared's corpus and the mutations nothing reported:
 
     python tests/mutations.py
+    python tests/mutations.py --recipes path/to/recipe --version 1.2
 """
 
 from __future__ import annotations
@@ -164,14 +165,23 @@ def entries(recipes: Path) -> list[Path]:
     return sorted(p for pattern in ENTRIES for p in recipes.glob(f"*/{pattern}"))
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    import argparse
     import tempfile
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipes", type=Path, help="a recipe folder (default: ../shared's)")
+    parser.add_argument("--version", help="its NexRL version (with --recipes)")
+    args = parser.parse_args(argv)
     shared = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+    if args.recipes is not None:
+        corpora = [(args.version or "1.4", args.recipes)]
+    else:
+        corpora = [(v, shared / f"nexrl-v{v}" / "recipe") for v in ("1.0", "1.4")]
     with tempfile.TemporaryDirectory() as tmp:
-        for version in ("1.0", "1.4"):
+        for version, folder in corpora:
             scanner = Scanner(Path(tmp), version, ENV)
-            for entry in entries(shared / f"nexrl-v{version}" / "recipe"):
+            for entry in entries(folder):
                 scan = scanner.scan(entry)
                 print(
                     f"{version} {entry.parent.name}/{entry.name}: keys {scan.rate('keys'):.1%} "
@@ -183,4 +193,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
