@@ -1,0 +1,196 @@
+"""Mutation scans over composed NexRL recipes: misspell every key in turn, make every value
+wrong in turn, and count the mutations that give a new warning or error.
+
+A recipe is composed first (its `defaults` followed, interpolations kept), then written as one
+file; each mutation changes one key or one value of that file. Run as a script to print the
+detection rate of each recipe of ../shared's corpus and the mutations nothing reported:
+
+    python tests/mutations.py
+    python tests/mutations.py --recipes path/to/recipe --version 1.2
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nexrl_cfg.check import Checker, Settings
+from nexrl_cfg.compose import Composer, Reader
+
+# Mappings NexRL hands on untouched, and names the user chooses: no key there is misspelt.
+OPEN = ("hydra", "override_config", "mixed_precision", "dump_options", "remote_api_dump_options")
+# What a cluster exports: the values every recipe reads from the environment.
+ENV = {
+    "NEXRL_DATA_PATH": "/data",
+    "NEXRL_MODEL_PATH": "/models",
+    "EXPERIMENT_PATH": "/exp",
+    "INFERENCE_BASE_URL": "http://inference:8000",
+    "API_SERVER_URL": "trainer",
+    "TINKER_API_KEY": "tk-test-key-0000000000",
+    "WEAVER_API_KEY": "wv-test-key-0000000000",
+    "FEISHU_WEBHOOK_URL": "https://hooks.example.com/x",
+}
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class Scan:
+    recipe: str
+    keys: int = 0
+    values: int = 0
+    missed_keys: list[str] = field(default_factory=list)
+    missed_values: list[str] = field(default_factory=list)
+
+    def rate(self, kind: str) -> float:
+        total = self.keys if kind == "keys" else self.values
+        missed = self.missed_keys if kind == "keys" else self.missed_values
+        return 1.0 if not total else (total - len(missed)) / total
+
+
+def composed(entry: Path) -> dict[str, Any]:
+    data = Composer(Reader()).compose(entry).data
+    assert isinstance(data, dict), entry
+    return data
+
+
+def misspell(name: str) -> str:
+    """A typo a person makes: two inner letters swapped, or a letter doubled."""
+    for i in range(len(name) - 2, 0, -1):
+        a, b = name[i], name[i + 1]
+        if a != b and a.isalpha() and b.isalpha():
+            return name[:i] + b + a + name[i + 2 :]
+    return name + name[-1]
+
+
+def wrong_values(value: Any) -> list[Any]:
+    """Values of the wrong type for `value` (and, for a text, a name no registry has)."""
+    if isinstance(value, bool):
+        return ["yes"]
+    if isinstance(value, (int, float)):
+        return ["many"]
+    if isinstance(value, str):
+        if "${" in value:
+            return []
+        return [12345, "no_such_value_xyz"]
+    if isinstance(value, list):
+        return [{"not": "a list"}]
+    return []
+
+
+def _keys(node: Any, path: Path_ = ()) -> Iterator[Path_]:
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if not isinstance(key, str) or key in OPEN:
+            continue
+        named = (
+            path[-1:] == ("train_service",) and isinstance(value, dict) and "backend" not in node
+        )
+        if not named and not (len(path) >= 2 and path[-2:] == ("resource", "train")):
+            yield (*path, key)
+        yield from _keys(value, (*path, key))
+
+
+def _leaves(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and key not in OPEN:
+                yield from _leaves(value, (*path, key))
+    elif node is not None and not (isinstance(node, list) and node and isinstance(node[0], dict)):
+        yield path, node
+
+
+def _parent(data: dict[str, Any], path: Path_) -> dict[str, Any]:
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    return node
+
+
+def _renamed(data: dict[str, Any], path: Path_) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    parent = _parent(out, path)
+    items = [(misspell(k) if k == path[-1] else k, v) for k, v in parent.items()]
+    parent.clear()
+    parent.update(items)
+    return out
+
+
+def _replaced(data: dict[str, Any], path: Path_, value: Any) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    _parent(out, path)[path[-1]] = value
+    return out
+
+
+class Scanner:
+    def __init__(self, folder: Path, version: str, environ: Mapping[str, str]) -> None:
+        self.folder = folder
+        self.settings = Settings(environ=dict(environ), nexrl_version=version)
+        self.count = 0
+
+    def findings(self, data: dict[str, Any]) -> set[tuple[str, str, str]]:
+        self.count += 1
+        path = self.folder / f"m{self.count}.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        found = Checker(self.settings).check_file(path).findings
+        path.unlink()
+        return {(f.rule, f.key, f.message) for f in found if f.severity.value != "info"}
+
+    def scan(self, entry: Path) -> Scan:
+        data = composed(entry)
+        base = self.findings(data)
+        result = Scan(str(entry))
+        for path in _keys(data):
+            result.keys += 1
+            if not self.findings(_renamed(data, path)) - base:
+                result.missed_keys.append(".".join(map(str, path)))
+        for path, value in _leaves(data):
+            for wrong in wrong_values(value):
+                result.values += 1
+                if not self.findings(_replaced(data, path, wrong)) - base:
+                    result.missed_values.append(f"{'.'.join(map(str, path))} = {wrong!r}")
+        return result
+
+
+ENTRIES = ("self_hosted*.yaml", "tinker.yaml", "weaver*.yaml")
+
+
+def entries(recipes: Path) -> list[Path]:
+    return sorted(p for pattern in ENTRIES for p in recipes.glob(f"*/{pattern}"))
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipes", type=Path, help="a recipe folder (default: ../shared's)")
+    parser.add_argument("--version", help="its NexRL version (with --recipes)")
+    args = parser.parse_args(argv)
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+    if args.recipes is not None:
+        corpora = [(args.version or "1.4", args.recipes)]
+    else:
+        corpora = [(v, shared / f"nexrl-v{v}" / "recipe") for v in ("1.0", "1.4")]
+    with tempfile.TemporaryDirectory() as tmp:
+        for version, folder in corpora:
+            scanner = Scanner(Path(tmp), version, ENV)
+            for entry in entries(folder):
+                scan = scanner.scan(entry)
+                print(
+                    f"{version} {entry.parent.name}/{entry.name}: keys {scan.rate('keys'):.1%} "
+                    f"of {scan.keys}, values {scan.rate('values'):.1%} of {scan.values}"
+                )
+                for miss in scan.missed_keys + scan.missed_values:
+                    print(f"    missed {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

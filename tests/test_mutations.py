@@ -1,0 +1,31 @@
+"""Every key of a real composed recipe misspelt in turn, and every value made wrong in turn,
+gives a new warning or error at the recipe's NexRL version (see mutations.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mutations import ENV, Scanner
+from test_corpus import corpus
+
+# One entry config of each kind and family, per version: the scans take a few seconds each.
+RECIPES = {
+    "1.0": ("math/self_hosted.yaml", "nexau_news/self_hosted.yaml", "pig_latin/tinker.yaml"),
+    "1.4": (
+        "math/self_hosted.yaml",
+        "on_policy_distill/self_hosted_opd_qwen2a5_1a5b_from_7b.yaml",
+        "nexau_news/weaver.yaml",
+    ),
+}
+CASES = [(version, recipe) for version, names in RECIPES.items() for recipe in names]
+
+
+@pytest.mark.parametrize(("version", "recipe"), CASES)
+def test_every_misspelt_key_and_wrong_value_is_reported(
+    version: str, recipe: str, tmp_path: Path
+) -> None:
+    scan = Scanner(tmp_path, version, ENV).scan(corpus(version) / recipe)
+    assert scan.keys > 50 and scan.values > 50
+    assert not scan.missed_keys
+    assert not scan.missed_values
