@@ -14,7 +14,7 @@ from typing import Any
 
 from .catalogue import Condition, Option, Section
 from .config import ABSENT, Config, split
-from .finding import Finding
+from .finding import Finding, Severity
 from .layout import TRAIN
 from .resolve import Unknown
 
@@ -121,6 +121,14 @@ def is_required(cfg: Config, opt: Option | Section, section_path: str) -> bool:
         held = [condition_holds(cfg, section_path, c) for c in opt.required_unless]
         return all(h is False for h in held)
     return False
+
+
+IGNORED_NOTE = " (no NexRL version reads this documented option: it has no effect)"
+
+
+def ignored_severity(opt: Option) -> Severity | None:
+    """A problem with an option NexRL never reads is a warning, never an error."""
+    return Severity.WARNING if opt.ignored else None
 
 
 def suggest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | None:

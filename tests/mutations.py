@@ -20,8 +20,10 @@ from typing import Any
 
 import yaml
 
+from nexrl_cfg import catalogue
 from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.compose import Composer, Reader
+from nexrl_cfg.layout import Layout
 
 # Mappings NexRL hands on untouched, and names the user chooses: no key there is misspelt.
 OPEN = ("hydra", "override_config", "mixed_precision", "dump_options", "remote_api_dump_options")
@@ -68,8 +70,9 @@ def misspell(name: str) -> str:
     return name + name[-1]
 
 
-def wrong_values(value: Any) -> list[Any]:
-    """Values of the wrong type for `value` (and, for a text, a name no registry has)."""
+def wrong_values(value: Any, registry: bool) -> list[Any]:
+    """Values of the wrong type for `value` and, for a name from a registry, a name no
+    registry has (any other text is as good as the one written)."""
     if isinstance(value, bool):
         return ["yes"]
     if isinstance(value, (int, float)):
@@ -77,7 +80,7 @@ def wrong_values(value: Any) -> list[Any]:
     if isinstance(value, str):
         if "${" in value:
             return []
-        return [12345, "no_such_value_xyz"]
+        return [12345, "no_such_value_xyz"] if registry else [12345]
     if isinstance(value, list):
         return [{"not": "a list"}]
     return []
@@ -131,6 +134,7 @@ def _replaced(data: dict[str, Any], path: Path_, value: Any) -> dict[str, Any]:
 class Scanner:
     def __init__(self, folder: Path, version: str, environ: Mapping[str, str]) -> None:
         self.folder = folder
+        self.version = version
         self.settings = Settings(environ=dict(environ), nexrl_version=version)
         self.count = 0
 
@@ -150,8 +154,11 @@ class Scanner:
             result.keys += 1
             if not self.findings(_renamed(data, path)) - base:
                 result.missed_keys.append(".".join(map(str, path)))
+        layout = Layout(data, catalogue.for_version(self.version))
         for path, value in _leaves(data):
-            for wrong in wrong_values(value):
+            spec = layout.catalogue.option(layout.spec_path(".".join(map(str, path))))
+            registry = spec is not None and bool(spec.choices) and not spec.free_if_set
+            for wrong in wrong_values(value, registry):
                 result.values += 1
                 if not self.findings(_replaced(data, path, wrong)) - base:
                     result.missed_values.append(f"{'.'.join(map(str, path))} = {wrong!r}")

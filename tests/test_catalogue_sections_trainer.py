@@ -114,7 +114,10 @@ def test_kl_controller_is_read_under_critic_and_ignored_beside_it(tmp_path: Path
         BASE, "use_kl_in_reward: false", "use_kl_in_reward: true\n    kl_ctrl:\n      type: fixed"
     )
     rows = findings(tmp_path, beside, "1.4")
-    assert about(rows, "trainer.algorithm.kl_ctrl") == {("unknown-key", "warning")}
+    # Documented by the reference, read by no version: accepted, and checked only as advice.
+    assert not about(rows, "trainer.algorithm.kl_ctrl")
+    rows = findings(tmp_path, edit(beside, "type: fixed", "type: fixd"), "1.4")
+    assert about(rows, "trainer.algorithm.kl_ctrl.type") == {("invalid-choice", "warning")}
     under = edit(
         NEW,
         "use_kl_in_reward: false",

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Report, Severity
-from ..validate import condition_holds, did_you_mean, options
+from ..validate import IGNORED_NOTE, condition_holds, did_you_mean, options
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value is not one of the values its option allows"
@@ -64,10 +64,12 @@ def _report(cfg: Config, opt: Option, key: str, section: str) -> Report:
     allowed = ", ".join(show_value(c) for c in opt.choices)
     hint = did_you_mean(str(cfg.get(key)), [str(c) for c in opt.choices if c != ""])
     used = all(condition_holds(cfg, section, c) is not False for c in opt.used_if)
-    severity = Severity.WARNING if opt.loose_choices or not used else None
+    severity = Severity.WARNING if opt.loose_choices or not used or opt.ignored else None
     effect = ""
     if opt.loose_choices:
         effect = "; NexRL does not stop, but treats it as none of them"
+    elif opt.ignored:
+        effect = IGNORED_NOTE
     elif not used:
         effect = "; NexRL does not read it here, but would fail on it once it does"
     return cfg.report(

@@ -30,7 +30,15 @@ from collections.abc import Iterator
 from ..catalogue import Section
 from ..config import Config
 from ..finding import Report, Severity
-from ..validate import TYPE_WORDS, entries, is_required, options, type_matches
+from ..validate import (
+    IGNORED_NOTE,
+    TYPE_WORDS,
+    entries,
+    ignored_severity,
+    is_required,
+    options,
+    type_matches,
+)
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value has the wrong type for its option"
@@ -45,11 +53,13 @@ def check(cfg: Config) -> Iterator[Report]:
         if type_matches(opt.type, value):
             continue
         hint = _hint(opt.type, value, cfg.is_secret(tuple(entry.path.split("."))))
+        note = IGNORED_NOTE if opt.ignored else ""
         yield cfg.report(
             f"'{opt.name}' must be {TYPE_WORDS[opt.type]}, not {_kind(value)} "
-            f"({cfg.show(entry.path)})",
+            f"({cfg.show(entry.path)}){note}",
             entry.path,
             hint,
+            severity=ignored_severity(opt),
         )
     for entry in entries(cfg):
         spec = entry.spec

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..validate import options, type_matches
+from ..validate import IGNORED_NOTE, ignored_severity, options, type_matches
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A number is outside the range its option allows"
@@ -54,10 +54,12 @@ def check(cfg: Config) -> Iterator[Report]:
         )
         if bad:
             allowed = describe_range(low, high, xlow, xhigh)
+            note = IGNORED_NOTE if opt.ignored else ""
             yield cfg.report(
-                f"'{opt.name}' is {cfg.show(entry.path)}, but it must be {allowed}",
+                f"'{opt.name}' is {cfg.show(entry.path)}, but it must be {allowed}{note}",
                 entry.path,
                 f"Use a value {allowed}.",
+                severity=ignored_severity(opt),
             )
 
 

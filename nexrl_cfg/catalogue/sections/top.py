@@ -53,7 +53,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "multi_model",
         description="Train several models on the same trajectories (reference example only).",
         source="spec/complete-config.md",
-        type="any",
+        type="string",
         ignored=True,
         details=(
             'The reference\'s complete example and the recipes write multi_model: "false"; '

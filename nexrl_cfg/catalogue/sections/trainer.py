@@ -162,6 +162,53 @@ ALGORITHM: tuple[Option | Section, ...] = (
         source=_grpo("80"),
     ),
     Section(
+        "trainer.algorithm.kl_ctrl",
+        description="KL controller as the reference writes it (NexRL reads critic.kl_ctrl).",
+        source="spec/trainer-config.md",
+        ignored=True,
+        details=(
+            "The reference and NexRL's recipes write the KL controller here; every NexRL "
+            "version reads trainer.algorithm.critic.kl_ctrl instead, so these values have no "
+            "effect and the default adaptive controller (0.1, 6.0, 10000) is used."
+        ),
+    ),
+    Option(
+        "trainer.algorithm.kl_ctrl.type",
+        description="Fixed or adaptive KL coefficient (as the reference writes it).",
+        source="spec/trainer-config.md",
+        type="string",
+        choices=("fixed", "adaptive"),
+        ignored=True,
+    ),
+    Option(
+        "trainer.algorithm.kl_ctrl.kl_coef",
+        description="Fixed KL coefficient (as the reference writes it).",
+        source="spec/trainer-config.md",
+        type="number",
+        ignored=True,
+    ),
+    Option(
+        "trainer.algorithm.kl_ctrl.kl_reward_coef",
+        description="Coefficient of the reward KL penalty (as the reference writes it).",
+        source="spec/trainer-config.md",
+        type="number",
+        ignored=True,
+    ),
+    Option(
+        "trainer.algorithm.kl_ctrl.target_kl",
+        description="Target KL of the adaptive controller (as the reference writes it).",
+        source="spec/trainer-config.md",
+        type="number",
+        ignored=True,
+    ),
+    Option(
+        "trainer.algorithm.kl_ctrl.horizon",
+        description="Adaptation horizon of the adaptive controller (as the reference writes it).",
+        source="spec/trainer-config.md",
+        type="int",
+        ignored=True,
+    ),
+    Section(
         "trainer.algorithm.critic.kl_ctrl",
         description="KL controller of the reward penalty (default: adaptive, 0.1, 6.0, 10000).",
         source=_grpo("80-93"),
