@@ -124,10 +124,12 @@ def _older(cat: Catalogue, path: str, known: dict[str, Any]) -> dict[str, Any]:
         if entry.parent != path or entry.name in known or entry.exists_in(cat.version):
             continue
         span = f"{entry.versions[0]}-{entry.versions[-1]}" if entry.versions else "none"
-        out[entry.name] = {
-            "description": f"{entry.description} (read by NexRL {span} only; "
-            f"NexRL {cat.version} ignores it)"
-        }
+        shape = option_schema(entry) if isinstance(entry, Option) else {}
+        shape["description"] = (
+            f"{entry.description} (read by NexRL {span} only; NexRL {cat.version} ignores it)"
+        )
+        shape.pop("markdownDescription", None)
+        out[entry.name] = shape
     return out
 
 
