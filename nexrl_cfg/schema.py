@@ -86,6 +86,7 @@ def option_schema(opt: Option) -> dict[str, Any]:
 def section_schema(cat: Catalogue, path: str, section: Section | None) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
+    alternatives: list[dict[str, Any]] = []  # required, unless given elsewhere
     for name, child in sorted(cat.children(path).items()):
         if child.path == TRAIN_SERVICE:
             properties[name] = _train_service(child)  # type: ignore[arg-type]
@@ -94,10 +95,14 @@ def section_schema(cat: Catalogue, path: str, section: Section | None) -> dict[s
         else:
             assert isinstance(child, Option)
             properties[name] = option_schema(child)
-            if child.required:
+            if child.required and child.provided_by:
+                either = [{"required": [name]}, *(_provided(a) for a in child.provided_by)]
+                alternatives.append({"anyOf": either})
+            elif child.required:
                 required.append(name)
     # `*` stands for names the user chooses (`resource.train.<id>`): any key, that schema.
     named = properties.pop("*", None)
+    properties.update(_older(cat, path, properties))
     out: dict[str, Any] = {"type": "object", "properties": properties}
     if section is not None:
         out = {"description": section.description, "markdownDescription": _markdown(section), **out}
@@ -107,9 +112,26 @@ def section_schema(cat: Catalogue, path: str, section: Section | None) -> dict[s
             out["type"] = ["object", "null"]
     if required:
         out["required"] = required
-    local = _local_conditionals(cat, path)
+    local = alternatives + _local_conditionals(cat, path)
     if local:
         out["allOf"] = local
+    return out
+
+
+def _older(cat: Catalogue, path: str, known: dict[str, Any]) -> dict[str, Any]:
+    """Keys of `path` that only earlier NexRL versions read: allowed, any value, so that an
+    editor does not reject a config written for such a version (the checker warns)."""
+    out: dict[str, Any] = {}
+    for entry in catalogue.all_entries():
+        if entry.parent != path or entry.name in known or entry.exists_in(cat.version):
+            continue
+        span = f"{entry.versions[0]}-{entry.versions[-1]}" if entry.versions else "none"
+        shape = option_schema(entry) if isinstance(entry, Option) else {}
+        shape["description"] = (
+            f"{entry.description} (read by NexRL {span} only; NexRL {cat.version} ignores it)"
+        )
+        shape.pop("markdownDescription", None)
+        out[entry.name] = shape
     return out
 
 
@@ -151,8 +173,12 @@ def _holds(cat: Catalogue, base: str, path: str, condition: Condition) -> dict[s
         present = {"anyOf": [present, {"not": {"required": [name]}}]}
     # The condition holds only where its section is present.
     out = present
+    exists: dict[str, Any] = {"required": [name]}
     for part in reversed(parent.split(".")) if parent else []:
         out = {"properties": {part: out}, "required": [part]}
+        exists = {"properties": {part: exists}, "required": [part]}
+    if condition.absent:
+        out = {"anyOf": [out, {"not": exists}]}
     return out
 
 
@@ -198,9 +224,28 @@ def _local_conditionals(cat: Catalogue, path: str) -> list[dict[str, Any]]:
 
 
 def _conditionals(cat: Catalogue) -> list[dict[str, Any]]:
-    return [
-        _requirement(cat, o, "") for o in cat.all_options() if _conditional(o) and not _is_local(o)
-    ]
+    out = []
+    for opt in cat.all_options():
+        if not _conditional(opt) or _is_local(opt):
+            continue
+        rule = _requirement(cat, opt, "")
+        if opt.path.startswith(f"{TRAIN_SERVICE}."):
+            # Judged from the root, so only in the flat layout; a named service of the nested
+            # layout cannot be reached from there.
+            rule["if"]["allOf"].append(_nest(_SERVICE, _FLAT_TRAIN))
+        out.append(rule)
+    return out
+
+
+_SERVICE = TRAIN_SERVICE.rpartition(".")[0]
+_FLAT_TRAIN: dict[str, Any] = {
+    "properties": {
+        TRAIN_SERVICE.rpartition(".")[2]: {
+            "anyOf": [{"required": ["backend"]}, {"required": ["url"]}]
+        }
+    },
+    "required": [TRAIN_SERVICE.rpartition(".")[2]],
+}
 
 
 def generate(version: str = NEWEST) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""A whole self-hosted config that passes, and a way to break one line of it at a time."""
+"""A whole self-hosted config that passes, and a way to break one line of it at a time.
+
+BASE and OPENAI are written as NexRL 1.0 wrote them (model_tag, a flat train_service with
+world_size), with every key NexRL 1.0 reads without a default.
+"""
 
 from __future__ import annotations
 
@@ -82,6 +86,25 @@ service:
         lr: 5e-6
         lr_warmup_steps_ratio: 0.0
         warmup_style: constant
+      checkpoint_manager: dcp
+      grad_clip: 1.0
+      clip_ratio_low: 0.2
+      clip_ratio_high: 0.2
+      loss_agg_mode: token-mean
+      loss_func_type: NX_20250515
+      use_kl_loss: false
+      ulysses_sequence_parallel_size: 1
+      use_dynamic_bsz: false
+      ppo_max_token_len_per_gpu: 16384
+      do_old_log_prob_compute: true
+      fsdp_config:
+        fsdp_size: -1
+      rollout:
+        n: 4
+        temperature: 1.0
+        tensor_model_parallel_size: 1
+        log_prob_micro_batch_size: 2
+        use_weight_provider: false
 validate:
   validate_before_train: false
   data:
@@ -146,9 +169,15 @@ service:
     model: "gpt-4"
     max_tokens: ${data.max_response_length}
     backend: openai
+    max_retries: 3
     freeze_for_weight_sync: false
+    model_tag: "default"
+    weight_type: ""
   train_service:
+    model_tag: "default"
     backend: mock
+    url: "http://localhost:8001"
+    world_size: 1
 validate:
   validate_before_train: false
   data:

@@ -74,12 +74,13 @@ def test_a_key_with_two_close_names_is_not_fixed(tmp_path: Path) -> None:
         tmp_path,
         (
             "      ppo_micro_batch_size: 2",
-            "      ppo_micro_batch_size: 2\n      clip_ratio_hig: 0.2\n      clip_ratio_lo: 0.2",
+            "      ppo_micro_batch_size: 2\n      enable_memory_tracin: true\n"
+            "      clip_ratio_lo: 0.2",
         ),
     )
     findings = [f for f in check(path, nexrl_version=V) if f.rule == "unknown-key"]
     by_key = {f.key.rsplit(".", 1)[-1]: f for f in findings}
-    assert by_key["clip_ratio_hig"].fixes
+    assert by_key["enable_memory_tracin"].fixes
     assert not by_key["clip_ratio_lo"].fixes
 
 
@@ -153,6 +154,7 @@ def test_diff_shows_the_fix_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_findings_carry_their_fix_in_every_format(tmp_path: Path) -> None:
     path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
+    line = 1 + path.read_text(encoding="utf-8").split("\n").index("    backend: sglnag")
     runner = CliRunner()
 
     def run(fmt: str) -> str:

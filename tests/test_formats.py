@@ -127,7 +127,11 @@ def test_unknown_format_exits_2(tree: Path) -> None:
 
 def test_warnings_fail_only_with_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, "run.yaml", edit(CLEAN, "    max_retries: 3\n", "    max_retry: 5\n"))
+    write(
+        tmp_path,
+        "run.yaml",
+        edit(CLEAN, "    max_retries: 3\n", "    max_retries: 3\n    max_retry: 5\n"),
+    )
     assert invoke("check", "run.yaml")[0] == 0
     assert invoke("check", "--strict", "run.yaml")[0] == 1
 

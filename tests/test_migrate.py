@@ -19,6 +19,7 @@ from nexrl_cfg.fix.migrate import migrate
 # Upstream recipe bugs migration does not touch: (file, rule).
 UPSTREAM = {
     ("pig_latin/self_hosted.yaml", "invalid-choice"),  # trainer.type self_hosted_cross_entropy
+    ("pig_latin/self_hosted.yaml", "missing-required"),  # no inference service, a bare actor
     ("nexau_news/self_hosted.yaml", "interpolation-error"),  # max_prompt_length cycle
 }
 

@@ -12,6 +12,9 @@ from helpers import errors
 from nexrl_cfg.finding import Finding
 
 ENTRIES = ("self_hosted.yaml", "tinker.yaml", "weaver.yaml")
+# A recipe NexRL itself rejects at start-up: its trainer type is registered in no version, it
+# has no inference service and its actor lacks what the NexTrainer workers read.
+REJECTED = "pig_latin/self_hosted.yaml"
 ENV = {
     "NEXRL_DATA_PATH": "/data",
     "NEXRL_MODEL_PATH": "/models",
@@ -33,15 +36,49 @@ def check(path: Path, environ: dict[str, str] | None = None) -> list[Finding]:
 def entry_configs(recipes: Path) -> list[Path]:
     found = sorted(p for name in ENTRIES for p in recipes.glob(f"*/{name}"))
     assert found, "no entry configs found in the corpus"
-    return found
+    return [p for p in found if p.relative_to(recipes).as_posix() != REJECTED]
+
+
+def test_the_recipe_nexrl_rejects_is_an_error(recipes: Path) -> None:
+    found = {(f.rule, f.key) for f in errors(check(recipes / REJECTED, ENV))}
+    assert ("missing-required", "service.inference_service") in found
+    assert ("missing-required", "service.train_service.actor.rollout") in found
+    assert ("invalid-choice", "trainer.type") in found
 
 
 # Real bugs NexRL rejects at start-up: the recipe, and the (rule, key) reported.
 KNOWN_BUGS = {
     # data.max_prompt_length <-> rollout_worker.max_prompt_length, read by the data loader.
     "nexau_news/self_hosted.yaml": {("interpolation-error", "data.max_prompt_length")},
-    # No NexRL version registers this trainer type (nexrl/controller.py).
-    "pig_latin/self_hosted.yaml": {("invalid-choice", "trainer.type")},
+    # a trainer type no version registers, no inference service, and an actor without what
+    # the NexTrainer workers read
+    REJECTED: {("invalid-choice", "trainer.type")}
+    | {
+        ("missing-required", key)
+        for key in (
+            "service.inference_service",
+            *(
+                f"service.train_service.actor.{name}"
+                for name in (
+                    "rollout",
+                    "fsdp_config",
+                    "ppo_mini_batch_size",
+                    "ppo_micro_batch_size",
+                    "clip_ratio",
+                    "clip_ratio_low",
+                    "clip_ratio_high",
+                    "entropy_coeff",
+                    "ppo_epochs",
+                    "loss_func_type",
+                    "use_kl_loss",
+                    "ulysses_sequence_parallel_size",
+                    "use_dynamic_bsz",
+                    "ppo_max_token_len_per_gpu",
+                    "do_old_log_prob_compute",
+                )
+            ),
+        )
+    },
 }
 
 
@@ -75,6 +112,7 @@ def test_a_mistake_in_a_real_common_is_reported_in_common(recipes: Path, tmp_pat
     for folder in sorted(p.parent for p in recipes.glob("*/common.yaml")):
         copy = tmp_path / folder.name
         shutil.copytree(folder, copy)
+        (tmp_path / REJECTED).unlink(missing_ok=True)
         common = copy / "common.yaml"
         text = common.read_text(encoding="utf-8")
         assert text.count("keep_batch_order: true") == 1, folder
@@ -91,7 +129,9 @@ def test_a_mistake_in_a_real_common_is_reported_in_common(recipes: Path, tmp_pat
 def test_a_broken_override_in_a_real_entry_is_reported_in_the_entry(
     recipes: Path, tmp_path: Path
 ) -> None:
-    for source in sorted(recipes.glob("*/self_hosted.yaml")):
+    for source in entry_configs(recipes):
+        if source.name != "self_hosted.yaml":
+            continue
         copy = tmp_path / source.parent.name
         shutil.copytree(source.parent, copy)
         entry = copy / "self_hosted.yaml"

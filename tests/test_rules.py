@@ -91,6 +91,17 @@ def test_a_missing_model_tag_is_not_compared(tmp_path: Path) -> None:
     assert "model-tag-match" not in rules(run(tmp_path, text))
 
 
+def test_model_tag_left_out_on_one_side_is_missing(tmp_path: Path) -> None:
+    # NexRL has no default tag: one left out is missing (1.0: model_tag; 1.2 on: identifier,
+    # or the deprecated model_tag), not compared.
+    text = edit(BASE, '    model_tag: "default"\n    backend: http', "    backend: http")
+    for version, name in (("1.0", "model_tag"), ("1.4", "identifier")):
+        found = run(tmp_path, text, nexrl_version=version)
+        tags = [(f.rule, f.key) for f in found if f.key.endswith((".model_tag", ".identifier"))]
+        assert ("missing-required", f"service.train_service.{name}") in tags
+        assert "model-tag-match" not in [rule for rule, _ in tags]
+
+
 def test_model_tags_from_the_same_unset_variable(tmp_path: Path) -> None:
     text = BASE.replace('model_tag: "default"', "model_tag: ${oc.env:TAG}")
     assert rules(run(tmp_path, text)) == ["env-unset"]
@@ -117,9 +128,7 @@ def test_vllm_takes_vllm_ckpt(tmp_path: Path) -> None:
 
 
 def test_weight_type_on_an_external_api_is_a_warning(tmp_path: Path) -> None:
-    text = edit(
-        OPENAI, "    backend: openai\n", '    backend: openai\n    weight_type: "vllm_ckpt"\n'
-    )
+    text = edit(OPENAI, 'weight_type: ""', 'weight_type: "vllm_ckpt"')
     assert openai(tmp_path, text) == [
         (
             "weight-type-backend",
@@ -173,8 +182,7 @@ def test_not_freezing_in_sync_mode(tmp_path: Path) -> None:
 
 
 def test_mock_trainer_is_a_note(tmp_path: Path) -> None:
-    text = edit(BASE, '    world_size: 1\n    url: "http://localhost:8001"\n', "")
-    text = edit(text, "backend: http", "backend: mock")
+    text = edit(BASE, "backend: http", "backend: mock")
     found = run(tmp_path, text)
     assert summary(found) == [(*MOCK, *value_at(text, "backend: mock"))]
 
@@ -218,7 +226,9 @@ def test_empty_key_against_a_hosted_api(tmp_path: Path) -> None:
 def test_default_key_against_a_hosted_api(tmp_path: Path) -> None:
     text = edit(OPENAI, '    api_key: "${oc.env:OPENAI_API_KEY}"\n', "")
     line, column = value_at(text, 'base_url: "https://api.openai.com/v1"')
+    # NexRL's OpenAI client reads api_key without a default.
     assert openai(tmp_path, text) == [
+        ("missing-required", "error", f"{INFERENCE}.api_key", *position(text, "inference_service")),
         ("api-key-hosted", "warning", f"{INFERENCE}.base_url", line, column),
     ]
 

@@ -103,20 +103,16 @@ def test_every_property_is_described(schema: dict[str, Any]) -> None:
 
 
 def test_schema_has_enums_and_defaults(schema: dict[str, Any]) -> None:
+    # The newest NexRL: both backends are read without a default.
     inference = property_at(schema, "service.inference_service.backend")
     assert {"sglang", "vllm", "openai"} <= set(enum_of(inference))
-    assert inference["default"] == "sglang"
+    assert "default" not in inference
     train = property_at(schema, "service.train_service.backend")
-    assert {"http", "mock"} <= set(enum_of(train))
-    assert train["default"] == "http"
-    assert enum_of(property_at(schema, "service.train_service.actor.optim.warmup_style")) == [
-        "constant",
-        "linear",
-        "cosine",
-    ]
-    assert property_at(schema, "service.inference_service.max_retries")["default"] == 3
+    assert {"direct-zmq", "http", "mock"} <= set(enum_of(train))
+    loss = property_at(schema, "service.train_service.actor.loss_agg_mode")
+    assert enum_of(loss) == ["token-mean", "seq-mean-token-sum", "seq-mean-token-mean"]
+    assert property_at(schema, "service.inference_service.freeze_for_weight_sync")["default"]
     clip = property_at(schema, "service.train_service.actor.clip_ratio")
-    assert clip["default"] == 0.2
     assert "examples" in clip
     assert "max_tokens" in property_at(schema, "service.inference_service")["required"]
 
@@ -162,13 +158,23 @@ NESTED = {
     "experiment_name": "e",
     "launch_mode": "local",
     "service": {
-        "inference_service": {"base_url": "http://x", "model": "m", "max_tokens": 8},
+        "inference_service": {
+            "identifier": "default",
+            "backend": "sglang",
+            "api_key": "EMPTY",
+            "base_url": "http://x",
+            "model": "m",
+            "max_tokens": 8,
+            "max_retries": 3,
+            "weight_type": "sglang_nckpt",
+        },
         "train_service": {
             "main_actor": {
+                "identifier": "default",
                 "role": "actor",
-                "backend": "http",
+                "backend": "mock",
                 "url": "http://trainer:8000",
-                "resource": {"world_size": 8},
+                "resource": {"world_size": 1, "gpus_per_pod": 8},
             },
         },
     },

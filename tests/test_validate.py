@@ -36,7 +36,6 @@ def test_quoted_number_is_a_string(tmp_path: Path) -> None:
     [
         ("max_retries: 3", "max_retries: 2.5", f"{INFERENCE}.max_retries"),
         ("freeze_for_weight_sync: true", 'freeze_for_weight_sync: "yes"', None),
-        ("world_size: 1", "world_size: [1]", "service.train_service.world_size"),
         ("lr: 5e-6", 'lr: "fast"', f"{ACTOR}.optim.lr"),
         ('model: "debug-model"', "model: 42", f"{INFERENCE}.model"),
     ],
@@ -84,7 +83,6 @@ def test_a_section_that_is_not_a_mapping(tmp_path: Path) -> None:
             f"{ACTOR}.optim.lr_warmup_steps_ratio",
             "in [0, 1]",
         ),
-        ("world_size: 1", "world_size: 0", "service.train_service.world_size", ">= 1"),
         ("ppo_epochs: 1", "ppo_epochs: 0", f"{ACTOR}.ppo_epochs", ">= 1"),
         ("entropy_coeff: 1e-4", "entropy_coeff: -1e-4", f"{ACTOR}.entropy_coeff", ">= 0"),
         ("lr: 5e-6", "lr: 0", f"{ACTOR}.optim.lr", "> 0"),
@@ -119,15 +117,15 @@ def test_bounds_themselves_are_allowed(tmp_path: Path, old: str, new: str) -> No
     [
         ("backend: sglang", "backend: sglan", f"{INFERENCE}.backend", "sglang"),
         ("backend: http", "backend: htp", "service.train_service.backend", "http"),
-        ("warmup_style: constant", "warmup_style: cosin", f"{ACTOR}.optim.warmup_style", "cosine"),
-        ('weight_type: "sglang_nckpt"', 'weight_type: "sglang_ckpt"', None, "sglang_nckpt"),
+        ("loss_agg_mode: token-mean", "loss_agg_mode: token-man", None, "token-mean"),
+        ("checkpoint_manager: dcp", "checkpoint_manager: dpc", None, "dcp"),
     ],
 )
 def test_unknown_value_gets_did_you_mean(
     tmp_path: Path, old: str, new: str, key: str | None, meant: str
 ) -> None:
     text = edit(BASE, old, new)
-    key = key or f"{INFERENCE}.weight_type"
+    key = key or f"{ACTOR}.{old.split(':')[0]}"
     found = run(tmp_path, text)
     assert summary(found) == [("invalid-choice", "error", key, *value_at(text, new))]
     assert found[0].hint == f"Did you mean '{meant}'?"
@@ -149,7 +147,6 @@ def test_value_far_from_every_choice_lists_them(tmp_path: Path) -> None:
         ('    model: "debug-model"\n', "  inference_service:", "model"),
         ("    max_tokens: ${data.max_response_length}\n", "  inference_service:", "max_tokens"),
         ('    base_url: "http://localhost:8000"\n', "  inference_service:", "base_url"),
-        ("    world_size: 1\n", "  train_service:", "world_size"),
         ('    url: "http://localhost:8001"\n', "  train_service:", "url"),
         ("        lr: 5e-6\n", "      optim:", "lr"),
     ],
@@ -165,10 +162,31 @@ def test_missing_required_option(tmp_path: Path, line: str, section: str, name: 
 
 
 def test_requirements_follow_the_backend(tmp_path: Path) -> None:
-    # A mock trainer needs no url or world size.
-    text = edit(BASE, '    world_size: 1\n    url: "http://localhost:8001"\n', "")
+    # A mock trainer starts no NexTrainer workers: it needs no actor section (but a url).
+    start = BASE.index("    actor:\n")
+    text = BASE[:start] + BASE[BASE.index("validate:\n") :]
     text = edit(text, "backend: http", "backend: mock")
     assert rules(run(tmp_path, text)) == ["train-backend"]
+    text = edit(text, '    url: "http://localhost:8001"\n', "")
+    assert rules(run(tmp_path, text)) == ["missing-required", "train-backend"]
+
+
+# -- the flat world_size: read by NexRL 1.0 and 1.1 only --------------------------------------
+
+
+def test_flat_world_size_is_checked_in_1_0(tmp_path: Path) -> None:
+    key = "service.train_service.world_size"
+    for new, rule in (("world_size: [1]", "invalid-type"), ("world_size: 0", "out-of-range")):
+        text = edit(BASE, "world_size: 1", new)
+        found = run(tmp_path, text, nexrl_version="1.0")
+        assert summary(found) == [(rule, "error", key, *value_at(text, new))]
+        # not read from 1.2 on: an unknown key, whatever its value
+        later = run(tmp_path, text, nexrl_version="1.4")
+        assert ("unknown-key", key) in [(f.rule, f.key) for f in later]
+        assert not [f for f in later if f.rule in ("invalid-type", "out-of-range")]
+    text = edit(BASE, "world_size: 1", "world_size: ${oc.env:WORLD_SIZE}")
+    found = run(tmp_path, text, nexrl_version="1.0")
+    assert [(f.rule, f.key) for f in found] == [("env-unset", key)]
 
 
 # -- unknown-key ----------------------------------------------------------------------------
@@ -177,19 +195,27 @@ def test_requirements_follow_the_backend(tmp_path: Path) -> None:
 def test_unknown_option_gets_did_you_mean(tmp_path: Path) -> None:
     text = edit(BASE, "max_retries: 3", "max_retry: 3")
     found = run(tmp_path, text)
+    # NexRL reads max_retries without a default: missing, it is an error of its own.
     assert summary(found) == [
+        (
+            "missing-required",
+            "error",
+            f"{INFERENCE}.max_retries",
+            *position(text, "inference_service"),
+        ),
         ("unknown-key", "warning", f"{INFERENCE}.max_retry", *position(text, "max_retry")),
     ]
-    assert found[0].hint == "Did you mean 'max_retries'?"
+    assert found[1].hint == "Did you mean 'max_retries'?"
 
 
 def test_unknown_option_in_a_nested_section(tmp_path: Path) -> None:
     text = edit(BASE, "clip_ratio: 0.2", "clip_ration: 0.2")
     found = run(tmp_path, text)
     assert summary(found) == [
+        ("missing-required", "error", f"{ACTOR}.clip_ratio", *position(text, "  actor:", 2)),
         ("unknown-key", "warning", f"{ACTOR}.clip_ration", *position(text, "clip_ration")),
     ]
-    assert found[0].hint == "Did you mean 'clip_ratio'?"
+    assert found[1].hint == "Did you mean 'clip_ratio'?"
 
 
 def test_misspelt_top_level_section(tmp_path: Path) -> None:
@@ -221,7 +247,6 @@ def test_free_sections_and_unrelated_top_level_keys_are_fine(tmp_path: Path) -> 
     ("old", "new"),
     [
         ("max_tokens: ${data.max_response_length}", "max_tokens: ${oc.env:MAX_TOKENS}"),
-        ("world_size: 1", "world_size: ${oc.env:WORLD_SIZE}"),
         ("backend: sglang", "backend: ${oc.env:INFERENCE_BACKEND}"),
         ("clip_ratio: 0.2", "clip_ratio: ${oc.env:CLIP_RATIO}"),
     ],
@@ -249,9 +274,9 @@ def test_require_env_makes_an_unset_variable_an_error(tmp_path: Path) -> None:
 
 
 def test_a_set_variable_is_checked(tmp_path: Path) -> None:
-    text = edit(BASE, "world_size: 1", "world_size: ${oc.decode:${oc.env:WORLD_SIZE}}")
-    assert run(tmp_path, text, {"WORLD_SIZE": "8"}) == []
-    found = run(tmp_path, text, {"WORLD_SIZE": "0"})
+    text = edit(BASE, "ppo_epochs: 1", "ppo_epochs: ${oc.decode:${oc.env:EPOCHS}}")
+    assert run(tmp_path, text, {"EPOCHS": "8"}) == []
+    found = run(tmp_path, text, {"EPOCHS": "0"})
     assert rules(found) == ["out-of-range"]
 
 

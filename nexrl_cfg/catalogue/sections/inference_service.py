@@ -4,11 +4,83 @@ from __future__ import annotations
 
 from ..model import Condition, Option, Section
 
+# The backends NexRL talks to through its OpenAI-compatible client (`init_utils.py`).
+OPENAI_BACKENDS = ("sglang", "vllm", "openai")
+# The backends served by the Tinker or Weaver SDK (`remote_api_inference_service_client.py`).
+REMOTE_BACKENDS = ("tinker", "weaver")
+
+_OPENAI = (Condition(".backend", OPENAI_BACKENDS),)
+_REMOTE = (Condition(".backend", REMOTE_BACKENDS),)
+
+# `create_reasoning_parser` lower-cases the name and treats '-' and '_' alike
+# (`reasoning_parser/__init__.py@v1.3.0`); both spellings of each name are accepted.
+_REASONING_PARSERS = (
+    "think_tag",
+    "think",
+    "default",
+    "deepseek_r1",
+    "qwen3",
+    "kimi",
+    "minimax_append_think",
+    "step3",
+    "step3p5",
+    "nano_v3",
+    "gpt_oss",
+    "glm45",
+    "deepseek_v3",
+    "kimi_k2",
+    "minimax",
+    "interns1",
+)
+_REASONING_CHOICES = tuple(
+    dict.fromkeys(s for name in _REASONING_PARSERS for s in (name, name.replace("_", "-")))
+)
+
+# SGLang's tool-call parser names as NexRL lists them (`tool_parser/__init__.py@v1.3.0`),
+# plus the spellings of NexRL's reference page.
+_TOOL_PARSERS = (
+    "qwen25",
+    "qwen",
+    "qwen3_coder",
+    "deepseekv3",
+    "deepseekv31",
+    "deepseekv32",
+    "gpt-oss",
+    "gpt_oss",
+    "llama3",
+    "mistral",
+    "pythonic",
+    "kimi_k2",
+    "step3",
+    "step3p5",
+    "glm",
+    "glm45",
+    "glm47",
+    "hermes",
+    "interns1",
+    "minimax-m2",
+    "trinity",
+    "gigachat3",
+    "mimo",
+    "lfm2",
+)
+
+_WEIGHT_TYPE_DETAILS = (
+    "NexRL has no list of weight types: it forwards the value verbatim to the inference "
+    "engine when it loads new weights. The values its backends load:\n"
+    "- sglang_nckpt: SGLang native checkpoint\n"
+    "- vllm_ckpt: vLLM checkpoint\n"
+    '- "" (empty): no weight files; NexRL\'s Tinker and Weaver recipes use it\n'
+    "The reference gives no default (backend-specific); NexRL reads it without one when "
+    "it builds the weight-sync controller, so it must be set for every backend."
+)
+
 ENTRIES: tuple[Option | Section, ...] = (
     Section(
         "service.inference_service",
         description="LLM inference service used for rollout generation.",
-        source="spec/service-config.md",
+        source="spec/service-config.md; nexrl/utils/validate_config.py@v1.0.0:50",
+        required=True,
         details=(
             "Backends: sglang, vllm and openai talk to an OpenAI-compatible HTTP "
             "endpoint (base_url); tinker and weaver use the remote training-service "
@@ -17,45 +89,83 @@ ENTRIES: tuple[Option | Section, ...] = (
     ),
     Section(
         "service.inference_service.resource",
-        description="Inference replicas and GPUs for Kubernetes deployment.",
-        source="recipes",
-        closed=False,
-        details="Newer NexRL versions; replaces the top-level resource.inference section.",
+        description="Inference replicas and GPUs, for the self-hosted launcher.",
+        source="cli/common/config_utils.py@v1.2.0:349-363; spec/v1.4/config-migration-guide.md",
+        added="1.2",
+        details=(
+            "Read by the `nexrl` launcher for self-hosted runs, which stops when it is not a "
+            "mapping with positive replicas and gpus_per_replica. Replaces the top-level "
+            "resource.inference section; NexRL copies that one here when this is absent."
+        ),
     ),
     Option(
         "service.inference_service.model_tag",
-        description="Model identifier for tracking.",
-        source="spec/service-config.md",
+        description="Model identifier for tracking; must match the training service's.",
+        source=(
+            "spec/service-config.md; nexrl/utils/validate_config.py@v1.0.0:53-55; "
+            "nexrl/weight_sync/weight_sync_controller.py@v1.0.0:88"
+        ),
         type="string",
-        default="default",
+        removed="1.2",
+        required=True,
         details=(
             "Use Cases:\n"
             "- Multi-model training\n"
             "- Model version tracking\n"
             "- Weight synchronization coordination\n"
-            "Newer NexRL versions call it `identifier` and accept model_tag with a "
-            "deprecation warning. It must match the training service's model_tag."
+            'The reference gives "default" as its default, but NexRL reads it without one '
+            "and asserts it equals service.train_service.model_tag."
         ),
     ),
     Option(
-        "service.inference_service.identifier",
-        description=(
-            "Model identifier used to coordinate weight synchronisation (replaces model_tag)."
+        "service.inference_service.model_tag",
+        description="Older name of `identifier`, still read with a deprecation warning.",
+        source=(
+            "nexrl/utils/validate_config.py@v1.2.0:58-72; "
+            "nexrl/utils/config_utils.py@v1.2.0:209-211"
         ),
-        source="recipes",
         type="string",
-        default="default",
+        added="1.2",
+        deprecated="1.2",
+        replaced_by="service.inference_service.identifier",
+        details="NexRL copies it to `identifier` when that is not set.",
+    ),
+    Option(
+        "service.inference_service.identifier",
+        description="Model identifier used to coordinate weight synchronisation.",
+        source=(
+            "spec/v1.4/service-config.md; nexrl/utils/validate_config.py@v1.2.0:58-64; "
+            "nexrl/controller.py@v1.2.0:148,175"
+        ),
+        type="string",
+        added="1.2",
         details=(
-            "Newer NexRL versions use `identifier` in place of `model_tag`; it must "
-            "match the identifier of the actor training service."
+            "Use Cases:\n"
+            "- Multi-model training\n"
+            "- Model version tracking\n"
+            "- Weight synchronization coordination\n"
+            'Previously named `model_tag`. The reference gives "default" as its default; '
+            "NexRL stops at start-up when neither identifier nor model_tag is set (the "
+            "inference-identifier rule). It must match the identifier of the actor training "
+            "service."
         ),
     ),
     Option(
         "service.inference_service.api_key",
         description="API key for authentication.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.0.0:51; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.4.0:114"
+        ),
         type="string",
-        default="EMPTY",
+        required_if=_OPENAI,
+        required_for="for the sglang, vllm and openai backends",
+        details=(
+            'The reference gives "EMPTY" as its default; NexRL\'s OpenAI-compatible client '
+            "reads it without one. Tinker and Weaver take their key from "
+            "service.tinker_service / service.weaver_service."
+        ),
         examples=(
             ('# Self-hosted (no auth)\napi_key: "EMPTY"'),
             ('# OpenAI\napi_key: "${oc.env:OPENAI_API_KEY}"'),
@@ -66,12 +176,16 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         "service.inference_service.base_url",
         description="Base URL for inference service.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.0.0:52; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.4.0:110"
+        ),
         type="string",
-        required_if=(Condition(path=".backend", values=("sglang", "vllm", "openai")),),
+        required_if=_OPENAI,
+        required_for="for the sglang, vllm and openai backends",
         details=(
-            "Required for the sglang, vllm and openai backends. The tinker and weaver "
-            "backends take their URL from service.tinker_service / "
+            "The tinker and weaver backends take their URL from service.tinker_service / "
             "service.weaver_service."
         ),
         examples=(
@@ -83,7 +197,10 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         "service.inference_service.model",
         description="Model name to request from service.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; nexrl/weight_sync/weight_sync_controller.py@v1.0.0:90; "
+            "nexrl/weight_sync/weight_sync_controller.py@v1.4.0:111"
+        ),
         type="string",
         required=True,
         details="For tinker and weaver this is the base model name, e.g. Qwen/Qwen3-8B.",
@@ -95,18 +212,20 @@ ENTRIES: tuple[Option | Section, ...] = (
     ),
     Option(
         "service.inference_service.model_path",
-        description="Path to the model weights served for rollout (nested layout).",
-        source="recipes",
+        description="Path to the model weights the inference servers load.",
+        source="cli/common/config_utils.py@v1.2.0:342-346; spec/v1.4/config-migration-guide.md",
         type="string",
+        added="1.2",
         details=(
-            "Newer NexRL versions; replaces resource.inference.model_path. Recipes "
-            "reuse it for data.tokenizer_path and the actor's model.path."
+            "Read by the `nexrl` launcher for self-hosted runs, which stops when it is "
+            "empty. Replaces resource.inference.model_path, which NexRL copies here. "
+            "Recipes reuse it for data.tokenizer_path and the actor's model.path."
         ),
     ),
     Option(
         "service.inference_service.max_tokens",
         description="Maximum tokens to generate.",
-        source="spec/service-config.md",
+        source="spec/service-config.md; nexrl/utils/validate_config.py@v1.0.0:49-51",
         type="int",
         required=True,
         minimum=1,
@@ -120,12 +239,15 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         "service.inference_service.tokenizer",
         description="Tokenizer path for SGLang backend.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.0.0:57"
+        ),
         type="string",
         default=None,
         nullable=True,
         details=(
-            "Default: None (SGLang backend only).\n"
+            "Default: None (SGLang backend only); NexRL then loads the tokenizer of `model`.\n"
             "NexRL's Tinker and Weaver recipes set it to null to use the service's own "
             "tokenizer."
         ),
@@ -134,27 +256,34 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         "service.inference_service.backend",
         description="Inference backend type.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; nexrl/utils/init_utils.py@v1.0.0:73-98; "
+            "nexrl/utils/validate_config.py@v1.0.0:63-90"
+        ),
         type="string",
-        default="sglang",
-        choices=("sglang", "vllm", "openai", "tinker", "weaver"),
+        required=True,
+        choices=(*OPENAI_BACKENDS, *REMOTE_BACKENDS),
         details=(
             "- sglang: SGLang inference engine\n"
             "- vllm: vLLM inference engine\n"
             "- openai: OpenAI-compatible API\n"
-            "- tinker: Tinker sampling service (used by NexRL's recipes, not in the "
-            "reference)\n"
-            "- weaver: Weaver sampling service (used by NexRL's recipes, not in the "
-            "reference)"
+            "- tinker: Tinker sampling service (NexRL's recipes; not in the reference)\n"
+            "- weaver: Weaver sampling service (NexRL's recipes; not in the reference)\n"
+            'The reference gives "sglang" as its default; NexRL reads it without one.'
         ),
     ),
     Option(
         "service.inference_service.max_retries",
         description="Number of retry attempts for failed requests.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.0.0:109,209"
+        ),
         type="int",
-        default=3,
+        required_if=_OPENAI,
+        required_for="for the sglang, vllm and openai backends (at the first request)",
         minimum=0,
+        details="The reference gives 3 as its default; NexRL's client reads it without one.",
         examples=(
             ("# No retries\nmax_retries: 0"),
             ("# Standard retries\nmax_retries: 3"),
@@ -164,7 +293,10 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         "service.inference_service.freeze_for_weight_sync",
         description="Block inference during weight synchronization.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.0.0:47"
+        ),
         type="bool",
         default=True,
         details=(
@@ -181,42 +313,57 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         "service.inference_service.weight_type",
         description="Weight format for synchronization.",
-        source="spec/service-config.md",
-        type="string",
-        choices=("sglang_nckpt", "vllm_ckpt", "vllm_dcp", "vllm_dcp_wp", ""),
-        details=(
-            "Default: None (backend-specific).\n"
-            "- sglang_nckpt: SGLang native checkpoint\n"
-            "- vllm_ckpt: vLLM checkpoint\n"
-            "- vllm_dcp: vLLM with distributed checkpoint (listed in NexRL's example "
-            "config)\n"
-            "- vllm_dcp_wp: vLLM distributed checkpoint with weight provider (listed "
-            "in NexRL's example config)\n"
-            '- "" (empty): no weight files; NexRL\'s Tinker and Weaver recipes use it'
+        source=(
+            "spec/service-config.md; nexrl/weight_sync/weight_sync_controller.py@v1.0.0:91,311; "
+            "nexrl/weight_sync/weight_sync_controller.py@v1.4.0:112"
         ),
+        type="string",
+        required=True,
+        choices=("sglang_nckpt", "vllm_ckpt", ""),
+        loose_choices=True,
+        details=_WEIGHT_TYPE_DETAILS,
         examples=('# SGLang\nweight_type: "sglang_nckpt"', '# vLLM\nweight_type: "vllm_ckpt"'),
     ),
     Option(
         "service.inference_service.tool_parser",
         description="Parser that extracts structured tool calls from model responses.",
-        source="recipes",
+        source=(
+            "spec/v1.4/service-config.md; "
+            "nexrl/inference_service_client/remote_api_inference_service_client.py@v1.3.0:78-83"
+        ),
         type="string",
+        added="1.3",
+        default="qwen25",
+        choices=_TOOL_PARSERS,
+        loose_choices=True,
+        used_if=_REMOTE,
         details=(
-            "Documented by newer NexRL versions. Options: qwen25 (Qwen 2.5/3), "
-            "qwen3_coder, gpt_oss, deepseekv31, simple_xml; aliases such as xml, qwen, "
-            "qwen3, deepseek_v31 and deepseek are also accepted."
+            "Read by the Tinker and Weaver clients. Options: qwen25 (Qwen 2.5/3, default), "
+            "qwen3_coder, gpt_oss, deepseekv31, and the other SGLang tool-call parsers. "
+            "NexRL hands the name to SGLang and falls back to qwen25 (or a minimal parser "
+            "without SGLang) when SGLang does not know it."
         ),
         examples=('tool_parser: "qwen25"',),
     ),
     Option(
         "service.inference_service.reasoning_parser",
         description="Parser that extracts thinking/reasoning content from model responses.",
-        source="recipes",
+        source=(
+            "spec/v1.4/service-config.md; "
+            "nexrl/inference_service_client/remote_api_inference_service_client.py@v1.3.0:87; "
+            "nexrl/utils/reasoning_parser/__init__.py@v1.4.0:207-232"
+        ),
         type="string",
+        added="1.3",
         default="think_tag",
+        choices=_REASONING_CHOICES,
+        used_if=_REMOTE,
         details=(
-            "Documented by newer NexRL versions. Options: think_tag (default), qwen3, "
-            "deepseek_r1, kimi, step3, nano_v3, minimax_append_think."
+            "Read by the Tinker and Weaver clients. The reference lists think_tag (default), "
+            "qwen3, deepseek_r1, kimi, step3, nano_v3, minimax_append_think; NexRL also "
+            "knows think, default, step3p5, gpt_oss, glm45, deepseek_v3, kimi_k2, minimax, "
+            "interns1, with '-' or '_'. An unknown name stops NexRL at start-up when "
+            "SGLang is installed (without it NexRL uses a minimal parser)."
         ),
         examples=('reasoning_parser: "qwen3"',),
     ),
@@ -225,23 +372,26 @@ ENTRIES: tuple[Option | Section, ...] = (
         description=(
             "Parse JSON tool-call arguments into objects before applying the chat template."
         ),
-        source="recipes",
+        source="nexrl/inference_service_client/openai_inference_service_client.py@v1.2.0:100",
         type="bool",
+        added="1.2",
         default=False,
-        details="Read by NexRL's OpenAI-compatible inference client.",
+        details="Read by NexRL's OpenAI-compatible client (sglang, vllm, openai).",
     ),
     Option(
         "service.inference_service.resource.replicas",
         description="Number of inference server replicas to launch.",
-        source="recipes",
+        source="cli/common/config_utils.py@v1.2.0:353,358-363",
         type="int",
+        added="1.2",
         minimum=1,
     ),
     Option(
         "service.inference_service.resource.gpus_per_replica",
         description="GPUs per inference replica (usually the tensor-parallel size).",
-        source="recipes",
+        source="cli/common/config_utils.py@v1.2.0:354,358-363",
         type="int",
+        added="1.2",
         minimum=1,
     ),
     Option(
@@ -249,13 +399,17 @@ ENTRIES: tuple[Option | Section, ...] = (
         description=(
             "Inference server implementation to deploy (for example sglang or bp-sglang)."
         ),
-        source="recipes",
+        source="cli/common/config_utils.py@v1.2.0:355; spec/v1.4/config-migration-guide.md",
         type="string",
+        added="1.2",
+        default="sglang",
     ),
     Option(
         "service.inference_service.resource.extra_args",
         description="Extra command-line arguments passed to the inference server launcher.",
-        source="recipes",
+        source="cli/common/config_utils.py@v1.2.0:356",
         type="string",
+        added="1.2",
+        default="",
     ),
 )

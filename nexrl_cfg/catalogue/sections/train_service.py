@@ -1,100 +1,201 @@
 """`service.train_service`: the training service, flat or as named services
-(`service.train_service.<name>`), with its `config` and `resource`."""
+(`service.train_service.<name>`, NexRL 1.2 on), with its `config` and `resource`."""
 
 from __future__ import annotations
 
 from ..model import Condition, Option, Section
 
+# Backends served by NexRL's own training service (its client needs `url`); `mock` skips
+# the workers. `direct-zmq` exists from 1.3 (an invalid choice before, reported as such).
+SELF_HOSTED = ("http", "nextrainer", "direct-zmq", "mock")
+# Backends that start NexTrainer workers from the service's `actor` section.
+NEXTRAINER = ("http", "nextrainer", "direct-zmq")
+REMOTE = ("tinker", "weaver")
+
+_SELF_HOSTED = (Condition(".backend", SELF_HOSTED),)
+# From 1.2 NexRL copies the top-level `resource.train.<identifier>` into the service.
+_NO_LEGACY_RESOURCE = Condition("resource.train", (None,), absent=True)
+# The inference backend decides between self-hosted and Tinker/Weaver training (from 1.2;
+# before, NexRL asserts both backends agree).
+_SELF_HOSTED_RUN = (Condition("service.inference_service.backend", ("sglang", "vllm", "openai")),)
+
+_BACKEND_DETAILS = (
+    "- http: NexTrainer HTTP API\n"
+    "- nextrainer: older name of http\n"
+    "- mock: Mock trainer for testing (no workers)\n"
+    "- tinker: Tinker training service (NexRL's recipes; not in the reference)\n"
+    "- weaver: Weaver training service (NexRL's recipes; not in the reference)"
+)
+
+
+def _backend(added: str, removed: str | None, **kw: object) -> Option:
+    return Option(
+        "service.train_service.backend",
+        description="Training service backend.",
+        type="string",
+        added=added,
+        removed=removed,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
 ENTRIES: tuple[Option | Section, ...] = (
     Section(
         "service.train_service",
         description="Backend service that trains the model.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; spec/v1.4/service-config.md; "
+            "nexrl/utils/validate_config.py@v1.0.0:54; nexrl/utils/validate_config.py@v1.2.0:75"
+        ),
+        required=True,
         details=(
-            "Self-hosted runs use the NexTrainer backend (http, direct-zmq) with an "
+            "Self-hosted runs use the NexTrainer backend (http; direct-zmq from 1.3) with an "
             "`actor` section; Tinker and Weaver runs set the backend to tinker or "
             "weaver and put the optimiser settings under `config`.\n"
-            "Newer NexRL versions nest one or more services under names of the user's "
-            "choice (service.train_service.<name>), each with these same keys and a "
-            "`role`."
+            "From 1.2 NexRL nests one or more services under names of the user's choice "
+            "(service.train_service.<name>), each with these same keys and a `role`; the "
+            "flat layout is still accepted with a deprecation warning."
         ),
     ),
     Section(
         "service.train_service.resource",
-        description="GPUs for this training service (nested layout, Kubernetes deployment).",
-        source="recipes",
-        closed=False,
-        details="Newer NexRL versions; replaces the top-level resource.train.<id> section.",
+        description="GPUs for this training service.",
+        source="nexrl/trainer/self_hosted_trainer.py@v1.2.0:76-84; spec/v1.4/service-config.md",
+        added="1.2",
+        required_if=(*_SELF_HOSTED, _NO_LEGACY_RESOURCE),
+        required_for="for self-hosted training",
+        details=(
+            "Replaces the top-level resource.train.<identifier> section, which NexRL copies "
+            "here when present."
+        ),
     ),
     Section(
         "service.train_service.config",
         description=(
             "Training hyperparameters sent to the Tinker or Weaver service, and client timeouts."
         ),
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.0.0:68; nexrl/controller.py@v1.0.0:249",
     ),
     Option(
         "service.train_service.model_tag",
         description="Model identifier (matches inference service).",
-        source="spec/service-config.md",
-        type="string",
-        default="default",
-        details=(
-            "Newer NexRL versions call it `identifier` and accept model_tag with a "
-            "deprecation warning."
+        source=(
+            "spec/service-config.md; nexrl/utils/validate_config.py@v1.0.0:53-55; "
+            "nexrl/controller.py@v1.0.0:264"
         ),
+        type="string",
+        removed="1.2",
+        required=True,
+        details=(
+            'The reference gives "default" as its default, but NexRL reads it without one '
+            "and asserts it equals service.inference_service.model_tag."
+        ),
+    ),
+    Option(
+        "service.train_service.model_tag",
+        description="Older name of `identifier`, still read with a deprecation warning.",
+        source=(
+            "nexrl/utils/validate_config.py@v1.2.0:131-142; "
+            "nexrl/utils/config_utils.py@v1.2.0:247-265"
+        ),
+        type="string",
+        added="1.2",
+        deprecated="1.2",
+        replaced_by="service.train_service.identifier",
+        details="NexRL copies it to `identifier` when that is not set.",
+    ),
+    Option(
+        "service.train_service.identifier",
+        description="Name of the training worker group.",
+        source="nexrl/controller.py@v1.0.0:247; nexrl/trainer/self_hosted_trainer.py@v1.0.0:64",
+        type="string",
+        removed="1.2",
+        details="Optional before 1.2; model_tag is what NexRL matches with the inference service.",
     ),
     Option(
         "service.train_service.identifier",
         description="Identifier of this training service (replaces model_tag).",
-        source="recipes",
+        source=(
+            "spec/v1.4/service-config.md; nexrl/controller.py@v1.2.0:281; "
+            "cli/common/config_utils.py@v1.2.0:306-310"
+        ),
         type="string",
+        added="1.2",
+        required_if=_SELF_HOSTED,
+        provided_by=(".model_tag",),
+        required_for="(or the deprecated model_tag) for self-hosted training",
         details=(
-            "Newer NexRL versions use `identifier` in place of `model_tag`. The actor "
-            "service's identifier must match service.inference_service.identifier. "
-            "Early on-policy-distillation recipes used it for the worker group name, "
-            "next to model_tag."
+            "Previously named `model_tag`. The actor service's identifier must match "
+            "service.inference_service.identifier; the launcher names the GPU workers by it."
         ),
     ),
     Option(
         "service.train_service.role",
-        description=("Role of this training service: the trained actor or a distillation teacher."),
-        source="recipes",
+        description="Role of this training service: the trained actor or a distillation teacher.",
+        source=(
+            "spec/v1.4/service-config.md; nexrl/utils/validate_config.py@v1.2.0:93-125; "
+            "nexrl/trainer/self_hosted_trainer.py@v1.3.0:154"
+        ),
         type="string",
+        added="1.2",
+        choices=("actor", "teacher"),
+        loose_choices=True,
         details=(
             "- actor: the primary training service (exactly one is required)\n"
-            "- teacher: teacher model for on-policy distillation\n"
+            "- teacher: teacher model for on-policy distillation (self_hosted_opd)\n"
             "With a single service NexRL assumes actor when the role is missing."
         ),
     ),
-    Option(
-        "service.train_service.backend",
-        description="Training service backend.",
-        source="spec/service-config.md",
-        type="string",
-        default="http",
-        choices=("http", "mock", "direct-zmq", "nextrainer", "tinker", "weaver"),
+    _backend(
+        "1.0",
+        "1.3",
+        source=(
+            "spec/service-config.md; nexrl/utils/init_utils.py@v1.0.0:39-55; "
+            "nexrl/utils/validate_config.py@v1.0.0:63-90; "
+            "nexrl/trainer/self_hosted_trainer.py@v1.2.0:72,122"
+        ),
+        required_if=_SELF_HOSTED_RUN,
+        required_for="for self-hosted training",
+        choices=("http", "nextrainer", "mock", *REMOTE),
         details=(
-            "- http: NexTrainer HTTP API\n"
-            "- mock: Mock trainer for testing\n"
-            "- direct-zmq: NexTrainer with direct ZMQ data transfer (newer NexRL "
-            "versions, which also map http to it)\n"
-            "- nextrainer: older name of http (deprecated)\n"
-            "- tinker: Tinker training service (used by NexRL's recipes)\n"
-            "- weaver: Weaver training service (used by NexRL's recipes)"
+            f"{_BACKEND_DETAILS}\n"
+            "In 1.0 and 1.1 NexRL asserts that a tinker or weaver run sets it to the "
+            "inference backend as well."
+        ),
+    ),
+    _backend(
+        "1.3",
+        None,
+        source=(
+            "spec/v1.4/service-config.md; nexrl/utils/init_utils.py@v1.3.0:53-88; "
+            "nexrl/utils/config_utils.py@v1.3.0:318-319"
+        ),
+        required_if=_SELF_HOSTED_RUN,
+        required_for="for self-hosted training",
+        choices=("direct-zmq", "http", "nextrainer", "mock", *REMOTE),
+        deprecated_choices=(("http", "direct-zmq"), ("nextrainer", "direct-zmq")),
+        details=(
+            "- direct-zmq: NexTrainer with direct ZMQ data transfer\n"
+            f"{_BACKEND_DETAILS}\n"
+            "NexRL maps http and nextrainer to direct-zmq with a deprecation warning. The "
+            "reference lists http, weaver, tinker and mock."
         ),
     ),
     Option(
         "service.train_service.world_size",
         description="Number of GPUs for training.",
-        source="spec/service-config.md",
+        source="spec/service-config.md; nexrl/trainer/self_hosted_trainer.py@v1.0.0:66-68",
         type="int",
-        required_if=(Condition(path=".backend", values=("http",)),),
-        provided_by=(".resource.world_size",),
+        removed="1.2",
+        replaced_by="service.train_service.resource.world_size",
+        required_if=_SELF_HOSTED,
+        required_for="for self-hosted training",
         minimum=1,
         details=(
-            "In the nested train_service layout this moves to "
-            "service.train_service.<name>.resource.world_size."
+            "From 1.2 NexRL no longer reads it (the 1.0-1.3 reference and the 1.4 migration "
+            "guide still show it in the old layout): the GPUs come from "
+            "service.train_service.<name>.resource.{world_size, gpus_per_pod}, or from the "
+            "legacy resource.train.<identifier>, which NexRL copies there."
         ),
         examples=(
             ("# Single GPU\nworld_size: 1"),
@@ -105,56 +206,67 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         "service.train_service.url",
         description="Training service URL.",
-        source="spec/service-config.md",
+        source=(
+            "spec/service-config.md; nexrl/controller.py@v1.0.0:246; "
+            "nexrl/trainer/self_hosted_trainer.py@v1.0.0:63; "
+            "nexrl/trainer/self_hosted_trainer.py@v1.4.0:73"
+        ),
         type="string",
-        required_if=(Condition(path=".backend", values=("http",)),),
+        required_if=_SELF_HOSTED,
+        required_for="for self-hosted training",
+        details=(
+            "NexRL reads it for every self-hosted backend, mock included (the 1.4 reference "
+            "says: required for http/weaver backends)."
+        ),
         examples=('url: "http://${oc.env:API_SERVER_URL}:8000"',),
     ),
     Option(
-        "service.train_service.model_path",
-        description=(
-            "Path to this service's model weights (nested layout, used for OPD teachers)."
-        ),
-        source="recipes",
-        type="string",
-        details="Recipes reference it from actor.model.path.",
-    ),
-    Option(
         "service.train_service.resource.world_size",
-        description="Number of GPU pods for this training service.",
-        source="recipes",
+        description="Number of pods (nodes) for this training service.",
+        source=(
+            "spec/v1.4/service-config.md; nexrl/trainer/self_hosted_trainer.py@v1.2.0:76-78; "
+            "cli/common/config_utils.py@v1.2.0:316-320"
+        ),
         type="int",
+        added="1.2",
+        required_if=(_NO_LEGACY_RESOURCE,),
+        required_for="for self-hosted training",
         minimum=1,
+        details=(
+            "NexRL trains on world_size × gpus_per_pod GPUs; the reference calls it the "
+            "number of GPUs."
+        ),
     ),
     Option(
         "service.train_service.resource.gpus_per_pod",
         description="GPUs per pod.",
-        source="recipes",
+        source=("spec/v1.4/service-config.md; nexrl/trainer/self_hosted_trainer.py@v1.2.0:79-84"),
         type="int",
+        added="1.2",
+        required_if=(_NO_LEGACY_RESOURCE,),
+        required_for="for self-hosted training",
         minimum=1,
-    ),
-    Option(
-        "service.train_service.resource.memory_per_gpu",
-        description="GPU memory per GPU, in GB.",
-        source="recipes",
-        type="int",
-        minimum=1,
+        details=(
+            "The reference says it defaults to world_size; NexRL stops at start-up when it "
+            "is missing."
+        ),
     ),
     Option(
         "service.train_service.config.loss_fn",
         description="Loss function the Tinker or Weaver service computes.",
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.0.0:69",
         type="string",
         default="importance_sampling",
         details=(
-            "NexRL's recipes use importance_sampling for RL (GRPO) and cross_entropy "
-            "for supervised training."
+            "Handed to the service unchecked. NexRL's recipes use importance_sampling for "
+            "RL (GRPO; the default) and cross_entropy for supervised training (the default "
+            "of remote_api_cross_entropy)."
         ),
     ),
     Option(
         "service.train_service.config.learning_rate",
         description="Learning rate of the remote Adam optimiser.",
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.0.0:70",
         type="number",
         default=2e-06,
         exclusive_minimum=0,
@@ -162,43 +274,46 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         "service.train_service.config.beta1",
         description="Adam beta1 (first-moment decay).",
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.0.0:71",
         type="number",
         default=0.9,
     ),
     Option(
         "service.train_service.config.beta2",
         description="Adam beta2 (second-moment decay).",
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.0.0:72",
         type="number",
         default=0.95,
     ),
     Option(
         "service.train_service.config.eps",
         description="Adam epsilon for numerical stability.",
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.0.0:73",
         type="number",
         default=1e-08,
     ),
     Option(
         "service.train_service.config.weight_decay",
         description="Weight decay of the remote optimiser.",
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.2.0:80",
         type="number",
+        added="1.2",
         default=0.01,
     ),
     Option(
         "service.train_service.config.grad_clip_norm",
         description="Gradient-norm clipping threshold of the remote optimiser.",
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.2.0:82",
         type="number",
+        added="1.2",
         default=1.0,
     ),
     Option(
         "service.train_service.config.entropy_coeff",
         description="Entropy regularisation coefficient passed to the remote loss.",
-        source="recipes",
+        source="nexrl/trainer/remote_api_trainer.py@v1.2.0:83",
         type="number",
+        added="1.2",
         default=0.0001,
     ),
     Option(
@@ -206,29 +321,37 @@ ENTRIES: tuple[Option | Section, ...] = (
         description=(
             "KL penalty coefficient for on-policy distillation (1.0 = full distillation)."
         ),
-        source="recipes",
+        source="nexrl/trainer/remote_api_opd_trainer.py@v1.4.0:92",
         type="number",
+        added="1.4",
+        default=1.0,
+        details="Read by the remote_api_opd trainer.",
     ),
     Option(
         "service.train_service.config.kl_discount_factor",
         description="Discount factor for future KL in on-policy distillation (0.0 = none).",
-        source="recipes",
+        source="nexrl/trainer/remote_api_opd_trainer.py@v1.4.0:93",
         type="number",
+        added="1.4",
+        default=0.0,
+        details="Read by the remote_api_opd trainer.",
     ),
     Option(
         "service.train_service.config.zmq_recv_timeout_ms",
         description="Receive timeout of the direct-zmq training client, in milliseconds.",
-        source="recipes",
+        source="nexrl/utils/init_utils.py@v1.3.0:72; nexrl/controller.py@v1.3.0:269",
         type="int",
+        added="1.3",
         default=600000,
-        details="Read by newer NexRL versions for the direct-zmq backend.",
+        details="Read for the direct-zmq backend (and http/nextrainer, mapped to it).",
     ),
     Option(
         "service.train_service.config.zmq_total_timeout_ms",
         description="Total timeout of one direct-zmq training request, in milliseconds.",
-        source="recipes",
+        source="nexrl/utils/init_utils.py@v1.3.0:73; nexrl/controller.py@v1.3.0:269",
         type="int",
+        added="1.3",
         default=3600000,
-        details="Read by newer NexRL versions for the direct-zmq backend.",
+        details="Read for the direct-zmq backend (and http/nextrainer, mapped to it).",
     ),
 )
