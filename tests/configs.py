@@ -209,6 +209,14 @@ def value_at(text: str, pair: str) -> tuple[int, int]:
     return position(text, pair, pair.index(": ") + 2)
 
 
+def at_version(text: str, version: str) -> str:
+    """A config of BASE's shape as NexRL `version` needs it: 1.4 also reads the rollout's
+    longest sequence, which no earlier version knows."""
+    if version != "1.4" or "max_sequence_length" in text:
+        return text
+    return text.replace("rollout_worker:\n", "rollout_worker:\n  max_sequence_length: 8192\n", 1)
+
+
 def run(
     tmp_path: Path, text: str, environ: dict[str, str] | None = None, **settings: object
 ) -> list[Finding]:

@@ -59,6 +59,7 @@ weight:
   sync_weight_path: ${trainer.sync_weight_path}
 service:
   inference_service:
+    max_retries: 3
     identifier: "default"
     api_key: "EMPTY"
     base_url: "http://localhost:8000"
@@ -81,6 +82,21 @@ service:
         world_size: 1
         gpus_per_pod: 2
       actor:
+        do_old_log_prob_compute: true
+        ppo_max_token_len_per_gpu: 16384
+        use_dynamic_bsz: false
+        use_kl_loss: false
+        loss_func_type: NX_20250515
+        loss_agg_mode: token-mean
+        ppo_epochs: 1
+        entropy_coeff: 0.0
+        clip_ratio_high: 0.2
+        clip_ratio_low: 0.2
+        clip_ratio: 0.2
+        grad_clip: 1.0
+        checkpoint_manager: dcp
+        optim:
+          lr: 5e-6
         model:
           path: "/models/qwen"
         ppo_mini_batch_size: 4
@@ -89,6 +105,9 @@ service:
         fsdp_config:
           fsdp_size: -1
         rollout:
+          use_weight_provider: false
+          tensor_model_parallel_size: 1
+          temperature: 1.0
           n: 8
           log_prob_micro_batch_size: 4
 
@@ -149,6 +168,7 @@ weight:
   sync_weight_path: ${trainer.sync_weight_path}
 service:
   inference_service:
+    max_retries: 3
     model_tag: "default"
     api_key: "EMPTY"
     base_url: "http://localhost:8000"
@@ -163,6 +183,21 @@ service:
     world_size: 2
     url: "http://localhost:8001"
     actor:
+      do_old_log_prob_compute: true
+      ppo_max_token_len_per_gpu: 16384
+      use_dynamic_bsz: false
+      use_kl_loss: false
+      loss_func_type: NX_20250515
+      loss_agg_mode: token-mean
+      ppo_epochs: 1
+      entropy_coeff: 0.0
+      clip_ratio_high: 0.2
+      clip_ratio_low: 0.2
+      clip_ratio: 0.2
+      grad_clip: 1.0
+      checkpoint_manager: dcp
+      optim:
+        lr: 5e-6
       model:
         path: "/models/qwen"
       ppo_mini_batch_size: 4
@@ -171,6 +206,9 @@ service:
       fsdp_config:
         fsdp_size: -1
       rollout:
+        use_weight_provider: false
+        tensor_model_parallel_size: 1
+        temperature: 1.0
         n: 8
         log_prob_micro_batch_size: 4
 resource:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from configs import BASE, edit, run
+from configs import BASE, at_version, edit, run
 
 from nexrl_cfg.catalogue import VERSIONS
 from nexrl_cfg.finding import Finding
@@ -70,6 +70,7 @@ service:
 """
 # The other sections as BASE writes them.
 NESTED = BASE[: BASE.index("service:\n")] + NESTED_SERVICE + BASE[BASE.index("validate:\n") :]
+NESTED = NESTED.replace("  train:\n    actor:\n      world_size: 2\n", "", 1)
 
 NESTED_VERSIONS = ("1.3", "1.4")  # direct-zmq exists from 1.3
 BEFORE_NESTED = ("1.0", "1.1")
@@ -90,14 +91,22 @@ RESOURCE = '    url: "http://localhost:8001"\n'
 WITH_RESOURCE = RESOURCE + "    resource:\n      world_size: 1\n      gpus_per_pod: 1\n"
 
 
+def without_legacy_resource(text: str) -> str:
+    """From 1.2 a service's GPUs are its own `resource`; the legacy top-level section (which
+    BASE has for NexRL 1.0's launcher) would stand in for it."""
+    return text.replace("  train:\n    actor:\n      world_size: 2\n", "", 1)
+
+
 def base(version: str) -> str:
     if version in BEFORE_NESTED:
         return BASE
-    return edit(edit(BASE, RESOURCE, WITH_RESOURCE), "    world_size: 1\n    url", "    url")
+    text = edit(edit(BASE, RESOURCE, WITH_RESOURCE), "    world_size: 1\n    url", "    url")
+    return without_legacy_resource(text)
 
 
 def findings(tmp_path: Path, text: str, version: str) -> list[Finding]:
-    return [f for f in run(tmp_path, text, nexrl_version=version) if f.rule in CATALOGUE_RULES]
+    found = run(tmp_path, at_version(text, version), nexrl_version=version)
+    return [f for f in found if f.rule in CATALOGUE_RULES]
 
 
 def found(tmp_path: Path, text: str, version: str) -> list[tuple[str, str, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from configs import BASE, edit, run
+from configs import BASE, at_version, edit, run
 
 from nexrl_cfg.catalogue import VERSIONS
 from nexrl_cfg.finding import Finding
@@ -48,11 +48,7 @@ def check(tmp_path: Path, text: str, version: str) -> list[Finding]:
     # resource section are deprecated, and its services lack what later versions read
     # (test_catalogue_sections_service.py judges them): not what these tests are about.
     # NexRL 1.4 also needs the rollout's longest sequence, which no earlier version reads.
-    if version == "1.4":
-        text = text.replace(
-            "rollout_worker:\n", "rollout_worker:\n  max_sequence_length: 8192\n", 1
-        )
-    found = run(tmp_path, text, nexrl_version=version)
+    found = run(tmp_path, at_version(text, version), nexrl_version=version)
     return [f for f in found if f.rule != "deprecated" and not f.key.startswith("service")]
 
 

@@ -34,7 +34,11 @@ def whole(version: str) -> str:
     """BASE, a whole self-hosted run, as `version` needs it."""
     if version != "1.4":
         return BASE
-    return edit(BASE, "  temperature: 1.0\n", "  temperature: 1.0\n  max_sequence_length: 4096\n")
+    return edit(
+        BASE,
+        "  need_llm_inference: true\n  temperature: 1.0\n",
+        "  need_llm_inference: true\n  temperature: 1.0\n  max_sequence_length: 4096\n",
+    )
 
 
 NEW = whole("1.4")

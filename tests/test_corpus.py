@@ -14,12 +14,15 @@ from mutations import ENV, entries
 CORPUS = SHARED / "corpus"
 VERSIONS = ("1.0", "1.4")
 
+PIG_LATIN = {("invalid-choice", "trainer.type"), ("missing-required", "service.inference_service")}
 # (version, recipe) -> the (rule, key) of each error NexRL stops on.
 UPSTREAM_BUGS = {
     # No NexRL version registers this trainer: the controller raises "Unsupported trainer type"
-    # (nexrl/controller.py@v1.0.0:622-626, @v1.4.0:670-674).
-    ("1.0", "pig_latin/self_hosted.yaml"): {("invalid-choice", "trainer.type")},
-    ("1.4", "pig_latin/self_hosted.yaml"): {("invalid-choice", "trainer.type")},
+    # (nexrl/controller.py@v1.0.0:622-626, @v1.4.0:670-674). Before that, the start-up check
+    # reads the inference service it lacks (nexrl/utils/validate_config.py@v1.0.0:50,
+    # @v1.4.0:52).
+    ("1.0", "pig_latin/self_hosted.yaml"): PIG_LATIN,
+    ("1.4", "pig_latin/self_hosted.yaml"): PIG_LATIN,
     # data.max_prompt_length and rollout_worker.max_prompt_length refer to each other once
     # self_hosted.yaml overrides the latter; the torch data loader reads the former at
     # start-up (nexrl/data_loader/torch_data_loader.py@v1.0.0:199, @v1.4.0:199).

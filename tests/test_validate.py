@@ -163,7 +163,7 @@ def test_missing_required_option(tmp_path: Path, line: str, section: str, name: 
 
 def test_requirements_follow_the_backend(tmp_path: Path) -> None:
     # A mock trainer starts no NexTrainer workers: it needs no actor section (but a url).
-    start = BASE.index("    actor:\n")
+    start = BASE.index("    actor:\n      model:")
     text = BASE[:start] + BASE[BASE.index("validate:\n") :]
     text = edit(text, "backend: http", "backend: mock")
     assert rules(run(tmp_path, text)) == ["train-backend"]
@@ -212,7 +212,12 @@ def test_unknown_option_in_a_nested_section(tmp_path: Path) -> None:
     text = edit(BASE, "clip_ratio: 0.2", "clip_ration: 0.2")
     found = run(tmp_path, text)
     assert summary(found) == [
-        ("missing-required", "error", f"{ACTOR}.clip_ratio", *position(text, "  actor:", 2)),
+        (
+            "missing-required",
+            "error",
+            f"{ACTOR}.clip_ratio",
+            *position(text, "    actor:\n      model:", 4),
+        ),
         ("unknown-key", "warning", f"{ACTOR}.clip_ration", *position(text, "clip_ration")),
     ]
     assert found[1].hint == "Did you mean 'clip_ratio'?"

@@ -65,6 +65,9 @@ class Entry:
     # Required only when every condition holds / unless any condition holds.
     required_if: tuple[Condition, ...] = ()
     required_unless: tuple[Condition, ...] = ()
+    # NexRL reads it only when every condition holds: elsewhere a bad value is a warning (it
+    # has no effect), and nothing inside a section is required.
+    used_if: tuple[Condition, ...] = ()
     # In words, the path of NexRL that needs it ("only for the torch data loader").
     required_for: str = ""
 
@@ -105,9 +108,6 @@ class Option(Entry):
     # NexRL accepts any value but acts only on `choices` (an unknown one is silently
     # mis-handled): a value outside them is a warning, not an error.
     loose_choices: bool = False
-    # NexRL reads the value only when every condition holds; a bad value elsewhere is a
-    # warning (it has no effect), not an error.
-    used_if: tuple[Condition, ...] = ()
     # Keys (relative to the section when they start with ".") that, when set, let any value
     # pass: `type` with a `custom_*_module_path`.
     free_if_set: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ _FOR = "for the NexTrainer backend"
 _TRAINED = (Condition("trainer.type", ("self_hosted_opd",)),)
 _FOR_TRAINED = "for the trained actor of the NexTrainer backend"
 _KL = (Condition(".use_kl_loss", (True,)),)
+_SELF_HOSTED_TRAINERS = ("self_hosted_grpo", "self_hosted_opd")
 
 _WORKERS_10 = "nexrl/train_service_backend/fsdp_worker/fsdp_workers.py@v1.0.0"
 _ACTOR_10 = "nexrl/train_service_backend/fsdp_worker/fsdp_actor.py@v1.0.0"
@@ -49,6 +50,9 @@ ENTRIES: tuple[Option | Section, ...] = (
         ),
         required_if=(Condition(".backend", NEXTRAINER),),
         required_for=_FOR,
+        # Only a self-hosted trainer starts the NexTrainer workers that read it; with a trainer
+        # type no NexRL registers, the controller stops before anything reads the actor.
+        used_if=(Condition("trainer.type", _SELF_HOSTED_TRAINERS, absent=True),),
     ),
     Section(
         f"{A}.model",
