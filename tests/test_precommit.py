@@ -74,8 +74,6 @@ def project(recipes: Path, tmp_path: Path) -> Path:
     (tmp_path / "recipe" / "pig_latin" / "self_hosted.yaml").unlink()
     (tmp_path / "recipe" / "nexau_news" / "self_hosted.yaml").unlink()
     (tmp_path / "pyproject.toml").write_text('[tool.nexrl-cfg]\nnexrl-version = "1.0"\n')
-    # NexRL itself rejects this one (see test_recipes.py).
-    (tmp_path / "recipe" / "pig_latin" / "self_hosted.yaml").unlink()
     commit_all(tmp_path)
     return tmp_path
 
