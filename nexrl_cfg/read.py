@@ -8,16 +8,14 @@ no input can make the check slow or large.
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .files import read_regular
 from .finding import Finding, Severity, Span
 
 try:
@@ -482,13 +480,7 @@ def read_file(path: str | Path) -> Document:
     """Read one file. OSError (missing, unreadable, a directory, not a regular file such as a
     FIFO, which would block) is left to the caller."""
     name = str(path)
-    mode = os.stat(path).st_mode
-    if stat.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
-    if not stat.S_ISREG(mode):
-        raise OSError(errno.EINVAL, "not a regular file (a FIFO, device or socket)", name)
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
+    raw = read_regular(path, MAX_BYTES)
     if len(raw) > MAX_BYTES:
         doc = Document(name, ok=False)
         doc.findings.append(

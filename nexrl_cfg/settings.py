@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .files import read_regular
+
+# A settings file or an env file larger than this is not one.
+MAX_SETTINGS_BYTES = 1024 * 1024
+
 TABLE = "nexrl-cfg"
 KEYS = (
     "select",
@@ -46,6 +51,8 @@ class Settings:
     # lets each config's surroundings decide (see `version.py`).
     nexrl_version: str | None = None
     version_source: str = ""
+    # Values known to be secret before any config is read (those of an env file).
+    secret_values: frozenset[str] = frozenset()
 
 
 class SettingsError(Exception):
@@ -67,18 +74,34 @@ class FileSettings:
 
 
 # -- pyproject.toml ---------------------------------------------------------------------------
+def _read_text(path: Path) -> str:
+    """A settings or env file's text: a regular file only (a FIFO or a device would block or
+    never end), at most `MAX_SETTINGS_BYTES`. OSError or UnicodeDecodeError otherwise."""
+    raw = read_regular(path, MAX_SETTINGS_BYTES)
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise OSError(f"larger than {MAX_SETTINGS_BYTES // 1024} KB")
+    return raw.decode("utf-8-sig")
+
+
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start` that has a `[tool.nexrl-cfg]` table."""
+    """The nearest pyproject.toml at or above `start` that has a `[tool.nexrl-cfg]` table.
+    One that cannot be read as a file of text (a FIFO, a device, too large) is passed over."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         try:
-            text = candidate.read_text(encoding="utf-8")
+            text = _read_text(candidate)
         except (OSError, UnicodeDecodeError):
             continue
         # A cheap look first, so that most projects without the table never load a parser.
-        if re.search(_MAYBE_TABLE, text, re.M) and TABLE in _parse(text, candidate).get("tool", {}):
+        if re.search(_MAYBE_TABLE, text, re.M) and _table(_parse(text, candidate)) is not None:
             return candidate
     return None
+
+
+def _table(document: dict[str, Any]) -> Any:
+    """The `[tool.nexrl-cfg]` value of a parsed pyproject.toml, None when there is none."""
+    tool = document.get("tool")
+    return tool.get(TABLE) if isinstance(tool, dict) else None
 
 
 def _parse(text: str, path: Path) -> dict[str, Any]:
@@ -93,7 +116,13 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
 
 
 def read_pyproject(path: Path) -> FileSettings:
-    table = _parse(path.read_text(encoding="utf-8"), path).get("tool", {}).get(TABLE, {})
+    try:
+        text = _read_text(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SettingsError(f"cannot read {path}: {reason}") from None
+    table = _table(_parse(text, path))
+    table = {} if table is None else table
     where = f"{path} [tool.{TABLE}]"
     if not isinstance(table, dict):
         raise SettingsError(f"{where}: expected a table")
@@ -153,11 +182,13 @@ def read_env_file(path: Path) -> dict[str, str]:
     """KEY=VALUE lines; `export ` prefixes, quotes and comments allowed. A bad line is named
     by number only: its text may hold a secret."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_text(path)
     except FileNotFoundError:
         raise SettingsError(f"env file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"cannot read env file {path}: {type(exc).__name__}") from None
+    except OSError as exc:
+        raise SettingsError(f"cannot read env file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"cannot read env file {path}: not UTF-8 text") from None
     values: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
@@ -188,7 +219,7 @@ def _env_value(raw: str) -> str | None:
 
 # -- the settings of one run ------------------------------------------------------------------
 def build(
-    cwd: Path,
+    cwd: Path | None,
     *,
     select: frozenset[str] | None = None,
     ignore: frozenset[str] | None = None,
@@ -199,8 +230,9 @@ def build(
     environ: Mapping[str, str] | None = None,
     nexrl_version: str | None = None,
 ) -> Settings:
-    """The settings of a run: command-line values (None where not given) over the file's."""
-    pyproject = find_pyproject(cwd)
+    """The settings of a run: command-line values (None where not given) over the file's.
+    `cwd` None: the working folder is gone, there is no settings file to find."""
+    pyproject = find_pyproject(cwd) if cwd is not None else None
     found = read_pyproject(pyproject) if pyproject else FileSettings()
     settings = Settings(
         require_env=_first(require_env, found.require_env, False),
@@ -220,7 +252,9 @@ def build(
     env_path = env_file if env_file is not None else found.env_file
     if env_path is not None:
         base = dict(os.environ if environ is None else environ)
-        settings.environ = {**read_env_file(env_path), **base}
+        from_file = read_env_file(env_path)
+        settings.environ = {**from_file, **base}
+        settings.secret_values = frozenset(from_file.values())
     elif environ is not None:
         settings.environ = environ
     return settings
@@ -247,8 +281,11 @@ def per_file_ignored(settings: Settings, file: str) -> frozenset[str]:
     """Rule ids that `per-file-ignores` turns off in `file`."""
     from fnmatch import fnmatch
 
-    path = Path(file).resolve()
-    root = (settings.root or Path.cwd()).resolve()
+    try:
+        path = Path(file).resolve()
+        root = (settings.root or Path.cwd()).resolve()
+    except OSError:  # the working folder is gone: names are matched as they are
+        path, root = Path(file), settings.root or Path(file).parent
     try:
         rel = path.relative_to(root).as_posix()
     except ValueError:
