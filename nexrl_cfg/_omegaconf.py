@@ -23,7 +23,7 @@ from omegaconf.basecontainer import BaseContainer
 from omegaconf.resolvers import oc
 
 from .read import KeyPath
-from .resolve import SAFE_RESOLVERS, _Signal
+from .resolve import HIDDEN_NAME, SAFE_RESOLVERS, _Signal
 
 _NOT_GIVEN = object()
 _NEW_API = tuple(int(p) for p in omegaconf.__version__.split(".")[:2]) >= (2, 4)
@@ -38,31 +38,57 @@ class Unavailable(Exception):
 
 
 @dataclass
-class _Frame:
-    """One evaluation in progress: the environment values it read."""
+class Frame:
+    """One evaluation in progress: the environment values it read, and the secret material
+    (those values, and secret values it was handed) anything it computes may derive from."""
 
     env: list[str] = field(default_factory=list)
+    material: list[str] = field(default_factory=list)
+    # A secret it was handed that is not text (a mapping, a list): anything may derive from it.
+    opaque: bool = False
+
+    def derives(self, text: str) -> bool:
+        """Whether `text` (a key, a variable name) may have been computed from a secret: it
+        is part of one, or holds one, in any of its decoded forms."""
+        if self.opaque:
+            return True
+        if not text:
+            return False
+        from .output import forms
+
+        for secret in self.material:
+            for form in (secret, *forms(secret)):
+                if text in form or form in text:
+                    return True
+        return False
 
 
 class Session:
     """One OmegaConf config per composed config, built on first need."""
 
-    def __init__(self, raw: Any, environ: Any, handed: Callable[[KeyPath], Any]) -> None:
+    def __init__(
+        self,
+        raw: Any,
+        environ: Any,
+        handed: Callable[[KeyPath], Any],
+        secret: Callable[[KeyPath], bool],
+    ) -> None:
         self.raw = raw
         self.environ = environ
         self.handed = handed
+        self.secret = secret
         # A name no config can guess for the call-back resolver.
         self.name = f"nexrl_cfg_{os.urandom(4).hex()}"
         self.paths: list[KeyPath] = []
-        self.frames: list[_Frame] = []
+        self.frames: list[Frame] = []
         self.config: Any = None
         self.failure: str | None = None
         self.registry: dict[str, Any] | None = None
 
-    def evaluate(self, path: KeyPath, raw: str) -> tuple[Any, list[str], str | None]:
-        """(value, environment values read, problem or None) of the expression `raw` written
-        at `path`. Raises what `resolve` raised while handing OmegaConf a value."""
-        frame = _Frame()
+    def evaluate(self, path: KeyPath, raw: str) -> tuple[Any, Frame, str | None]:
+        """(value, what it read, problem or None) of the expression `raw` written at `path`.
+        Raises what `resolve` raised while handing OmegaConf a value."""
+        frame = Frame()
         self.frames.append(frame)
         try:
             with self._resolvers(), warnings.catch_warnings():
@@ -78,10 +104,10 @@ class Session:
             signal = _signal(exc)
             if signal is not None:
                 raise signal from None
-            return None, frame.env, plain_problem(exc, raw)
+            return None, frame, plain_problem(exc, raw)
         finally:
             self.frames.pop()
-        return value, frame.env, None
+        return value, frame, None
 
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -148,19 +174,31 @@ class Session:
 
     def _env(self, key: Any, default: Any = _NOT_GIVEN) -> Any:
         key = str(key)
+        if "\x00" in key:
+            return key  # a name that is itself unknown: the value stays unknown
+        frame = self.frames[-1] if self.frames else Frame()
+        # A name computed from a secret is a secret too: an unset one is never named.
+        name = HIDDEN_NAME if frame.derives(key) else key
         if key in self.environ:
             value = self.environ[key]
-            if self.frames:
-                self.frames[-1].env.append(value)
+            frame.env.append(value)
+            if value:
+                frame.material.append(value)
             return value
-        if self.frames:
-            self.frames[-1].env.append("")
+        frame.env.append("")
         if default is _NOT_GIVEN:
-            return f"\x00env:{key}\x00"
+            return f"\x00env:{name}\x00"
         return None if default is None else str(default)
 
     def _handed(self, index: Any) -> Any:
-        return self.handed(self.paths[int(index)])
+        path = self.paths[int(index)]
+        value = self.handed(path)
+        if self.frames and self.secret(path):
+            if isinstance(value, (dict, list)):
+                self.frames[-1].opaque = True
+            elif value is not None:
+                self.frames[-1].material.append(str(value))
+        return value
 
 
 def _decode(expr: Any, _parent_: Any, _node_: Any) -> Any:

@@ -17,8 +17,10 @@ from .compose import Composed, Composer, Reader, Recent
 from .config import Config
 from .finding import Finding, Severity, Span
 from .kinds import classify
+from .output import Secrets, mask_finding
 from .pipeline import prepare
 from .read import MAX_BYTES, KeyPath, dotted
+from .resolve import HIDDEN_NAME
 from .settings import Settings
 from .suppress import Suppressor
 from .version import Target, target
@@ -51,6 +53,8 @@ class Checker:
         # The NexRL version each checked config was checked for, for the summary.
         self.targets: dict[Target, int] = {}
         self._folder_targets: dict[Path, Target] = {}
+        # Every secret value met so far: masked in every finding and source line.
+        self.secrets = Secrets(self.settings.secret_values)
 
     # -- public ---------------------------------------------------------------------------
     def check_file(self, path: str | Path) -> FileResult:
@@ -76,6 +80,9 @@ class Checker:
             # Never filtered away: the file was not checked.
             return FileResult(str(path), "error", [finding])
         result.findings = self._filter(self.suppressor.apply(result.findings, str(path)))
+        result.findings = capped(result.findings, str(path))
+        if self.secrets:
+            result.findings = [mask_finding(f, self.secrets) for f in result.findings]
         for f in result.findings:  # while the file is still among the recently read
             self._shown.setdefault((f.file, f.line), self._source_line(f.file, f.line))
         return result
@@ -106,16 +113,17 @@ class Checker:
         doc = self.reader.cached(Path(file))
         if doc is None or not 0 < line <= len(doc.lines):
             return None
-        from .config import redact_source
-
-        shown = redact_source(doc.lines[line - 1])
-        for secret in doc.secrets:  # a key's value on a line of its own
+        # The parts where a secret value is written, as the parser saw them (whatever the
+        # spelling of the key), then any other copy of a secret value.
+        shown = doc.redact_line(line, doc.lines[line - 1])
+        for secret in doc.secrets:
             shown = shown.replace(secret, "<redacted>")
-        return shown
+        return self.secrets.mask(shown)
 
     # -- pipeline -------------------------------------------------------------------------
     def _check(self, path: Path) -> FileResult:
         doc = self.reader.read(path)
+        self.secrets.update(doc.secrets)
         name = str(path)
         kind, note = classify(doc)
         if kind == "broken":
@@ -158,8 +166,10 @@ class Checker:
 
         target = self.target(Path(composed.path))
         findings, cfg = prepare(composed, self.settings.environ, target.version, mode)
+        self.secrets.update(composed.secrets)
         if cfg is None:
             return findings
+        self.secrets.update(cfg.resolved.env_values)
         findings.extend(self._unset_notes(cfg.resolved.unset))
         findings.extend(validate(cfg))
         if mode == "entry":
@@ -181,6 +191,8 @@ class Checker:
         if words is None:
             message = f"environment variable {var} is not set; checks that need '{key}' are skipped"
             hint = f"Export {var} before launch, or give a default: ${{oc.env:{var},...}}."
+            if var == HIDDEN_NAME:  # the name itself is secret: the expression says which
+                hint = "Export the variable the expression names before launch."
             words = self._words[(var, key)] = (message, key, hint)
         return words
 
@@ -285,6 +297,37 @@ def _defaults_block(text: str) -> str:
             break
         block.append(line)
     return "\n".join(block)
+
+
+# Findings reported for one file checked; the rest are counted in one last finding.
+MAX_FINDINGS = 1_000
+
+
+def capped(findings: list[Finding], file: str) -> list[Finding]:
+    """At most `MAX_FINDINGS` findings, the most severe first, and one that counts the rest."""
+    if len(findings) <= MAX_FINDINGS:
+        return findings
+    ranked = sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key()))
+    kept, dropped = ranked[:MAX_FINDINGS], ranked[MAX_FINDINGS:]
+    counts = {s: sum(1 for f in dropped if f.severity is s) for s in Severity}
+    words = ", ".join(
+        f"{n:,} {name}{'' if n == 1 else 's'}"
+        for name, n in (
+            ("error", counts[Severity.ERROR]),
+            ("warning", counts[Severity.WARNING]),
+            ("note", counts[Severity.INFO]),
+        )
+        if n
+    )
+    more = Finding(
+        "too-complex",
+        max((f.severity for f in dropped), key=lambda s: s.rank),
+        f"and {len(dropped):,} more findings ({words}), not shown: more than {MAX_FINDINGS:,} "
+        "for this file",
+        Span(file),
+        hint="Fix the findings shown first; most often one mistake causes many of them.",
+    )
+    return sorted([*kept, more], key=Finding.sort_key)
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:

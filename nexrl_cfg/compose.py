@@ -47,6 +47,8 @@ class Composed:
     sources: list[str] = field(default_factory=list)
     lines: dict[str, list[str]] = field(default_factory=dict)
     ok: bool = True
+    # Literal secret values (`api_key: sk-...`) of the files composed.
+    secrets: set[str] = field(default_factory=set)
 
     def span(self, path: KeyPath) -> Span:
         while path not in self.origins and path:
@@ -295,6 +297,7 @@ class _Composition:
             self.result.sources.append(name)
             self.result.lines[name] = doc.lines
             self.result.findings.extend(doc.findings)
+            self.result.secrets |= doc.secrets
         if not doc.ok:
             self.result.ok = False
         return doc

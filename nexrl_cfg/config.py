@@ -16,9 +16,6 @@ from .resolve import Resolved, Unknown
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__bool__": lambda s: False})()
 
-_SECRET_KEY = re.compile(
-    rf"""(?:^|(?<=[\s{{,-]))["']?(?:{"|".join(SECRET_KEYS)})["']?\s*:(?=\s|$)"""
-)
 # Read-stage rules that leave a value out (null) after reporting it.
 _UNREADABLE = ("yaml-tag", "yaml-syntax")
 
@@ -105,7 +102,16 @@ class Config:
         if any(str(part) in SECRET_KEYS for part in path):  # an api_key, or inside one
             return True
         tainted = self.resolved.tainted
-        return any(path[: len(t)] == t or t[: len(path)] == path for t in tainted)
+        if any(path[: len(t)] == t or t[: len(path)] == path for t in tainted):
+            return True
+        # A copy of a literal key that no reference leads to (a YAML alias: `backend: *key`).
+        if not self.resolved.composed.secrets:
+            return False
+        literal, secrets = self.resolved.composed.secrets, self.resolved.secrets
+        return any(
+            isinstance(value, str) and (value.strip() in literal or secrets.holds(value))
+            for value in (self.lookup(path), self.lookup(path, self.raw_data))
+        )
 
     def redaction(self, path: KeyPath) -> str | None:
         """What to print instead of the value at `path` when it is secret (its `${...}`
@@ -177,17 +183,3 @@ def _clip(text: str, limit: int = 80) -> str:
 
 def show_value(value: Any) -> str:
     return _show(value)
-
-
-def redact_source(line: str) -> str:
-    """A source line as it may be printed: a literal secret (`api_key: sk-...`) replaced."""
-    key = _SECRET_KEY.search(line)
-    if key is None:
-        return line
-    rest = line[key.end() :]
-    value = re.split(r"\s#", rest, maxsplit=1)[0]
-    bare = value.strip().strip("\"'")
-    if not bare or _ONLY_EXPRESSIONS.match(bare):
-        return line
-    lead = len(value) - len(value.lstrip())
-    return line[: key.end()] + value[:lead] + "<redacted>" + rest[len(value.rstrip()) :]

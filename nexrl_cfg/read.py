@@ -109,6 +109,32 @@ class Document:
     ok: bool = True
     # Literal values of secret keys (`api_key: sk-...`), line by line: never to be printed.
     secrets: set[str] = field(default_factory=set)
+    # Where those values are written: (first line, first column, last line, end column), all
+    # 0-based, the end exclusive. A source line is shown with these parts redacted.
+    secret_spans: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # The file could not be parsed whole: its secret values are found by the YAML scanner,
+    # when a line of it is first shown.
+    scan_secrets: bool = False
+
+    def redact_line(self, number: int, line: str) -> str:
+        """Line `number` (1-based) with every part of a secret value on it replaced."""
+        if self.scan_secrets:
+            self.scan_secrets = False
+            self.secret_spans.extend(_scanned_secrets("\n".join(self.lines), len(self.lines)))
+        index = number - 1
+        cuts = []
+        for first, start, last, end in self.secret_spans:
+            if first <= index <= last and not (index == last > first and end == 0):
+                cuts.append((start if index == first else 0, end if index == last else len(line)))
+        merged: list[list[int]] = []
+        for start, end in sorted(cuts):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, max(start, end)])
+        for start, end in reversed(merged):
+            line = line[:start] + "<redacted>" + line[end:]
+        return line
 
     def span(self, path: KeyPath) -> Span:
         while path not in self.origins and path:
@@ -151,7 +177,7 @@ class _Builder:
             return None
         self.nodes += 1
         if self.nodes <= MAX_NODES and node.tag == _STR and isinstance(node, yaml.ScalarNode):
-            return self.text(node.value, path)  # most values: the short way
+            return self.text(node, path)  # most values: the short way
         span = _span(self.doc.path, node.start_mark)
         if self.nodes > MAX_NODES:
             self.stopped = True
@@ -195,10 +221,21 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node, span, path)
 
-    def text(self, value: str, path: KeyPath) -> str:
-        if "${" not in value and any(p in SECRET_KEYS for p in path):
-            self.doc.secrets.update(part.strip() for part in value.splitlines() if part.strip())
+    def text(self, node: yaml.ScalarNode, path: KeyPath) -> str:
+        value: str = node.value
+        if any(p in SECRET_KEYS for p in path):
+            self.secret(node, value)
         return value
+
+    def secret(self, node: yaml.Node, value: str) -> None:
+        """Remember a literal secret (the value of an `api_key`, or inside one): its text and,
+        unless it is only `${...}` expressions, where it is written."""
+        literal = _literal_part(value)
+        if not literal.strip():
+            return
+        self.doc.secrets.update(part.strip() for part in literal.splitlines() if part.strip())
+        start, end = node.start_mark, node.end_mark
+        self.doc.secret_spans.append((start.line, start.column, end.line, end.column))
 
     def too_many(self, span: Span, path: KeyPath) -> None:
         if self.aliased:
@@ -308,6 +345,19 @@ class _Builder:
         return {k: v for k, v in merged.items() if k not in own} | own
 
 
+_EXPRESSION = re.compile(r"\$\{[^${}]*\}")
+
+
+def _literal_part(value: str) -> str:
+    """A value without its `${...}` expressions (nested ones included)."""
+    while "${" in value:
+        shorter = _EXPRESSION.sub("", value)
+        if shorter == value:
+            break
+        value = shorter
+    return value
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
@@ -409,6 +459,7 @@ def _failed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Document:
         hint = "Quote the value: an unquoted ': ' (or ':' at the end of a line) starts a mapping."
     doc.findings.append(Finding("yaml-syntax", Severity.ERROR, message, span, hint=hint))
     doc.ok = False
+    doc.scan_secrets = True
     return doc
 
 
@@ -427,6 +478,7 @@ def read_text(text: str, path: str) -> Document:
             )
         )
         doc.ok = False
+        doc.scan_secrets = True
         return doc
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -444,12 +496,14 @@ def read_text(text: str, path: str) -> Document:
                 hint="Keep one document per config file.",
             )
         )
+        doc.scan_secrets = True
     except yaml.MarkedYAMLError as exc:
         return _failed(doc, exc, text)
     except (yaml.YAMLError, RecursionError) as exc:
         problem = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
         doc.findings.append(Finding("yaml-syntax", Severity.ERROR, problem, Span(path)))
         doc.ok = False
+        doc.scan_secrets = True
         return doc
     if node is None:
         doc.data = None
@@ -459,6 +513,34 @@ def read_text(text: str, path: str) -> Document:
     doc.data = builder.build(node, (), 0)
     doc.ok = not builder.stopped
     return doc
+
+
+def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
+    """Where the values of secret keys are written, from the YAML scanner's tokens: for a file
+    the parser cannot read whole (a value whose quote is never closed runs to the end)."""
+    spans = []
+    state = 0  # 1: a key starts; 2: it is a secret key; 3: its value comes next
+    value_start: Any = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.KeyToken):
+                state = 1
+            elif state == 1 and isinstance(token, yaml.ScalarToken):
+                state = 2 if token.value in SECRET_KEYS else 0
+            elif state == 2 and isinstance(token, yaml.ValueToken):
+                state, value_start = 3, token.end_mark
+            elif state == 3 and isinstance(token, (yaml.AnchorToken, yaml.TagToken)):
+                continue
+            elif state == 3 and isinstance(token, yaml.ScalarToken):
+                start, end = token.start_mark, token.end_mark
+                spans.append((start.line, start.column, end.line, end.column))
+                state = 0
+            else:
+                state = 0
+    except yaml.YAMLError:
+        if state == 3 and value_start is not None:  # the secret value itself is broken
+            spans.append((value_start.line, value_start.column, lines, 0))
+    return spans
 
 
 def _crowded(text: str) -> Any:

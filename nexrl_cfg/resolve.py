@@ -20,11 +20,15 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .compose import Composed
 from .finding import Finding, Severity, Span
-from .read import KeyPath, dotted
+from .read import SECRET_KEYS, KeyPath, dotted
+
+if TYPE_CHECKING:
+    from ._omegaconf import Frame
+    from .output import Secrets
 
 # Resolvers OmegaConf ships that NexRL configs may use; nothing else may run while checking.
 SAFE_RESOLVERS = (
@@ -36,6 +40,9 @@ SAFE_RESOLVERS = (
     "oc.dict.keys",
     "oc.dict.values",
 )
+
+# What an unset variable is called when its name was computed from a secret.
+HIDDEN_NAME = "<a name read from the environment>"
 
 MAX_STRING = 100_000
 MAX_CHAIN = 64
@@ -110,6 +117,19 @@ class Resolved:
     findings: list[Finding] = field(default_factory=list)
     # Each reference cycle, its members in order, the first where it is reported.
     cycles: list[tuple[KeyPath, ...]] = field(default_factory=list)
+    # Every environment value read while resolving.
+    env_values: set[str] = field(default_factory=set)
+    _secrets: Secrets | None = None
+
+    @property
+    def secrets(self) -> Secrets:
+        """Every secret value of this config: literal keys of its files, environment values
+        it read. None of them may appear in any output."""
+        if self._secrets is None:
+            from .output import Secrets
+
+            self._secrets = Secrets(self.composed.secrets | self.env_values)
+        return self._secrets
 
 
 @dataclass
@@ -258,11 +278,11 @@ class _Resolver:
         return Unknown(f"\x00error:{dotted(path)}\x00", ())
 
     def scrub(self, message: str) -> str:
-        """A message as it may be printed: no value read from the environment in it."""
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            if len(secret) >= 3:
-                message = message.replace(secret, "<redacted>")
-        return message
+        """A message as it may be printed: no value read from the environment in it, whole,
+        line by line or decoded (such a message quotes what it could not use)."""
+        from .output import Secrets
+
+        return Secrets(self.secrets | self.composed.secrets, minimum=3).mask(message)
 
     # -- evaluation -----------------------------------------------------------------------
     def evaluate(self, path: KeyPath, raw: str) -> Any:
@@ -342,7 +362,7 @@ class _Resolver:
 
     def follow(self, path: KeyPath, target: KeyPath, node: Any, ref: str) -> Any:
         value = self.value_at(target, node)
-        if self.tainted_under(target):
+        if self.tainted_under(target) or (path != target and self.secret_at(target)):
             self.tainted.add(path)
         if target in self.errors and self.errors[target].severity is Severity.ERROR:
             raise _Broken(f"refers to '{ref}', which cannot be resolved")
@@ -351,6 +371,13 @@ class _Resolver:
     def tainted_under(self, target: KeyPath) -> bool:
         depth = len(target)
         return any(p[:depth] == target for p in self.tainted)
+
+    def secret_at(self, target: KeyPath) -> bool:
+        """Whether the value at `target` is, or holds, a secret: read from the environment,
+        or a literal key (an `api_key`, or a section that has one)."""
+        if self.tainted_under(target) or any(str(p) in SECRET_KEYS for p in target):
+            return True
+        return _holds_secret_key(self.lookup(target))
 
     @staticmethod
     def join(values: list[Any]) -> Any:
@@ -390,22 +417,22 @@ class _Resolver:
         from ._omegaconf import Session, Unavailable
 
         if self._omegaconf is None:
-            self._omegaconf = Session(self.raw, self.environ, self.handed)
+            self._omegaconf = Session(self.raw, self.environ, self.handed, self.secret_at)
         self._handed.append([])
         self._spent.append(len(raw))
         try:
-            value, env_values, problem = self._omegaconf.evaluate(path, raw)
+            value, frame, problem = self._omegaconf.evaluate(path, raw)
         except Unavailable as exc:
             return self.limit("unavailable", path, raw, str(exc), "Simplify the config.")
         finally:
             handed = self._handed.pop()
             self._spent.pop()
-        self.secrets.update(env_values)
-        if env_values or any(self.tainted_under(p) for p in handed):
+        self.secrets.update(v for v in frame.env if v)
+        if frame.env or any(self.secret_at(p) for p in handed):
             self.tainted.add(path)
         if problem is not None:
             raise _Broken(problem)
-        return self.unknowns(path, value)
+        return self.unknowns(path, value, frame)
 
     def handed(self, target: KeyPath) -> Any:
         """The value at `target`, for OmegaConf evaluating another value that refers to it."""
@@ -420,12 +447,18 @@ class _Resolver:
                 )
         return _plain(value)
 
-    def unknowns(self, path: KeyPath, value: Any) -> Any:
-        """OmegaConf's result, with the marks of unknown values turned back into `Unknown`."""
+    def unknowns(self, path: KeyPath, value: Any, frame: Frame) -> Any:
+        """OmegaConf's result, with the marks of unknown values turned back into `Unknown`,
+        and every key computed from a secret replaced (a key is printed as it is)."""
         if isinstance(value, dict):
-            return {k: self.unknowns(path, v) for k, v in value.items()}
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                if isinstance(key, str) and frame.derives(key):
+                    key = _hidden_key(out)
+                out[key] = self.unknowns(path, item, frame)
+            return out
         if isinstance(value, list):
-            return [self.unknowns(path, v) for v in value]
+            return [self.unknowns(path, v, frame) for v in value]
         if not isinstance(value, str) or "\x00" not in value:
             if isinstance(value, str) and len(value) > MAX_STRING:
                 raise _Broken(
@@ -437,6 +470,28 @@ class _Resolver:
         for var in missing:
             self.unset.setdefault(var, (path, self.composed.span(path)))
         return Unknown(value, missing)
+
+
+def _hidden_key(taken: dict[Any, Any]) -> str:
+    key, number = "<redacted>", 1
+    while key in taken:
+        number += 1
+        key = f"<redacted {number}>"
+    return key
+
+
+def _holds_secret_key(raw: Any) -> bool:
+    """Whether plain data has a secret key (`api_key`) anywhere inside."""
+    stack = [raw]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(k in SECRET_KEYS for k in node):
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return False
 
 
 def _stack_depth() -> int:
@@ -517,4 +572,12 @@ def resolve(composed: Composed, environ: Mapping[str, str] | None = None) -> Res
         )
         data = _unresolved(composed.data)
     findings = list(resolver.errors.values())
-    return Resolved(composed, data, resolver.tainted, resolver.unset, findings, resolver.cycles)
+    return Resolved(
+        composed,
+        data,
+        resolver.tainted,
+        resolver.unset,
+        findings,
+        resolver.cycles,
+        set(resolver.secrets),
+    )

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TextIO
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TextIO
 
 from ..finding import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..output import Secrets
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -27,6 +30,25 @@ class Run:
     quiet: bool = False
     # The NexRL versions the configs were checked for: (version, where that came from).
     targets: list[tuple[str, str]] = field(default_factory=list)
+    # Secret values the run has read: masked in everything the report writes.
+    secrets: Secrets | None = None
+
+    def masked(self) -> Run:
+        """The run as it may be written: every form of a secret value masked, in the
+        findings and in the source lines shown with them."""
+        secrets = self.secrets
+        if not secrets:
+            return self
+        from ..output import mask_finding
+
+        lines = self.source_line
+
+        def source_line(file: str, line: int) -> str | None:
+            text = lines(file, line)
+            return None if text is None else secrets.mask(text)
+
+        findings = [mask_finding(f, secrets) for f in self.findings]
+        return replace(self, findings=findings, source_line=source_line, secrets=None)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -53,6 +75,7 @@ class Run:
 def write(fmt: str, run: Run, out: TextIO) -> None:
     """Write the report to `out`, streaming where the format allows it."""
     module = importlib.import_module(f"{__name__}.{fmt}_format")
+    run = run.masked()
     writer = getattr(module, "write", None)
     if writer is not None:
         writer(run, out)
@@ -65,4 +88,4 @@ def write(fmt: str, run: Run, out: TextIO) -> None:
 def render(fmt: str, run: Run) -> str:
     module = importlib.import_module(f"{__name__}.{fmt}_format")
     renderer: Callable[[Run], str] = module.render
-    return renderer(run)
+    return renderer(run.masked())

@@ -9,8 +9,7 @@ naming the unset variables; `show_origin` adds the file and line each value was 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from ..catalogue import NEWEST
 from ..config import Config
 from ..finding import Finding, Severity
+from ..output import Secrets, display_path, printable
 from ..read import KeyPath
 from ..resolve import Unknown
 
@@ -34,22 +34,34 @@ class Rendered:
 
 
 def render_config(
-    path: Path, environ: Mapping[str, str] | None = None, show_origin: bool = False
+    path: Path,
+    environ: Mapping[str, str] | None = None,
+    show_origin: bool = False,
+    secret_values: Iterable[str] = (),
 ) -> Rendered:
+    """The config as NexRL sees it. Nothing returned or raised holds a secret value (of the
+    files, of the environment, or `secret_values`, those of an env file)."""
     from ..compose import Composer, Reader
     from ..pipeline import prepare
 
+    secrets = Secrets(secret_values)
     composed = Composer(Reader()).compose(path)
     findings, cfg = prepare(composed, environ, NEWEST)
-    problems = [_problem(f) for f in findings if f.severity is Severity.ERROR]
+    secrets.update(composed.secrets)
+    if cfg is not None:
+        secrets.update(cfg.resolved.env_values)
+    problems = [_problem(f, secrets) for f in findings if f.severity is Severity.ERROR]
     if cfg is None:
-        raise ResolveError("\n".join(problems) or f"{path}: not a mapping of sections")
-    text = "\n".join(_Emitter(cfg, show_origin).mapping(cfg.data, (), 0)) + "\n"
+        where = printable(display_path(str(path)))
+        raise ResolveError("\n".join(problems) or f"{where}: not a mapping of sections")
+    lines = _Emitter(cfg, show_origin).mapping(cfg.data, (), 0)
+    text = "".join(secrets.mask(line) + "\n" for line in lines)
     return Rendered(text, problems)
 
 
-def _problem(f: Finding) -> str:
-    return f"{_where(f.file, f.line)}:{f.column}: error [{f.rule}] {f.message}"
+def _problem(f: Finding, secrets: Secrets) -> str:
+    where = _where(f.file, f.line)
+    return printable(secrets.mask(f"{where}:{f.column}: error [{f.rule}] {f.message}"))
 
 
 class _Emitter:
@@ -107,22 +119,19 @@ class _Emitter:
 
 
 def scalar(value: Any) -> str:
-    """One value as a one-line YAML scalar."""
+    """One value as a one-line YAML scalar; text that holds a line break, a control or a
+    formatting character is double-quoted with escapes (JSON's, which YAML reads too)."""
     import yaml
 
     if isinstance(value, dict):
         return "{}"
     if isinstance(value, list):
         return "[]"
-    if isinstance(value, str) and ("\n" in value or "\r" in value):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and ("\r" in value or printable(value) != value):
+        return printable(json.dumps(value, ensure_ascii=False))
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30)
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
 def _where(file: str, line: int) -> str:
-    try:
-        rel = os.path.relpath(file)
-    except ValueError:
-        rel = file
-    return f"{file if rel.startswith('../..') else rel}:{line}"
+    return printable(f"{display_path(file)}:{line}")

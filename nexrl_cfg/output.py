@@ -1,0 +1,172 @@
+"""What may leave the process: text escaped for a terminal, JSON that is plain UTF-8, and no
+secret in either.
+
+Every human-facing line (the text report, GitHub annotations, `resolve`, every line on stderr)
+goes through `printable`; every JSON document through `dumps`; and every report through
+`Secrets.mask`, the last filter between a value the run has read as secret and the output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .finding import Finding
+
+# Control characters (a value may hold terminal escape sequences), C1 controls, bidirectional
+# overrides and other invisible formatting that would let a config rewrite what a terminal or a
+# review page shows, and lone surrogates (the undecodable bytes of a file name).
+_INVISIBLE = (
+    "\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff"
+)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f" + _INVISIBLE + "]")
+# In JSON, `json.dumps` already escapes what is below 0x20, quotes and backslashes.
+_JSON_UNSAFE = re.compile("[" + _INVISIBLE + "]")
+
+# Shorter values are not masked in every output: they are common words and numbers. (Such a
+# value is still never printed where it is read: see `Config.redaction`.)
+MIN_SECRET = 8
+REDACTED = "<redacted>"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` as it may reach a terminal: one line, control and formatting characters escaped
+    (`\\u001b`), undecodable bytes of a file name as `\\xff`."""
+    return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+
+
+def dumps(document: Any, indent: int | None = 2) -> str:
+    """JSON that is valid UTF-8 and safe to show: unlike `ensure_ascii`, readable text stays
+    as it is; C1 controls and bidirectional overrides are escaped (`\\u202e`), and so is an
+    undecodable byte of a file name (as the text `\\xff`, like every other output)."""
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\\\x{code - 0xDC00:02x}"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"\\\\u{code:04x}"
+    return f"\\u{code:04x}"
+
+
+def display_path(file: str) -> str:
+    """A file name relative to the working folder when it is below or near it; as given when
+    the working folder is gone or on another drive."""
+    try:
+        rel = os.path.relpath(file)
+    except (OSError, ValueError):
+        return file
+    return file if rel.startswith(".." + os.sep + "..") else rel
+
+
+def working_folder() -> str | None:
+    """The working folder, or None when it has been removed under the process."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+# -- secrets --------------------------------------------------------------------------------
+def forms(value: str) -> set[str]:
+    """Every way a secret value can show up in a message: whole and line by line, as read and
+    as a resolver decodes it (quotes removed, escapes undone), and as each output escapes it."""
+    found: set[str] = set()
+    pending = [value]
+    inner = _unquoted(value.strip())
+    if inner is not None:
+        pending.append(inner)
+    for text in pending:
+        for piece in (text, *text.splitlines()):
+            piece = piece.strip()
+            if piece:
+                found.add(piece)
+    for piece in list(found):
+        found.add(printable(piece))
+        found.add(json.dumps(piece, ensure_ascii=False)[1:-1])
+        found.add(repr(piece)[1:-1])
+        found.add(piece.replace("%", "%25"))
+    return found
+
+
+def _unquoted(text: str) -> str | None:
+    """The text of a quoted value as YAML or OmegaConf's `oc.decode` reads it, or None."""
+    if len(text) < 2 or text[0] not in "'\"" or text[-1] != text[0]:
+        return None
+    body = text[1:-1]
+    if text[0] == "'":
+        return body.replace("''", "'").replace("\\'", "'")
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return body.replace('\\"', '"').replace("\\\\", "\\")
+    return decoded if isinstance(decoded, str) else body
+
+
+class Secrets:
+    """The secret values a run has read (literal keys, environment values): masked in every
+    output as the last step, in each of the forms a message could show them in."""
+
+    def __init__(self, values: Iterable[str] = (), minimum: int = MIN_SECRET) -> None:
+        self.minimum = minimum
+        self._forms: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self.update(values)
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def add(self, value: str) -> None:
+        if not isinstance(value, str) or len(value.strip()) < self.minimum:
+            return
+        new = {f for f in forms(value) if len(f) >= self.minimum} - self._forms
+        if new:
+            self._forms |= new
+            self._pattern = None
+
+    def update(self, values: Iterable[str]) -> None:
+        for value in values:
+            self.add(value)
+
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            ordered = sorted(self._forms, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(f) for f in ordered))
+        return self._pattern
+
+    def mask(self, text: str) -> str:
+        if not self._forms or not text:
+            return text
+        return self.pattern().sub(REDACTED, text)
+
+    def holds(self, text: str) -> bool:
+        """Whether `text` shows any form of a secret value."""
+        return bool(self._forms) and bool(text) and self.pattern().search(text) is not None
+
+
+def mask_finding(finding: Finding, secrets: Secrets) -> Finding:
+    """The finding with every form of a secret value masked in its words."""
+    if not secrets:
+        return finding
+    message, key, hint = (secrets.mask(t) for t in (finding.message, finding.key, finding.hint))
+    if (message, key, hint) == (finding.message, finding.key, finding.hint):
+        return finding
+    from dataclasses import replace
+
+    return replace(finding, message=message, key=key, hint=hint)
