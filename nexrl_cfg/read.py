@@ -26,6 +26,10 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 100
 MAX_NODES = 50_000
+# Python converts at most 4,300 digits between text and int; a longer number is refused before
+# it is built (a long sexagesimal `!!int 1:2:3:...` would also take quadratic time).
+MAX_NUMBER = 4_300
+_MAX_BITS = 14_000  # about 4,200 digits
 # Text up to this size is parsed at once; larger text is first counted, so that a file of
 # many small values stops early.
 _SMALL = 64 * 1024
@@ -39,6 +43,8 @@ _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 _KNOWN_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -247,22 +253,41 @@ class _Builder:
         self.error("too-complex", message, span, path, hint)
 
     def scalar(self, node: yaml.ScalarNode, span: Span, path: KeyPath) -> Any:
+        if any(p in SECRET_KEYS for p in path):
+            self.secret(node, str(node.value))
+        text = str(node.value)
+        if node.tag in (_INT, _FLOAT_TAG) and len(text) > MAX_NUMBER:
+            self.too_long(text, span, path)
+            return None
         try:
             construct = _CONSTRUCT.get(node.tag)
-            if construct is not None:
-                return construct(node)
-            return _SCALARS.construct_object(node)
-        except ValueError:  # an integer longer than Python converts (4,300 digits)
-            self.error(
-                "yaml-syntax",
-                f"number with {len(str(node.value)):,} characters is too long to read",
-                span,
-                path,
-                "Quote it if it is meant as text.",
-            )
+            value = construct(node) if construct is not None else _SCALARS.construct_object(node)
+            if isinstance(value, int) and value.bit_length() > _MAX_BITS:  # `0xfff...`
+                self.too_long(text, span, path)
+                return None
+            return value
         except yaml.YAMLError as exc:
             self.error("yaml-syntax", f"value cannot be read: {_problem(exc)}", span, path)
+            return None
+        except Exception:  # PyYAML's constructors fail on odd text with explicit tags (`!!int 0x`)
+            pass
+        self.error(
+            "yaml-syntax",
+            f"value {_clip(text, 40)!r} cannot be read as {_short_tag(node.tag)}",
+            span,
+            path,
+            "Remove the tag, or write a value of that type.",
+        )
         return None
+
+    def too_long(self, text: str, span: Span, path: KeyPath) -> None:
+        self.error(
+            "yaml-syntax",
+            f"number with {len(text):,} characters is too long to read",
+            span,
+            path,
+            "Quote it if it is meant as text.",
+        )
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         explicit: dict[str, Pair] = {}
