@@ -343,18 +343,62 @@ def unique(findings: Iterable[Finding]) -> list[Finding]:
     return out
 
 
-def iter_yaml_files(paths: Iterable[str | Path]) -> Iterable[Path]:
-    """Files as given; directories searched recursively for *.yaml and *.yml."""
+def iter_yaml_files(
+    paths: Iterable[str | Path], outside: list[tuple[Path, Path]] | None = None
+) -> Iterable[Path]:
+    """Files as given; directories searched for *.yaml and *.yml (hidden folders skipped,
+    symbolic links to folders not followed), at any depth. A folder that cannot be listed
+    raises OSError: what is below it would go unchecked. A symbolic link that leads out of the
+    folder searched is not read; it is added to `outside` with that folder."""
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES):
-                        yield Path(root) / name
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        top = os.path.realpath(path)
+        stack = [path]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(folder)) from None
+            folders = []
+            for entry in entries:
+                if _is_folder(entry):
+                    if not entry.name.startswith("."):
+                        folders.append(folder / entry.name)
+                elif entry.name.endswith(YAML_SUFFIXES):
+                    file = folder / entry.name
+                    if entry.is_symlink() and not _inside(os.path.realpath(file), top):
+                        if outside is not None:
+                            outside.append((file, path))
+                        continue
+                    yield file
+            stack.extend(reversed(folders))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _inside(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def outside_note(link: Path, folder: Path) -> Finding:
+    """The note for a symbolic link, found in a folder searched, that leads out of it."""
+    return Finding(
+        "not-nexrl",
+        Severity.INFO,
+        f"a symbolic link to a file outside {folder}; not read",
+        Span(str(link)),
+        hint="Check the file it points to by its own name, if it is a config.",
+    )
 
 
 def check_file(path: str | Path, settings: Settings | None = None) -> list[Finding]:

@@ -4,28 +4,162 @@ Thin: parse, call, print, exit."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+
+from .output import printable
 
 if TYPE_CHECKING:
     from .check import Checker
     from .finding import Finding
     from .settings import Settings
 
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Group(TyperGroup):
+    """The command group, run so that every exit 2 is one line on stderr: a usage error, an
+    output that cannot be written, a failure of the tool itself (its traceback with
+    `--debug`). A file whose name starts with `-` (as pre-commit passes `-x.yaml`) is a path
+    when it exists and is no option; `--` ends the options as usual."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = _dashed_paths(self, list(sys.argv[1:] if args is None else args))
+        try:
+            code = super().main(
+                args=argv,
+                prog_name=prog_name or "nexrl-cfg",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            _flush()
+        except typer.Abort:
+            code = _say("interrupted")
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except Exception as exc:
+            if hasattr(exc, "format_message") and getattr(exc, "exit_code", None) == 2:
+                code = _say(_usage(exc))  # click's UsageError: a bad option, a missing path
+            else:
+                if "--debug" in argv:
+                    traceback.print_exc()
+                code = _say(
+                    f"failed ({_where(exc)}); please report it; --debug shows the traceback"
+                )
+        code = code if isinstance(code, int) else EXIT_OK
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
 app = typer.Typer(
     name="nexrl-cfg",
     help="Validate and lint NexRL configuration files before launch.",
     add_completion=False,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+def _say(message: str) -> int:
+    """One line on stderr; the exit code of a run that could not be done."""
+    with contextlib.suppress(OSError, ValueError):
+        print(f"nexrl-cfg: {printable(message)}", file=sys.stderr, flush=True)
+    return EXIT_USAGE
+
+
+def _usage(exc: Any) -> str:
+    message = " ".join(str(exc.format_message()).split())
+    command = exc.ctx.command_path if getattr(exc, "ctx", None) is not None else "nexrl-cfg"
+    return f"{message} (see `{command} --help`)"
+
+
+def _where(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(exc).__name__}{where}"
+
+
+def _dashed_paths(group: TyperGroup, argv: list[str]) -> list[str]:
+    """`argv` with each existing path that looks like an option (`-x.yaml`) moved after `--`,
+    so that the command takes it as a path."""
+    index = next((i for i, word in enumerate(argv) if not word.startswith("-")), None)
+    if index is None or "--" in argv[:index]:
+        return argv
+    command = group.commands.get(argv[index])
+    if command is None:
+        return argv
+    names = {"--help"}
+    takes_value = set()
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "option":
+            names.update(param.opts, param.secondary_opts)
+            if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+                takes_value.update(param.opts)
+    kept, paths = argv[: index + 1], list[str]()
+    rest = iter(argv[index + 1 :])
+    for word in rest:
+        if word == "--":
+            paths.extend(rest)
+            break
+        option = word.split("=", 1)[0]
+        if not word.startswith("-") or word == "-" or option in names:
+            kept.append(word)
+            value = next(rest, None) if word in takes_value else None
+            if value is not None:
+                kept.append(value)
+        elif os.path.lexists(word):
+            paths.append(word)
+        else:
+            kept.append(word)  # an unknown option: reported as such
+    return [*kept, "--", *paths] if paths else kept
+
+
+def _flush() -> None:
+    """Flush stdout now, so that a full disk or a closed pipe is reported (one line, exit 2)
+    rather than found by the interpreter at exit."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        _silence_stdout()
+        raise typer.Exit(_say(f"cannot write the output: {exc.strerror or exc}")) from None
+
+
+def _silence_stdout() -> None:
+    """Send what is left in stdout's buffer nowhere: it cannot be written."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _emit(write: Any) -> None:
+    """Run `write()` (which writes to stdout) and flush; a failure to write is one line."""
+    try:
+        write()
+        sys.stdout.flush()
+    except OSError as exc:
+        _silence_stdout()
+        raise typer.Exit(_say(f"cannot write the output: {exc.strerror or exc}")) from None
 
 
 def _rules(value: str | None) -> frozenset[str] | None:
@@ -35,8 +169,8 @@ def _rules(value: str | None) -> frozenset[str] | None:
 
 
 def _fail(message: str) -> typer.Exit:
-    print(f"nexrl-cfg: {message}", file=sys.stderr)
-    return typer.Exit(EXIT_USAGE)
+    """One line on stderr (escaped: it may name a path that holds any character), exit 2."""
+    return typer.Exit(_say(message))
 
 
 @app.command()
@@ -115,8 +249,16 @@ def check(
     color = output_format == "text" and not no_color and not os.environ.get("NO_COLOR")
     color = color and sys.stdout.isatty()
     targets = sorted((t.version, t.source) for t in checker.targets)
-    run = Run(findings, files, checker.source_line, color=color, quiet=quiet, targets=targets)
-    write(output_format, run, sys.stdout)
+    run = Run(
+        findings,
+        files,
+        checker.source_line,
+        color=color,
+        quiet=quiet,
+        targets=targets,
+        secrets=checker.secrets,
+    )
+    _emit(lambda: write(output_format, run, sys.stdout))
     if any(f.rule == "internal-error" for f in findings):
         raise typer.Exit(EXIT_USAGE)  # a file could not be checked: not a verdict on it
     failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
@@ -125,18 +267,29 @@ def check(
 
 def _collect(paths: list[str], settings: Settings) -> tuple[Checker, list[Finding], int]:
     """Check every file: the checker, the findings and the number of files checked."""
-    from .check import Checker, iter_yaml_files
+    from .check import Checker, iter_yaml_files, outside_note
 
     checker = Checker(settings)
     findings: list[Finding] = []
     files = 0
-    for path in iter_yaml_files(paths):
+    outside: list[tuple[Path, Path]] = []
+    walk = iter(iter_yaml_files(paths, outside))
+    while True:
+        try:
+            path = next(walk, None)
+        except OSError as exc:  # a folder that cannot be listed: nothing below it is checked
+            raise _fail(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
+        if path is None:
+            break
         try:
             result = checker.check_file(path)
         except OSError as exc:
             raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
         files += 1
         findings.extend(result.findings)
+    for link, folder in outside:
+        files += 1
+        findings.append(outside_note(link, folder))
     if not files:
         raise _fail(f"no YAML files (*.yaml, *.yml) found in {', '.join(paths)}")
     return checker, findings, files
@@ -151,7 +304,8 @@ def _fix(paths: list[str], settings: Settings, write: bool) -> None:
     for _ in range(4 if write else 1):
         fixed = fixed_files(_collect(paths, settings)[1])
         if not write:
-            sys.stdout.write(fixed.diff())
+            text = fixed.diff()
+            _emit(lambda: sys.stdout.write(text))
             return
         if not fixed.files:
             return
@@ -194,8 +348,12 @@ def _settings(
     except UnknownVersion as exc:
         raise _fail(str(exc)) from None
     try:
+        folder = Path(os.getcwd())
+    except OSError:  # the working folder was removed: no settings file to look for
+        folder = None
+    try:
         return build(
-            Path.cwd(),
+            folder,
             select=_rules(select),
             ignore=_rules(ignore),
             strict=strict,
@@ -222,11 +380,19 @@ def resolve(
     variables marked. Exit 1 when NexRL would stop at an error (listed on stderr)."""
     from .report.resolved import ResolveError, render_config
 
-    if not Path(config).is_file():
+    problem = _unreadable(config)
+    if problem == "missing":
         raise _fail(f"path not found: {config}")
+    if problem:
+        raise _fail(f"cannot read {config}: {problem}")
     settings = _settings(env_file=env_file)
     try:
-        rendered = render_config(Path(config), settings.environ, show_origin=show_origin)
+        rendered = render_config(
+            Path(config),
+            settings.environ,
+            show_origin=show_origin,
+            secret_values=settings.secret_values,
+        )
     except ResolveError as exc:
         print(str(exc), file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None
@@ -237,9 +403,9 @@ def resolve(
             f"failed on {config} ({type(exc).__name__}); please report it, with the file if "
             "you can share it"
         ) from None
-    sys.stdout.write(rendered.text)
-    for problem in rendered.problems:
-        print(problem, file=sys.stderr)
+    _emit(lambda: sys.stdout.write(rendered.text))
+    for line in rendered.problems:
+        print(line, file=sys.stderr)
     raise typer.Exit(EXIT_FINDINGS if rendered.problems else EXIT_OK)
 
 
@@ -254,14 +420,14 @@ def explain(
     from . import explain as explaining
 
     if list_all or topic is None:
-        print(explaining.listing())
+        _emit(lambda: print(explaining.listing()))
         return
     text = explaining.explain(topic)
     if text is None:
         near = explaining.suggestions(topic)
         tip = f" Did you mean: {', '.join(near)}?" if near else ""
         raise _fail(f"no option or rule called '{topic}'.{tip} (`explain --list` lists all)")
-    print(text)
+    _emit(lambda: print(text))
 
 
 @app.command()
@@ -284,9 +450,12 @@ def schema(
         raise _fail(str(exc)) from None
     text = dumps(version)
     if output is None:
-        sys.stdout.write(text)
-    else:
+        _emit(lambda: sys.stdout.write(text))
+        return
+    try:
         Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 @app.command()
@@ -328,7 +497,7 @@ def migrate(
         except StaleFile as exc:
             raise _fail(f"{exc} changed since it was read; nothing written") from None
     else:
-        sys.stdout.write(outcome.diff())
+        _emit(lambda: sys.stdout.write(outcome.diff()))
     for line in outcome.notes:
         print(f"note: {line}", file=sys.stderr)
     for line in outcome.problems:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from ..output import dumps
 from . import Run
 
 
@@ -12,4 +11,4 @@ def render(run: Run) -> str:
         "findings": [f.as_dict() for f in run.findings],
         "summary": {**run.summary(), "nexrl_versions": run.versions()},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return dumps(document)

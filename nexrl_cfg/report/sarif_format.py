@@ -4,13 +4,13 @@ checkout in a workflow), line and column."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ..finding import Finding, Severity
+from ..output import dumps, working_folder
 from . import Run
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -19,7 +19,7 @@ LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "n
 
 
 def render(run: Run) -> str:
-    return json.dumps(document(run), indent=2, ensure_ascii=False)
+    return dumps(document(run))
 
 
 def document(run: Run) -> dict[str, Any]:
@@ -34,14 +34,16 @@ def document(run: Run) -> dict[str, Any]:
     if homepage:
         driver["informationUri"] = homepage
     driver["rules"] = [_descriptor(rule, known.get(rule)) for rule in fired]
-    cwd = Path.cwd()
+    folder = working_folder()
+    cwd = Path(folder) if folder is not None else None
+    bases = {SRCROOT: {"uri": _file_uri(cwd).rstrip("/") + "/"}} if cwd is not None else {}
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
                 "tool": {"driver": driver},
-                "originalUriBaseIds": {SRCROOT: {"uri": cwd.as_uri().rstrip("/") + "/"}},
+                "originalUriBaseIds": bases,
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(f, index[f.rule], cwd) for f in run.findings],
                 "properties": {"nexrlVersions": run.versions()},
@@ -72,7 +74,7 @@ def _what_it_does(doc: str) -> str:
     return " ".join(rest.split("\n##", 1)[0].split())
 
 
-def _result(f: Finding, rule_index: int, cwd: Path) -> dict[str, Any]:
+def _result(f: Finding, rule_index: int, cwd: Path | None) -> dict[str, Any]:
     text = f"{f.message}\n{f.hint}" if f.hint else f.message
     result = {
         "ruleId": f.rule,
@@ -117,14 +119,24 @@ def _fix(f: Finding, cwd: Path) -> dict[str, Any]:
     }
 
 
-def _artifact(file: str, cwd: Path) -> dict[str, str]:
-    """A uri relative to the working folder, or an absolute file uri for a file outside it."""
-    path = Path(os.path.abspath(file))
+def _artifact(file: str, cwd: Path | None) -> dict[str, str]:
+    """A uri relative to the working folder, or an absolute file uri for a file outside it.
+    The bytes of the name are percent-encoded, so a name that is not UTF-8 is still a uri."""
+    if cwd is None:  # the working folder is gone: names are absolute, or left as given
+        if os.path.isabs(file):
+            return {"uri": _file_uri(Path(file))}
+        return {"uri": quote(os.fsencode(Path(file).as_posix()))}
+    path = Path(os.path.normpath(os.path.join(cwd, file)))
     try:
         rel = path.relative_to(cwd)
     except ValueError:
-        return {"uri": path.as_uri()}
-    return {"uri": quote(rel.as_posix()), "uriBaseId": SRCROOT}
+        return {"uri": _file_uri(path)}
+    return {"uri": quote(os.fsencode(rel.as_posix())), "uriBaseId": SRCROOT}
+
+
+def _file_uri(path: Path) -> str:
+    """`path.as_uri()` for an absolute path, byte by byte."""
+    return "file://" + quote(os.fsencode(path.as_posix()))
 
 
 def _homepage() -> str:

@@ -4,29 +4,18 @@ under the offending column, and a hint. Colour (through rich) only when asked fo
 from __future__ import annotations
 
 import io
-import os
-import re
 from typing import TextIO
 
 from ..finding import Finding, Severity
+from ..output import display_path
+from ..output import printable as _printable
 from . import Run
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-# Control characters (a config value may hold terminal escape sequences) and bidirectional
-# overrides, which would let a config rewrite what the terminal shows.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _printable(text: str) -> str:
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _relative(file: str) -> str:
-    try:
-        rel = os.path.relpath(file)
-    except ValueError:
-        return file
-    return file if rel.startswith("../..") else rel
+    return display_path(file)
 
 
 def _block(f: Finding, run: Run) -> list[tuple[str, str]]:
