@@ -31,6 +31,12 @@ Origins = dict[KeyPath, tuple[Span | None, Span]]
 # Bounds on the defaults tree, so that no set of files can make composition slow or deep.
 MAX_CONFIGS = 1000
 MAX_NESTING = 40
+# Values merged into one config, over all its sources (a file of 20,000 values included a
+# thousand times would otherwise be merged a thousand times).
+MAX_COMPOSED = 100_000
+# Levels of a package (`# @package a.b.c`, `group@a.b`), after joining it to its parent's.
+MAX_PACKAGE_DEPTH = 16
+_PACKAGE_PART = re.compile(r"[A-Za-z0-9_\-]+\Z")
 
 _HEADER = re.compile(r"^#\s*@package\s+(?P<package>\S+)")
 _KEYWORDS = ("optional", "override")
@@ -136,12 +142,11 @@ def merge(
     both and takes the position of the later one (where a missing key would be added); what a
     scalar or a list replaced loses its origins.
     """
-    replaced: list[KeyPath] = []
+    replaced: list[tuple[KeyPath, Any]] = []
     out = _merged(base, top, path, replaced)
-    if replaced:
-        gone = set(replaced)
-        for key in [k for k in base_origins if any(k[:i] in gone for i in range(len(k)))]:
-            del base_origins[key]
+    for where, old in replaced:  # the origins of what was replaced, found from its shape
+        for key in _below(where, old):
+            base_origins.pop(key, None)
     depth = len(path)
     base_origins.update(
         top_origins if not path else {k: v for k, v in top_origins.items() if k[:depth] == path}
@@ -149,14 +154,33 @@ def merge(
     return out
 
 
-def _merged(base: Any, top: Any, path: KeyPath, replaced: list[KeyPath]) -> Any:
+def _merged(base: Any, top: Any, path: KeyPath, replaced: list[tuple[KeyPath, Any]]) -> Any:
     if isinstance(base, dict) and isinstance(top, dict):
         out = dict(base)
         for key, value in top.items():
             out[key] = _merged(out[key], value, (*path, key), replaced) if key in out else value
         return out
-    replaced.append(path)
+    replaced.append((path, base))
     return top
+
+
+def _below(path: KeyPath, value: Any) -> list[KeyPath]:
+    """The key paths strictly below `path` in `value`."""
+    found: list[KeyPath] = []
+    stack = [(path, value)]
+    while stack:
+        where, node = stack.pop()
+        items = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node)
+            if isinstance(node, list)
+            else ()
+        )
+        for key, child in items:
+            found.append((*where, key))
+            stack.append(((*where, key), child))
+    return found
 
 
 def _drop_origins(origins: Origins, path: KeyPath) -> None:
@@ -235,6 +259,21 @@ def _join(parent: str, package: str) -> str:
 
 def _keys(package: str) -> KeyPath:
     return tuple(part for part in package.split(".") if part)
+
+
+def _package_problem(package: str) -> str | None:
+    """Why a package cannot be used (too deep, not made of names), or None."""
+    parts = package.split(".", MAX_PACKAGE_DEPTH + 1)
+    shown = package if len(package) <= 40 else package[:37] + "..."
+    if len(parts) > MAX_PACKAGE_DEPTH:
+        return f"package '{shown}' nests more than {MAX_PACKAGE_DEPTH} levels"
+    if not all(_PACKAGE_PART.match(part) for part in parts if part):
+        return f"package {shown!r} is not a dotted name"
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 class _Composition:
@@ -479,12 +518,17 @@ class _Composition:
         return _join(node.package, package)
 
     def locate(self, path: PurePosixPath, entry: _Entry, package: str) -> _Node | None:
-        """The node for config `path` (relative to the config folder), or None (reported)."""
+        """The node for config `path` (relative to the config folder), or None (reported).
+        Only a regular file whose real path is inside the config folder is composed: not an
+        absolute path, not `..` out of it, not a symbolic link that leads out of it."""
         name = str(path)
         relative = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
-        if _escapes(relative):
+        if "\x00" in relative:
+            self.error(f"defaults entry {_show(entry.name)} is not a config name", entry.span)
+            return None
+        if _escapes(relative) or path.is_absolute():
             self.error(
-                f"defaults entry '{entry.name}' points outside the config folder",
+                f"defaults entry {_show(entry.name)} points outside the config folder",
                 entry.span,
                 "Hydra looks configs up inside the config folder; name a config there.",
             )
@@ -503,13 +547,29 @@ class _Composition:
                 )
             return None
         try:
+            if not _inside(self.reader.real(candidate), self.reader.real(self.root)):
+                self.error(
+                    f"defaults entry {_show(entry.name)} is a symbolic link to a file outside "
+                    f"the config folder ({relative}); it is not read",
+                    entry.span,
+                    "Hydra composes configs of the config folder; copy the file into it.",
+                )
+                return None
             doc = self.reader.read(candidate)
         except OSError as exc:
-            self.error(f"cannot read '{relative}': {exc.strerror}", entry.span)
+            self.error(f"cannot read '{relative}': {exc.strerror or exc}", entry.span)
             return None
         header = _package_header(doc)
         if header is not None and entry.package is None and header != "_group_":
             package = _join("_global_", header) if header != "_global_" else ""
+        problem = _package_problem(package)
+        if problem is not None:
+            self.error(
+                f"defaults entry {_show(entry.name)}: {problem}; it is not composed",
+                entry.span,
+                "A package is a short dotted key path, such as `trainer.model`.",
+            )
+            return None
         return _Node(candidate, PurePosixPath(relative).parent, package)
 
     def unused_overrides(self) -> None:
@@ -554,16 +614,34 @@ class Composer:
         doc = self.reader.read(path)
         header = _package_header(doc)
         package = "" if header in (None, "_global_", "_group_") else _join("_global_", header)
+        problem = _package_problem(package)
+        if problem is not None:
+            run.error(
+                f"the `# @package` header: {problem}; the file's content is placed at the root",
+                Span(str(path)),
+                "A package is a short dotted key path, such as `trainer.model`.",
+            )
+            package = ""
         sources = run.tree(_Node(path, PurePosixPath("."), package), ())
         run.unused_overrides()
-        result.data, result.origins = self._merge(sources)
+        result.data, result.origins = self._merge(sources, run)
         return result
 
     @staticmethod
-    def _merge(sources: list[tuple[Path, str, Document]]) -> tuple[Any, Origins]:
+    def _merge(sources: list[tuple[Path, str, Document]], run: _Composition) -> tuple[Any, Origins]:
         data: Any = {}
         origins: Origins = {}
-        for _, package, doc in sources:
+        merged = 0
+        for file, package, doc in sources:
+            merged += len(doc.origins)
+            if merged > MAX_COMPOSED:
+                run.error(
+                    f"the defaults list composes more than {MAX_COMPOSED:,} values in all; "
+                    f"{file.name} and the sources after it are not merged",
+                    Span(str(file)),
+                    "A NexRL recipe composes a few hundred values; check for repeated includes.",
+                )
+                break
             own, own_origins = _content(doc)
             placed, placed_origins = _place(own, own_origins, _keys(package))
             if not isinstance(placed, dict):
