@@ -29,7 +29,7 @@ _NOT_GIVEN = object()
 _NEW_API = tuple(int(p) for p in omegaconf.__version__.split(".")[:2]) >= (2, 4)
 
 # OmegaConf builds and walks configs recursively, a dozen stack frames per level.
-MAX_VALUES = 20_000
+MAX_VALUES = 5_000
 MAX_NESTING = 40
 
 

@@ -171,6 +171,9 @@ class Checker:
             return findings
         self.secrets.update(cfg.resolved.env_values)
         findings.extend(self._unset_notes(cfg.resolved.unset))
+        if cfg.resolved.values > MAX_CHECKED:
+            findings.append(_too_many(cfg.resolved.values, composed))
+            return findings
         findings.extend(validate(cfg))
         if mode == "entry":
             findings.extend(lint(cfg))
@@ -265,6 +268,22 @@ class Checker:
 
             kept = [f for f in kept if f.rule not in per_file_ignored(self.settings, f.file)]
         return unique(kept)
+
+
+# Values of one config (after composition and references) that validate and lint check; a
+# NexRL config has a few hundred.
+MAX_CHECKED = 20_000
+
+
+def _too_many(values: int, composed: Composed) -> Finding:
+    return Finding(
+        "too-complex",
+        Severity.ERROR,
+        f"the config holds {values:,} values after composition and interpolation, more than "
+        f"{MAX_CHECKED:,}; its options are not checked",
+        composed.span(()),
+        hint="A NexRL config has a few hundred values; keep data in data files.",
+    )
 
 
 def _with_fixes(cfg: Config, findings: list[Finding]) -> list[Finding]:

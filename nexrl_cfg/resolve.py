@@ -10,7 +10,9 @@ from the environment are remembered as secret-bearing and never printed.
 
 Evaluation is bounded: a value expands to at most `MAX_STRING` characters, a chain of
 references is followed `MAX_CHAIN` keys deep, and OmegaConf evaluates at most `MAX_OMEGACONF`
-expressions per config, each at most `MAX_EXPRESSION` characters long.
+expressions per config, each at most `MAX_EXPRESSION` characters long. In all, the references
+of one config copy at most `MAX_COPIED` values and `MAX_COPIED_CHARS` characters (each copy of
+a section counts its values): a few short files cannot make a config of millions of values.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ MAX_STRING = 100_000
 MAX_CHAIN = 64
 MAX_OMEGACONF = 1_000
 MAX_EXPRESSION = 2_000
+MAX_COPIED = 20_000
+MAX_COPIED_CHARS = 2_000_000
 # Stack frames kept free for one OmegaConf evaluation below the deepest reference chain.
 _HEADROOM = 400
 
@@ -97,6 +101,10 @@ class _TooDeep(_Signal):
     pass
 
 
+class _Spent(_Signal):
+    """The config's references have copied all the values they may."""
+
+
 class _Broken(_Signal):
     def __init__(self, message: str, hint: str = "", rule: str = "interpolation-error") -> None:
         super().__init__(message)
@@ -119,6 +127,8 @@ class Resolved:
     cycles: list[tuple[KeyPath, ...]] = field(default_factory=list)
     # Every environment value read while resolving.
     env_values: set[str] = field(default_factory=set)
+    # Values of the config after references copied theirs: what validate and lint walk.
+    values: int = 0
     _secrets: Secrets | None = None
 
     @property
@@ -160,6 +170,11 @@ class _Resolver:
         self.reported: set[str] = set()
         self._omegaconf: Any = None
         self._evaluations = 0
+        # What references have copied so far (values, characters), and the size of each
+        # value copied (by id; the value is kept so that its id stays its own).
+        self.copied = 0
+        self.copied_chars = 0
+        self._sizes: dict[int, tuple[Any, int, int]] = {}
         # For each OmegaConf evaluation in progress: the values it has been handed.
         self._handed: list[list[KeyPath]] = []
         self._spent: list[int] = []
@@ -214,11 +229,50 @@ class _Resolver:
             )
         except _Broken as exc:
             value = self.fail(path, raw, str(exc), exc.hint, exc.rule)
+        except _Spent:
+            value = self.limit(
+                "copies",
+                path,
+                raw,
+                f"the references of this config copy more than {MAX_COPIED:,} values or "
+                f"{MAX_COPIED_CHARS:,} characters in all; the rest are not evaluated",
+                "Refer to a section once and to its values directly, not to copies of copies.",
+            )
         finally:
             self.busy.pop(path, None)
             self.level -= 1
         self.done[path] = value
         return value
+
+    def spend(self, value: Any) -> None:
+        """Count a copy of `value` against the config's budget (raises _Spent when over)."""
+        values, chars = self.size(value)
+        self.copied += values
+        self.copied_chars += chars
+        self.check_budget()
+
+    def check_budget(self) -> None:
+        if self.copied > MAX_COPIED or self.copied_chars > MAX_COPIED_CHARS:
+            raise _Spent()
+
+    def size(self, value: Any) -> tuple[int, int]:
+        """(values, characters) of a value, each shared part measured once."""
+        if isinstance(value, str):
+            return 1, len(value)
+        if isinstance(value, Unknown):
+            return 1, len(value.token)
+        if not isinstance(value, (dict, list)):
+            return 1, 0
+        known = self._sizes.get(id(value))
+        if known is not None:
+            return known[1], known[2]
+        values, chars = 1, 0
+        for item in value.values() if isinstance(value, dict) else value:
+            more, text = self.size(item)
+            values += more
+            chars += text
+        self._sizes[id(value)] = (value, values, chars)
+        return values, chars
 
     def guard_stack(self) -> None:
         """Stop a chain of references before Python's recursion limit does (the stack is
@@ -361,7 +415,9 @@ class _Resolver:
         return node
 
     def follow(self, path: KeyPath, target: KeyPath, node: Any, ref: str) -> Any:
+        self.check_budget()
         value = self.value_at(target, node)
+        self.spend(value)
         if self.tainted_under(target) or (path != target and self.secret_at(target)):
             self.tainted.add(path)
         if target in self.errors and self.errors[target].severity is Severity.ERROR:
@@ -379,10 +435,11 @@ class _Resolver:
             return True
         return _holds_secret_key(self.lookup(target))
 
-    @staticmethod
-    def join(values: list[Any]) -> Any:
+    def join(self, values: list[Any]) -> Any:
         unknown = [v for v in values if isinstance(v, Unknown)]
         size = sum(len(v.token if isinstance(v, Unknown) else _as_text(v)) for v in values)
+        self.copied_chars += size
+        self.check_budget()
         if size > MAX_STRING:
             raise _Broken(
                 f"the value expands to more than {MAX_STRING:,} characters",
@@ -404,6 +461,7 @@ class _Resolver:
                 "Split it into several values.",
                 "too-complex",
             )
+        self.check_budget()
         self._evaluations += 1
         if self._evaluations > MAX_OMEGACONF:
             return self.limit(
@@ -432,6 +490,7 @@ class _Resolver:
             self.tainted.add(path)
         if problem is not None:
             raise _Broken(problem)
+        self.spend(value)
         return self.unknowns(path, value, frame)
 
     def handed(self, target: KeyPath) -> Any:
@@ -572,6 +631,7 @@ def resolve(composed: Composed, environ: Mapping[str, str] | None = None) -> Res
         )
         data = _unresolved(composed.data)
     findings = list(resolver.errors.values())
+    values = len(composed.origins) + resolver.copied
     return Resolved(
         composed,
         data,
@@ -580,4 +640,5 @@ def resolve(composed: Composed, environ: Mapping[str, str] | None = None) -> Res
         findings,
         resolver.cycles,
         set(resolver.secrets),
+        values=values,
     )

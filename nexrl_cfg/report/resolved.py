@@ -9,6 +9,7 @@ naming the unset variables; `show_origin` adds the file and line each value was 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +119,11 @@ class _Emitter:
         return scalar(value), notes
 
 
+# Text YAML reads back as the same text when written plain, and the words it would not.
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
+_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
+
+
 def scalar(value: Any) -> str:
     """One value as a one-line YAML scalar; text that holds a line break, a control or a
     formatting character is double-quoted with escapes (JSON's, which YAML reads too)."""
@@ -127,6 +133,12 @@ def scalar(value: Any) -> str:
         return "{}"
     if isinstance(value, list):
         return "[]"
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _WORDS:
+        return value  # most keys and values: PyYAML would write them as they are
     if isinstance(value, str) and ("\r" in value or printable(value) != value):
         return printable(json.dumps(value, ensure_ascii=False))
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30)
