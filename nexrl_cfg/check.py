@@ -7,7 +7,6 @@ is read once however many configs include it. Nothing here prints: see `report/`
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,16 +15,15 @@ from pathlib import Path
 from .compose import Composed, Composer, Reader, Recent
 from .config import Config
 from .finding import Finding, Severity, Span
+from .includers import YAML_SUFFIXES, Includers
 from .kinds import classify
 from .output import Secrets, mask_finding
 from .pipeline import prepare
-from .read import MAX_BYTES, KeyPath, dotted
+from .read import KeyPath, dotted
 from .resolve import HIDDEN_NAME
 from .settings import Settings
 from .suppress import Suppressor
 from .version import Target, target
-
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -45,8 +43,7 @@ class Checker:
         # Configs of one folder are checked one after another: a few dozen recent files and
         # compositions cover the reuse (a shared common.yaml) without growing with the run.
         self._composed: Recent[Path, Composed] = Recent(16)
-        self._raw: dict[Path, str] = {}
-        self._yaml_files: dict[Path, list[Path]] = {}
+        self.includers = Includers(self.reader, lambda config: self._compose(config).sources)
         self._shown: dict[tuple[str, int], str | None] = {}
         self._words: dict[tuple[str, str], tuple[str, str, str]] = {}
         self.suppressor = Suppressor(self._lines, _rule_ids)
@@ -138,7 +135,7 @@ class Checker:
             return FileResult(name, "skipped", [info])
         # A file other configs include is checked as part of them, whatever it holds: alone
         # it would lack what they add.
-        includers = self._includers(path)
+        includers = self.includers.of(path)
         if includers:
             findings = list(doc.findings)
             for entry in includers:
@@ -199,65 +196,6 @@ class Checker:
             words = self._words[(var, key)] = (message, key, hint)
         return words
 
-    def _includers(self, path: Path) -> list[Path]:
-        """Configs that include `path` through their defaults: those beside it, and those one
-        or two folders up (for a config group's option, `model/small.yaml`)."""
-        target = self.reader.real(path)
-        found = []
-        folder = path.parent
-        for _ in range(3):
-            for candidate in self._defaults_lists(folder, path.stem):
-                if self.reader.real(candidate) == target:
-                    continue
-                sources = self._compose(candidate).sources
-                if any(self.reader.real(Path(s)) == target for s in sources):
-                    found.append(candidate)
-            if found or self.reader.real(folder) == self.reader.real(folder).parent:
-                break
-            folder = Path(os.path.normpath(folder / ".."))
-        return found
-
-    def _yaml_in(self, folder: Path) -> list[Path]:
-        """The YAML files directly in `folder`, listed once per run."""
-        key = self.reader.real(folder)
-        if key not in self._yaml_files:
-            try:
-                names = sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES)
-            except OSError:
-                names = []
-            # Regular files only: a FIFO would block the read, a symbolic link loop fail it.
-            self._yaml_files[key] = [p for p in names if p.is_file()]
-        return self._yaml_files[key]
-
-    def _defaults_lists(self, folder: Path, name: str) -> list[Path]:
-        """The YAML files of `folder` whose defaults list may name `name`."""
-        found = []
-        for path in self._yaml_in(folder):
-            if not self._mentions(path, name):
-                continue
-            try:
-                data = self.reader.read(path).data
-            except OSError:
-                continue
-            if isinstance(data, dict) and isinstance(data.get("defaults"), list):
-                found.append(path)
-        return found
-
-    def _mentions(self, path: Path, name: str) -> bool:
-        """A cheap look at the raw text before parsing: an includer names `defaults` and the
-        included file (by its name, or as a group's option)."""
-        key = self.reader.real(path)
-        text = self._raw.get(key)
-        if text is None:
-            try:
-                with open(path, "rb") as handle:
-                    text = handle.read(MAX_BYTES).decode("utf-8", "replace")
-            except OSError:
-                text = ""
-            # Only a defaults list can include another file: keep just that part.
-            self._raw[key] = text = _defaults_block(text)
-        return "defaults" in text and name in text
-
     def _filter(self, findings: list[Finding]) -> list[Finding]:
         select, ignore = self.settings.select, self.settings.ignore
         kept = [
@@ -299,23 +237,6 @@ def _rule_ids() -> list[str]:
     from .rules import by_id
 
     return list(by_id())
-
-
-_DEFAULTS_START = re.compile(r"^defaults\s*:", re.M)
-
-
-def _defaults_block(text: str) -> str:
-    """The top-level `defaults:` entry of a YAML text and the indented lines under it."""
-    match = _DEFAULTS_START.search(text)
-    if match is None:
-        return ""
-    lines = text[match.start() :].splitlines()
-    block = [lines[0]]
-    for line in lines[1:]:
-        if line and not line[0].isspace() and not line.startswith(("-", "#")):
-            break
-        block.append(line)
-    return "\n".join(block)
 
 
 # Findings reported for one file checked; the rest are counted in one last finding.

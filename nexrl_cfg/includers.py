@@ -1,0 +1,124 @@
+"""Which configs include a file through their defaults list (so that a fragment such as
+`common.yaml` is checked through them).
+
+The candidates are the YAML files beside the file, or one or two folders up (for a config
+group's option, `model/small.yaml`). Each folder is indexed once per run: the words of each
+file's top-level `defaults:` block, name -> files. A file is then looked up by its name, so a
+folder of many fragments costs one read of each file, not one per pair of files; only the
+files whose defaults list names it are composed, to see whether they really include it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from .compose import Reader
+from .files import read_regular
+from .read import MAX_BYTES
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_DEFAULTS_START = re.compile(r"^defaults\s*:", re.M)
+# What separates the names in a defaults list: `- group@pkg: [a, b]`, `/group/x`, quotes.
+_SEPARATORS = re.compile(r"[^\w.\-]+")
+
+
+class Includers:
+    """The includers of files, for one run. `sources(config)` lists the files `config`
+    composes (by the names it was given)."""
+
+    def __init__(self, reader: Reader, sources: Callable[[Path], list[str]]) -> None:
+        self.reader = reader
+        self.sources = sources
+        # Real folder -> {name -> files whose defaults block holds that name}.
+        self._index: dict[str, dict[str, list[Path]]] = {}
+
+    def of(self, path: Path) -> list[Path]:
+        """Configs that include `path` through their defaults: those beside it, else those
+        one or two folders up."""
+        target = self.reader.real(path)
+        found: list[Path] = []
+        folder = path.parent
+        for _ in range(3):
+            for candidate in self._named_in(folder, path.stem):
+                if self.reader.real(candidate) == target:
+                    continue
+                if any(self.reader.real(Path(s)) == target for s in self.sources(candidate)):
+                    found.append(candidate)
+            real = self.reader.real(folder)
+            if found or real == real.parent:
+                break
+            folder = Path(os.path.normpath(folder / ".."))
+        return found
+
+    def _named_in(self, folder: Path, name: str) -> list[Path]:
+        """The files of `folder` with a defaults list that names `name`."""
+        found = []
+        for path in self._folder_index(folder).get(name, ()):
+            try:
+                data = self.reader.read(path).data
+            except OSError:
+                continue
+            if isinstance(data, dict) and isinstance(data.get("defaults"), list):
+                found.append(path)
+        return found
+
+    def _folder_index(self, folder: Path) -> dict[str, list[Path]]:
+        key = os.path.realpath(folder)
+        index = self._index.get(key)
+        if index is None:
+            index = self._index[key] = _index(folder, key)
+        return index
+
+
+def _index(folder: Path, real_folder: str) -> dict[str, list[Path]]:
+    """name -> the YAML files directly in `folder` whose defaults block holds that name. Only
+    regular files whose real path is in the folder: a FIFO is not read, nor a symbolic link
+    that leads out of the folder."""
+    index: dict[str, list[Path]] = {}
+    try:
+        with os.scandir(folder) as listing:
+            names = sorted(e.name for e in listing if e.name.endswith(YAML_SUFFIXES))
+    except OSError:
+        return index
+    for name in names:
+        path = folder / name
+        if os.path.dirname(os.path.realpath(path)) != real_folder:
+            continue
+        try:
+            raw = read_regular(path, MAX_BYTES)
+        except OSError:
+            continue
+        block = _defaults_block(raw[:MAX_BYTES].decode("utf-8", "replace"))
+        for word in _words(block):
+            index.setdefault(word, []).append(path)
+    return index
+
+
+def _words(block: str) -> set[str]:
+    """The names a defaults block may refer to a file by (`x`, `x.yaml`, `group/x`)."""
+    words = set()
+    for word in _SEPARATORS.split(block):
+        if word:
+            words.add(word)
+            for suffix in YAML_SUFFIXES:
+                if word.endswith(suffix):
+                    words.add(word[: -len(suffix)])
+    return words
+
+
+def _defaults_block(text: str) -> str:
+    """The top-level `defaults:` entry of a YAML text and the indented lines under it."""
+    match = _DEFAULTS_START.search(text)
+    if match is None:
+        return ""
+    lines = text[match.start() :].splitlines()
+    block = [lines[0]]
+    for line in lines[1:]:
+        if line and not line[0].isspace() and not line.startswith(("-", "#")):
+            break
+        block.append(line)
+    return "\n".join(block)
