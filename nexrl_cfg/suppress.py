@@ -8,13 +8,20 @@
 A suppression applies to findings located in its own file. One that suppresses nothing is
 reported (as `unused-suppression`) for the file being checked, whose findings, through every
 config that includes it, are all known at that point.
+
+Only a real YAML comment suppresses: the YAML scanner tells where the values are, and the text
+`# nexrl-cfg: ignore` inside a quoted value or a block scalar (`|`, `>`) is part of the value.
+The directive must be well formed: `ignore[` without its `]`, or `ignore [rule]` with a space,
+suppresses nothing. Each of these is reported, with the reason, as `unused-suppression`.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from .finding import Finding, Severity, Span
 
@@ -22,8 +29,9 @@ RULE = "unused-suppression"
 _MARK = "nexrl-cfg:"
 # A YAML comment starts with `#` at the start of a line or after whitespace. (Patterns are
 # compiled on first use, by `re`'s cache: most runs meet no suppression at all.)
-_COMMENT = r"(?:^|(?<=\s))#\s*nexrl-cfg:(?P<rest>.*)$"
-_DIRECTIVE = r"\s*(?P<kind>ignore-file|ignore)(?![\w-])(?:\[(?P<ids>[^\]]*)\])?"
+_COMMENT = r"(?:^|(?<=\s))#\s*nexrl-cfg:"
+_DIRECTIVE = r"\s*(?P<kind>ignore-file|ignore)(?![\w-])"
+_RULES = r"\[(?P<ids>[^\[\]]*)\]"
 
 LinesOf = Callable[[str], list[str] | None]
 
@@ -52,22 +60,98 @@ class Directive:
 
 def parse(lines: list[str], file: str) -> list[Directive]:
     found = []
+    values: _Values | None = None
     for number, line in enumerate(lines, 1):
         if _MARK not in line:
             continue
-        comment = re.search(_COMMENT, line)
-        if comment is None:
-            continue
-        span = Span(file, number, comment.start() + 1)
-        match = re.match(_DIRECTIVE, comment.group("rest"))
-        if match is None:
-            found.append(Directive(span, False, frozenset(), problem="not understood"))
-            continue
-        ids = match.group("ids")
-        rules = None if ids is None else frozenset(p.strip() for p in ids.split(",") if p.strip())
-        problem = "names no rule" if rules == frozenset() else ""
-        found.append(Directive(span, match.group("kind") == "ignore-file", rules, problem=problem))
+        if values is None:
+            values = _Values(lines)
+        inside, first = "", 0
+        for comment in re.finditer(_COMMENT, line):
+            where = values.inside(number - 1, comment.start())
+            span = Span(file, number, comment.start() + 1)
+            if not where:
+                found.append(_directive(line[comment.end() :], span))
+                break
+            inside, first = inside or where, first or span.column
+        else:
+            if inside:
+                span = Span(file, number, first)
+                found.append(Directive(span, False, frozenset(), problem=inside))
     return found
+
+
+def _directive(rest: str, span: Span) -> Directive:
+    """The directive of a real comment, with its problem when it is not well formed."""
+    match = re.match(_DIRECTIVE, rest)
+    if match is None:
+        return Directive(span, False, frozenset(), problem="not understood")
+    whole_file = match.group("kind") == "ignore-file"
+    after = rest[match.end() :]
+    if after.lstrip().startswith("[") and not after.startswith("["):
+        return Directive(span, whole_file, frozenset(), problem="has a space before '['")
+    if not after.startswith("["):
+        return Directive(span, whole_file, None)
+    listed = re.match(_RULES, after)
+    if listed is None:
+        return Directive(span, whole_file, frozenset(), problem="has no closing ']'")
+    ids = listed.group("ids")
+    rules = frozenset(p.strip() for p in ids.split(",") if p.strip())
+    return Directive(span, whole_file, rules, problem="names no rule" if not rules else "")
+
+
+class _Values:
+    """Where a file's values are, from the YAML scanner: a `#` inside one starts no comment."""
+
+    def __init__(self, lines: list[str]) -> None:
+        import yaml
+
+        try:
+            from yaml import CSafeLoader as Loader
+        except ImportError:  # pragma: no cover - PyYAML built without libyaml
+            from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+        # (start line, start column, end line, end column, what the value is)
+        spans: list[tuple[int, int, int, int, str]] = []
+        offset = 0
+        for _ in range(100):  # after a syntax error, the scan goes on at the next line
+            try:
+                for token in yaml.scan("\n".join(lines[offset:]), Loader=Loader):
+                    if isinstance(token, yaml.ScalarToken) and token.style:
+                        start, end = _at(token.start_mark, offset), _at(token.end_mark, offset)
+                        spans.append((*start, *end, token.style))
+                break
+            except yaml.YAMLError as exc:
+                context = str(getattr(exc, "context", ""))
+                opened, problem = (
+                    getattr(exc, "context_mark", None),
+                    getattr(exc, "problem_mark", None),
+                )
+                if opened is not None and "scalar" in context:
+                    # A quoted value or block scalar that never ends: the rest is in it.
+                    style = '"' if "quoted" in context else "|"
+                    spans.append((*_at(opened, offset), len(lines), 0, style))
+                    break
+                if problem is None:
+                    break
+                offset += problem.line + 1
+        self.spans = spans
+        self.starts = [(s[0], s[1]) for s in spans]
+
+    def inside(self, line: int, column: int) -> str:
+        """Why position (line, column), 0-based, is not in a comment; "" when it may be."""
+        index = bisect_right(self.starts, (line, column)) - 1
+        if index < 0:
+            return ""
+        first, start, last, end, style = self.spans[index]
+        if (first, start) <= (line, column) < (last, end):
+            where = "a quoted value" if style in "'\"" else "a block scalar (| or >)"
+            return f"is inside {where}, not a comment"
+        return ""
+
+
+def _at(mark: Any, offset: int = 0) -> tuple[int, int]:
+    return mark.line + offset, mark.column
 
 
 class Suppressor:
@@ -132,6 +216,8 @@ def _suppressed(finding: Finding, directives: list[Directive]) -> bool:
 
 
 def _unused_message(d: Directive, known: set[str]) -> str:
+    if d.problem.startswith("is inside"):
+        return f"suppression text {d.problem}; it suppresses nothing"
     if d.problem:
         return f"suppression comment {d.problem}: write `ignore[RULE]` or `ignore-file[RULE]`"
     where = "in this file" if d.whole_file else "on this line"
