@@ -79,7 +79,8 @@ class Checker:
         result.findings = self._filter(self.suppressor.apply(result.findings, str(path)))
         result.findings = capped(result.findings, str(path))
         if self.secrets:
-            result.findings = [mask_finding(f, self.secrets) for f in result.findings]
+            # (Not in the text of fixes: --fix writes them; reports mask them, see `report`.)
+            result.findings = [mask_finding(f, self.secrets, fixes=False) for f in result.findings]
         for f in result.findings:  # while the file is still among the recently read
             self._shown.setdefault((f.file, f.line), self._source_line(f.file, f.line))
         return result
@@ -241,13 +242,14 @@ def _rule_ids() -> list[str]:
 
 # Findings reported for one file checked; the rest are counted in one last finding.
 MAX_FINDINGS = 1_000
+_RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
 
 
 def capped(findings: list[Finding], file: str) -> list[Finding]:
     """At most `MAX_FINDINGS` findings, the most severe first, and one that counts the rest."""
     if len(findings) <= MAX_FINDINGS:
         return findings
-    ranked = sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key()))
+    ranked = sorted(findings, key=lambda f: (-_RANK[f.severity], f.sort_key()))
     kept, dropped = ranked[:MAX_FINDINGS], ranked[MAX_FINDINGS:]
     counts = {s: sum(1 for f in dropped if f.severity is s) for s in Severity}
     words = ", ".join(
@@ -261,7 +263,7 @@ def capped(findings: list[Finding], file: str) -> list[Finding]:
     )
     more = Finding(
         "too-complex",
-        max((f.severity for f in dropped), key=lambda s: s.rank),
+        max((f.severity for f in dropped), key=_RANK.__getitem__),
         f"and {len(dropped):,} more findings ({words}), not shown: more than {MAX_FINDINGS:,} "
         "for this file",
         Span(file),

@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -304,8 +305,7 @@ def _fix(paths: list[str], settings: Settings, write: bool) -> None:
     for _ in range(4 if write else 1):
         fixed = fixed_files(_collect(paths, settings)[1])
         if not write:
-            text = fixed.diff()
-            _emit(lambda: sys.stdout.write(text))
+            _emit(partial(sys.stdout.write, fixed.diff()))
             return
         if not fixed.files:
             return

@@ -160,13 +160,17 @@ class Secrets:
         return bool(self._forms) and bool(text) and self.pattern().search(text) is not None
 
 
-def mask_finding(finding: Finding, secrets: Secrets) -> Finding:
-    """The finding with every form of a secret value masked in its words."""
+def mask_finding(finding: Finding, secrets: Secrets, fixes: bool = True) -> Finding:
+    """The finding with every form of a secret value masked in its words (and, with `fixes`,
+    in the text its fixes would write)."""
     if not secrets:
         return finding
     message, key, hint = (secrets.mask(t) for t in (finding.message, finding.key, finding.hint))
-    if (message, key, hint) == (finding.message, finding.key, finding.hint):
+    edits = finding.fixes
+    if fixes and edits:
+        edits = tuple(e._replace(text=secrets.mask(e.text)) for e in edits)
+    if (message, key, hint, edits) == (finding.message, finding.key, finding.hint, finding.fixes):
         return finding
     from dataclasses import replace
 
-    return replace(finding, message=message, key=key, hint=hint)
+    return replace(finding, message=message, key=key, hint=hint, fixes=edits)

@@ -95,7 +95,7 @@ def _result(f: Finding, rule_index: int, cwd: Path | None) -> dict[str, Any]:
     return result
 
 
-def _fix(f: Finding, cwd: Path) -> dict[str, Any]:
+def _fix(f: Finding, cwd: Path | None) -> dict[str, Any]:
     """A SARIF fix: the finding's edits, as replacements grouped by file."""
     changes: dict[str, list[dict[str, Any]]] = {}
     for edit in f.fixes:
