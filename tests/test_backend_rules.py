@@ -541,7 +541,10 @@ def test_filter_prompts_needs_a_tokenizer(tmp_path: Path, version: str) -> None:
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_nexau_worker(tmp_path: Path, version: str) -> None:
     text = edit(BASES[version], 'type: "agent"', 'type: "nexau"')
-    assert found(tmp_path, text, version) == [("nexau-worker", "error", "rollout_worker")]
+    # An absent tokenizer is the catalogue's (missing-required); a null one this rule's.
+    assert found(tmp_path, text, version) == []
+    null = edit(text, "  num_workers: 4\n", "  num_workers: 4\n  tokenizer: null\n")
+    assert found(tmp_path, null, version) == [("nexau-worker", "error", "rollout_worker.tokenizer")]
     good = edit(text, "  num_workers: 4\n", "  num_workers: 4\n  tokenizer: /models/qwen\n")
     assert found(tmp_path, good, version) == []
     bad = edit(good, "\n  tokenizer:", '\n  evaluator_module_path: "evaluator.py"\n  tokenizer:')

@@ -47,14 +47,13 @@ def check(cfg: Config) -> Iterator[Report]:
         return
     if cfg.has(f"{ROLLOUT}.custom_rollout_worker_module_path"):
         return  # a custom class decides what it needs
-    if cfg.get(TOKENIZER, None) is None:
+    # An absent tokenizer is the catalogue's missing-required; a null one is reported here.
+    if cfg.has(TOKENIZER) and cfg.get(TOKENIZER) is None:
         yield cfg.report(
-            "a nexau rollout worker needs rollout_worker.tokenizer "
-            f"({'null' if cfg.has(TOKENIZER) else 'not set'}): NexRL raises 'Tokenizer path "
-            "must be provided'",
-            TOKENIZER if cfg.has(TOKENIZER) else ROLLOUT,
+            "a nexau rollout worker needs rollout_worker.tokenizer (null): NexRL raises "
+            "'Tokenizer path must be provided'",
+            TOKENIZER,
             "Set rollout_worker.tokenizer to the model's tokenizer, e.g. `${data.tokenizer_path}`.",
-            at="value" if cfg.has(TOKENIZER) else "key",
         )
     path = cfg.get(EVALUATOR, None)
     if isinstance(path, str) and ":" not in path:
