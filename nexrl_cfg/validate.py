@@ -123,12 +123,12 @@ def is_required(cfg: Config, opt: Option | Section, section_path: str) -> bool:
     return False
 
 
-IGNORED_NOTE = " (no NexRL version reads this documented option: it has no effect)"
+IGNORED_NOTE = " (no NexRL version reads this option: it has no effect)"
 
 
 def ignored_severity(opt: Option) -> Severity | None:
     """A problem with an option NexRL never reads is a warning, never an error."""
-    return Severity.WARNING if opt.ignored else None
+    return Severity.WARNING if opt.ignored or opt.unread else None
 
 
 def suggest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | None:

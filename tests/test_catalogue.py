@@ -12,10 +12,12 @@ from nexrl_cfg.catalogue import VERSIONS, Option, Section, version_key
 from nexrl_cfg.catalogue.model import TYPES
 
 # A reference page in NexRL's docs (as in ../shared/spec), or a NexRL file at a release tag
-# with the line(s) that read the key; several sources are separated by "; ".
+# with the line(s) that read the key, or (for a key no version reads) the recipe that writes
+# it; several sources are separated by "; ".
 _SOURCE = re.compile(
     r"spec/(?:v1\.4/)?[a-z0-9-]+\.md"
     r"|(?:nexrl|cli)/[\w/.-]+\.py@v1\.[0-4]\.0(?::\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)?"
+    r"|recipe/[\w/.-]+\.yaml@v1\.[0-4]\.0:\d+(?:,\d+)*"
 )
 
 

@@ -389,9 +389,11 @@ def test_a_distillation_teacher_needs_no_training_settings(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_keys_nexrl_never_reads(tmp_path: Path, version: str) -> None:
-    # documented by the reference, so accepted: NexRL ignores it
+    # documented by the reference, so accepted; a value outside its list is only advice
+    assert found(tmp_path, base(version), version) == []
     text = edit(base(version), "warmup_style: constant", "warmup_style: polynomial")
-    assert found(tmp_path, text, version) == []
+    key = f"{ACTOR}.optim.warmup_style"
+    assert found(tmp_path, text, version) == [("invalid-choice", "warning", key)]
     # written by NexRL's recipes, read by no version
     text = edit(
         base(version),
@@ -399,3 +401,6 @@ def test_keys_nexrl_never_reads(tmp_path: Path, version: str) -> None:
         "        use_weight_provider: false\n        dtype: bfloat16",
     )
     assert found(tmp_path, text, version) == [("unknown-key", "warning", f"{ACTOR}.rollout.dtype")]
+    # ... and its value is still checked, as advice
+    text = text.replace("dtype: bfloat16", "dtype: 16")
+    assert ("invalid-type", "warning", f"{ACTOR}.rollout.dtype") in found(tmp_path, text, version)

@@ -61,6 +61,9 @@ class Entry:
     details: str = ""
     # Documented in a reference page, but read by no NexRL version: accepted, never an error.
     ignored: bool = False
+    # Written by NexRL's own recipes, but read by no NexRL version: a warning says it has no
+    # effect, and its value is still checked (as advice, like an ignored option's).
+    unread: bool = False
     required: bool = False
     # Required only when every condition holds / unless any condition holds.
     required_if: tuple[Condition, ...] = ()

@@ -64,11 +64,13 @@ def _report(cfg: Config, opt: Option, key: str, section: str) -> Report:
     allowed = ", ".join(show_value(c) for c in opt.choices)
     hint = did_you_mean(str(cfg.get(key)), [str(c) for c in opt.choices if c != ""])
     used = all(condition_holds(cfg, section, c) is not False for c in opt.used_if)
-    severity = Severity.WARNING if opt.loose_choices or not used or opt.ignored else None
+    severity = (
+        Severity.WARNING if opt.loose_choices or not used or opt.ignored or opt.unread else None
+    )
     effect = ""
     if opt.loose_choices:
         effect = "; NexRL does not stop, but treats it as none of them"
-    elif opt.ignored:
+    elif opt.ignored or opt.unread:
         effect = IGNORED_NOTE
     elif not used:
         effect = "; NexRL does not read it here, but would fail on it once it does"

@@ -53,7 +53,7 @@ def check(cfg: Config) -> Iterator[Report]:
         if type_matches(opt.type, value):
             continue
         hint = _hint(opt.type, value, cfg.is_secret(tuple(entry.path.split("."))))
-        note = IGNORED_NOTE if opt.ignored else ""
+        note = IGNORED_NOTE if opt.ignored or opt.unread else ""
         yield cfg.report(
             f"'{opt.name}' must be {TYPE_WORDS[opt.type]}, not {_kind(value)} "
             f"({cfg.show(entry.path)}){note}",

@@ -54,7 +54,7 @@ def check(cfg: Config) -> Iterator[Report]:
         )
         if bad:
             allowed = describe_range(low, high, xlow, xhigh)
-            note = IGNORED_NOTE if opt.ignored else ""
+            note = IGNORED_NOTE if opt.ignored or opt.unread else ""
             yield cfg.report(
                 f"'{opt.name}' is {cfg.show(entry.path)}, but it must be {allowed}{note}",
                 entry.path,

@@ -45,6 +45,9 @@ STAGE = "validate"
 def check(cfg: Config) -> Iterator[Report]:
     for entry in entries(cfg):
         if entry.spec is not None:
+            # One warning for a block NexRL never reads, at its outermost key.
+            if entry.spec.unread and not (entry.parent is not None and entry.parent.unread):
+                yield _unread(cfg, entry.path)
             continue
         if entry.parent is not None and not entry.parent.closed:
             continue
@@ -55,6 +58,16 @@ def check(cfg: Config) -> Iterator[Report]:
             yield from _top_level(cfg, entry.path)
         else:
             yield _unknown(cfg, entry.path, entry.parent.path, entry.parent.name)
+
+
+def _unread(cfg: Config, path: str) -> Report:
+    name = path.rsplit(".", 1)[-1]
+    return cfg.report(
+        f"'{name}' is read by no NexRL version (NexRL's own recipes write it); it has no effect",
+        path,
+        f"Remove `{name}`, or see `nexrl-cfg explain {cfg.layout.spec_path(path)}`.",
+        at="key",
+    )
 
 
 def _other_version(cfg: Config, path: str) -> tuple[str, str, str] | None:

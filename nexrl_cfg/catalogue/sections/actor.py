@@ -24,6 +24,8 @@ _ACTOR_10 = "nexrl/train_service_backend/fsdp_worker/fsdp_actor.py@v1.0.0"
 _ACTOR_12 = "nexrl/train_service_backend/fsdp_worker/fsdp_actor.py@v1.2.0"
 _ALGOS_10 = "nexrl/train_service_backend/utils/core_algos.py@v1.0.0"
 _DIST_10 = "nexrl/train_service_backend/utils/dist_utils.py@v1.0.0"
+_RECIPE_10 = "recipe/math/self_hosted.yaml@v1.0.0"
+_RECIPE_14 = "recipe/math/self_hosted.yaml@v1.4.0"
 _DTYPES = ("bf16", "fp16", "fp32", "bfloat16", "float16", "float32")
 
 
@@ -85,6 +87,58 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Reference model used for the KL penalty.",
         source=f"{_WORKERS_10}:167-175",
         details="NexRL reads only log_prob_micro_batch_size from it.",
+    ),
+    Section(
+        f"{A}.ref.fsdp_config",
+        description="FSDP settings of the reference model, as NexRL's recipes write them.",
+        source=f"{_RECIPE_10}:126; {_RECIPE_14}:139",
+        unread=True,
+        details="No NexRL version reads it: the reference model shares the actor's FSDP setup.",
+    ),
+    Option(
+        f"{A}.ref.fsdp_config.param_offload",
+        description="Offload the reference model's parameters (read by no NexRL version).",
+        source=f"{_RECIPE_10}:127; {_RECIPE_14}:140",
+        type="bool",
+        unread=True,
+    ),
+    Section(
+        f"{A}.ref.fsdp_config.wrap_policy",
+        description="Which modules FSDP wraps in the reference model (read by no NexRL version).",
+        source=f"{_RECIPE_10}:128; {_RECIPE_14}:141",
+        unread=True,
+    ),
+    Option(
+        f"{A}.ref.fsdp_config.wrap_policy.min_num_params",
+        description="Smallest module FSDP wraps in the reference model (read by no version).",
+        source=f"{_RECIPE_10}:129; {_RECIPE_14}:142",
+        type="int",
+        minimum=0,
+        unread=True,
+    ),
+    Option(
+        f"{A}.ref.ulysses_sequence_parallel_size",
+        description="Sequence parallelism of the reference model (read by no NexRL version).",
+        source=f"{_RECIPE_10}:131; {_RECIPE_14}:144",
+        type="int",
+        minimum=1,
+        unread=True,
+        details="The reference model runs with the actor's ulysses_sequence_parallel_size.",
+    ),
+    Option(
+        f"{A}.rollout.rollout_standalone",
+        description="Run rollout apart from training (read by no NexRL version).",
+        source=f"{_RECIPE_10}:134; {_RECIPE_14}:147",
+        type="bool",
+        unread=True,
+    ),
+    Option(
+        f"{A}.rollout.dtype",
+        description="Rollout precision (read by no NexRL version).",
+        source=f"{_RECIPE_10}:136; {_RECIPE_14}:149",
+        type="string",
+        choices=_DTYPES,
+        unread=True,
     ),
     Section(
         f"{A}.rollout",
@@ -506,6 +560,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         f"{A}.optim.warmup_style",
         description="Learning rate schedule.",
         source="spec/service-config.md",
+        type="string",
+        choices=("constant", "linear", "cosine"),
         ignored=True,
         details=(
             "The reference lists constant (default), linear and cosine; NexRL never reads "

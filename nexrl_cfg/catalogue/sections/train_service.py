@@ -252,6 +252,15 @@ ENTRIES: tuple[Option | Section, ...] = (
         ),
     ),
     Option(
+        "service.train_service.resource.memory_per_gpu",
+        description="Memory per GPU, as NexRL's recipes write it (read by no NexRL version).",
+        source="recipe/math/self_hosted.yaml@v1.4.0:96",
+        type="int",
+        added="1.2",
+        minimum=1,
+        unread=True,
+    ),
+    Option(
         "service.train_service.config.loss_fn",
         description="Loss function the Tinker or Weaver service computes.",
         source="nexrl/trainer/remote_api_trainer.py@v1.0.0:69",
