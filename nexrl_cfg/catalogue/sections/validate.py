@@ -19,6 +19,16 @@ ENTRIES: tuple[Option | Section, ...] = (
         required_for="to build the validation data loader and the validator",
     ),
     Option(
+        "validate.max_response_length",
+        description="Longest validation response, as NexRL's OPD recipe writes it (read by no "
+        "NexRL version).",
+        source="recipe/on_policy_distill/self_hosted_opd_qwen2a5_1a5b_from_7b.yaml@v1.4.0:310",
+        type="int",
+        minimum=1,
+        unread=True,
+        details="Validation generates with the inference service's max_tokens.",
+    ),
+    Option(
         "validate.validate_before_train",
         description="Run a validation pass before the first training step.",
         source=f"{CONTROLLER}@v1.0.0:140,148; {CONTROLLER}@v1.4.0:149,162",
