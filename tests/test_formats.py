@@ -122,7 +122,7 @@ def test_missing_path_exits_2(tree: Path) -> None:
 def test_unknown_format_exits_2(tree: Path) -> None:
     code, _, output = invoke("check", "--format", "xml", "recipes/clean")
     assert code == 2
-    assert "unknown format 'xml'" in output
+    assert "'xml' is not one of" in output
 
 
 def test_warnings_fail_only_with_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,7 +163,7 @@ def parse_github(out: str) -> list[dict[str, str]]:
 
 def test_github_format_one_command_per_finding(tree: Path) -> None:
     _, findings, _ = json_findings(".")
-    code, out, _ = invoke("check", "--format", "github", ".")
+    code, out, _ = invoke("check", "--show-notes", "--format", "github", ".")
     assert code == 1
     commands = parse_github(out)
     kinds = {"error": "error", "warning": "warning", "info": "notice"}
@@ -173,7 +173,7 @@ def test_github_format_one_command_per_finding(tree: Path) -> None:
             "file": str(f["file"]),
             "line": str(f["line"]),
             "col": str(f["column"]),
-            "title": str(f["rule"]),
+            "title": f"nexrl-cfg ({f['rule']})",
         }
         for f in findings
     ]
@@ -201,7 +201,7 @@ def test_github_format_clean_prints_no_command(tree: Path) -> None:
 
 # -- SARIF ------------------------------------------------------------------------------------
 def sarif(*paths: str) -> tuple[int, dict[str, object]]:
-    code, out, _ = invoke("check", "--format", "sarif", *paths)
+    code, out, _ = invoke("check", "--show-notes", "--format", "sarif", *paths)
     return code, json.loads(out)
 
 
@@ -217,8 +217,8 @@ def test_sarif_document(tree: Path) -> None:
     driver = run["tool"]["driver"]
     assert driver["name"] == "nexrl-cfg"
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", driver["version"])
-    if "informationUri" in driver:
-        assert driver["informationUri"].startswith("https://")
+    assert driver["informationUri"].startswith("https://")
+    assert run["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tree.resolve().as_uri() + "/"
 
     rules = driver["rules"]
@@ -248,10 +248,11 @@ def test_sarif_document(tree: Path) -> None:
         assert "://" not in uri and not uri.startswith("/")
         assert (tree / unquote(uri)).is_file()
         assert unquote(uri) == finding["file"]
-        assert physical["region"] == {
-            "startLine": finding["line"],
-            "startColumn": finding["column"],
-        }
+        region = physical["region"]
+        assert (region["startLine"], region["startColumn"]) == (finding["line"], finding["column"])
+        if "endColumn" in region:  # the key or value that starts there, on the same line
+            assert region["endLine"] == region["startLine"]
+            assert region["endColumn"] > region["startColumn"]
     assert "recipes/broken%2C%20one/common.yaml" in {
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results
     }

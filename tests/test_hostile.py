@@ -434,11 +434,12 @@ def test_internal_error_is_one_line_and_exits_2(broken_validate: Path, fmt: str)
     result = CliRunner().invoke(app, ["check", "--quiet", "--format", fmt, str(broken_validate)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output and "sk-live-internal" not in result.output
-    found = [line for line in result.output.splitlines() if "internal-error" in line]
+    lines = result.output.splitlines()
+    found = [i for i, line in enumerate(lines) if "internal-error" in line]
     if fmt == "text":
-        assert len(found) == 1
-        assert found[0].startswith(f"{broken_validate.name}:1:1: error [internal-error]")
-        assert "please report it" in found[0]
+        assert len(found) == 2 and lines[found[1]].endswith("explain internal-error")
+        assert lines[found[0]] == f"{broken_validate.name}:1:1: error [internal-error]"
+        assert "please report it" in lines[found[0] + 1]
     else:
         (finding,) = json.loads(result.stdout)["findings"]
         assert finding["rule"] == "internal-error" and finding["file"] == str(broken_validate)

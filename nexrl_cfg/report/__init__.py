@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from ..output import Secrets
 
 FORMATS = ("text", "json", "github", "sarif")
+# The project's home page: SARIF's informationUri, the schema's $id, pyproject's URLs.
+HOMEPAGE = "https://github.com/nexrl-cfg/nexrl-cfg"
 
 
 @dataclass
@@ -30,8 +32,21 @@ class Run:
     quiet: bool = False
     # The NexRL versions the configs were checked for: (version, where that came from).
     targets: list[tuple[str, str]] = field(default_factory=list)
+    # Notes (info findings) one by one; by default machine formats leave them out and text
+    # sums up the common ones (unset variables, skipped files) in the summary.
+    show_notes: bool = False
+    # How the run ends: the exit status, and why when the check could not run (status 2).
+    exit_code: int = 0
+    reason: str = ""
+    width: int = 100
     # Secret values the run has read: masked in everything the report writes.
     secrets: Secrets | None = None
+
+    def shown(self) -> list[Finding]:
+        """The findings a machine format reports: notes only when asked for."""
+        if self.show_notes:
+            return self.findings
+        return [f for f in self.findings if f.severity is not Severity.INFO]
 
     def masked(self) -> Run:
         """The run as it may be written: every form of a secret value masked, in the

@@ -1,9 +1,11 @@
 """GitHub Actions workflow commands, one per finding, which the runner turns into annotations
-on the pull request: `::error file=F,line=L,col=C,title=RULE::message`."""
+on the pull request: `::error file=F,line=L,col=C,endColumn=E,title=nexrl-cfg (RULE)::message`.
+Errors and warnings only; notes with --show-notes."""
 
 from __future__ import annotations
 
 import os
+import re
 
 from ..finding import Finding, Severity
 from ..output import printable
@@ -34,17 +36,36 @@ def relative(file: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def command(f: Finding) -> str:
-    props = {
-        "file": relative(f.file),
-        "line": str(f.line),
-        "col": str(f.column),
-        "title": f.rule,
-    }
+_FLOW_END = re.compile(r"[,\]}]")
+
+
+def end_column(source: str | None, column: int) -> int | None:
+    """The 1-based column just after the key or value that starts at `column` of a source
+    line, or None when it cannot be told."""
+    if source is None or "<redacted>" in source or not 0 < column <= len(source):
+        return None
+    rest = source[column - 1 :]
+    if rest[0] in "\"'":
+        close = rest.find(rest[0], 1)
+        return None if close < 0 else column + close + 1
+    token = re.split(r":(?:\s|$)|\s#", rest, maxsplit=1)[0]
+    if "[" in source[: column - 1] or "{" in source[: column - 1]:
+        token = _FLOW_END.split(token, maxsplit=1)[0]
+    token = token.rstrip()
+    return column + len(token) if token else None
+
+
+def command(f: Finding, source: str | None = None) -> str:
+    props = {"file": relative(f.file), "line": str(f.line), "col": str(f.column)}
+    end = end_column(source, f.column)
+    if end is not None and end > f.column + 1:
+        props["endLine"] = str(f.line)
+        props["endColumn"] = str(end - 1)  # the last column of the region
+    props["title"] = f"nexrl-cfg ({f.rule})"
     head = ",".join(f"{key}={escape_property(printable(value))}" for key, value in props.items())
     message = f"{_words(f.message)}%0A{_words(f.hint)}" if f.hint else _words(f.message)
     return f"::{_COMMAND[f.severity]} {head}::{message}"
 
 
 def render(run: Run) -> str:
-    return "\n".join(command(f) for f in run.findings)
+    return "\n".join(command(f, run.source_line(f.file, f.line)) for f in run.shown())

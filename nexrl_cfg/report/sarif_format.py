@@ -1,6 +1,8 @@
 """SARIF 2.1.0, as GitHub code scanning reads it: one run, the rules that fired described in
 `tool.driver.rules`, and each finding a result at a file (relative to the working folder, the
-checkout in a workflow), line and column."""
+checkout in a workflow), line and column (and end column where the source line tells it).
+Errors and warnings only; notes with --show-notes. `invocations` gives the exit status and,
+when the check could not run, why."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from urllib.parse import quote
 
 from ..finding import Finding, Severity
 from ..output import dumps, working_folder
-from . import Run
+from . import HOMEPAGE, Run
+from .github_format import end_column
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -27,15 +30,18 @@ def document(run: Run) -> dict[str, Any]:
     from ..rules import by_id
 
     known = by_id()
-    fired = sorted({f.rule for f in run.findings})
+    shown = run.shown()
+    fired = sorted({f.rule for f in shown})
     index = {rule: i for i, rule in enumerate(fired)}
-    driver: dict[str, Any] = {"name": "nexrl-cfg", "version": __version__}
-    homepage = _homepage()
-    if homepage:
-        driver["informationUri"] = homepage
-    driver["rules"] = [_descriptor(rule, known.get(rule)) for rule in fired]
+    driver: dict[str, Any] = {
+        "name": "nexrl-cfg",
+        "version": __version__,
+        "informationUri": HOMEPAGE,
+        "rules": [_descriptor(rule, known.get(rule)) for rule in fired],
+    }
     folder = working_folder()
     cwd = Path(folder) if folder is not None else None
+    results = [_result(f, index[f.rule], cwd, run.source_line(f.file, f.line)) for f in shown]
     bases = {SRCROOT: {"uri": _file_uri(cwd).rstrip("/") + "/"}} if cwd is not None else {}
     return {
         "$schema": SCHEMA,
@@ -45,7 +51,8 @@ def document(run: Run) -> dict[str, Any]:
                 "tool": {"driver": driver},
                 "originalUriBaseIds": bases,
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index[f.rule], cwd) for f in run.findings],
+                "invocations": [_invocation(run)],
+                "results": results,
                 "properties": {"nexrlVersions": run.versions()},
             }
         ],
@@ -74,8 +81,21 @@ def _what_it_does(doc: str) -> str:
     return " ".join(rest.split("\n##", 1)[0].split())
 
 
-def _result(f: Finding, rule_index: int, cwd: Path | None) -> dict[str, Any]:
+def _invocation(run: Run) -> dict[str, Any]:
+    code = run.exit_code
+    out: dict[str, Any] = {"executionSuccessful": code in (0, 1), "exitCode": code}
+    if run.reason:
+        out["exitCodeDescription"] = run.reason
+        out["toolExecutionNotifications"] = [{"level": "error", "message": {"text": run.reason}}]
+    return out
+
+
+def _result(f: Finding, rule_index: int, cwd: Path | None, source: str | None) -> dict[str, Any]:
     text = f"{f.message}\n{f.hint}" if f.hint else f.message
+    region = {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)}
+    end = end_column(source, f.column)
+    if end is not None:
+        region["endLine"], region["endColumn"] = region["startLine"], end
     result = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
@@ -85,7 +105,7 @@ def _result(f: Finding, rule_index: int, cwd: Path | None) -> dict[str, Any]:
             {
                 "physicalLocation": {
                     "artifactLocation": _artifact(f.file, cwd),
-                    "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                    "region": region,
                 }
             }
         ],
@@ -137,19 +157,3 @@ def _artifact(file: str, cwd: Path | None) -> dict[str, str]:
 def _file_uri(path: Path) -> str:
     """`path.as_uri()` for an absolute path, byte by byte."""
     return "file://" + quote(os.fsencode(path.as_posix()))
-
-
-def _homepage() -> str:
-    """The project's home page, when the installed package names one."""
-    from importlib.metadata import PackageNotFoundError, metadata
-
-    try:
-        meta = metadata("nexrl-cfg")
-    except PackageNotFoundError:
-        return ""
-    for entry in meta.get_all("Project-URL") or []:
-        label, _, url = entry.partition(",")
-        if label.strip().lower() in ("homepage", "home", "repository", "source"):
-            return url.strip()
-    pages = meta.get_all("Home-page") or []
-    return pages[0] if pages else ""
