@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,11 +35,17 @@ class FileResult:
 
 
 class Checker:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        settings_for: Callable[[Path], Settings] | None = None,
+    ) -> None:
+        """`settings_for` gives each checked file its own settings (see `settings.Lookup`)."""
         self.settings = settings or Settings()
+        self._settings_for = settings_for
         self.reader = Reader(32)
         self.composer = Composer(self.reader)
-        self._entry_results: Recent[Path, list[Finding]] = Recent(64)
+        self._entry_results: Recent[tuple[Path, int], list[Finding]] = Recent(64)
         # Configs of one folder are checked one after another: a few dozen recent files and
         # compositions cover the reuse (a shared common.yaml) without growing with the run.
         self._composed: Recent[Path, Composed] = Recent(16)
@@ -54,11 +60,14 @@ class Checker:
         self.secrets = Secrets(self.settings.secret_values)
 
     # -- public ---------------------------------------------------------------------------
-    def check_file(self, path: str | Path) -> FileResult:
-        """Check one config file. An unreadable path raises OSError."""
+    def check_file(self, path: str | Path, named: bool = True) -> FileResult:
+        """Check one config file. An unreadable path raises OSError. A file found by walking
+        a folder (not `named`) is checked only when its shape says NexRL."""
         path = Path(path)
+        if self._settings_for is not None:
+            self.settings = self._settings_for(path)
         try:
-            result = self._check(path)
+            result = self._check(path, named)
         except OSError:
             raise
         except Exception as exc:  # a bug of ours: one line, never a traceback
@@ -84,6 +93,13 @@ class Checker:
         for f in result.findings:  # while the file is still among the recently read
             self._shown.setdefault((f.file, f.line), self._source_line(f.file, f.line))
         return result
+
+    def provide(self, path: Path, raw: bytes) -> None:
+        """Check `raw` as the text of the file at `path` (read from standard input): defaults
+        and settings are found from where it would be."""
+        from .read import read_bytes
+
+        self.reader.provide(path, read_bytes(raw, str(path)))
 
     def target(self, path: Path) -> Target:
         """The NexRL version `path` is checked for (see `version.py`)."""
@@ -119,14 +135,16 @@ class Checker:
         return self.secrets.mask(shown)
 
     # -- pipeline -------------------------------------------------------------------------
-    def _check(self, path: Path) -> FileResult:
+    def _check(self, path: Path, named: bool = True) -> FileResult:
         doc = self.reader.read(path)
         self.secrets.update(doc.secrets)
         name = str(path)
-        kind, note = classify(doc)
+        kind, note = classify(doc, named)
         if kind == "broken":
             return FileResult(name, "error", list(doc.findings))
-        if kind == "skipped":
+        if kind == "unlike" and self.includers.of(path):
+            kind = "part"  # a fragment of the configs beside it, whatever it looks like
+        if kind in ("skipped", "unlike"):
             info = Finding(
                 "not-nexrl",
                 Severity.INFO,
@@ -153,7 +171,9 @@ class Checker:
         return self._composed[key]
 
     def _check_entry(self, path: Path) -> list[Finding]:
-        key = self.reader.real(path)
+        # Per settings too: a config included from another project's folder is checked with
+        # each project's settings.
+        key = (self.reader.real(path), id(self.settings))
         if key not in self._entry_results:
             self._entry_results[key] = self._run(self._compose(path), "entry")
         return self._entry_results[key]
@@ -286,17 +306,32 @@ def unique(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def iter_yaml_files(
-    paths: Iterable[str | Path], outside: list[tuple[Path, Path]] | None = None
+    paths: Iterable[str | Path],
+    outside: list[tuple[Path, Path]] | None = None,
+    excluded: Callable[[Path], bool] | None = None,
 ) -> Iterable[Path]:
-    """Files as given; directories searched for *.yaml and *.yml (hidden folders skipped,
-    symbolic links to folders not followed), at any depth. A folder that cannot be listed
-    raises OSError: what is below it would go unchecked. A symbolic link that leads out of the
-    folder searched is not read; it is added to `outside` with that folder."""
+    """Files as given; directories searched for *.yaml and *.yml (see `walk`)."""
+    for path, _ in walk(paths, excluded, outside):
+        yield path
+
+
+def walk(
+    paths: Iterable[str | Path],
+    excluded: Callable[[Path], bool] | None = None,
+    outside: list[tuple[Path, Path]] | None = None,
+) -> Iterator[tuple[Path, bool]]:
+    """(file, named on the command line): files as given; directories searched for *.yaml and
+    *.yml at any depth, leaving out hidden folders, symbolic links to folders, what git
+    ignores there and what `excluded` says (called with each folder and file found). A folder
+    that cannot be listed raises OSError: what is below it would go unchecked. A symbolic link
+    that leads out of the folder searched is not read; it is added to `outside` with that
+    folder."""
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
-            yield path
+            yield path, True
             continue
+        ignored = _git_ignored(path)
         top = os.path.realpath(path)
         stack = [path]
         while stack:
@@ -308,16 +343,18 @@ def iter_yaml_files(
                 raise OSError(exc.errno, exc.strerror, str(folder)) from None
             folders = []
             for entry in entries:
+                found = folder / entry.name
                 if _is_folder(entry):
-                    if not entry.name.startswith("."):
-                        folders.append(folder / entry.name)
-                elif entry.name.endswith(YAML_SUFFIXES):
-                    file = folder / entry.name
-                    if entry.is_symlink() and not _inside(os.path.realpath(file), top):
+                    if not entry.name.startswith(".") and not _left_out(
+                        found, ignored, excluded, "/"
+                    ):
+                        folders.append(found)
+                elif entry.name.endswith(YAML_SUFFIXES) and not _left_out(found, ignored, excluded):
+                    if entry.is_symlink() and not _inside(os.path.realpath(found), top):
                         if outside is not None:
-                            outside.append((file, path))
+                            outside.append((found, path))
                         continue
-                    yield file
+                    yield found, False
             stack.extend(reversed(folders))
 
 
@@ -341,6 +378,42 @@ def outside_note(link: Path, folder: Path) -> Finding:
         Span(str(link)),
         hint="Check the file it points to by its own name, if it is a config.",
     )
+
+
+def _left_out(
+    path: Path, ignored: set[str], excluded: Callable[[Path], bool] | None, slash: str = ""
+) -> bool:
+    if ignored and os.path.normpath(path).replace(os.sep, "/") + slash in ignored:
+        return True
+    return excluded is not None and excluded(path)
+
+
+def _git_ignored(folder: Path) -> set[str]:
+    """What git ignores under `folder` (ignored folders as one entry ending in "/"), as paths
+    joined to `folder`; empty outside a git work tree or without git. One git call per folder
+    named on the command line."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None:
+        return set()
+    command = [git, "ls-files", "-z", "--others", "--ignored", "--exclude-standard"]
+    try:
+        done = subprocess.run(
+            [*command, "--directory", "--", "."],
+            cwd=folder,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if done.returncode != 0:  # not a work tree
+        return set()
+    names = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    base = os.path.normpath(folder).replace(os.sep, "/")
+    return {f"{base}/{name}" if base != "." else name for name in names if name}
 
 
 def check_file(path: str | Path, settings: Settings | None = None) -> list[Finding]:

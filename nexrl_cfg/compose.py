@@ -103,6 +103,11 @@ class Reader:
     def __init__(self, size: int = 256) -> None:
         self._docs: Recent[Path, Document] = Recent(size)
         self._real: dict[Path, Path] = {}
+        self._given: dict[Path, Document] = {}
+
+    def provide(self, path: Path, doc: Document) -> None:
+        """Serve `doc` as the file at `path` for the whole run (a text read from stdin)."""
+        self._given[self.real(path)] = doc
 
     def real(self, path: Path) -> Path:
         """`path.resolve()`, once per path and run: each file is looked up many times."""
@@ -116,14 +121,15 @@ class Reader:
 
     def read(self, path: Path) -> Document:
         key = self.real(path)
-        doc = self._docs.get(key)
+        doc = self._given.get(key) or self._docs.get(key)
         if doc is None:
             doc = read_file(path)
             self._docs[key] = doc
         return doc
 
     def cached(self, path: Path) -> Document | None:
-        return self._docs.get(self.real(path))
+        key = self.real(path)
+        return self._given.get(key) or self._docs.get(key)
 
 
 def _finding(

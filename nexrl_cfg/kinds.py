@@ -1,9 +1,17 @@
 """What kind of YAML file a checked file is: a whole NexRL config ("entry"), a part of one
-that other configs include ("part"), another tool's YAML ("skipped"), or unusable ("broken").
+that other configs include ("part"), another tool's YAML ("skipped"), YAML found by walking a
+folder that does not look like NexRL ("unlike"), or unusable ("broken").
+
+A file named on the command line is checked whatever it looks like (unless it is another
+tool's well-known YAML). A file found in a folder is checked only when its shape says NexRL:
+a section only NexRL has (`service`, `rollout_worker`, ...) and no more sections NexRL does not
+know than sections it knows. `data:` or `trainer:` alone are common words in other projects.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from .finding import Finding, Severity, Span
@@ -29,10 +37,36 @@ _FOREIGN = (
 )
 
 
-def classify(doc: Document) -> tuple[str, str]:
-    """What a file is: "entry", "part" (a fragment), "skipped" (not NexRL) or "broken"."""
+# Top-level sections no other common YAML uses; `data`, `trainer`, `logger` and the like are
+# not among them.
+DISTINCT = frozenset(
+    {
+        "service",
+        "rollout_worker",
+        "trajectory_pool",
+        "weight",
+        "launch_mode",
+        "multi_model",
+        "runtime_monitor",
+        "train_worker",
+        "train_batch_pool",
+        "inference_parallel",
+        "train_parallel",
+    }
+)
+_DISTINCT_LINE = re.compile(rf"^(?:{'|'.join(sorted(DISTINCT))})\s*:", re.M)
+UNLIKE = "no section only NexRL has, such as service or rollout_worker"
+
+
+def classify(doc: Document, named: bool = True) -> tuple[str, str]:
+    """What a file is: "entry", "part" (a fragment), "skipped" (not NexRL), "unlike" (found in
+    a folder, not shaped like NexRL) or "broken"."""
     data = doc.data
     syntax = [f for f in doc.findings if f.rule in ("yaml-syntax", "encoding", "too-complex")]
+    if not named:
+        unlike = _unlike(doc, bool(syntax) or not doc.ok)
+        if unlike:
+            return "unlike", unlike
     if isinstance(data, dict):
         # A defaults list or a service section marks a NexRL config; other YAML may share a
         # name (a GitHub workflow's `defaults:` is a mapping) but not these shapes.
@@ -61,6 +95,23 @@ def classify(doc: Document) -> tuple[str, str]:
         )
     )
     return "broken", ""
+
+
+def _unlike(doc: Document, broken: bool) -> str:
+    """Why a file found in a folder is not taken for NexRL, or "" when it may be NexRL."""
+    data = doc.data
+    if broken:
+        # Unreadable: its text may still show a NexRL section at the start of a line.
+        return "" if _DISTINCT_LINE.search("\n".join(doc.lines)) else "not readable YAML, " + UNLIKE
+    if not isinstance(data, dict):
+        return "empty" if data is None else f"a {'list' if isinstance(data, list) else 'scalar'}"
+    keys = {k for k in data if isinstance(k, str)}
+    known = keys & _catalogue_sections()
+    if not keys & DISTINCT:
+        return UNLIKE
+    if len(keys - known) > len(known):
+        return "more top-level keys NexRL does not know than it knows"
+    return ""
 
 
 def _foreign(data: dict, path: str) -> str:
@@ -96,8 +147,9 @@ def _foreign_list(data: object) -> str:
     return ""
 
 
-def _catalogue_sections() -> set[str]:
+@lru_cache(maxsize=1)
+def _catalogue_sections() -> frozenset[str]:
     """Top-level sections of any NexRL version."""
     from . import catalogue
 
-    return {e.path for e in catalogue.all_entries() if "." not in e.path}
+    return frozenset(e.path for e in catalogue.all_entries() if "." not in e.path)

@@ -588,6 +588,11 @@ def read_file(path: str | Path) -> Document:
     FIFO, which would block) is left to the caller."""
     name = str(path)
     raw = read_regular(path, MAX_BYTES)
+    return read_bytes(raw, name)
+
+
+def read_bytes(raw: bytes, name: str) -> Document:
+    """Read the bytes of a file called `name` (standard input, for one)."""
     if len(raw) > MAX_BYTES:
         doc = Document(name, ok=False)
         doc.findings.append(
