@@ -6,23 +6,26 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from typer.core import TyperGroup
 
 from .output import printable
+from .settings import SettingsError as _SettingsError
 
 if TYPE_CHECKING:
     from .check import Checker
     from .finding import Finding
-    from .settings import Settings
+    from .settings import Lookup, Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -73,8 +76,11 @@ class _Group(TyperGroup):
 app = typer.Typer(
     name="nexrl-cfg",
     help="Validate and lint NexRL configuration files before launch.",
-    add_completion=False,
+    add_completion=True,
+    no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help: it reads at 80 columns (rich tables squeeze every option into a third).
+    rich_markup_mode=None,
     cls=_Group,
 )
 
@@ -174,14 +180,56 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(_say(message))
 
 
-@app.command()
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"nexrl-cfg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Validate and lint NexRL configuration files before launch."""
+
+
+@app.command(
+    short_help="Check NexRL configs; exit 1 on errors.",
+    help="Check NexRL configs. Exit 0 when clean, 1 on errors (or warnings with --strict), "
+    "2 when the check could not run. PATH may be a file, a folder (searched for *.yaml and "
+    "*.yml, skipping hidden folders, what git ignores and --exclude), or - for standard input.",
+)
 def check(
     paths: Annotated[
-        list[str], typer.Argument(help="Config files or folders (searched for *.yaml, *.yml).")
+        list[str], typer.Argument(metavar="PATH...", help="Config files or folders; - for stdin.")
     ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, github or sarif.")
-    ] = "text",
+        Format, typer.Option("--format", "-f", help="Report format.")
+    ] = Format.text,
     strict: Annotated[
         bool | None, typer.Option("--strict/--no-strict", help="Warnings fail the check too.")
     ] = None,
@@ -190,19 +238,66 @@ def check(
         typer.Option("--require-env/--allow-unset-env", help="An unset variable is an error."),
     ] = None,
     select: Annotated[
-        str | None, typer.Option("--select", help="Only these rules (comma-separated ids).")
+        str | None,
+        typer.Option("--select", metavar="RULES", help="Only these rules (comma-separated ids)."),
     ] = None,
     ignore: Annotated[
-        str | None, typer.Option("--ignore", help="Skip these rules (comma-separated ids).")
+        str | None,
+        typer.Option("--ignore", metavar="RULES", help="Skip these rules (comma-separated ids)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="GLOB",
+            help="Leave out matching files and folders when walking a folder (repeatable).",
+        ),
     ] = None,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Findings only: no source lines, hints or notes.")
+        bool,
+        typer.Option("--quiet", "-q", help="Findings and hints only: no source lines or notes."),
     ] = False,
-    no_color: Annotated[
-        bool, typer.Option("--no-color", help="No colour (also: NO_COLOR=1).")
+    show_notes: Annotated[
+        bool,
+        typer.Option("--show-notes", help="Report every note (info finding), in every format."),
     ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print a count per rule instead of findings.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
+    ] = False,
+    output_file: Annotated[
+        str | None,
+        typer.Option("--output-file", "-o", metavar="FILE", help="Write the report to FILE."),
+    ] = None,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color", help="Colour: on a terminal (auto; NO_COLOR, FORCE_COLOR), always or never."
+        ),
+    ] = Color.auto,
+    no_color: Annotated[bool, typer.Option("--no-color", hidden=True)] = False,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Settings from FILE (a pyproject.toml or a TOML file of settings) for every "
+            "checked file.",
+        ),
+    ] = None,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(
+            "--stdin-filename",
+            metavar="PATH",
+            help="Where the text read from - stands: defaults and settings are found from there.",
+        ),
+    ] = None,
     env_file: Annotated[
-        str | None, typer.Option("--env-file", help="Read variables from this KEY=VALUE file.")
+        str | None,
+        typer.Option("--env-file", metavar="FILE", help="Read variables from this KEY=VALUE file."),
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
@@ -211,6 +306,7 @@ def check(
         str | None,
         typer.Option(
             "--nexrl-version",
+            metavar="X.Y",
             help="The NexRL version to check for (1.0 to 1.4); by default the installed one.",
         ),
     ] = None,
@@ -221,89 +317,153 @@ def check(
         bool, typer.Option("--diff", help="Print the safe fixes as a diff; write nothing.")
     ] = False,
 ) -> None:
-    """Check NexRL configs: exit 0 when clean, 1 on errors (or warnings with --strict), 2 when
-    the check could not run."""
     from .check import unique
-    from .finding import Severity
-    from .report import FORMATS, Run, write
+    from .report import Run
 
-    if output_format not in FORMATS:
-        raise _fail(f"unknown format '{output_format}' (choose from {', '.join(FORMATS)})")
-    settings = _settings(select, ignore, strict, require_env, env_file, debug, nexrl_version)
-    problems = {given: _unreadable(given) for given in paths}
-    missing = [given for given, problem in problems.items() if problem == "missing"]
-    if missing:
-        raise _fail(f"path not found: {', '.join(missing)}")
-    for given, problem in problems.items():
-        if problem:
-            raise _fail(f"cannot read {given}: {problem}")
+    fmt = output_format.value
+    if statistics and fmt not in ("text", "json"):
+        raise _fail("--statistics works with --format text or json")
+    out = _Output(output_file, fmt)
+    flags = _flags(select, ignore, strict, require_env, env_file, debug, nexrl_version)
+    lookup = _lookup(flags, tuple(exclude or ()), config, out)
+    _check_paths(paths, out)
+    stdin = sys.stdin.buffer.read() if "-" in paths else b""
+
+    def collect() -> tuple[Checker, list[Finding], int]:
+        return _collect(paths, lookup, out, (Path(stdin_filename or "-"), stdin))
 
     if fix or diff:
-        _fix(paths, settings, write=fix and not diff)
+        _fix(collect, write=fix and not diff)
         if diff:
             raise typer.Exit(EXIT_OK)
-    checker, findings, files = _collect(paths, settings)
+    checker, findings, files = collect()
     findings = unique(findings)
-    if quiet:
-        findings = [f for f in findings if f.severity is not Severity.INFO]
-    # NO_COLOR counts when set to something (no-color.org), not when merely present and empty.
-    color = output_format == "text" and not no_color and not os.environ.get("NO_COLOR")
-    color = color and sys.stdout.isatty()
+    if quiet and not show_notes and fmt != "text":  # text sums up unset variables
+        findings = [f for f in findings if f.severity.value != "info"]
     targets = sorted((t.version, t.source) for t in checker.targets)
-    run = Run(
-        findings,
-        files,
-        checker.source_line,
-        color=color,
-        quiet=quiet,
-        targets=targets,
-        secrets=checker.secrets,
-    )
-    _emit(lambda: write(output_format, run, sys.stdout))
-    if any(f.rule == "internal-error" for f in findings):
-        raise typer.Exit(EXIT_USAGE)  # a file could not be checked: not a verdict on it
-    failing = {Severity.ERROR, Severity.WARNING} if settings.strict else {Severity.ERROR}
-    raise typer.Exit(EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK)
+    run = Run(findings, files, checker.source_line, quiet=quiet, targets=targets)
+    run.secrets = checker.secrets
+    run.show_notes, run.width = show_notes, out.width()
+    run.color = fmt == "text" and _color("never" if no_color else color.value, out)
+    run.exit_code, run.reason = _exit_code(run, lookup, exit_zero)
+    out.write(run, statistics)
+    raise typer.Exit(run.exit_code)
 
 
-def _collect(paths: list[str], settings: Settings) -> tuple[Checker, list[Finding], int]:
+class _Output:
+    """Where the report goes, and the report of a run that could not run (in SARIF: a log
+    whose invocation says why, so that an upload step still has a file)."""
+
+    def __init__(self, file: str | None, fmt: str) -> None:
+        self.file, self.format = file, fmt
+
+    def isatty(self) -> bool:
+        return self.file is None and sys.stdout.isatty()
+
+    def width(self) -> int:
+        if not self.isatty():
+            return 100
+        import shutil
+
+        return max(40, min(100, shutil.get_terminal_size((100, 24)).columns))
+
+    def write(self, run: Any, statistics: bool = False) -> None:
+        from .report import write
+
+        def report(stream: TextIO) -> None:
+            if statistics:
+                _write_statistics(run, self.format, stream)
+            else:
+                write(self.format, run, stream)
+
+        if self.file is None:
+            _emit(lambda: report(sys.stdout))
+            return
+        stream = _open(self.file)
+        try:
+            report(stream)
+            stream.close()
+        except OSError as exc:
+            raise _fail(f"cannot write {self.file}: {exc.strerror or exc}") from None
+
+    def fail(self, reason: str) -> typer.Exit:
+        if self.format == "sarif":
+            from .report import Run
+
+            run = Run([], 0, exit_code=EXIT_USAGE, reason=reason)
+            with contextlib.suppress(typer.Exit):
+                self.write(run)
+        return _fail(reason)
+
+
+def _open(file: str) -> TextIO:
+    try:
+        return open(file, "w", encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {file}: {exc.strerror or exc}") from None
+
+
+def _write_statistics(run: Any, fmt: str, stream: TextIO) -> None:
+    from collections import Counter
+
+    from .report.text_format import statistics
+
+    if fmt == "json":
+        counts = Counter(f.rule for f in run.findings)
+        rows = [{"code": rule, "count": n} for rule, n in counts.most_common()]
+        stream.write(json.dumps(rows, indent=2) + "\n")
+    else:
+        table = statistics(run)
+        if table:
+            stream.write(table + "\n")
+
+
+def _collect(
+    paths: list[str], lookup: Lookup, out: _Output, stdin: tuple[Path, bytes]
+) -> tuple[Checker, list[Finding], int]:
     """Check every file: the checker, the findings and the number of files checked."""
-    from .check import Checker, iter_yaml_files, outside_note
+    from .check import Checker, outside_note, walk
 
-    checker = Checker(settings)
+    checker = Checker(lookup.default, settings_for=lookup.for_file)
     findings: list[Finding] = []
     files = 0
     outside: list[tuple[Path, Path]] = []
-    walk = iter(iter_yaml_files(paths, outside))
-    while True:
-        try:
-            path = next(walk, None)
-        except OSError as exc:  # a folder that cannot be listed: nothing below it is checked
-            raise _fail(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
-        if path is None:
-            break
-        try:
-            result = checker.check_file(path)
-        except OSError as exc:
-            raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
-        files += 1
-        findings.extend(result.findings)
+    found = walk(paths, _excluder(lookup), outside)
+    try:
+        while True:
+            try:
+                path, named = next(found, (None, True))
+            except OSError as exc:  # a folder that cannot be listed: nothing below it is checked
+                raise out.fail(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
+            if path is None:
+                break
+            if str(path) == "-":
+                path = stdin[0]
+                checker.provide(path, stdin[1])
+            try:
+                result = checker.check_file(path, named)
+            except OSError as exc:
+                raise out.fail(f"cannot read {path}: {exc.strerror or exc}") from None
+            files += 1
+            findings.extend(result.findings)
+    except _SettingsError as exc:
+        raise out.fail(str(exc)) from None
     for link, folder in outside:
         files += 1
         findings.append(outside_note(link, folder))
     if not files:
-        raise _fail(f"no YAML files (*.yaml, *.yml) found in {', '.join(paths)}")
+        raise out.fail(f"no YAML files (*.yaml, *.yml) found in {', '.join(paths)}")
     return checker, findings, files
 
 
-def _fix(paths: list[str], settings: Settings, write: bool) -> None:
+def _fix(collect: Callable[[], tuple[Checker, list[Finding], int]], write: bool) -> None:
     """Apply the fixes of the findings (or print them as a diff when not `write`); a fix can
     reveal another (a key renamed, its value is checked), so fixing repeats a few rounds."""
     from .fix.autofix import fixed_files, write_fixed
     from .fix.edits import StaleFile
 
     for _ in range(4 if write else 1):
-        fixed = fixed_files(_collect(paths, settings)[1])
+        fixed = fixed_files(collect()[1])
         if not write:
             _emit(partial(sys.stdout.write, fixed.diff()))
             return
@@ -314,6 +474,107 @@ def _fix(paths: list[str], settings: Settings, write: bool) -> None:
                 print(f"fixed {path}", file=sys.stderr)
         except StaleFile as exc:
             raise _fail(f"{exc} changed while it was being fixed; nothing written") from None
+
+
+def _check_paths(paths: list[str], out: _Output) -> None:
+    problems = {given: _unreadable(given) for given in paths if given != "-"}
+    missing = [given for given, problem in problems.items() if problem == "missing"]
+    if missing:
+        raise out.fail(f"path not found: {', '.join(missing)}")
+    for given, problem in problems.items():
+        if problem:
+            raise out.fail(f"cannot read {given}: {problem}")
+
+
+def _color(choice: str, out: _Output) -> bool:
+    """Colour for `--color` (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)."""
+    if choice != "auto":
+        return choice == "always"
+    # NO_COLOR and FORCE_COLOR count when set to something (no-color.org, force-color.org).
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or out.isatty()
+
+
+def _exit_code(run: Any, lookup: Lookup, exit_zero: bool) -> tuple[int, str]:
+    """The exit status and, when the check could not run, why."""
+    if any(f.rule == "internal-error" for f in run.findings):
+        # A file could not be checked: not a verdict on it.
+        return EXIT_USAGE, "a file could not be checked (internal error)"
+    if exit_zero:
+        return EXIT_OK, ""
+    for f in run.findings:
+        failing = ("error", "warning") if lookup.for_file(Path(f.file)).strict else ("error",)
+        if f.severity.value in failing:
+            return EXIT_FINDINGS, ""
+    return EXIT_OK, ""
+
+
+def _excluder(lookup: Lookup) -> Callable[[Path], bool]:
+    """Whether a path found in a folder is left out by `exclude` (of the settings that apply
+    there, and --exclude)."""
+    from fnmatch import fnmatch
+
+    cwd = Path.cwd()
+
+    def excluded(path: Path) -> bool:
+        settings = lookup.for_folder(path.parent)
+        if not settings.exclude:
+            return False
+        absolute = Path(os.path.abspath(path))
+        names = {path.name, _posix(absolute, cwd), _posix(absolute, settings.root or cwd)}
+        return any(fnmatch(name, glob.rstrip("/")) for name in names for glob in settings.exclude)
+
+    return excluded
+
+
+def _posix(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _flags(
+    select: str | None,
+    ignore: str | None,
+    strict: bool | None,
+    require_env: bool | None,
+    env_file: str | None,
+    debug: bool,
+    nexrl_version: str | None,
+) -> dict[str, Any]:
+    """The command-line values that settings files may be overridden with."""
+    from .version import UnknownVersion, parse
+
+    try:
+        version = None if nexrl_version is None else parse(nexrl_version)
+    except UnknownVersion as exc:
+        raise _fail(str(exc)) from None
+    return {
+        "select": _rules(select),
+        "ignore": _rules(ignore),
+        "strict": strict,
+        "require_env": require_env,
+        "env_file": None if env_file is None else Path(env_file),
+        "debug": debug,
+        "nexrl_version": version,
+    }
+
+
+def _lookup(
+    flags: dict[str, Any], exclude: tuple[str, ...], config: str | None, out: _Output
+) -> Lookup:
+    from .settings import Lookup
+
+    if config is not None and not Path(config).is_file():
+        raise out.fail(f"settings file not found: {config}")
+    try:
+        return Lookup(
+            Path.cwd(), None if config is None else Path(config), exclude=exclude, **flags
+        )
+    except _SettingsError as exc:
+        raise out.fail(str(exc)) from None
 
 
 def _unreadable(given: str) -> str | None:
@@ -366,7 +627,11 @@ def _settings(
         raise _fail(str(exc)) from None
 
 
-@app.command()
+@app.command(
+    short_help="Print the config NexRL would see, composed and resolved.",
+    help="Print the config NexRL would see: composed, interpolated, secrets redacted, unset "
+    "variables marked. Exit 1 when NexRL would stop at an error (listed on stderr).",
+)
 def resolve(
     config: Annotated[str, typer.Argument(help="The config to compose and resolve.")],
     show_origin: Annotated[
@@ -376,8 +641,6 @@ def resolve(
         str | None, typer.Option("--env-file", help="Read variables from this KEY=VALUE file.")
     ] = None,
 ) -> None:
-    """Print the config NexRL would see: composed, interpolated, secrets redacted, unset
-    variables marked. Exit 1 when NexRL would stop at an error (listed on stderr)."""
     from .report.resolved import ResolveError, render_config
 
     problem = _unreadable(config)
@@ -409,7 +672,7 @@ def resolve(
     raise typer.Exit(EXIT_FINDINGS if rendered.problems else EXIT_OK)
 
 
-@app.command()
+@app.command(short_help="Explain an option or a rule.")
 def explain(
     topic: Annotated[
         str | None, typer.Argument(help="An option name, dotted path or rule id.")
@@ -430,7 +693,7 @@ def explain(
     _emit(lambda: print(text))
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of a NexRL config, for editors.")
 def schema(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")
@@ -458,11 +721,19 @@ def schema(
         raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-@app.command()
+@app.command(
+    short_help="Rewrite configs for a newer NexRL's layout.",
+    help="Rewrite configs written for an older NexRL in the layout of a newer one. Exit 0 when "
+    "done (or nothing to do), 1 when something needs a choice (reported; those files are left "
+    "alone), 2 when a file could not be written.",
+)
 def migrate(
-    paths: Annotated[list[str], typer.Argument(help="Config files or recipe folders.")],
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH...", help="Config files or recipe folders.")
+    ],
     to: Annotated[
-        str, typer.Option("--to", help="The NexRL version to migrate to (1.2 to 1.4).")
+        str,
+        typer.Option("--to", metavar="X.Y", help="The NexRL version to migrate to (1.2 to 1.4)."),
     ] = "1.4",
     write_files: Annotated[
         bool, typer.Option("--write", help="Write the migrated files (atomically).")
@@ -471,9 +742,6 @@ def migrate(
         bool, typer.Option("--diff", help="Print a unified diff, write nothing (the default).")
     ] = False,
 ) -> None:
-    """Rewrite configs written for an older NexRL in the layout of a newer one. Exit 0 when
-    done (or nothing to do), 1 when something needs a choice (reported; those files are left
-    alone), 2 when a file could not be written."""
     from .fix.edits import StaleFile
     from .fix.migrate import migrate as run_migration
     from .version import UnknownVersion, parse

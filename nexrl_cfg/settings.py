@@ -1,7 +1,8 @@
 """Project settings: `[tool.nexrl-cfg]` in pyproject.toml, an env file, and the command line.
 
-The nearest pyproject.toml with a `[tool.nexrl-cfg]` table, looking upwards from the working
-folder, is used. Command-line flags win over the file. Values read from an env file are
+Each checked file gets the settings of the nearest pyproject.toml with a `[tool.nexrl-cfg]`
+table at or above its folder (`Lookup`), or of the file given with `--config`. Command-line
+flags win over the file. Values read from an env file are
 secrets: no message here ever shows one.
 """
 
@@ -29,6 +30,7 @@ KEYS = (
     "require-env",
     "env-file",
     "nexrl-version",
+    "exclude",
 )
 # `[tool.nexrl-cfg]`, `[tool.nexrl-cfg.x]`, `tool.nexrl-cfg.x = `, or a `nexrl-cfg` key.
 _MAYBE_TABLE = r"""^\s*(?:\[\s*)?(?:tool\s*\.\s*)?["']?nexrl-cfg["']?\s*[.=\]]"""
@@ -53,6 +55,8 @@ class Settings:
     version_source: str = ""
     # Values known to be secret before any config is read (those of an env file).
     secret_values: frozenset[str] = frozenset()
+    # Globs of paths a folder walk leaves out (relative to `root`, or a name in any folder).
+    exclude: tuple[str, ...] = ()
 
 
 class SettingsError(Exception):
@@ -71,6 +75,7 @@ class FileSettings:
     require_env: bool | None = None
     env_file: Path | None = None
     nexrl_version: str | None = None
+    exclude: tuple[str, ...] = ()
 
 
 # -- pyproject.toml ---------------------------------------------------------------------------
@@ -88,14 +93,18 @@ def find_pyproject(start: Path) -> Path | None:
     One that cannot be read as a file of text (a FIFO, a device, too large) is passed over."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        try:
-            text = _read_text(candidate)
-        except (OSError, UnicodeDecodeError):
-            continue
-        # A cheap look first, so that most projects without the table never load a parser.
-        if re.search(_MAYBE_TABLE, text, re.M) and _table(_parse(text, candidate)) is not None:
+        if _has_table(candidate):
             return candidate
     return None
+
+
+def _has_table(candidate: Path) -> bool:
+    try:
+        text = _read_text(candidate)
+    except (OSError, UnicodeDecodeError):
+        return False
+    # A cheap look first, so that most projects without the table never load a parser.
+    return bool(re.search(_MAYBE_TABLE, text, re.M)) and _table(_parse(text, candidate)) is not None
 
 
 def _table(document: dict[str, Any]) -> Any:
@@ -115,15 +124,20 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from None
 
 
-def read_pyproject(path: Path) -> FileSettings:
+def read_pyproject(path: Path, *, bare: bool = False) -> FileSettings:
+    """The `[tool.nexrl-cfg]` table of a TOML file; with `bare`, a file without that table is
+    read as the settings themselves (a `--config` file of its own)."""
     try:
         text = _read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise SettingsError(f"cannot read {path}: {reason}") from None
-    table = _table(_parse(text, path))
-    table = {} if table is None else table
+    document = _parse(text, path)
+    table = _table(document)
     where = f"{path} [tool.{TABLE}]"
+    if bare and table is None:
+        table, where = document, str(path)
+    table = {} if table is None else table
     if not isinstance(table, dict):
         raise SettingsError(f"{where}: expected a table")
     unknown = sorted(set(table) - set(KEYS))
@@ -150,6 +164,11 @@ def read_pyproject(path: Path) -> FileSettings:
         found.env_file = path.parent / table["env-file"]
     if "nexrl-version" in table:
         found.nexrl_version = _version(table["nexrl-version"], f"{where} nexrl-version")
+    if "exclude" in table:
+        exclude = table["exclude"]
+        if not isinstance(exclude, list) or not all(isinstance(g, str) for g in exclude):
+            raise SettingsError(f"{where} exclude: expected a list of globs")
+        found.exclude = tuple(exclude)
     return found
 
 
@@ -229,11 +248,45 @@ def build(
     debug: bool = False,
     environ: Mapping[str, str] | None = None,
     nexrl_version: str | None = None,
+    exclude: tuple[str, ...] = (),
+    config: Path | None = None,
 ) -> Settings:
-    """The settings of a run: command-line values (None where not given) over the file's.
-    `cwd` None: the working folder is gone, there is no settings file to find."""
-    pyproject = find_pyproject(cwd) if cwd is not None else None
-    found = read_pyproject(pyproject) if pyproject else FileSettings()
+    """The settings of a run: command-line values (None where not given) over those of the
+    `config` file, or of the nearest `[tool.nexrl-cfg]` table at or above `cwd` (`cwd` None:
+    the working folder is gone, there is no settings file to find)."""
+    pyproject = config if config is not None else find_pyproject(cwd) if cwd else None
+    return _from_file(
+        pyproject,
+        config is not None,
+        cwd,
+        select=select,
+        ignore=ignore,
+        strict=strict,
+        require_env=require_env,
+        env_file=env_file,
+        debug=debug,
+        environ=environ,
+        nexrl_version=nexrl_version,
+        exclude=exclude,
+    )
+
+
+def _from_file(
+    pyproject: Path | None,
+    bare: bool,
+    cwd: Path | None,
+    *,
+    select: frozenset[str] | None = None,
+    ignore: frozenset[str] | None = None,
+    strict: bool | None = None,
+    require_env: bool | None = None,
+    env_file: Path | None = None,
+    debug: bool = False,
+    environ: Mapping[str, str] | None = None,
+    nexrl_version: str | None = None,
+    exclude: tuple[str, ...] = (),
+) -> Settings:
+    found = read_pyproject(pyproject, bare=bare) if pyproject else FileSettings()
     settings = Settings(
         require_env=_first(require_env, found.require_env, False),
         select=select if select is not None else found.select,
@@ -242,6 +295,7 @@ def build(
         per_file_ignores=found.per_file_ignores,
         root=pyproject.parent if pyproject else cwd,
         strict=_first(strict, found.strict, False),
+        exclude=(*found.exclude, *exclude),
     )
     if nexrl_version is not None:
         settings.nexrl_version, settings.version_source = nexrl_version, "--nexrl-version"
@@ -258,6 +312,44 @@ def build(
     elif environ is not None:
         settings.environ = environ
     return settings
+
+
+class Lookup:
+    """The settings of each checked file, from the nearest `[tool.nexrl-cfg]` table above it
+    (or from the `--config` file for every file), with the command-line flags over them.
+    Each folder is looked up once, each settings file read once."""
+
+    def __init__(self, cwd: Path | None, config: Path | None = None, **flags: Any) -> None:
+        self.cwd, self.config, self.flags = cwd, config, flags
+        self._nearest: dict[Path, Path | None] = {}
+        self._settings: dict[Path | None, Settings] = {}
+        # The run's own settings (read now, so that a bad file stops the run before any check).
+        found = config if config is not None else find_pyproject(cwd) if cwd else None
+        self.default = self._build(found)
+
+    def for_file(self, path: Path) -> Settings:
+        return self.for_folder(path.parent)
+
+    def for_folder(self, folder: Path) -> Settings:
+        if self.config is not None:
+            return self.default
+        return self._build(self._find(Path(os.path.abspath(folder))))
+
+    def _find(self, folder: Path) -> Path | None:
+        if folder not in self._nearest:
+            own = folder / "pyproject.toml"
+            if _has_table(own):
+                self._nearest[folder] = own
+            else:
+                parent = folder.parent
+                self._nearest[folder] = None if parent == folder else self._find(parent)
+        return self._nearest[folder]
+
+    def _build(self, pyproject: Path | None) -> Settings:
+        if pyproject not in self._settings:
+            bare = self.config is not None
+            self._settings[pyproject] = _from_file(pyproject, bare, self.cwd, **self.flags)
+        return self._settings[pyproject]
 
 
 def _first(*values: Any) -> Any:
