@@ -13,8 +13,8 @@ What it does:
    (reused when present and of the right version).
 2. Finds nexrl-cfg: the ``nexrl-cfg`` script beside ``sys.executable``, else
    ``sys.executable -m nexrl_cfg``. The JSON Schema given to check-jsonschema is
-   ``schemas/nexrl-config.schema.json``; if missing it is made with
-   ``nexrl-cfg schema --output schemas/nexrl-config.schema.json``.
+   ``nexrl_cfg/schemas/nexrl-config.schema.json``; if missing it is made with
+   ``nexrl-cfg schema --output nexrl_cfg/schemas/nexrl-config.schema.json``.
 3. Writes a deterministic corpus per size, ``bench/.work/corpus/size-N`` (see
    ``bench/corpus.py``): exactly N case folders, each with ``common.yaml`` and an entry
    ``self_hosted.yaml`` or ``tinker.yaml``; about 20% of the cases carry one defect. Case i is
@@ -81,7 +81,7 @@ LOGS = WORK / "logs"
 CJS_VENV = WORK / "venv-check-jsonschema"
 CJS_REQUIREMENT = "check-jsonschema>=0.39,<0.40"
 CJS_VERSION_PREFIX = "0.39."
-DEFAULT_SCHEMA = REPO / "schemas" / "nexrl-config.schema.json"
+DEFAULT_SCHEMA = REPO / "nexrl_cfg" / "schemas" / "nexrl-config.schema.json"
 DEFAULT_SIZES = (1, 200, 2000)
 DEFAULT_RUNS = 5
 QUICK_RUNS = 2
@@ -510,7 +510,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--schema",
         type=Path,
         default=DEFAULT_SCHEMA,
-        help="JSON Schema for check-jsonschema (default schemas/nexrl-config.schema.json)",
+        help="JSON Schema for check-jsonschema (default nexrl_cfg/schemas/nexrl-config.schema.json)",
     )
     parser.add_argument(
         "--cjs-files",

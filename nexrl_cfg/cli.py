@@ -702,6 +702,10 @@ def schema(
         str | None,
         typer.Option("--nexrl-version", help="The NexRL version (1.0 to 1.4); the newest."),
     ] = None,
+    fragment: Annotated[
+        bool,
+        typer.Option("--fragment", help="The schema of a part of a config: nothing required."),
+    ] = False,
 ) -> None:
     """Print the JSON Schema of a NexRL config, for editors and other validators."""
     from .schema import dumps
@@ -711,7 +715,7 @@ def schema(
         version = NEWEST if nexrl_version is None else parse(nexrl_version)
     except UnknownVersion as exc:
         raise _fail(str(exc)) from None
-    text = dumps(version)
+    text = dumps(version, fragment)
     if output is None:
         _emit(lambda: sys.stdout.write(text))
         return

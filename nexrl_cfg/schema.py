@@ -3,6 +3,9 @@
 Written for editors (yaml-language-server, VS Code): descriptions, defaults, allowed values
 and examples for completion and hover. Any value may also be a `${...}` interpolation, as in
 NexRL. Requirements that depend on another value become `if`/`then` at the root.
+
+The fragment schema is the same without any requirement, for files that hold part of a config
+(a shared `common.yaml`): a section given in part is no error there.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from .catalogue import NEWEST, NO_DEFAULT, Catalogue, Condition, Option, Section
 from .layout import TRAIN as TRAIN_SERVICE
 
 TRAIN_DEFINITION = "train_service"
-SCHEMA_ID = "https://nexrl-cfg.invalid/schemas/nexrl-config.schema.json"
+# The raw address of the committed schema in the project's repository (see pyproject's URLs).
+SCHEMA_BASE = "https://raw.githubusercontent.com/nexrl-cfg/nexrl-cfg/main/nexrl_cfg/schemas/"
+SCHEMA_FILE = "nexrl-config.schema.json"
+FRAGMENT_FILE = "nexrl-config.fragment.schema.json"
+SCHEMA_ID = SCHEMA_BASE + SCHEMA_FILE
+# Sections offered as a snippet with their required and defaulted options.
+SNIPPET_SECTIONS = ("service", "data", "rollout_worker", "trajectory_pool", "trainer", "weight")
+SNIPPET_CHILDREN = ("service.inference_service", "service.train_service")
 INTERPOLATION = {"type": "string", "pattern": r"\$\{"}
 _JSON_TYPES = {
     "string": "string",
@@ -74,7 +84,12 @@ def option_schema(opt: Option) -> dict[str, Any]:
     if value and (opt.type != "string" or opt.choices):
         alternatives.append(dict(INTERPOLATION))
     out: dict[str, Any] = alternatives[0] if len(alternatives) == 1 else {"anyOf": alternatives}
-    out = {"description": opt.description, "markdownDescription": _markdown(opt), **out}
+    out = {
+        "title": opt.path,
+        "description": opt.description,
+        "markdownDescription": _markdown(opt),
+        **out,
+    }
     if opt.default is not NO_DEFAULT:
         out["default"] = opt.default
     examples = _example_values(opt)
@@ -83,7 +98,10 @@ def option_schema(opt: Option) -> dict[str, Any]:
     return out
 
 
-def section_schema(cat: Catalogue, path: str, section: Section | None) -> dict[str, Any]:
+def section_schema(
+    cat: Catalogue, path: str, section: Section | None, fragment: bool = False
+) -> dict[str, Any]:
+    """The schema of a section; a `fragment` requires nothing."""
     properties: dict[str, Any] = {}
     required: list[str] = []
     alternatives: list[dict[str, Any]] = []  # required, unless given elsewhere
@@ -91,7 +109,7 @@ def section_schema(cat: Catalogue, path: str, section: Section | None) -> dict[s
         if child.path == TRAIN_SERVICE:
             properties[name] = _train_service(child)  # type: ignore[arg-type]
         elif isinstance(child, Section):
-            properties[name] = section_schema(cat, child.path, child)
+            properties[name] = section_schema(cat, child.path, child, fragment)
         else:
             assert isinstance(child, Option)
             properties[name] = option_schema(child)
@@ -105,11 +123,22 @@ def section_schema(cat: Catalogue, path: str, section: Section | None) -> dict[s
     properties.update(_older(cat, path, properties))
     out: dict[str, Any] = {"type": "object", "properties": properties}
     if section is not None:
-        out = {"description": section.description, "markdownDescription": _markdown(section), **out}
+        out = {
+            "title": section.path,
+            "description": section.description,
+            "markdownDescription": _markdown(section),
+            **out,
+        }
         if section.closed:
             out["additionalProperties"] = False if named is None else named
         if section.nullable:
             out["type"] = ["object", "null"]
+        snippet = _snippet(cat, section) if section.path in SNIPPET_SECTIONS else None
+        if snippet:
+            label = f"{section.path} section"
+            out["defaultSnippets"] = [{"label": label, "body": snippet}]
+    if fragment:
+        return out
     if required:
         out["required"] = required
     local = alternatives + _local_conditionals(cat, path)
@@ -133,6 +162,30 @@ def _older(cat: Catalogue, path: str, known: dict[str, Any]) -> dict[str, Any]:
         shape.pop("markdownDescription", None)
         out[entry.name] = shape
     return out
+
+
+def _snippet(cat: Catalogue, section: Section, depth: int = 0) -> dict[str, Any]:
+    """A section's body for completion: the sections a run needs, its required options (a
+    placeholder) and those with a plain default, or every option where there is nothing else."""
+    children = [(n, c) for n, c in sorted(cat.children(section.path).items()) if not c.deprecated]
+    sections: dict[str, Any] = {}
+    for name, child in children:
+        wanted = child.required or child.path in SNIPPET_CHILDREN
+        if isinstance(child, Section) and depth < 2 and wanted:
+            sections[name] = _snippet(cat, child, depth + 1)
+    options = [(n, c) for n, c in children if isinstance(c, Option) and c.type != "mapping"]
+    chosen = [(n, c) for n, c in options if c.required or _plain_default(c)]
+    body: dict[str, Any] = {}
+    for name, opt in chosen or ([] if sections else options):
+        if _plain_default(opt):
+            body[name] = opt.default
+        else:
+            body[name] = opt.choices[0] if opt.choices else f"${{{len(body) + 1}:{name}}}"
+    return {**body, **{name: inner for name, inner in sections.items() if inner}}
+
+
+def _plain_default(opt: Option) -> bool:
+    return opt.default is not NO_DEFAULT and isinstance(opt.default, (str, int, float))
 
 
 def _train_service(section: Section) -> dict[str, Any]:
@@ -248,24 +301,28 @@ _FLAT_TRAIN: dict[str, Any] = {
 }
 
 
-def generate(version: str = NEWEST) -> dict[str, Any]:
+def generate(version: str = NEWEST, fragment: bool = False) -> dict[str, Any]:
+    """The schema of a whole config, or with `fragment` of a part of one."""
     cat = catalogue.for_version(version)
+    what = "part of a NexRL run configuration" if fragment else "a NexRL run configuration"
     schema: dict[str, Any] = {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": SCHEMA_ID,
-        "title": "NexRL configuration",
-        "description": "A NexRL run configuration (generated by nexrl-cfg from its options "
-        "catalogue).",
-        **section_schema(cat, "", None),
+        "$id": SCHEMA_BASE + (FRAGMENT_FILE if fragment else SCHEMA_FILE),
+        "title": "NexRL configuration" + (" (fragment)" if fragment else ""),
+        "description": f"{what.capitalize()} (generated by nexrl-cfg from its options catalogue).",
+        **section_schema(cat, "", None, fragment),
+        # A misspelt section is reported, as `check` does.
+        "additionalProperties": False,
     }
     train = cat.section(TRAIN_SERVICE)
     if train is not None:
-        schema["definitions"] = {TRAIN_DEFINITION: section_schema(cat, TRAIN_SERVICE, train)}
-    conditionals = _conditionals(cat)
+        definition = section_schema(cat, TRAIN_SERVICE, train, fragment)
+        schema["definitions"] = {TRAIN_DEFINITION: definition}
+    conditionals = [] if fragment else _conditionals(cat)
     if conditionals:
         schema["allOf"] = conditionals
     return schema
 
 
-def dumps(version: str = NEWEST) -> str:
-    return json.dumps(generate(version), indent=2, ensure_ascii=False) + "\n"
+def dumps(version: str = NEWEST, fragment: bool = False) -> str:
+    return json.dumps(generate(version, fragment), indent=2, ensure_ascii=False) + "\n"

@@ -15,10 +15,15 @@ from test_samples import ENV, expected, version_of
 
 from nexrl_cfg.compose import Composer, Reader
 from nexrl_cfg.resolve import resolve
-from nexrl_cfg.schema import dumps, generate
+from nexrl_cfg.schema import SCHEMA_ID, dumps, generate
 
-SCHEMA_FILE = ROOT / "schemas" / "nexrl-config.schema.json"
-REGENERATE = "nexrl-cfg schema --output schemas/nexrl-config.schema.json"
+SCHEMAS = ROOT / "nexrl_cfg" / "schemas"
+SCHEMA_FILE = SCHEMAS / "nexrl-config.schema.json"
+FRAGMENT_FILE = SCHEMAS / "nexrl-config.fragment.schema.json"
+REGENERATE = "nexrl-cfg schema --output nexrl_cfg/schemas/nexrl-config.schema.json"
+REGENERATE_FRAGMENT = (
+    "nexrl-cfg schema --fragment --output nexrl_cfg/schemas/nexrl-config.fragment.schema.json"
+)
 # Rules the schema can express: a finding of one of these at a key, the schema rejects there.
 SCHEMA_RULES = {"invalid-type", "out-of-range", "invalid-choice", "missing-required", "unknown-key"}
 
@@ -84,10 +89,65 @@ def enum_of(prop: dict[str, Any]) -> list[Any]:
     return []
 
 
-def test_committed_schema_is_current() -> None:
-    assert SCHEMA_FILE.exists(), f"schemas/ has no schema: run `{REGENERATE}`"
-    committed = SCHEMA_FILE.read_text(encoding="utf-8")
-    assert committed == dumps(), f"the committed schema is stale: run `{REGENERATE}`"
+@pytest.fixture(scope="module")
+def fragment() -> Draft7Validator:
+    return Draft7Validator(json.loads(FRAGMENT_FILE.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("path", "is_fragment", "command"),
+    [(SCHEMA_FILE, False, REGENERATE), (FRAGMENT_FILE, True, REGENERATE_FRAGMENT)],
+)
+def test_committed_schema_is_current(path: Path, is_fragment: bool, command: str) -> None:
+    assert path.exists(), f"{path.name} is missing: run `{command}`"
+    committed = path.read_text(encoding="utf-8")
+    assert committed == dumps(fragment=is_fragment), f"{path.name} is stale: run `{command}`"
+
+
+def test_schema_id_is_the_address_of_the_committed_file(schema: dict[str, Any]) -> None:
+    assert schema["$id"] == SCHEMA_ID
+    assert SCHEMA_ID.startswith("https://") and SCHEMA_ID.endswith(
+        "/" + SCHEMA_FILE.relative_to(ROOT).as_posix()
+    )
+    fragment_id = json.loads(FRAGMENT_FILE.read_text(encoding="utf-8"))["$id"]
+    assert fragment_id == SCHEMA_ID.replace(SCHEMA_FILE.name, FRAGMENT_FILE.name)
+
+
+def test_a_misspelt_top_level_key_is_flagged(validator: Draft7Validator) -> None:
+    unknown = [
+        e for e in validator.iter_errors({"servce": {}}) if e.validator == "additionalProperties"
+    ]
+    assert unknown and "servce" in unknown[0].message
+    known = validator.iter_errors({"project_name": "p"})
+    assert not [e for e in known if e.validator == "additionalProperties"]
+
+
+def test_each_option_and_section_has_its_own_title(schema: dict[str, Any]) -> None:
+    for path, prop in properties(schema):
+        title = prop.get("title") or deref(schema, prop).get("title")
+        assert title and title != schema["title"], path
+    assert property_at(schema, "service.inference_service.backend")["title"] == (
+        "service.inference_service.backend"
+    )
+
+
+def test_main_sections_offer_a_snippet(validator: Draft7Validator, schema: dict[str, Any]) -> None:
+    for name in ("service", "data", "trainer", "weight", "trajectory_pool"):
+        (snippet,) = property_at(schema, name)["defaultSnippets"]
+        assert snippet["label"] and snippet["body"], name
+    body = property_at(schema, "service")["defaultSnippets"][0]["body"]
+    assert body["inference_service"]["backend"] == "sglang"
+    assert "max_tokens" in body["inference_service"]  # required: a placeholder
+
+
+def test_a_partial_section_is_no_error_in_the_fragment_schema(
+    validator: Draft7Validator, fragment: Draft7Validator
+) -> None:
+    partial = {"service": {"inference_service": {"backend": "sglang"}}}
+    assert list(validator.iter_errors(partial))  # max_tokens, model are required in a config
+    assert not list(fragment.iter_errors(partial))
+    typo = {"service": {"inference_service": {"backend": "sglan"}}, "servce": {}}
+    assert {"", "service.inference_service.backend"} <= error_paths(fragment.iter_errors(typo))
 
 
 def test_schema_is_valid_draft7(schema: dict[str, Any]) -> None:
