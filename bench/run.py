@@ -510,7 +510,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--schema",
         type=Path,
         default=DEFAULT_SCHEMA,
-        help="JSON Schema for check-jsonschema (default nexrl_cfg/schemas/nexrl-config.schema.json)",
+        help="JSON Schema for check-jsonschema (default: the one in nexrl_cfg/schemas/)",
     )
     parser.add_argument(
         "--cjs-files",
