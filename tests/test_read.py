@@ -9,7 +9,11 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from omegaconf._yaml import get_yaml_loader
+
+try:  # omegaconf 2.4 has the loader in its own module; 2.3.0 (NexRL's pin) in _utils
+    from omegaconf._yaml import get_yaml_loader
+except ImportError:  # pragma: no cover - depends on the installed omegaconf
+    from omegaconf._utils import get_yaml_loader  # type: ignore[attr-defined,no-redef]
 
 from nexrl_cfg.read import read_text
 
