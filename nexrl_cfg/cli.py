@@ -253,6 +253,14 @@ def check(
             help="Leave out matching files and folders when walking a folder (repeatable).",
         ),
     ] = None,
+    only_nexrl: Annotated[
+        bool,
+        typer.Option(
+            "--only-nexrl",
+            help="Treat files named like files found in folders: check one only when it looks "
+            "like NexRL and is not excluded (for hooks that pass every YAML file).",
+        ),
+    ] = False,
     quiet: Annotated[
         bool,
         typer.Option("--quiet", "-q", help="Findings and hints only: no source lines or notes."),
@@ -330,7 +338,7 @@ def check(
     stdin = sys.stdin.buffer.read() if "-" in paths else b""
 
     def collect() -> tuple[Checker, list[Finding], int]:
-        return _collect(paths, lookup, out, (Path(stdin_filename or "-"), stdin))
+        return _collect(paths, lookup, out, (Path(stdin_filename or "-"), stdin), only_nexrl)
 
     if fix or diff:
         _fix(collect, write=fix and not diff)
@@ -419,16 +427,22 @@ def _write_statistics(run: Any, fmt: str, stream: TextIO) -> None:
 
 
 def _collect(
-    paths: list[str], lookup: Lookup, out: _Output, stdin: tuple[Path, bytes]
+    paths: list[str],
+    lookup: Lookup,
+    out: _Output,
+    stdin: tuple[Path, bytes],
+    only_nexrl: bool = False,
 ) -> tuple[Checker, list[Finding], int]:
-    """Check every file: the checker, the findings and the number of files checked."""
+    """Check every file: the checker, the findings and the number of files checked. With
+    `only_nexrl`, a file named is taken as one found in a folder (shape and excludes)."""
     from .check import Checker, outside_note, walk
 
     checker = Checker(lookup.default, settings_for=lookup.for_file)
     findings: list[Finding] = []
     files = 0
     outside: list[tuple[Path, Path]] = []
-    found = walk(paths, _excluder(lookup), outside)
+    excluded = _excluder(lookup)
+    found = walk(paths, excluded, outside)
     try:
         while True:
             try:
@@ -437,6 +451,10 @@ def _collect(
                 raise out.fail(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
             if path is None:
                 break
+            if named and only_nexrl:
+                if excluded(path):
+                    continue
+                named = False
             if str(path) == "-":
                 path = stdin[0]
                 checker.provide(path, stdin[1])
@@ -633,12 +651,15 @@ def _settings(
     "variables marked. Exit 1 when NexRL would stop at an error (listed on stderr).",
 )
 def resolve(
-    config: Annotated[str, typer.Argument(help="The config to compose and resolve.")],
+    config: Annotated[
+        str, typer.Argument(metavar="CONFIG", help="The config to compose and resolve.")
+    ],
     show_origin: Annotated[
         bool, typer.Option("--show-origin", help="Tell the file and line of each value.")
     ] = False,
     env_file: Annotated[
-        str | None, typer.Option("--env-file", help="Read variables from this KEY=VALUE file.")
+        str | None,
+        typer.Option("--env-file", metavar="FILE", help="Read variables from this KEY=VALUE file."),
     ] = None,
 ) -> None:
     from .report.resolved import ResolveError, render_config
@@ -675,7 +696,8 @@ def resolve(
 @app.command(short_help="Explain an option or a rule.")
 def explain(
     topic: Annotated[
-        str | None, typer.Argument(help="An option name, dotted path or rule id.")
+        str | None,
+        typer.Argument(metavar="TOPIC", help="An option name, dotted path or rule id."),
     ] = None,
     list_all: Annotated[bool, typer.Option("--list", help="List every rule and option.")] = False,
 ) -> None:
@@ -696,11 +718,16 @@ def explain(
 @app.command(short_help="Print the JSON Schema of a NexRL config, for editors.")
 def schema(
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of printing."
+        ),
     ] = None,
     nexrl_version: Annotated[
         str | None,
-        typer.Option("--nexrl-version", help="The NexRL version (1.0 to 1.4); the newest."),
+        typer.Option(
+            "--nexrl-version", metavar="X.Y", help="The NexRL version (1.0 to 1.4); the newest."
+        ),
     ] = None,
     fragment: Annotated[
         bool,

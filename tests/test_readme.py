@@ -89,7 +89,7 @@ def test_precommit_snippet_names_the_hook() -> None:
         yaml.safe_load(b) for b in blocks(section("integration"), "yaml") if "repos:" in b
     )
     assert [h["id"] for h in config["repos"][0]["hooks"]] == [h["id"] for h in hooks]
-    assert hooks[0]["entry"] == "nexrl-cfg check"
+    assert hooks[0]["entry"] == "nexrl-cfg check --only-nexrl"
 
 
 def test_settings_snippet_is_accepted(tmp_path: Path) -> None:
