@@ -20,8 +20,18 @@ from .finding import Finding, Severity, Span
 
 try:
     from yaml import CSafeLoader as _BaseLoader
+    from yaml._yaml import get_version as _libyaml_version
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+    def _libyaml_version() -> tuple[int, int, int]:
+        return (0, 2, 6)  # the Python parser: deep nesting is a RecursionError
+
+
+# libyaml stops nesting at 1000 levels from 0.2.6 (PyYAML 6.0.3+); the 0.2.5 of PyYAML 6.0.2
+# (NexRL's pin) has no limit, and composing deeper nesting overflows the C stack.
+_NEST_LIMIT = 1000
+_UNLIMITED = tuple(_libyaml_version()) < (0, 2, 6)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 100
@@ -505,6 +515,12 @@ def read_text(text: str, path: str) -> Document:
         doc.ok = False
         doc.scan_secrets = True
         return doc
+    deep = _too_deep(text) if _UNLIMITED else None
+    if deep is not None:
+        message = "exceeded maximum nesting depth"
+        doc.findings.append(Finding("yaml-syntax", Severity.ERROR, message, _span(path, deep)))
+        doc.ok = False
+        return doc
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.composer.ComposerError as exc:
@@ -566,6 +582,25 @@ def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
         if state == 3 and value_start is not None:  # the secret value itself is broken
             spans.append((value_start.line, value_start.column, lines, 0))
     return spans
+
+
+def _too_deep(text: str) -> Any:
+    """Where nesting passes libyaml's limit, or None; parser events come without recursion.
+    Each level takes a `[`, `{`, `-` or `:`: text with fewer of them is never that deep."""
+    if sum(text.count(c) for c in "[{-:") < _NEST_LIMIT:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _NEST_LIMIT:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # reported by the parse that follows
+    return None
 
 
 def _crowded(text: str) -> Any:
