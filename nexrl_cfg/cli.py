@@ -533,17 +533,26 @@ def _excluder(lookup: Lookup) -> Callable[[Path], bool]:
     there, and --exclude)."""
     from fnmatch import fnmatch
 
-    cwd = Path.cwd()
+    cwd = lookup.cwd
 
     def excluded(path: Path) -> bool:
         settings = lookup.for_folder(path.parent)
         if not settings.exclude:
             return False
         absolute = Path(os.path.abspath(path))
-        names = {path.name, _posix(absolute, cwd), _posix(absolute, settings.root or cwd)}
+        roots = {root for root in (cwd, settings.root) if root is not None}
+        names = {path.name, *(_posix(absolute, root) for root in roots)}
         return any(fnmatch(name, glob.rstrip("/")) for name in names for glob in settings.exclude)
 
     return excluded
+
+
+def _working_folder() -> Path | None:
+    """The working folder, or None when it was removed (no settings file to look for)."""
+    from .output import working_folder
+
+    folder = working_folder()
+    return None if folder is None else Path(folder)
 
 
 def _posix(path: Path, root: Path) -> str:
@@ -589,7 +598,7 @@ def _lookup(
         raise out.fail(f"settings file not found: {config}")
     try:
         return Lookup(
-            Path.cwd(), None if config is None else Path(config), exclude=exclude, **flags
+            _working_folder(), None if config is None else Path(config), exclude=exclude, **flags
         )
     except _SettingsError as exc:
         raise out.fail(str(exc)) from None
