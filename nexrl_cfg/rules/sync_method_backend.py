@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..lint import blame, known, where
+from ..lint import blame, where
 from ._services import uses_remote
 
 SEVERITY = Severity.ERROR
@@ -53,7 +53,9 @@ SELF_HOSTED = ("sglang", "vllm", "openai")
 
 def check(cfg: Config) -> Iterator[Report]:
     method, backend = cfg.get(SYNC, None), cfg.get(BACKEND, None)
-    if not known(method, backend) or method not in SUPPORTED or backend not in SELF_HOSTED:
+    if not (isinstance(method, str) and isinstance(backend, str)):
+        return  # unknown, or a type problem reported by invalid-type
+    if method not in SUPPORTED or backend not in SELF_HOSTED:
         return
     if backend in SUPPORTED[method] or uses_remote(cfg):
         return
