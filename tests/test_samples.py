@@ -107,7 +107,7 @@ def test_every_spec_example_has_a_valid_sample() -> None:
 @pytest.mark.parametrize("name", names(VALID))
 def test_valid_sample_passes_with_variables_set(name: str) -> None:
     path = VALID / name
-    found = check(path, ENV)
+    found = check(path, ENV, nexrl_version=version_of(path))
     assert not errors(found), name
     assert_recorded(path, found)
 
@@ -115,7 +115,7 @@ def test_valid_sample_passes_with_variables_set(name: str) -> None:
 @pytest.mark.parametrize("name", names(VALID))
 def test_valid_sample_passes_with_variables_unset(name: str) -> None:
     path = VALID / name
-    found = check(path, {})
+    found = check(path, {}, nexrl_version=version_of(path))
     assert not errors(found), name
     assert all(f.severity.value == "info" for f in found if f.rule == "env-unset")
     assert_recorded(path, [f for f in found if f.rule != "env-unset"])
