@@ -400,7 +400,7 @@ def test_keys_nexrl_never_reads(tmp_path: Path, version: str) -> None:
         "        use_weight_provider: false",
         "        use_weight_provider: false\n        dtype: bfloat16",
     )
-    assert found(tmp_path, text, version) == [("unknown-key", "warning", f"{ACTOR}.rollout.dtype")]
+    assert found(tmp_path, text, version) == [("unknown-key", "info", f"{ACTOR}.rollout.dtype")]
     # ... and its value is still checked, as advice
     text = text.replace("dtype: bfloat16", "dtype: 16")
     assert ("invalid-type", "warning", f"{ACTOR}.rollout.dtype") in found(tmp_path, text, version)

@@ -67,6 +67,8 @@ def _unread(cfg: Config, path: str) -> Report:
         path,
         f"Remove `{name}`, or see `nexrl-cfg explain {cfg.layout.spec_path(path)}`.",
         at="key",
+        # NexRL's own recipes write it: a note, not a warning on every copy of a recipe.
+        severity=Severity.INFO,
     )
 
 

@@ -8,6 +8,7 @@ training step.
 from __future__ import annotations
 
 from ..model import Condition, Option, Section
+from ._copies import distillation_copies
 from .train_service import NEXTRAINER
 
 A = "service.train_service.actor"
@@ -722,5 +723,14 @@ ENTRIES: tuple[Option | Section, ...] = (
             "Must be true when weight.sync_method is network. NexRL's start-up check treats "
             "it as false when unset; the training workers read it without a default."
         ),
+    ),
+    *distillation_copies(f"{A}.rollout", 498),
+    Option(
+        f"{A}.micro_batch_size",
+        description="Micro-batch of NexRL's SFT recipe (read by no NexRL version).",
+        source="recipe/pig_latin/self_hosted.yaml@v1.4.0:73",
+        type="int",
+        minimum=1,
+        unread=True,
     ),
 )

@@ -4,6 +4,7 @@ worker settings, sequence lengths, and the launcher's `resource` (1.2 on)."""
 from __future__ import annotations
 
 from ..model import NO_DEFAULT, Condition, Option, Section
+from ._copies import distillation_copies
 
 _CUSTOM = ".custom_rollout_worker_module_path"
 # A custom worker class replaces the registry, and may read its settings differently.
@@ -319,4 +320,5 @@ ENTRIES: tuple[Option | Section, ...] = (
         required=True,
         required_for="for the nexrl launcher",
     ),
+    *distillation_copies("rollout_worker", 139),
 )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..model import Condition, Option, Section
+from ._copies import distillation_copies
 
 # The trainer types each NexRL version registers (`controller.py`, `_get_module_class_for_role`).
 _TYPES_1_0 = ("self_hosted_grpo", "remote_api_grpo", "remote_api_cross_entropy")
@@ -435,4 +436,6 @@ ENTRIES: tuple[Option | Section, ...] = (
         open_reason="taken whole as the top-level `debug` section, whose keys it shares",
     ),
     *ALGORITHM,
+    *distillation_copies("trainer", 213),
+    *distillation_copies("trainer.algorithm", 243, read=("do_old_student_log_prob_compute",)),
 )
