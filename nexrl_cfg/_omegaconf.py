@@ -22,8 +22,8 @@ from omegaconf import ListConfig, OmegaConf
 from omegaconf.basecontainer import BaseContainer
 from omegaconf.resolvers import oc
 
+from ._interpolation import HIDDEN_NAME, SAFE_RESOLVERS, Signal
 from .read import KeyPath
-from .resolve import HIDDEN_NAME, SAFE_RESOLVERS, _Signal
 
 _NOT_GIVEN = object()
 _NEW_API = tuple(int(p) for p in omegaconf.__version__.split(".")[:2]) >= (2, 4)
@@ -237,12 +237,12 @@ def _measure(value: Any) -> tuple[int, int]:
     return count, deepest
 
 
-def _signal(exc: BaseException) -> _Signal | None:
+def _signal(exc: BaseException) -> Signal | None:
     """What `resolve` raised inside OmegaConf, which wraps it in its own errors."""
     seen = 0
     current: BaseException | None = exc
     while current is not None and seen < 50:
-        if isinstance(current, _Signal):
+        if isinstance(current, Signal):
             return current
         current = current.__cause__ or current.__context__
         seen += 1

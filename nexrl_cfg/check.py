@@ -12,15 +12,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._interpolation import HIDDEN_NAME
 from .compose import Composed, Composer, Reader, Recent
 from .config import Config
 from .finding import Finding, Severity, Span
 from .includers import YAML_SUFFIXES, Includers
 from .kinds import classify
-from .output import Secrets, mask_finding
+from .output import REDACTED, Secrets, mask_finding
 from .pipeline import prepare
 from .read import KeyPath, dotted
-from .resolve import HIDDEN_NAME
 from .settings import Settings
 from .suppress import Suppressor
 from .version import Target, target
@@ -131,7 +131,7 @@ class Checker:
         # spelling of the key), then any other copy of a secret value.
         shown = doc.redact_line(line, doc.lines[line - 1])
         for secret in doc.secrets:
-            shown = shown.replace(secret, "<redacted>")
+            shown = shown.replace(secret, REDACTED)
         return self.secrets.mask(shown)
 
     # -- pipeline -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from . import catalogue
 from .finding import Finding, Report, Severity, Span
 from .layout import Layout
+from .output import REDACTED
 from .read import SECRET_KEYS, KeyPath
 from .resolve import Resolved, Unknown
 
@@ -120,9 +121,9 @@ class Config:
             return None
         raw = self.lookup(path, self.raw_data)
         if not isinstance(raw, str) or "${" not in raw:
-            return "<redacted>"
+            return REDACTED
         if any(str(part) in SECRET_KEYS for part in path) and not _ONLY_EXPRESSIONS.match(raw):
-            return "<redacted>"  # `sk-abc${oc.env:X}`: the literal part is a key's too
+            return REDACTED  # `sk-abc${oc.env:X}`: the literal part is a key's too
         return raw
 
     def show(self, dotted: str) -> str:

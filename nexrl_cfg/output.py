@@ -8,7 +8,6 @@ goes through `printable`; every JSON document through `dumps`; and every report 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable
@@ -31,7 +30,14 @@ _JSON_UNSAFE = re.compile("[" + _INVISIBLE + "]")
 # Shorter values are not masked in every output: they are common words and numbers. (Such a
 # value is still never printed where it is read: see `Config.redaction`.)
 MIN_SECRET = 8
+# What stands in for a secret in every output.
 REDACTED = "<redacted>"
+
+
+def redacted(number: int) -> str:
+    """The marker for the `number`th of several secrets that must stay apart (keys of one
+    mapping): `<redacted>`, `<redacted 2>`, ..."""
+    return REDACTED if number == 1 else f"{REDACTED[:-1]} {number}>"
 
 
 def _escape(char: str) -> str:
@@ -51,6 +57,8 @@ def dumps(document: Any, indent: int | None = 2) -> str:
     """JSON that is valid UTF-8 and safe to show: unlike `ensure_ascii`, readable text stays
     as it is; C1 controls and bidirectional overrides are escaped (`\\u202e`), and so is an
     undecodable byte of a file name (as the text `\\xff`, like every other output)."""
+    import json  # not on the path of a text report
+
     text = json.dumps(document, indent=indent, ensure_ascii=False)
     return _JSON_UNSAFE.sub(_json_escape, text)
 
@@ -87,6 +95,8 @@ def working_folder() -> str | None:
 def forms(value: str) -> set[str]:
     """Every way a secret value can show up in a message: whole and line by line, as read and
     as a resolver decodes it (quotes removed, escapes undone), and as each output escapes it."""
+    import json
+
     found: set[str] = set()
     pending = [value]
     inner = _unquoted(value.strip())
@@ -112,6 +122,8 @@ def _unquoted(text: str) -> str | None:
     body = text[1:-1]
     if text[0] == "'":
         return body.replace("''", "'").replace("\\'", "'")
+    import json
+
     try:
         decoded = json.loads(text)
     except ValueError:

@@ -17,6 +17,7 @@ import yaml
 
 from .files import read_regular
 from .finding import Finding, Severity, Span
+from .output import REDACTED
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -149,7 +150,7 @@ class Document:
             else:
                 merged.append([start, max(start, end)])
         for start, end in reversed(merged):
-            line = line[:start] + "<redacted>" + line[end:]
+            line = line[:start] + REDACTED + line[end:]
         return line
 
     def span(self, path: KeyPath) -> Span:

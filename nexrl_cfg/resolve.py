@@ -24,27 +24,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._interpolation import Signal
 from .compose import Composed
 from .finding import Finding, Severity, Span
+from .output import Secrets, redacted
 from .read import SECRET_KEYS, KeyPath, dotted
 
 if TYPE_CHECKING:
     from ._omegaconf import Frame
-    from .output import Secrets
-
-# Resolvers OmegaConf ships that NexRL configs may use; nothing else may run while checking.
-SAFE_RESOLVERS = (
-    "oc.env",
-    "oc.select",
-    "oc.decode",
-    "oc.create",
-    "oc.deprecated",
-    "oc.dict.keys",
-    "oc.dict.values",
-)
-
-# What an unset variable is called when its name was computed from a secret.
-HIDDEN_NAME = "<a name read from the environment>"
 
 MAX_STRING = 100_000
 MAX_CHAIN = 64
@@ -85,27 +72,22 @@ class Unknown:
         return _OTHER_MARK.sub("<unresolved>", text)
 
 
-class _Signal(Exception):
-    """Raised through evaluation (and through OmegaConf, which wraps it) to the value where it
-    is reported."""
-
-
-class _Cycle(_Signal):
+class _Cycle(Signal):
     def __init__(self, start: KeyPath) -> None:
         super().__init__(start)
         self.start = start
         self.members: list[KeyPath] = []
 
 
-class _TooDeep(_Signal):
+class _TooDeep(Signal):
     pass
 
 
-class _Spent(_Signal):
+class _Spent(Signal):
     """The config's references have copied all the values they may."""
 
 
-class _Broken(_Signal):
+class _Broken(Signal):
     def __init__(self, message: str, hint: str = "", rule: str = "interpolation-error") -> None:
         super().__init__(message)
         self.hint = hint
@@ -136,8 +118,6 @@ class Resolved:
         """Every secret value of this config: literal keys of its files, environment values
         it read. None of them may appear in any output."""
         if self._secrets is None:
-            from .output import Secrets
-
             self._secrets = Secrets(self.composed.secrets | self.env_values)
         return self._secrets
 
@@ -334,8 +314,6 @@ class _Resolver:
     def scrub(self, message: str) -> str:
         """A message as it may be printed: no value read from the environment in it, whole,
         line by line or decoded (such a message quotes what it could not use)."""
-        from .output import Secrets
-
         return Secrets(self.secrets | self.composed.secrets, minimum=3).mask(message)
 
     # -- evaluation -----------------------------------------------------------------------
@@ -532,11 +510,10 @@ class _Resolver:
 
 
 def _hidden_key(taken: dict[Any, Any]) -> str:
-    key, number = "<redacted>", 1
-    while key in taken:
+    number = 1
+    while redacted(number) in taken:
         number += 1
-        key = f"<redacted {number}>"
-    return key
+    return redacted(number)
 
 
 def _holds_secret_key(raw: Any) -> bool:

@@ -8,7 +8,7 @@ import os
 import re
 
 from ..finding import Finding, Severity
-from ..output import printable
+from ..output import REDACTED, printable
 from . import Run
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -42,7 +42,7 @@ _FLOW_END = re.compile(r"[,\]}]")
 def end_column(source: str | None, column: int) -> int | None:
     """The 1-based column just after the key or value that starts at `column` of a source
     line, or None when it cannot be told."""
-    if source is None or "<redacted>" in source or not 0 < column <= len(source):
+    if source is None or REDACTED in source or not 0 < column <= len(source):
         return None
     rest = source[column - 1 :]
     if rest[0] in "\"'":
