@@ -6,9 +6,8 @@ is read once however many configs include it. Nothing here prints: see `report/`
 
 from __future__ import annotations
 
-import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from ._interpolation import HIDDEN_NAME
 from .compose import Composed, Composer, Reader, Recent
 from .config import Config
 from .finding import Finding, Severity, Span
-from .includers import YAML_SUFFIXES, Includers
+from .includers import Includers
 from .kinds import classify
 from .output import REDACTED, Secrets, mask_finding
 from .pipeline import prepare
@@ -303,117 +302,6 @@ def unique(findings: Iterable[Finding]) -> list[Finding]:
             seen.add(ident)
             out.append(f)
     return out
-
-
-def iter_yaml_files(
-    paths: Iterable[str | Path],
-    outside: list[tuple[Path, Path]] | None = None,
-    excluded: Callable[[Path], bool] | None = None,
-) -> Iterable[Path]:
-    """Files as given; directories searched for *.yaml and *.yml (see `walk`)."""
-    for path, _ in walk(paths, excluded, outside):
-        yield path
-
-
-def walk(
-    paths: Iterable[str | Path],
-    excluded: Callable[[Path], bool] | None = None,
-    outside: list[tuple[Path, Path]] | None = None,
-) -> Iterator[tuple[Path, bool]]:
-    """(file, named on the command line): files as given; directories searched for *.yaml and
-    *.yml at any depth, leaving out hidden folders, symbolic links to folders, what git
-    ignores there and what `excluded` says (called with each folder and file found). A folder
-    that cannot be listed raises OSError: what is below it would go unchecked. A symbolic link
-    that leads out of the folder searched is not read; it is added to `outside` with that
-    folder."""
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_dir():
-            yield path, True
-            continue
-        ignored = _git_ignored(path)
-        top = os.path.realpath(path)
-        stack = [path]
-        while stack:
-            folder = stack.pop()
-            try:
-                with os.scandir(folder) as listing:
-                    entries = sorted(listing, key=lambda e: e.name)
-            except OSError as exc:
-                raise OSError(exc.errno, exc.strerror, str(folder)) from None
-            folders = []
-            for entry in entries:
-                found = folder / entry.name
-                if _is_folder(entry):
-                    if not entry.name.startswith(".") and not _left_out(
-                        found, ignored, excluded, "/"
-                    ):
-                        folders.append(found)
-                elif entry.name.endswith(YAML_SUFFIXES) and not _left_out(found, ignored, excluded):
-                    if entry.is_symlink() and not _inside(os.path.realpath(found), top):
-                        if outside is not None:
-                            outside.append((found, path))
-                        continue
-                    yield found, False
-            stack.extend(reversed(folders))
-
-
-def _is_folder(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return False
-
-
-def _inside(real: str, folder: str) -> bool:
-    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def outside_note(link: Path, folder: Path) -> Finding:
-    """The note for a symbolic link, found in a folder searched, that leads out of it."""
-    return Finding(
-        "not-nexrl",
-        Severity.INFO,
-        f"a symbolic link to a file outside {folder}; not read",
-        Span(str(link)),
-        hint="Check the file it points to by its own name, if it is a config.",
-    )
-
-
-def _left_out(
-    path: Path, ignored: set[str], excluded: Callable[[Path], bool] | None, slash: str = ""
-) -> bool:
-    if ignored and os.path.normpath(path).replace(os.sep, "/") + slash in ignored:
-        return True
-    return excluded is not None and excluded(path)
-
-
-def _git_ignored(folder: Path) -> set[str]:
-    """What git ignores under `folder` (ignored folders as one entry ending in "/"), as paths
-    joined to `folder`; empty outside a git work tree or without git. One git call per folder
-    named on the command line."""
-    import shutil
-    import subprocess
-
-    git = shutil.which("git")
-    if git is None:
-        return set()
-    command = [git, "ls-files", "-z", "--others", "--ignored", "--exclude-standard"]
-    try:
-        done = subprocess.run(
-            [*command, "--directory", "--", "."],
-            cwd=folder,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return set()
-    if done.returncode != 0:  # not a work tree
-        return set()
-    names = done.stdout.decode("utf-8", "surrogateescape").split("\0")
-    base = os.path.normpath(folder).replace(os.sep, "/")
-    return {f"{base}/{name}" if base != "." else name for name in names if name}
 
 
 def check_file(path: str | Path, settings: Settings | None = None) -> list[Finding]:

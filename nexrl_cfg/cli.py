@@ -5,7 +5,6 @@ Thin: parse, call, print, exit."""
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import sys
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 from typer.core import TyperGroup
 
+from .discovery import unreadable
 from .output import printable
 from .settings import SettingsError as _SettingsError
 
@@ -435,13 +435,14 @@ def _collect(
 ) -> tuple[Checker, list[Finding], int]:
     """Check every file: the checker, the findings and the number of files checked. With
     `only_nexrl`, a file named is taken as one found in a folder (shape and excludes)."""
-    from .check import Checker, outside_note, walk
+    from .check import Checker
+    from .discovery import excluder, outside_note, walk
 
     checker = Checker(lookup.default, settings_for=lookup.for_file)
     findings: list[Finding] = []
     files = 0
     outside: list[tuple[Path, Path]] = []
-    excluded = _excluder(lookup)
+    excluded = excluder(lookup.for_folder, lookup.cwd)
     found = walk(paths, excluded, outside)
     try:
         while True:
@@ -495,7 +496,7 @@ def _fix(collect: Callable[[], tuple[Checker, list[Finding], int]], write: bool)
 
 
 def _check_paths(paths: list[str], out: _Output) -> None:
-    problems = {given: _unreadable(given) for given in paths if given != "-"}
+    problems = {given: unreadable(given) for given in paths if given != "-"}
     missing = [given for given, problem in problems.items() if problem == "missing"]
     if missing:
         raise out.fail(f"path not found: {', '.join(missing)}")
@@ -528,38 +529,12 @@ def _exit_code(run: Any, lookup: Lookup, exit_zero: bool) -> tuple[int, str]:
     return EXIT_OK, ""
 
 
-def _excluder(lookup: Lookup) -> Callable[[Path], bool]:
-    """Whether a path found in a folder is left out by `exclude` (of the settings that apply
-    there, and --exclude)."""
-    from fnmatch import fnmatch
-
-    cwd = lookup.cwd
-
-    def excluded(path: Path) -> bool:
-        settings = lookup.for_folder(path.parent)
-        if not settings.exclude:
-            return False
-        absolute = Path(os.path.abspath(path))
-        roots = {root for root in (cwd, settings.root) if root is not None}
-        names = {path.name, *(_posix(absolute, root) for root in roots)}
-        return any(fnmatch(name, glob.rstrip("/")) for name in names for glob in settings.exclude)
-
-    return excluded
-
-
 def _working_folder() -> Path | None:
     """The working folder, or None when it was removed (no settings file to look for)."""
     from .output import working_folder
 
     folder = working_folder()
     return None if folder is None else Path(folder)
-
-
-def _posix(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _flags(
@@ -602,20 +577,6 @@ def _lookup(
         )
     except _SettingsError as exc:
         raise out.fail(str(exc)) from None
-
-
-def _unreadable(given: str) -> str | None:
-    """Why a path named on the command line cannot be checked ("missing" when it does not
-    exist), or None."""
-    try:
-        os.stat(given)
-    except FileNotFoundError:
-        return "a symbolic link to a missing file" if os.path.islink(given) else "missing"
-    except OSError as exc:
-        return "a symbolic link loop" if exc.errno == errno.ELOOP else str(exc.strerror or exc)
-    except ValueError:  # a NUL character in the name
-        return "missing"
-    return None
 
 
 def _settings(
@@ -673,7 +634,7 @@ def resolve(
 ) -> None:
     from .report.resolved import ResolveError, render_config
 
-    problem = _unreadable(config)
+    problem = unreadable(config)
     if problem == "missing":
         raise _fail(f"path not found: {config}")
     if problem:
@@ -795,8 +756,8 @@ def migrate(
     if write_files and show_diff:
         raise _fail("choose one of --write and --diff")
     for given in paths:
-        if _unreadable(given):
-            raise _fail(f"cannot read {given}: {_unreadable(given)}")
+        if unreadable(given):
+            raise _fail(f"cannot read {given}: {unreadable(given)}")
     outcome = run_migration(paths, target)
     if write_files:
         try:

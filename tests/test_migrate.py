@@ -12,8 +12,9 @@ import pytest
 from helpers import write
 from typer.testing import CliRunner
 
-from nexrl_cfg.check import Checker, Settings, iter_yaml_files
+from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.cli import app
+from nexrl_cfg.discovery import iter_yaml_files
 from nexrl_cfg.fix.migrate import migrate
 
 # Upstream recipe bugs migration does not touch: (file, rule).

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogue.model import version_key
-from ..check import iter_yaml_files
 from ..compose import Composed, Composer, Reader
 from ..config import Config
+from ..discovery import iter_yaml_files
 from ..kinds import classify
 from ..pipeline import prepare
 from ..read import KeyPath
