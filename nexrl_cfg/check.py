@@ -20,6 +20,10 @@ from .kinds import classify
 from .output import REDACTED, Secrets, mask_finding
 from .pipeline import prepare
 from .read import KeyPath, dotted
+from .rules.env_unset import ID as ENV_UNSET
+from .rules.internal_error import ID as INTERNAL_ERROR
+from .rules.not_nexrl import ID as NOT_NEXRL
+from .rules.too_complex import ID as TOO_COMPLEX
 from .settings import Settings
 from .suppress import Suppressor
 from .version import Target, target
@@ -76,7 +80,7 @@ class Checker:
             frames = traceback.extract_tb(exc.__traceback__)
             where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
             finding = Finding(
-                "internal-error",
+                INTERNAL_ERROR,
                 Severity.ERROR,
                 f"nexrl-cfg failed on this file ({type(exc).__name__}{where}); please report it",
                 Span(str(path)),
@@ -145,7 +149,7 @@ class Checker:
             kind = "part"  # a fragment of the configs beside it, whatever it looks like
         if kind in ("skipped", "unlike"):
             info = Finding(
-                "not-nexrl",
+                NOT_NEXRL,
                 Severity.INFO,
                 f"not a NexRL config ({note}); skipped",
                 Span(name),
@@ -201,7 +205,7 @@ class Checker:
         notes = []
         for var, (path, span) in unset.items():
             message, key, hint = self._unset_words(var, dotted(path))
-            notes.append(Finding("env-unset", severity, message, span, key, hint))
+            notes.append(Finding(ENV_UNSET, severity, message, span, key, hint))
         return notes
 
     def _unset_words(self, var: str, key: str) -> tuple[str, str, str]:
@@ -235,7 +239,7 @@ MAX_CHECKED = 20_000
 
 def _too_many(values: int, composed: Composed) -> Finding:
     return Finding(
-        "too-complex",
+        TOO_COMPLEX,
         Severity.ERROR,
         f"the config holds {values:,} values after composition and interpolation, more than "
         f"{MAX_CHECKED:,}; its options are not checked",
@@ -281,7 +285,7 @@ def capped(findings: list[Finding], file: str) -> list[Finding]:
         if n
     )
     more = Finding(
-        "too-complex",
+        TOO_COMPLEX,
         max((f.severity for f in dropped), key=_RANK.__getitem__),
         f"and {len(dropped):,} more findings ({words}), not shown: more than {MAX_FINDINGS:,} "
         "for this file",

@@ -19,6 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from .discovery import unreadable
+from .nexrl import NAMED_SERVICES, NEWEST, at_least, versions
 from .output import printable
 from .settings import SettingsError as _SettingsError
 
@@ -517,7 +518,9 @@ def _color(choice: str, out: _Output) -> bool:
 
 def _exit_code(run: Any, lookup: Lookup, exit_zero: bool) -> tuple[int, str]:
     """The exit status and, when the check could not run, why."""
-    if any(f.rule == "internal-error" for f in run.findings):
+    from .rules.internal_error import ID as INTERNAL_ERROR
+
+    if any(f.rule == INTERNAL_ERROR for f in run.findings):
         # A file could not be checked: not a verdict on it.
         return EXIT_USAGE, "a file could not be checked (internal error)"
     if exit_zero:
@@ -734,8 +737,12 @@ def migrate(
     ],
     to: Annotated[
         str,
-        typer.Option("--to", metavar="X.Y", help="The NexRL version to migrate to (1.2 to 1.4)."),
-    ] = "1.4",
+        typer.Option(
+            "--to",
+            metavar="X.Y",
+            help=f"The NexRL version to migrate to ({NAMED_SERVICES} to {NEWEST}).",
+        ),
+    ] = NEWEST,
     write_files: Annotated[
         bool, typer.Option("--write", help="Write the migrated files (atomically).")
     ] = False,
@@ -751,8 +758,10 @@ def migrate(
         target = parse(to)
     except UnknownVersion as exc:
         raise _fail(str(exc)) from None
-    if target in ("1.0", "1.1"):
-        raise _fail(f"nothing to migrate to for NexRL {target}: choose 1.2, 1.3 or 1.4")
+    if not at_least(target, NAMED_SERVICES):
+        *first, last = versions(NAMED_SERVICES)
+        choices = f"{', '.join(first)} or {last}"
+        raise _fail(f"nothing to migrate to for NexRL {target}: choose {choices}")
     if write_files and show_diff:
         raise _fail("choose one of --write and --diff")
     for given in paths:

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from .finding import Finding, Severity, Span
 from .read import Document, KeyPath, dotted, read_file
+from .rules.defaults import ID as DEFAULTS
 
 Origins = dict[KeyPath, tuple[Span | None, Span]]
 
@@ -135,7 +136,7 @@ class Reader:
 def _finding(
     message: str, span: Span, hint: str = "", severity: Severity = Severity.ERROR
 ) -> Finding:
-    return Finding("defaults", severity, message, span, "defaults", hint)
+    return Finding(DEFAULTS, severity, message, span, "defaults", hint)
 
 
 # -- merging ------------------------------------------------------------------------------

@@ -14,11 +14,13 @@ from .layout import Layout
 from .output import REDACTED
 from .read import SECRET_KEYS, KeyPath
 from .resolve import Resolved, Unknown
+from .rules.yaml_syntax import ID as YAML_SYNTAX
+from .rules.yaml_tag import ID as YAML_TAG
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__bool__": lambda s: False})()
 
 # Read-stage rules that leave a value out (null) after reporting it.
-_UNREADABLE = ("yaml-tag", "yaml-syntax")
+_UNREADABLE = (YAML_TAG, YAML_SYNTAX)
 
 
 def split(dotted: str) -> KeyPath:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .finding import Finding, Severity, Span
 from .includers import YAML_SUFFIXES
+from .rules.not_nexrl import ID as NOT_NEXRL
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -85,7 +86,7 @@ def _inside(real: str, folder: str) -> bool:
 def outside_note(link: Path, folder: Path) -> Finding:
     """The note for a symbolic link, found in a folder searched, that leads out of it."""
     return Finding(
-        "not-nexrl",
+        NOT_NEXRL,
         Severity.INFO,
         f"a symbolic link to a file outside {folder}; not read",
         Span(str(link)),

@@ -16,6 +16,10 @@ from pathlib import Path
 
 from .finding import Finding, Severity, Span
 from .read import Document
+from .rules.encoding import ID as ENCODING
+from .rules.not_a_config import ID as NOT_A_CONFIG
+from .rules.too_complex import ID as TOO_COMPLEX
+from .rules.yaml_syntax import ID as YAML_SYNTAX
 
 # Signatures of YAML files that are not NexRL configs: top-level keys no NexRL config has.
 _FOREIGN = (
@@ -62,7 +66,7 @@ def classify(doc: Document, named: bool = True) -> tuple[str, str]:
     """What a file is: "entry", "part" (a fragment), "skipped" (not NexRL), "unlike" (found in
     a folder, not shaped like NexRL) or "broken"."""
     data = doc.data
-    syntax = [f for f in doc.findings if f.rule in ("yaml-syntax", "encoding", "too-complex")]
+    syntax = [f for f in doc.findings if f.rule in (YAML_SYNTAX, ENCODING, TOO_COMPLEX)]
     if not named:
         unlike = _unlike(doc, bool(syntax) or not doc.ok)
         if unlike:
@@ -87,7 +91,7 @@ def classify(doc: Document, named: bool = True) -> tuple[str, str]:
     what = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'scalar'}"
     doc.findings.append(
         Finding(
-            "not-a-config",
+            NOT_A_CONFIG,
             Severity.ERROR,
             f"the config is {what}, not a mapping of sections",
             Span(doc.path),

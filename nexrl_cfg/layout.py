@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .nexrl import ACTOR, TEACHER, is_flat
+
 if TYPE_CHECKING:
     from .catalogue import Catalogue
 
@@ -31,14 +33,10 @@ VALIDATE = "validate"
 LOGGER = "logger"
 RESUME = "resume"
 
-# Keys whose presence directly under train_service marks the flat layout, as NexRL's own
-# check decides it (`validate_config.py`: `backend` or `url` at the top level).
-_FLAT_MARKERS = ("backend", "url")
-
 
 def is_nested_train_service(value: Any, catalogue: Catalogue) -> bool:
     """NexRL's later layout: `train_service: {<name>: {role, backend, ...}, ...}`."""
-    if not isinstance(value, dict) or any(k in value for k in _FLAT_MARKERS):
+    if not isinstance(value, dict) or is_flat(value):
         return False
     own = catalogue.children(TRAIN)
     return any(isinstance(v, dict) and k not in own for k, v in value.items())
@@ -80,12 +78,12 @@ class Layout:
         the only named service, or the one named service with `role: actor`."""
         if len(self.train_services) == 1:
             return self.train_services[0]
-        actors = self.with_role("actor")
+        actors = self.with_role(ACTOR)
         return actors[0] if len(actors) == 1 else None
 
     @property
     def teacher(self) -> str | None:
-        teachers = self.with_role("teacher")
+        teachers = self.with_role(TEACHER)
         return teachers[0] if teachers else None
 
     def actor_section(self, service: str) -> str:

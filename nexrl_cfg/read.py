@@ -18,6 +18,12 @@ import yaml
 from .files import read_regular
 from .finding import Finding, Severity, Span
 from .output import REDACTED
+from .rules.duplicate_key import ID as DUPLICATE_KEY
+from .rules.encoding import ID as ENCODING
+from .rules.invalid_key import ID as INVALID_KEY
+from .rules.too_complex import ID as TOO_COMPLEX
+from .rules.yaml_syntax import ID as YAML_SYNTAX
+from .rules.yaml_tag import ID as YAML_TAG
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -205,7 +211,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             self.stopped = True
             self.error(
-                "too-complex",
+                TOO_COMPLEX,
                 f"nesting deeper than {MAX_DEPTH} levels"
                 + (" (an alias used inside its own anchor?)" if self.aliased else ""),
                 span,
@@ -215,7 +221,7 @@ class _Builder:
             return None
         if node.tag not in _KNOWN_TAGS:
             self.error(
-                "yaml-tag",
+                YAML_TAG,
                 f"YAML tag '{_short_tag(node.tag)}' is not allowed; NexRL loads configs with "
                 "safe YAML only, nothing in a config is run",
                 span,
@@ -261,7 +267,7 @@ class _Builder:
         else:
             message = f"the document holds more than {MAX_NODES:,} values; not a NexRL config"
             hint = "A NexRL config has a few hundred values; keep data in data files."
-        self.error("too-complex", message, span, path, hint)
+        self.error(TOO_COMPLEX, message, span, path, hint)
 
     def scalar(self, node: yaml.ScalarNode, span: Span, path: KeyPath) -> Any:
         if any(p in SECRET_KEYS for p in path):
@@ -278,12 +284,12 @@ class _Builder:
                 return None
             return value
         except yaml.YAMLError as exc:
-            self.error("yaml-syntax", f"value cannot be read: {_problem(exc)}", span, path)
+            self.error(YAML_SYNTAX, f"value cannot be read: {_problem(exc)}", span, path)
             return None
         except Exception:  # PyYAML's constructors fail on odd text with explicit tags (`!!int 0x`)
             pass
         self.error(
-            "yaml-syntax",
+            YAML_SYNTAX,
             f"value {_clip(text, 40)!r} cannot be read as {_short_tag(node.tag)}",
             span,
             path,
@@ -293,7 +299,7 @@ class _Builder:
 
     def too_long(self, text: str, span: Span, path: KeyPath) -> None:
         self.error(
-            "yaml-syntax",
+            YAML_SYNTAX,
             f"number with {len(text):,} characters is too long to read",
             span,
             path,
@@ -312,7 +318,7 @@ class _Builder:
                 continue
             if key in explicit:
                 self.error(
-                    "duplicate-key",
+                    DUPLICATE_KEY,
                     f"key '{key}' is given twice in this mapping",
                     _span(self.doc.path, key_node.start_mark),
                     (*path, key),
@@ -343,7 +349,7 @@ class _Builder:
             kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
             shown = f"a {kind} is used as a key"
         self.error(
-            "invalid-key",
+            INVALID_KEY,
             f"{shown}; NexRL config keys are names",
             _span(self.doc.path, key_node.start_mark),
             path,
@@ -359,7 +365,7 @@ class _Builder:
         for source in reversed(sources):
             if not isinstance(source, yaml.MappingNode):
                 self.error(
-                    "yaml-syntax",
+                    YAML_SYNTAX,
                     "a merge key (<<) must name a mapping or a list of mappings",
                     _span(self.doc.path, source.start_mark),
                     path,
@@ -414,7 +420,7 @@ def _decode(raw: bytes, doc: Document) -> str | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         doc.findings.append(
             Finding(
-                "encoding",
+                ENCODING,
                 Severity.ERROR,
                 f"file is {wide}; NexRL reads configs as UTF-8",
                 here,
@@ -427,7 +433,7 @@ def _decode(raw: bytes, doc: Document) -> str | None:
         line = raw.count(b"\n", 0, nul) + 1
         doc.findings.append(
             Finding(
-                "encoding",
+                ENCODING,
                 Severity.ERROR,
                 "file contains NUL bytes: binary data, not a YAML config",
                 Span(doc.path, line, nul - (raw.rfind(b"\n", 0, nul) + 1) + 1),
@@ -441,7 +447,7 @@ def _decode(raw: bytes, doc: Document) -> str | None:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         doc.findings.append(
             Finding(
-                "encoding",
+                ENCODING,
                 Severity.ERROR,
                 f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
                 Span(doc.path, line, column),
@@ -493,7 +499,7 @@ def _failed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Document:
         hint = "Replace the tabs with spaces."
     elif "mapping values are not allowed" in message:
         hint = "Quote the value: an unquoted ': ' (or ':' at the end of a line) starts a mapping."
-    doc.findings.append(Finding("yaml-syntax", Severity.ERROR, message, span, hint=hint))
+    doc.findings.append(Finding(YAML_SYNTAX, Severity.ERROR, message, span, hint=hint))
     doc.ok = False
     doc.scan_secrets = True
     return doc
@@ -506,7 +512,7 @@ def read_text(text: str, path: str) -> Document:
     if crowded is not None:
         doc.findings.append(
             Finding(
-                "too-complex",
+                TOO_COMPLEX,
                 Severity.ERROR,
                 f"the document holds more than {MAX_NODES:,} values; not a NexRL config",
                 _span(path, crowded),
@@ -519,7 +525,7 @@ def read_text(text: str, path: str) -> Document:
     deep = _too_deep(text) if _UNLIMITED else None
     if deep is not None:
         message = "exceeded maximum nesting depth"
-        doc.findings.append(Finding("yaml-syntax", Severity.ERROR, message, _span(path, deep)))
+        doc.findings.append(Finding(YAML_SYNTAX, Severity.ERROR, message, _span(path, deep)))
         doc.ok = False
         return doc
     try:
@@ -531,7 +537,7 @@ def read_text(text: str, path: str) -> Document:
         node = next(iter(yaml.compose_all(text, Loader=_Loader)), None)
         doc.findings.append(
             Finding(
-                "yaml-syntax",
+                YAML_SYNTAX,
                 Severity.ERROR,
                 "file holds several YAML documents; NexRL reads a config from one",
                 _span(path, exc.problem_mark) if exc.problem_mark else Span(path),
@@ -543,7 +549,7 @@ def read_text(text: str, path: str) -> Document:
         return _failed(doc, exc, text)
     except (yaml.YAMLError, RecursionError) as exc:
         problem = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
-        doc.findings.append(Finding("yaml-syntax", Severity.ERROR, problem, Span(path)))
+        doc.findings.append(Finding(YAML_SYNTAX, Severity.ERROR, problem, Span(path)))
         doc.ok = False
         doc.scan_secrets = True
         return doc
@@ -633,7 +639,7 @@ def read_bytes(raw: bytes, name: str) -> Document:
         doc = Document(name, ok=False)
         doc.findings.append(
             Finding(
-                "too-complex",
+                TOO_COMPLEX,
                 Severity.ERROR,
                 f"file is larger than {MAX_BYTES // (1024 * 1024)} MB; not a NexRL config",
                 Span(name),

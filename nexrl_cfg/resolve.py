@@ -29,6 +29,8 @@ from .compose import Composed
 from .finding import Finding, Severity, Span
 from .output import Secrets, redacted
 from .read import SECRET_KEYS, KeyPath, dotted
+from .rules.interpolation_error import ID as INTERPOLATION_ERROR
+from .rules.too_complex import ID as TOO_COMPLEX
 
 if TYPE_CHECKING:
     from ._omegaconf import Frame
@@ -88,7 +90,7 @@ class _Spent(Signal):
 
 
 class _Broken(Signal):
-    def __init__(self, message: str, hint: str = "", rule: str = "interpolation-error") -> None:
+    def __init__(self, message: str, hint: str = "", rule: str = INTERPOLATION_ERROR) -> None:
         super().__init__(message)
         self.hint = hint
         self.rule = rule
@@ -264,7 +266,7 @@ class _Resolver:
         """A limit reached: reported the first time only, the value is unknown."""
         if kind not in self.reported:
             self.reported.add(kind)
-            self.fail(path, raw, message, hint, "too-complex")
+            self.fail(path, raw, message, hint, TOO_COMPLEX)
         return Unknown(f"\x00{kind}:{dotted(path)}\x00", ())
 
     def cycle(self, members: list[KeyPath]) -> Unknown:
@@ -283,7 +285,7 @@ class _Resolver:
         else:
             severity, note = Severity.ERROR, ""
         self.errors[members[0]] = Finding(
-            "interpolation-error",
+            INTERPOLATION_ERROR,
             severity,
             f"interpolation cycle: {_clip(chain)}{note}",
             self.composed.span(members[0]),
@@ -298,7 +300,7 @@ class _Resolver:
         raw: str,
         message: str,
         hint: str = "",
-        rule: str = "interpolation-error",
+        rule: str = INTERPOLATION_ERROR,
     ) -> Unknown:
         if path not in self.errors:
             self.errors[path] = Finding(
@@ -423,7 +425,7 @@ class _Resolver:
                 f"the value expands to more than {MAX_STRING:,} characters",
                 "Each reference copies the value it names; do not build values from copies "
                 "of copies.",
-                "too-complex",
+                TOO_COMPLEX,
             )
         if unknown:
             text = "".join(_token(v) for v in values)
@@ -437,7 +439,7 @@ class _Resolver:
             raise _Broken(
                 f"the expression is longer than {MAX_EXPRESSION:,} characters",
                 "Split it into several values.",
-                "too-complex",
+                TOO_COMPLEX,
             )
         self.check_budget()
         self._evaluations += 1
@@ -480,7 +482,7 @@ class _Resolver:
             if self._spent[-1] > MAX_STRING:
                 raise _Broken(
                     f"the value expands to more than {MAX_STRING:,} characters",
-                    rule="too-complex",
+                    rule=TOO_COMPLEX,
                 )
         return _plain(value)
 
@@ -500,7 +502,7 @@ class _Resolver:
             if isinstance(value, str) and len(value) > MAX_STRING:
                 raise _Broken(
                     f"the value expands to more than {MAX_STRING:,} characters",
-                    rule="too-complex",
+                    rule=TOO_COMPLEX,
                 )
             return value
         missing = tuple(dict.fromkeys(_ENV_MARK.findall(value)))
@@ -600,7 +602,7 @@ def resolve(composed: Composed, environ: Mapping[str, str] | None = None) -> Res
     except RecursionError:
         # The limits above should make this unreachable; never let it become a crash.
         resolver.errors[()] = Finding(
-            "too-complex",
+            TOO_COMPLEX,
             Severity.ERROR,
             "interpolations nest too deeply to evaluate",
             composed.span(()),

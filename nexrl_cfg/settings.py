@@ -173,10 +173,11 @@ def read_pyproject(path: Path, *, bare: bool = False) -> FileSettings:
 
 
 def _version(value: Any, where: str) -> str:
+    from .nexrl import NEWEST
     from .version import UnknownVersion, parse
 
     if not isinstance(value, str):
-        raise SettingsError(f'{where}: expected a version such as "1.4"')
+        raise SettingsError(f'{where}: expected a version such as "{NEWEST}"')
     try:
         return parse(value)
     except UnknownVersion as exc:

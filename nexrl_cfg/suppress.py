@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from .finding import Finding, Severity, Span
+from .rules.unused_suppression import ID as UNUSED_SUPPRESSION
 
-RULE = "unused-suppression"
 _MARK = "nexrl-cfg:"
 # A YAML comment starts with `#` at the start of a line or after whitespace. (Patterns are
 # compiled on first use, by `re`'s cache: most runs meet no suppression at all.)
@@ -51,7 +51,7 @@ class Directive:
         self.used: set[str] = set()
 
     def covers(self, finding: Finding) -> bool:
-        if finding.rule == RULE:
+        if finding.rule == UNUSED_SUPPRESSION:
             return False
         if not self.whole_file and finding.line != self.span.line:
             return False
@@ -199,7 +199,9 @@ class Suppressor:
         for d in directives:
             message = _unused_message(d, known)
             if message:
-                notes.append(Finding(RULE, Severity.INFO, message, d.span, hint=_HINT))
+                notes.append(
+                    Finding(UNUSED_SUPPRESSION, Severity.INFO, message, d.span, hint=_HINT)
+                )
         return notes
 
 

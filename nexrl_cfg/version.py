@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .catalogue.model import NEWEST, VERSIONS, version_key
+from .nexrl import NEWEST, VERSIONS, version_key
 
 _DIST = re.compile(r"^nexrl-([0-9][^-]*)\.(?:dist|egg)-info$", re.I)
 _PROJECT = re.compile(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", re.M | re.S)

@@ -11,16 +11,8 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 
-from .model import (
-    NEWEST,
-    NO_DEFAULT,
-    VERSIONS,
-    Condition,
-    Entry,
-    Option,
-    Section,
-    version_key,
-)
+from ..nexrl import NEWEST, VERSIONS, version_key
+from .model import NO_DEFAULT, Condition, Entry, Option, Section
 
 __all__ = [
     "NEWEST",

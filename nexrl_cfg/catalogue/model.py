@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
-# The NexRL releases the catalogue describes, oldest first.
-VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
-NEWEST = VERSIONS[-1]
+from ..nexrl import OLDEST, VERSIONS, version_key
 
 
 class _NoDefault:
@@ -23,10 +21,6 @@ NO_DEFAULT: Any = _NoDefault()
 # Value types an option can have. "number" accepts int or float (YAML `1e-4` and `1` alike);
 # "string-or-list" is a string or a list of strings (logger.backend).
 TYPES = ("string", "int", "number", "bool", "list", "mapping", "string-or-list", "any")
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
 
 
 @dataclass(frozen=True)
@@ -51,7 +45,7 @@ class Entry:
     # file at a tag (`nexrl/controller.py@v1.4.0:692`).
     source: str
     # First NexRL version that reads it, and the first that no longer does (None: still read).
-    added: str = VERSIONS[0]
+    added: str = OLDEST
     removed: str | None = None
     # What takes its place: from `removed` on, or from `deprecated` on where NexRL still
     # reads it with a warning.

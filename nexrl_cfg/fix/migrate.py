@@ -28,11 +28,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalogue.model import version_key
 from ..compose import Composed, Composer, Reader
 from ..config import Config
 from ..discovery import iter_yaml_files
 from ..kinds import classify
+from ..nexrl import (
+    ACTOR,
+    DIRECT_ZMQ,
+    MIGRATED_ACTOR,
+    NAMED_SERVICES,
+    NEWEST,
+    OLD_NEXTRAINER_BACKENDS,
+    OLDEST,
+    REMOTE_BACKENDS,
+    SEQUENCE_LENGTHS,
+    at_least,
+    is_flat,
+)
 from ..pipeline import prepare
 from ..read import KeyPath
 from .edits import Tree, diff, read_text, scalar_text, write_all
@@ -40,11 +52,6 @@ from .plan import Conflict, FilePlan
 
 INFERENCE = ("service", "inference_service")
 TRAIN_PATH = ("service", "train_service")
-ACTOR = "main_actor"
-OLD_BACKENDS = ("http", "nextrainer")
-REMOTE = ("tinker", "weaver")
-# What marks a flat training service (nexrl/utils/config_utils.py@v1.4.0:251)
-FLAT_MARKERS = ("backend", "url")
 _REF = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
 
 
@@ -82,14 +89,14 @@ class _Entry:
 
 
 class Migration:
-    def __init__(self, target: str = "1.4") -> None:
+    def __init__(self, target: str = NEWEST) -> None:
         self.target = target
         self.out = Outcome()
         self.entries: list[_Entry] = []
         self.reader = Reader(256)
 
-    def at_least(self, version: str) -> bool:
-        return version_key(self.target) >= version_key(version)
+    def at_least(self, since: str) -> bool:
+        return at_least(self.target, since)
 
     # -- gathering ------------------------------------------------------------------------------
     def gather(self, paths: Iterable[str | Path]) -> None:
@@ -103,7 +110,7 @@ class Migration:
             composed = composer.compose(path)
             for source in composed.sources:
                 self._plan(Path(source))
-            _, cfg = prepare(composed, {}, "1.0")
+            _, cfg = prepare(composed, {}, OLDEST)
             self.entries.append(_Entry(path, composed, cfg))
 
     def _plan(self, path: Path) -> None:
@@ -158,9 +165,9 @@ class Migration:
     def flat(self, plan: FilePlan) -> bool:
         composed = self.train_raw(plan)
         if composed:
-            return any(any(k in v for k in FLAT_MARKERS) for v in composed)
+            return any(is_flat(v) for v in composed)
         own = plan.children(TRAIN_PATH) if plan.mapping(TRAIN_PATH) else []
-        return any(k in own for k in FLAT_MARKERS)
+        return is_flat(dict.fromkeys(own))
 
     def composed_value(self, plan: FilePlan, path: KeyPath) -> Any:
         for entry in self.entries_of(plan):
@@ -178,12 +185,12 @@ class Migration:
                 self.migrate_file(plan)
             except Conflict as exc:
                 self.problem(str(exc), plan.path)
-        if self.at_least("1.4"):
+        if self.at_least(SEQUENCE_LENGTHS):
             self.sequence_lengths()
         return self.out
 
     def migrate_file(self, plan: FilePlan) -> None:
-        if not self.at_least("1.2"):
+        if not self.at_least(NAMED_SERVICES):
             return
         _rename(plan, (*INFERENCE, "model_tag"), "identifier")
         train = TrainService(self, plan)
@@ -191,7 +198,7 @@ class Migration:
         self.inference_resources(plan)
         self.agent_resources(plan)
         self.drop_resource(plan)
-        if self.at_least("1.4"):
+        if self.at_least(SEQUENCE_LENGTHS):
             self.drop_trainer_lengths(plan)
 
     # -- references -------------------------------------------------------------------------------
@@ -216,7 +223,7 @@ class Migration:
                 return "service.inference_service.identifier"
             if flat and head == "service.train_service" and len(parts) > 2:
                 rest = ["identifier" if parts[2] == "model_tag" else parts[2], *parts[3:]]
-                return f"service.train_service.{ACTOR}." + ".".join(rest)
+                return f"service.train_service.{MIGRATED_ACTOR}." + ".".join(rest)
             return ref
 
         def rewrite(text: str) -> str:
@@ -443,7 +450,7 @@ class TrainService:
         plan = self.plan
         step = plan.step()
         plan.indent_block(TRAIN_PATH, step)
-        head = " " * (plan.indent(TRAIN_PATH) + step) + f"{ACTOR}:"
+        head = " " * (plan.indent(TRAIN_PATH) + step) + f"{MIGRATED_ACTOR}:"
         plan.insert_after(plan.line(TRAIN_PATH), [head], order=-1)
         self.service(TRAIN_PATH, step, single=True)
 
@@ -452,16 +459,17 @@ class TrainService:
         names = plan.children(path)
         indent = plan.child_indent(path) + shift
         _rename(plan, (*path, "model_tag"), "identifier")
-        if "role" not in names and (single or any(k in names for k in FLAT_MARKERS)):
+        role = " " * indent + f'role: "{ACTOR}"'
+        if "role" not in names and (single or is_flat(dict.fromkeys(names))):
             anchor = next((n for n in ("model_tag", "identifier") if n in names), None)
             if anchor is not None:
-                plan.insert_after(plan.last((*path, anchor)), [" " * indent + 'role: "actor"'])
+                plan.insert_after(plan.last((*path, anchor)), [role])
             elif "backend" in names:
-                plan.insert_before(plan.line((*path, "backend")), [" " * indent + 'role: "actor"'])
+                plan.insert_before(plan.line((*path, "backend")), [role])
         backend = (*path, "backend")
-        if self.m.at_least("1.3") and plan.has(backend):
+        if self.m.at_least(DIRECT_ZMQ) and plan.has(backend):
             node = plan.value(backend)
-            if getattr(node, "value", None) in OLD_BACKENDS:
+            if getattr(node, "value", None) in OLD_NEXTRAINER_BACKENDS:
                 plan.sub(node, scalar_text("direct-zmq", node))
 
     # -- resource.train -> <service>.resource ---------------------------------------------
@@ -535,7 +543,7 @@ class TrainService:
         if "gpus_per_pod" in plan.children(source) or not plan.has((*source, "world_size")):
             return []
         backend = self.m.composed_value(plan, (*TRAIN_PATH, "backend"))
-        if backend in REMOTE:
+        if backend in REMOTE_BACKENDS:
             return []
         pods = plan.value((*source, "world_size")).value
         gpus = self.m.composed_value(plan, (*TRAIN_PATH, "world_size"))
@@ -583,8 +591,8 @@ def _first_section(plan: FilePlan, path: KeyPath) -> int | None:
 def _match_resources(train: dict[str, Any], resource: dict[str, Any]) -> dict[str, str] | None:
     """resource.train ids -> service names, as NexRL matches them (by identifier, or the only
     entry to the only service); None where it cannot."""
-    if any(k in train for k in FLAT_MARKERS):
-        services = {ACTOR: train}
+    if is_flat(train):
+        services = {MIGRATED_ACTOR: train}
     else:
         services = {k: v for k, v in train.items() if isinstance(v, dict)}
     out = {}
@@ -597,7 +605,7 @@ def _match_resources(train: dict[str, Any], resource: dict[str, Any]) -> dict[st
     return out or None
 
 
-def migrate(paths: Iterable[str | Path], target: str = "1.4") -> Outcome:
+def migrate(paths: Iterable[str | Path], target: str = NEWEST) -> Outcome:
     migration = Migration(target)
     migration.gather(paths)
     return migration.run()

@@ -15,11 +15,13 @@ from typing import TextIO
 from ..finding import Finding, Severity
 from ..output import display_path
 from ..output import printable as _printable
+from ..rules.env_unset import ID as ENV_UNSET
+from ..rules.not_nexrl import ID as NOT_NEXRL
 from . import Run
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 # Notes the summary sums up instead of listing (unless --show-notes).
-_SUMMED = ("env-unset", "not-nexrl")
+_SUMMED = (ENV_UNSET, NOT_NEXRL)
 _UNSET = re.compile(r"^environment variable (\S+) is not set")
 _INDENT = "  "
 
@@ -117,7 +119,7 @@ def _summed_up(run: Run) -> list[str]:
             f"{_plural(len(names), 'variable')} not set: {', '.join(names)}; checks that need "
             "them were skipped; --require-env makes this an error."
         )
-    skipped = sum(1 for f in notes if f.rule == "not-nexrl")
+    skipped = sum(1 for f in notes if f.rule == NOT_NEXRL)
     if skipped and not run.quiet:
         lines.append(
             f"{_plural(skipped, 'YAML file')} skipped: not NexRL configs (--show-notes lists them)."

@@ -1,87 +1,58 @@
 """The rules: one module each, its docstring the user documentation.
 
-The table below gives each rule its id (stable, used by --select/--ignore, suppressions and
-`explain`) and its module. A module declares `SEVERITY` (the default), `SUMMARY` (one line),
-`STAGE` (where it runs), optionally `VERSIONS` (the NexRL versions it applies to; all by
-default) and `NEXRL` (the NexRL code it mirrors, shown by `explain`) and, for the validate
-and lint stages, `check(cfg) -> Iterator[Report]`. The runner, not the rule, stamps each
-report with the rule's id and severity. Rules of the read, compose and resolve stages are
-reported by those stages; their modules document them.
+Every module of this package whose name does not start with `_` is a rule; its id is its name
+with dashes (`max_tokens_match.py` is `max-tokens-match`), stable, used by --select/--ignore,
+suppressions and `explain`. Modules starting with `_` are helpers the rules share, not rules.
+Rules are listed (README, `explain --list`) and run by stage, then by id.
+
+A rule module declares:
+
+* its docstring: the first line a title, then `## What it does`, `## Why is this bad?`,
+  `## Example` and `## Use instead` (what `explain` and the README show);
+* `SEVERITY` (the default), `SUMMARY` (one line) and `STAGE`: "read", "compose", "resolve",
+  "validate", "lint" or "report";
+* optionally `SINCE` and `UNTIL`, facts of `nexrl` (`SINCE = NAMED_SERVICES`): the rule
+  applies from the NexRL version `SINCE` on, to the versions before `UNTIL`; all by default;
+* optionally `NEXRL`: the NexRL code whose check it mirrors, shown by `explain`;
+* for the validate and lint stages, `check(cfg) -> Iterator[Report]` (see `Config.report`).
+  The runner, not the rule, stamps each report with the rule's id and severity; a report
+  may carry a weaker severity of its own for a weaker case;
+* optionally `ID`, the id as a constant, when other modules emit or name the rule: the rules
+  of the read, compose and resolve stages are reported by those stages (their modules only
+  document them).
+
+To add a cross-field rule: copy a lint rule such as `max_tokens_match.py` to a new name, and
+add a sample config showing the mistake (`sample_configs/invalid/<name>.yaml`) with its
+recorded findings (`<name>.expected.json`); then `python -m nexrl_cfg.docs` updates the
+README's rule table.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..catalogue import VERSIONS
 from ..finding import Finding, Report, Severity
+from ..nexrl import OLDEST, VERSIONS, versions
 
 if TYPE_CHECKING:
     from ..config import Config
 
-# Module names, in the order rules run and are listed; a module's rule id is its name with
-# dashes (`max_tokens_match` -> `max-tokens-match`).
-MODULES = (
-    # read
-    "yaml_syntax",
-    "encoding",
-    "duplicate_key",
-    "invalid_key",
-    "yaml_tag",
-    "too_complex",
-    "not_a_config",
-    # compose and resolve
-    "defaults",
-    "interpolation_error",
-    "env_unset",
-    # validate: the documented options
-    "invalid_type",
-    "out_of_range",
-    "invalid_choice",
-    "missing_required",
-    "unknown_key",
-    "deprecated",
-    # lint: how options fit together
-    "max_tokens_match",
-    "model_tag_match",
-    "max_sequence_length",
-    "inference_identifier",
-    "train_service_roles",
-    "train_service_migration",
-    "batch_ready_order",
-    "sync_mode_order",
-    "batch_size_pool",
-    "sync_weight_path",
-    "remote_backend",
-    "weight_provider",
-    "weight_type_backend",
-    "micro_batch_size",
-    "tokenizer_backend",
-    "freeze_weight_sync",
-    "train_backend",
-    "sync_method_backend",
-    "fsdp_mesh",
-    "model_path",
-    "data_loader",
-    "nexau_worker",
-    "opd_teacher",
-    "empty_url",
-    "resume_path",
-    "launcher",
-    "api_key_literal",
-    "api_key_hosted",
-    # tool
-    "not_nexrl",
-    "unused_suppression",
-    "internal_error",
-)
+# The stages, in the order they run: rules are listed in this order, then by id.
+STAGES = ("read", "compose", "resolve", "validate", "lint", "report")
 
 
-IDS = tuple(name.replace("_", "-") for name in MODULES)
+def module_names() -> list[str]:
+    """The rule modules of this package, by name (helpers, starting with `_`, left out)."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def rule_id(module_name: str) -> str:
+    return module_name.rpartition(".")[2].replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -102,21 +73,28 @@ class Rule:
 
 def _load(name: str) -> Rule:
     module = importlib.import_module(f"{__name__}.{name}")
+    ident = rule_id(name)
+    if getattr(module, "ID", ident) != ident:
+        raise ValueError(f"rule module {name}: ID {module.ID!r} is not its name, {ident!r}")
+    if module.STAGE not in STAGES:
+        raise ValueError(f"rule module {name}: STAGE {module.STAGE!r} is none of {STAGES}")
     return Rule(
-        id=name.replace("_", "-"),
+        id=ident,
         severity=module.SEVERITY,
         summary=module.SUMMARY,
         stage=module.STAGE,
         doc=(module.__doc__ or "").strip(),
         check=getattr(module, "check", None),
-        versions=tuple(getattr(module, "VERSIONS", VERSIONS)),
+        versions=versions(getattr(module, "SINCE", OLDEST), getattr(module, "UNTIL", None)),
         nexrl=getattr(module, "NEXRL", ""),
     )
 
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
-    return tuple(_load(name) for name in MODULES)
+    """Every rule, by stage and then by id."""
+    rules = [_load(name) for name in module_names()]
+    return tuple(sorted(rules, key=lambda rule: (STAGES.index(rule.stage), rule.id)))
 
 
 def by_id() -> dict[str, Rule]:

@@ -2,26 +2,24 @@
 remote, which training services run NexTrainer's FSDP backend, how many GPUs a training
 service gets, and which part of a value waiting on an unset variable is certain.
 
-Not a rule: no module of `MODULES` is named after it.
+Not a rule: its name starts with `_`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue import version_key
 from ..config import ABSENT, Config, split
 from ..layout import INFERENCE, TRAIN, TRAINER
+from ..nexrl import (
+    NAMED_SERVICES,
+    NEXTRAINER_BACKENDS,
+    REMOTE_BACKENDS,
+    SELF_HOSTED_OPD,
+    SELF_HOSTED_TRAINERS,
+    at_least,
+)
 from ..resolve import Unknown
-
-REMOTE = ("tinker", "weaver")
-# Training backends served by NexTrainer, whose FSDP workers check the actor's numbers.
-FSDP_BACKENDS = ("http", "nextrainer", "direct-zmq")
-SELF_HOSTED_TRAINERS = ("self_hosted_grpo", "self_hosted_opd")
-
-
-def at_least(cfg: Config, version: str) -> bool:
-    return version_key(cfg.version) >= version_key(version)
 
 
 def positive_int(value: Any) -> bool:
@@ -33,7 +31,7 @@ def uses_remote(cfg: Config) -> bool:
     the inference backend, or a training service's backend."""
     backends = [cfg.get(f"{INFERENCE}.backend", None)]
     backends += [cfg.get(f"{s}.backend", None) for s in cfg.layout.train_services]
-    return any(b in REMOTE for b in backends)
+    return any(b in REMOTE_BACKENDS for b in backends)
 
 
 def fsdp_services(cfg: Config) -> list[str]:
@@ -43,9 +41,9 @@ def fsdp_services(cfg: Config) -> list[str]:
     if trainer not in SELF_HOSTED_TRAINERS:
         return []
     services = [cfg.layout.actor]
-    if trainer == "self_hosted_opd" and at_least(cfg, "1.2"):
+    if trainer == "self_hosted_opd" and at_least(cfg.version, SELF_HOSTED_OPD):
         services.append(cfg.layout.teacher)
-    return [s for s in services if s and cfg.get(f"{s}.backend", None) in FSDP_BACKENDS]
+    return [s for s in services if s and cfg.get(f"{s}.backend", None) in NEXTRAINER_BACKENDS]
 
 
 def legacy_train_resource(cfg: Config, service: str) -> str | None:
@@ -78,7 +76,7 @@ def gpu_keys(cfg: Config, service: str) -> tuple[str, ...]:
     """The keys whose product is the number of GPUs the service trains on: 1.0 and 1.1 read
     `train_service.world_size`; from 1.2 the service's `resource.world_size` (pods) times
     `resource.gpus_per_pod`."""
-    if not at_least(cfg, "1.2"):
+    if not at_least(cfg.version, NAMED_SERVICES):
         return (f"{TRAIN}.world_size",) if service == TRAIN else ()
     return (resource_key(cfg, service, "world_size"), resource_key(cfg, service, "gpus_per_pod"))
 

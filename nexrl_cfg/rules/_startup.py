@@ -10,12 +10,9 @@ from typing import Any
 
 from ..config import ABSENT, Config, split
 from ..layout import TRAIN
+from ..nexrl import ACTOR, TAGS, is_flat, named_services
 from ..resolve import Unknown
 from ..validate import is_required
-
-# NexRL's own test for the flat layout (`validate_config.py`, `config_utils.py`).
-FLAT_MARKERS = ("backend", "url")
-TAGS = ("identifier", "model_tag")
 
 
 def value(cfg: Config, dotted: str) -> Any:
@@ -26,15 +23,6 @@ def value(cfg: Config, dotted: str) -> Any:
 def train_service(cfg: Config) -> dict[str, Any] | None:
     found = value(cfg, TRAIN)
     return found if isinstance(found, dict) else None
-
-
-def is_flat(train: dict[str, Any]) -> bool:
-    return any(marker in train for marker in FLAT_MARKERS)
-
-
-def named_services(train: dict[str, Any]) -> list[str]:
-    """Keys of `train` that NexRL takes for named services: those holding a mapping."""
-    return [name for name, sub in train.items() if isinstance(sub, dict)]
 
 
 def tag(cfg: Config, section: str) -> tuple[str, Any] | None:
@@ -65,7 +53,7 @@ def actor(cfg: Config) -> str | None:
     if is_flat(train):
         return TRAIN
     names = named_services(train)
-    actors = [name for name in names if train[name].get("role") == "actor"]
+    actors = [name for name in names if train[name].get("role") == ACTOR]
     if len(actors) == 1:
         return f"{TRAIN}.{actors[0]}"
     return f"{TRAIN}.{names[0]}" if len(names) == 1 and not actors else None

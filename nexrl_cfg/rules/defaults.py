@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "defaults"
 SEVERITY = Severity.ERROR
 SUMMARY = "A defaults list entry cannot be composed"
 STAGE = "compose"

@@ -42,21 +42,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalogue import Option, version_key
+from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Report, Severity
 from ..layout import TRAIN
+from ..nexrl import NAMED_SERVICES, at_least, is_flat, named_services
 from ..validate import entries
-from ._startup import is_flat, named_services, train_service
+from ._startup import train_service
 
 SEVERITY = Severity.WARNING
 SUMMARY = "A key, value or layout the NexRL version deprecates"
 STAGE = "validate"
 NEXRL = "nexrl/utils/validate_config.py; nexrl/utils/config_utils.py"
-
-# The first version whose start-up check warns about the flat train_service layout and a
-# named service without a role (validate_config.py@v1.2.0).
-LAYOUT_DEPRECATED = "1.2"
 
 
 def check(cfg: Config) -> Iterator[Report]:
@@ -67,7 +64,7 @@ def check(cfg: Config) -> Iterator[Report]:
             yield _key(cfg, entry.path, entry.spec.deprecated or "", entry.spec.replaced_by)
         if isinstance(entry.spec, Option):
             yield from _choice(cfg, entry.spec, entry.path, entry.value)
-    if version_key(cfg.version) >= version_key(LAYOUT_DEPRECATED):
+    if at_least(cfg.version, NAMED_SERVICES):
         yield from _layout(cfg)
 
 
@@ -101,7 +98,7 @@ def _layout(cfg: Config) -> Iterator[Report]:
     if is_flat(train):
         yield cfg.report(
             "the flat service.train_service layout is deprecated since NexRL "
-            f"{LAYOUT_DEPRECATED}; NexRL {cfg.version} migrates it to a named service "
+            f"{NAMED_SERVICES}; NexRL {cfg.version} migrates it to a named service "
             "'main_actor' with role: actor",
             TRAIN,
             "Move the keys under a name of your choice (`main_actor:`) and add "

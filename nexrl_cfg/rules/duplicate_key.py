@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "duplicate-key"
 SEVERITY = Severity.ERROR
 SUMMARY = "A key is given twice in the same mapping"
 STAGE = "read"

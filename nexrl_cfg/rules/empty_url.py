@@ -34,7 +34,8 @@ from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, LOGGER
 from ..lint import where
-from ._services import at_least, empty
+from ..nexrl import EMPTY_URLS_REFUSED, OPENAI_CLIENT_BACKENDS, at_least
+from ._services import empty
 
 SEVERITY = Severity.ERROR
 SUMMARY = "base_url and feishu_url must not be empty"
@@ -46,12 +47,11 @@ NEXRL = (
 
 BASE_URL = f"{INFERENCE}.base_url"
 FEISHU, URL = f"{LOGGER}.enable_feishu_logging", f"{LOGGER}.feishu_url"
-OPENAI_CLIENT = ("sglang", "vllm", "openai")
 
 
 def check(cfg: Config) -> Iterator[Report]:
-    strict = at_least(cfg, "1.3")  # from 1.3 NexRL refuses an empty URL at start-up
-    client = cfg.get(f"{INFERENCE}.backend", None) in OPENAI_CLIENT
+    strict = at_least(cfg.version, EMPTY_URLS_REFUSED)
+    client = cfg.get(f"{INFERENCE}.backend", None) in OPENAI_CLIENT_BACKENDS
     if strict and client and cfg.has(BASE_URL) and empty(cfg.get(BASE_URL)):
         yield cfg.report(
             f"base_url is {cfg.show(BASE_URL)}: NexRL's inference client requires a URL",

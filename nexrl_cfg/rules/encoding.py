@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "encoding"
 SEVERITY = Severity.ERROR
 SUMMARY = "The file is not UTF-8 text"
 STAGE = "read"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "env-unset"
 SEVERITY = Severity.INFO
 SUMMARY = "An environment variable the config reads is not set"
 STAGE = "resolve"

@@ -36,6 +36,7 @@ from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
 from ..lint import known, section_present
+from ..nexrl import INFERENCE_SERVERS
 
 SEVERITY = Severity.WARNING
 SUMMARY = "freeze_for_weight_sync should fit the backend and the weight sync mode"
@@ -61,7 +62,7 @@ def check(cfg: Config) -> Iterator[Report]:
             at="value" if cfg.has(key) else "key",
         )
     sync_mode = cfg.get("weight.sync_mode")
-    if backend in ("sglang", "vllm") and freeze is False and sync_mode == "sync":
+    if backend in INFERENCE_SERVERS and freeze is False and sync_mode == "sync":
         yield cfg.report(
             "freeze_for_weight_sync is false while weights are synchronised in sync mode: "
             "rollouts may mix weight versions",

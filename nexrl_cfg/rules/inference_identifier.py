@@ -34,12 +34,13 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ._startup import TAGS, tag, value
+from ..nexrl import IDENTIFIERS, TAGS
+from ._startup import tag, value
 
 SEVERITY = Severity.ERROR
 SUMMARY = "The inference service needs an identifier (or model_tag)"
 STAGE = "lint"
-VERSIONS = ("1.2", "1.3", "1.4")
+SINCE = IDENTIFIERS
 NEXRL = "nexrl/utils/validate_config.py"
 
 

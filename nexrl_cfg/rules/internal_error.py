@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "internal-error"
 SEVERITY = Severity.ERROR
 SUMMARY = "nexrl-cfg itself failed on this file"
 STAGE = "read"

@@ -40,11 +40,10 @@ from ..read import KeyPath, dotted
 if TYPE_CHECKING:
     from ..config import Config
 
+ID = "interpolation-error"
 SEVERITY = Severity.ERROR
 SUMMARY = "An interpolation cannot be resolved"
 STAGE = "resolve"
-
-RULE = "interpolation-error"
 
 
 def cycles_read(cfg: Config, findings: list[Finding]) -> list[Finding]:
@@ -53,7 +52,7 @@ def cycles_read(cfg: Config, findings: list[Finding]) -> list[Finding]:
     out = list(findings)
     for members in cfg.resolved.cycles:
         first = dotted(members[0])
-        at = next((i for i, f in enumerate(out) if f.rule == RULE and f.key == first), None)
+        at = next((i for i, f in enumerate(out) if f.rule == ID and f.key == first), None)
         if at is None or out[at].severity is not Severity.WARNING:
             continue
         read = next((m for m in members if _read(cfg, m)), None)

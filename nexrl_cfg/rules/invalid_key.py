@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "invalid-key"
 SEVERITY = Severity.ERROR
 SUMMARY = "A mapping key is not a string"
 STAGE = "read"

@@ -62,7 +62,7 @@ from typing import Any
 from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, ROLLOUT, TRAIN
-from ._services import at_least
+from ..nexrl import INFERENCE_SERVERS, NAMED_SERVICES, REMOTE_BACKENDS, at_least
 
 SEVERITY = Severity.ERROR
 SUMMARY = "The nexrl launcher's requirements on the resource sections"
@@ -75,16 +75,16 @@ Value = tuple[Any, str]
 
 
 def check(cfg: Config) -> Iterator[Report]:
-    if not _for_launcher(cfg) or (at_least(cfg, "1.2") and _migration_fails(cfg)):
+    migrated = at_least(cfg.version, NAMED_SERVICES)
+    if not _for_launcher(cfg) or (migrated and _migration_fails(cfg)):
         return
     yield from _setup_script(cfg)
     backend = cfg.get(f"{INFERENCE}.backend", None)
-    new = at_least(cfg, "1.2")
-    yield from (_agents_new if new else _agents_old)(cfg)
-    if backend in ("sglang", "vllm"):
-        yield from (_self_hosted_new if new else _self_hosted_old)(cfg)
-    elif backend in ("tinker", "weaver"):
-        yield from _nonempty(cfg, _model(cfg) if new else _raw(cfg, f"{INFERENCE}.model"))
+    yield from (_agents_new if migrated else _agents_old)(cfg)
+    if backend in INFERENCE_SERVERS:
+        yield from (_self_hosted_new if migrated else _self_hosted_old)(cfg)
+    elif backend in REMOTE_BACKENDS:
+        yield from _nonempty(cfg, _model(cfg) if migrated else _raw(cfg, f"{INFERENCE}.model"))
 
 
 def _migration_fails(cfg: Config) -> bool:

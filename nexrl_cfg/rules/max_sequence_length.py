@@ -38,12 +38,13 @@ from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import DATA, ROLLOUT
 from ..lint import where
+from ..nexrl import SEQUENCE_LENGTHS
 from ._startup import required_by_catalogue, value
 
 SEVERITY = Severity.ERROR
 SUMMARY = "rollout_worker.max_sequence_length must be >= max_prompt_length + max_response_length"
 STAGE = "lint"
-VERSIONS = ("1.4",)
+SINCE = SEQUENCE_LENGTHS
 NEXRL = "nexrl/utils/validate_config.py"
 
 SEQUENCE = f"{ROLLOUT}.max_sequence_length"

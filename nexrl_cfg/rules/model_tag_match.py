@@ -53,6 +53,7 @@ from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, TRAIN
 from ..lint import blame, differ, where
+from ..nexrl import IDENTIFIERS, IDENTIFIERS_ASSERTED, at_least
 from ._startup import actor, tag, train_service, value
 
 SEVERITY = Severity.ERROR
@@ -60,19 +61,14 @@ SUMMARY = "The actor training service and the inference service must carry the s
 STAGE = "lint"
 NEXRL = "nexrl/utils/validate_config.py"
 
-# Versions that read `model_tag` alone, by attribute.
-MODEL_TAG_ONLY = ("1.0", "1.1")
-# Versions that do not compare at start-up (the run stops at the first weight update).
-UNCHECKED = ("1.2", "1.3")
-
 
 def check(cfg: Config) -> Iterator[Report]:
     if not isinstance(value(cfg, INFERENCE), dict) or train_service(cfg) is None:
         return
-    if cfg.version in MODEL_TAG_ONLY:
-        yield from _model_tags(cfg)
-    else:
+    if at_least(cfg.version, IDENTIFIERS):
         yield from _identifiers(cfg)
+    else:
+        yield from _model_tags(cfg)
 
 
 def _model_tags(cfg: Config) -> Iterator[Report]:
@@ -88,7 +84,8 @@ def _identifiers(cfg: Config) -> Iterator[Report]:
     train, infer = tag(cfg, service), tag(cfg, INFERENCE)
     if train is None or infer is None:
         return  # NexRL compares only when both are set
-    severity = Severity.WARNING if cfg.version in UNCHECKED else None
+    # Not compared at start-up before 1.4: the run stops at the first weight update.
+    severity = None if at_least(cfg.version, IDENTIFIERS_ASSERTED) else Severity.WARNING
     yield from _compare(cfg, train[0], infer[0], severity)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "not-a-config"
 SEVERITY = Severity.ERROR
 SUMMARY = "The file is empty or not a mapping"
 STAGE = "read"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "not-nexrl"
 SEVERITY = Severity.INFO
 SUMMARY = "The file is not a NexRL config and was skipped"
 STAGE = "read"

@@ -50,12 +50,13 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import TRAIN, TRAINER
-from ._services import at_least, resource_key
+from ..nexrl import REMOTE_API_OPD, SELF_HOSTED_OPD, at_least
+from ._services import resource_key
 
 SEVERITY = Severity.ERROR
 SUMMARY = "An on-policy distillation trainer needs its teacher service or teachers"
 STAGE = "lint"
-VERSIONS = ("1.2", "1.3", "1.4")
+SINCE = SELF_HOSTED_OPD
 NEXRL = "nexrl/trainer/self_hosted_opd_trainer.py; nexrl/trainer/remote_api_opd_trainer.py"
 
 TYPE, TEACHERS = f"{TRAINER}.type", f"{TRAINER}.teachers"
@@ -65,7 +66,7 @@ def check(cfg: Config) -> Iterator[Report]:
     trainer = cfg.get(TYPE, None)
     if trainer == "self_hosted_opd":
         yield from _teacher_service(cfg)
-    elif trainer == "remote_api_opd" and at_least(cfg, "1.4"):
+    elif trainer == "remote_api_opd" and at_least(cfg.version, REMOTE_API_OPD):
         yield from _teachers(cfg)
 
 

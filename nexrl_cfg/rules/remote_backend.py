@@ -55,25 +55,28 @@ from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, TRAIN
 from ..lint import known, section_present, where
+from ..nexrl import REMOTE_BACKENDS, REMOTE_BY_INFERENCE, at_least, is_flat, named_services
 from ..resolve import Unknown
-from ._startup import is_flat, named_services, train_service, value
+from ._startup import train_service, value
 
 SEVERITY = Severity.ERROR
 SUMMARY = "With tinker or weaver, the train and inference backends and sync_method must all use it"
 STAGE = "lint"
 NEXRL = "nexrl/utils/validate_config.py"
 
-SERVICES = ("tinker", "weaver")
 SYNC = "weight.sync_method"
-# Versions that assert the (flat) training backend too.
-TRAIN_ASSERTED = ("1.0", "1.1")
+
+
+def _train_asserted(cfg: Config) -> bool:
+    """Whether NexRL asserts that the (flat) training backend names the service too."""
+    return not at_least(cfg.version, REMOTE_BY_INFERENCE)
 
 
 def _parts(cfg: Config) -> tuple[list[tuple[str, object]], list[str]]:
     """(key, value) of the parts that can name the service, and the keys NexRL asserts."""
     parts: list[tuple[str, object]] = []
     train = train_service(cfg)
-    if cfg.version in TRAIN_ASSERTED:
+    if _train_asserted(cfg):
         if train is not None:
             parts.append((f"{TRAIN}.backend", cfg.get(f"{TRAIN}.backend", None)))
     elif train is not None and not is_flat(train):
@@ -84,21 +87,21 @@ def _parts(cfg: Config) -> tuple[list[tuple[str, object]], list[str]]:
     if section_present(cfg, INFERENCE):
         parts.append((f"{INFERENCE}.backend", cfg.get(f"{INFERENCE}.backend")))
     parts.append((SYNC, cfg.get(SYNC, None)))
-    train_asserted = cfg.version in TRAIN_ASSERTED
+    train_asserted = _train_asserted(cfg)
     asserted = [key for key, _ in parts if train_asserted or not key.startswith(TRAIN)]
     return parts, asserted
 
 
 def _pick(parts: list[tuple[str, object]]) -> str | None:
     """The service the run means: the one most parts name (the first part's on a tie)."""
-    named = [value for _, value in parts if value in SERVICES]
+    named = [value for _, value in parts if value in REMOTE_BACKENDS]
     if not named:
         return None
-    return max(SERVICES, key=lambda s: (named.count(s), named[0] == s))
+    return max(REMOTE_BACKENDS, key=lambda s: (named.count(s), named[0] == s))
 
 
 def _asserted_words(cfg: Config, service: str) -> str:
-    if cfg.version in TRAIN_ASSERTED:
+    if _train_asserted(cfg):
         return (
             f"the training backend, the inference backend and weight.sync_method are all {service}"
         )

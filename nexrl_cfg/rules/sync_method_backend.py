@@ -36,6 +36,7 @@ from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
 from ..lint import blame, where
+from ..nexrl import OPENAI_CLIENT_BACKENDS
 from ._services import uses_remote
 
 SEVERITY = Severity.ERROR
@@ -47,15 +48,13 @@ SYNC = "weight.sync_method"
 BACKEND = f"{INFERENCE}.backend"
 # The inference backends each sync method can update.
 SUPPORTED = {"disk": ("sglang",), "network": ("sglang", "vllm")}
-# Backends NexRL's weight sync controller may meet on a self-hosted run.
-SELF_HOSTED = ("sglang", "vllm", "openai")
 
 
 def check(cfg: Config) -> Iterator[Report]:
     method, backend = cfg.get(SYNC, None), cfg.get(BACKEND, None)
     if not (isinstance(method, str) and isinstance(backend, str)):
         return  # unknown, or a type problem reported by invalid-type
-    if method not in SUPPORTED or backend not in SELF_HOSTED:
+    if method not in SUPPORTED or backend not in OPENAI_CLIENT_BACKENDS:
         return
     if backend in SUPPORTED[method] or uses_remote(cfg):
         return

@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..lint import blame, differ, where
+from ..nexrl import REMOTE_BACKENDS, SYNC_PATH_SELF_HOSTED_ONLY, at_least
 
 SEVERITY = Severity.ERROR
 SUMMARY = "trainer.sync_weight_path must equal weight.sync_weight_path and not be empty"
@@ -49,16 +50,14 @@ NEXRL = "nexrl/utils/validate_config.py"
 
 TRAINER = "trainer.sync_weight_path"
 WEIGHT = "weight.sync_weight_path"
-SERVICE_SYNC = ("tinker", "weaver")
-# Versions that check the path only for self-hosted weight sync.
-SELF_HOSTED_ONLY = ("1.4",)
 
 
 def check(cfg: Config) -> Iterator[Report]:
     trainer = cfg.get(TRAINER, None)
     if trainer is None:
         return
-    if cfg.version in SELF_HOSTED_ONLY and cfg.get("weight.sync_method", None) in SERVICE_SYNC:
+    remote = cfg.get("weight.sync_method", None) in REMOTE_BACKENDS
+    if remote and at_least(cfg.version, SYNC_PATH_SELF_HOSTED_ONLY):
         return
     if trainer == "":
         yield cfg.report(

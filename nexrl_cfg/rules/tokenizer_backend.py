@@ -38,6 +38,7 @@ from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
 from ..lint import section_present
+from ..nexrl import INFERENCE_SERVERS
 
 SEVERITY = Severity.WARNING
 SUMMARY = "A self-hosted inference service should name its tokenizer"
@@ -45,13 +46,12 @@ STAGE = "lint"
 NEXRL = "nexrl/inference_service_client/openai_inference_service_client.py"
 
 TOKENIZER, MODEL = f"{INFERENCE}.tokenizer", f"{INFERENCE}.model"
-SELF_HOSTED = ("sglang", "vllm")
 
 
 def check(cfg: Config) -> Iterator[Report]:
     if not section_present(cfg, INFERENCE):
         return
-    if cfg.get(f"{INFERENCE}.backend", None) not in SELF_HOSTED:
+    if cfg.get(f"{INFERENCE}.backend", None) not in INFERENCE_SERVERS:
         return
     if cfg.has(TOKENIZER) and cfg.raw(TOKENIZER) is not None:
         return

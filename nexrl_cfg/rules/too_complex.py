@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "too-complex"
 SEVERITY = Severity.ERROR
 SUMMARY = "The file is too large, too deep or expands too much"
 STAGE = "read"

@@ -54,13 +54,14 @@ from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
 from ..lint import where
+from ..nexrl import FLAT_MARKERS, NAMED_SERVICES, TAGS, is_flat, named_services
 from ..resolve import Unknown
-from ._startup import FLAT_MARKERS, TAGS, is_flat, named_services, train_service, value
+from ._startup import train_service, value
 
 SEVERITY = Severity.ERROR
 SUMMARY = "Legacy training-service settings NexRL cannot migrate"
 STAGE = "lint"
-VERSIONS = ("1.2", "1.3", "1.4")
+SINCE = NAMED_SERVICES
 NEXRL = "nexrl/utils/config_utils.py"
 
 RESOURCES = "resource.train"

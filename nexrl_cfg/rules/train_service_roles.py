@@ -55,13 +55,14 @@ from ..config import Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
 from ..lint import where
+from ..nexrl import IDENTIFIERS, is_flat, named_services
 from ..resolve import Unknown
-from ._startup import is_flat, named_services, tag, train_service
+from ._startup import tag, train_service
 
 SEVERITY = Severity.ERROR
 SUMMARY = "Named training services need exactly one role: actor and an identifier"
 STAGE = "lint"
-VERSIONS = ("1.2", "1.3", "1.4")
+SINCE = IDENTIFIERS
 NEXRL = "nexrl/utils/validate_config.py; nexrl/utils/config_utils.py"
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "unused-suppression"
 SEVERITY = Severity.INFO
 SUMMARY = "A suppression comment suppresses nothing"
 STAGE = "report"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "yaml-syntax"
 SEVERITY = Severity.ERROR
 SUMMARY = "The file is not valid YAML"
 STAGE = "read"

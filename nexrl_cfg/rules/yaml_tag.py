@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 
+ID = "yaml-tag"
 SEVERITY = Severity.ERROR
 SUMMARY = "A YAML tag would build an object or include a file"
 STAGE = "read"

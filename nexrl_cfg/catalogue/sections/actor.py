@@ -7,9 +7,9 @@ training step.
 
 from __future__ import annotations
 
+from ...nexrl import NEXTRAINER_BACKENDS, SELF_HOSTED_OPD, SELF_HOSTED_TRAINERS
 from ..model import Condition, Option, Section
 from ._copies import distillation_copies
-from .train_service import NEXTRAINER
 
 A = "service.train_service.actor"
 _FOR = "for the NexTrainer backend"
@@ -18,7 +18,6 @@ _FOR = "for the NexTrainer backend"
 _TRAINED = (Condition("trainer.type", ("self_hosted_opd",)),)
 _FOR_TRAINED = "for the trained actor of the NexTrainer backend"
 _KL = (Condition(".use_kl_loss", (True,)),)
-_SELF_HOSTED_TRAINERS = ("self_hosted_grpo", "self_hosted_opd")
 
 _WORKERS_10 = "nexrl/train_service_backend/fsdp_worker/fsdp_workers.py@v1.0.0"
 _ACTOR_10 = "nexrl/train_service_backend/fsdp_worker/fsdp_actor.py@v1.0.0"
@@ -37,7 +36,7 @@ def _distill(name: str, description: str, type_: str, default: object, line: int
         description=description,
         source=f"{_ACTOR_12}:{line}",
         type=type_,
-        added="1.2",
+        added=SELF_HOSTED_OPD,
         default=default,
         details="Read by the distillation update of the self_hosted_opd trainer.",
     )
@@ -51,11 +50,11 @@ ENTRIES: tuple[Option | Section, ...] = (
             "spec/service-config.md; "
             "nexrl/train_service_backend/distributed/worker_process.py@v1.0.0:607"
         ),
-        required_if=(Condition(".backend", NEXTRAINER),),
+        required_if=(Condition(".backend", NEXTRAINER_BACKENDS),),
         required_for=_FOR,
         # Only a self-hosted trainer starts the NexTrainer workers that read it; with a trainer
         # type no NexRL registers, the controller stops before anything reads the actor.
-        used_if=(Condition("trainer.type", _SELF_HOSTED_TRAINERS, absent=True),),
+        used_if=(Condition("trainer.type", SELF_HOSTED_TRAINERS, absent=True),),
     ),
     Section(
         f"{A}.model",

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
+from ...nexrl import IDENTIFIERS, NAMED_SERVICES, OPENAI_CLIENT_BACKENDS, REMOTE_BACKENDS
 from ..model import Condition, Option, Section
 
-# The backends NexRL talks to through its OpenAI-compatible client (`init_utils.py`).
-OPENAI_BACKENDS = ("sglang", "vllm", "openai")
-# The backends served by the Tinker or Weaver SDK (`remote_api_inference_service_client.py`).
-REMOTE_BACKENDS = ("tinker", "weaver")
-
-_OPENAI = (Condition(".backend", OPENAI_BACKENDS),)
+_OPENAI = (Condition(".backend", OPENAI_CLIENT_BACKENDS),)
 _REMOTE = (Condition(".backend", REMOTE_BACKENDS),)
 
 # `create_reasoning_parser` lower-cases the name and treats '-' and '_' alike
@@ -91,7 +87,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "service.inference_service.resource",
         description="Inference replicas and GPUs, for the self-hosted launcher.",
         source="cli/common/config_utils.py@v1.2.0:349-363; spec/v1.4/config-migration-guide.md",
-        added="1.2",
+        added=NAMED_SERVICES,
         details=(
             "Read by the `nexrl` launcher for self-hosted runs, which stops when it is not a "
             "mapping with positive replicas and gpus_per_replica. Replaces the top-level "
@@ -106,7 +102,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "nexrl/weight_sync/weight_sync_controller.py@v1.0.0:88"
         ),
         type="string",
-        removed="1.2",
+        removed=IDENTIFIERS,
         required=True,
         details=(
             "Use Cases:\n"
@@ -125,8 +121,8 @@ ENTRIES: tuple[Option | Section, ...] = (
             "nexrl/utils/config_utils.py@v1.2.0:209-211"
         ),
         type="string",
-        added="1.2",
-        deprecated="1.2",
+        added=IDENTIFIERS,
+        deprecated=IDENTIFIERS,
         replaced_by="service.inference_service.identifier",
         details="NexRL copies it to `identifier` when that is not set.",
     ),
@@ -138,7 +134,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "nexrl/controller.py@v1.2.0:148,175"
         ),
         type="string",
-        added="1.2",
+        added=IDENTIFIERS,
         details=(
             "Use Cases:\n"
             "- Multi-model training\n"
@@ -215,7 +211,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Path to the model weights the inference servers load.",
         source="cli/common/config_utils.py@v1.2.0:342-346; spec/v1.4/config-migration-guide.md",
         type="string",
-        added="1.2",
+        added=NAMED_SERVICES,
         details=(
             "Read by the `nexrl` launcher for self-hosted runs, which stops when it is "
             "empty. Replaces resource.inference.model_path, which NexRL copies here. "
@@ -262,7 +258,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         ),
         type="string",
         required=True,
-        choices=(*OPENAI_BACKENDS, *REMOTE_BACKENDS),
+        choices=(*OPENAI_CLIENT_BACKENDS, *REMOTE_BACKENDS),
         details=(
             "- sglang: SGLang inference engine\n"
             "- vllm: vLLM inference engine\n"
@@ -383,7 +379,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Number of inference server replicas to launch.",
         source="cli/common/config_utils.py@v1.2.0:353,358-363",
         type="int",
-        added="1.2",
+        added=NAMED_SERVICES,
         minimum=1,
     ),
     Option(
@@ -391,7 +387,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="GPUs per inference replica (usually the tensor-parallel size).",
         source="cli/common/config_utils.py@v1.2.0:354,358-363",
         type="int",
-        added="1.2",
+        added=NAMED_SERVICES,
         minimum=1,
     ),
     Option(
@@ -401,7 +397,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         ),
         source="cli/common/config_utils.py@v1.2.0:355; spec/v1.4/config-migration-guide.md",
         type="string",
-        added="1.2",
+        added=NAMED_SERVICES,
         default="sglang",
     ),
     Option(
@@ -409,7 +405,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Extra command-line arguments passed to the inference server launcher.",
         source="cli/common/config_utils.py@v1.2.0:356",
         type="string",
-        added="1.2",
+        added=NAMED_SERVICES,
         default="",
     ),
 )

@@ -8,10 +8,11 @@ part to its new place with a deprecation warning, so most entries come twice: re
 
 from __future__ import annotations
 
+from ...nexrl import NAMED_SERVICES, SELF_HOSTED_TRAINERS
 from ..model import NO_DEFAULT, Condition, Option, Section
 
-_MOVED = "1.2"
-_SELF_HOSTED = (Condition("trainer.type", ("self_hosted_grpo", "self_hosted_opd")),)
+_MOVED = NAMED_SERVICES
+_SELF_HOSTED = (Condition("trainer.type", SELF_HOSTED_TRAINERS),)
 _FOR_SELF_HOSTED = "for the nexrl launcher's self-hosted mode"
 
 _AGENT_10 = "cli/common/config_utils.py@v1.0.0:43-58; cli/self_hosted/run.py@v1.0.0:612"

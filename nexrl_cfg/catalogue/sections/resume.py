@@ -6,17 +6,17 @@ service's backend, from 1.2 on by the inference service's (`use_tinker`, `use_we
 
 from __future__ import annotations
 
+from ...nexrl import OLDEST, REMOTE_BACKENDS, REMOTE_BY_INFERENCE
 from ..model import Condition, Option, Section
 
 CONTROLLER = "nexrl/controller.py"
 SWITCH = "nexrl/utils/config_utils.py"
 
 _MODE_READ = f"{CONTROLLER}@v1.0.0:252,269,284,290,307; {CONTROLLER}@v1.4.0:273,291,306,312,329"
-_REMOTE = ("tinker", "weaver")
 # Where each range of versions looks for tinker / weaver.
 _SWITCHES = (
-    ("1.0", "1.2", "service.train_service.backend", f"{SWITCH}@v1.0.0:61-78"),
-    ("1.2", None, "service.inference_service.backend", f"{SWITCH}@v1.2.0:162-179"),
+    (OLDEST, REMOTE_BY_INFERENCE, "service.train_service.backend", f"{SWITCH}@v1.0.0:61-78"),
+    (REMOTE_BY_INFERENCE, None, "service.inference_service.backend", f"{SWITCH}@v1.2.0:162-179"),
 )
 _FOR = "for a self-hosted run, not for a Tinker or Weaver one"
 
@@ -25,7 +25,7 @@ def _self_hosted(
     added: str, removed: str | None, backend: str, switch: str
 ) -> tuple[Section, Option]:
     """The section and its mode, required unless the run is a Tinker or Weaver one."""
-    remote = (Condition(backend, _REMOTE),)
+    remote = (Condition(backend, REMOTE_BACKENDS),)
     return (
         Section(
             "resume",

@@ -3,6 +3,7 @@ worker settings, sequence lengths, and the launcher's `resource` (1.2 on)."""
 
 from __future__ import annotations
 
+from ...nexrl import NAMED_SERVICES, SELF_HOSTED_TRAINERS, SEQUENCE_LENGTHS
 from ..model import NO_DEFAULT, Condition, Option, Section
 from ._copies import distillation_copies
 
@@ -12,7 +13,7 @@ _NO_CUSTOM = Condition(_CUSTOM, (), absent=True)
 _AGENT = Condition("rollout_worker.type", ("agent",))
 _NEXAU = Condition("rollout_worker.type", ("nexau",))
 _MOCK = Condition("rollout_worker.type", ("mock",))
-_SELF_HOSTED = Condition("trainer.type", ("self_hosted_grpo", "self_hosted_opd"))
+_SELF_HOSTED = Condition("trainer.type", SELF_HOSTED_TRAINERS)
 
 _BASE = "nexrl/rollout_worker/base_rollout_worker.py"
 _NEXAU_SRC = "nexrl/rollout_worker/base_nexau_rollout_worker.py"
@@ -169,7 +170,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.max_response_length",
         description="Longest response, in tokens.",
         source="spec/rollout-config.md",
-        removed="1.4",
+        removed=SEQUENCE_LENGTHS,
         type="int",
         ignored=True,
         details="Documented, but no NexRL version before 1.4 reads it.",
@@ -178,7 +179,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.max_response_length",
         description="Longest response, in tokens; counted against max_sequence_length.",
         source="nexrl/utils/validate_config.py@v1.4.0:63-68",
-        added="1.4",
+        added=SEQUENCE_LENGTHS,
         type="int",
         default=0,
         details=(
@@ -190,7 +191,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.max_sequence_length",
         description="Longest trajectory in tokens (prompt, turns and responses together).",
         source=f"nexrl/utils/validate_config.py@v1.4.0:56-68; {_BASE}@v1.4.0:62-67",
-        added="1.4",
+        added=SEQUENCE_LENGTHS,
         type="int",
         required=True,
         details=(
@@ -294,7 +295,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.resource",
         description="Agent pods the nexrl launcher starts (replaces resource.agent).",
         source=f"{_LAUNCHER}@v1.2.0:272-287; {_LAUNCHER}@v1.4.0:290-305",
-        added="1.2",
+        added=NAMED_SERVICES,
         required_if=(_SELF_HOSTED, Condition("resource.agent", (), absent=True)),
         required_for="for the nexrl launcher's self-hosted mode (or the deprecated resource.agent)",
         details=(
@@ -306,7 +307,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.resource.num_workers",
         description="Number of agent worker pods.",
         source=f"{_LAUNCHER}@v1.2.0:279-285; {_LAUNCHER}@v1.4.0:297-303; {_MOCK_SRC}@v1.4.0:101",
-        added="1.2",
+        added=NAMED_SERVICES,
         type="int",
         required=True,
         required_for="for the nexrl launcher",
@@ -315,7 +316,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.resource.agents_per_worker",
         description="Agents each worker pod runs.",
         source=f"{_LAUNCHER}@v1.2.0:279-285; {_LAUNCHER}@v1.4.0:297-303",
-        added="1.2",
+        added=NAMED_SERVICES,
         type="int",
         required=True,
         required_for="for the nexrl launcher",

@@ -3,21 +3,27 @@
 
 from __future__ import annotations
 
+from ...nexrl import (
+    DIRECT_ZMQ,
+    IDENTIFIERS,
+    NAMED_SERVICES,
+    NEXTRAINER_BACKENDS,
+    OLD_NEXTRAINER_BACKENDS,
+    OPENAI_CLIENT_BACKENDS,
+    REMOTE_BACKENDS,
+)
 from ..model import Condition, Option, Section
 
 # Backends served by NexRL's own training service (its client needs `url`); `mock` skips
 # the workers. `direct-zmq` exists from 1.3 (an invalid choice before, reported as such).
-SELF_HOSTED = ("http", "nextrainer", "direct-zmq", "mock")
-# Backends that start NexTrainer workers from the service's `actor` section.
-NEXTRAINER = ("http", "nextrainer", "direct-zmq")
-REMOTE = ("tinker", "weaver")
+SELF_HOSTED = (*NEXTRAINER_BACKENDS, "mock")
 
 _SELF_HOSTED = (Condition(".backend", SELF_HOSTED),)
 # From 1.2 NexRL copies the top-level `resource.train.<identifier>` into the service.
 _NO_LEGACY_RESOURCE = Condition("resource.train", (None,), absent=True)
 # The inference backend decides between self-hosted and Tinker/Weaver training (from 1.2;
 # before, NexRL asserts both backends agree).
-_SELF_HOSTED_RUN = (Condition("service.inference_service.backend", ("sglang", "vllm", "openai")),)
+_SELF_HOSTED_RUN = (Condition("service.inference_service.backend", OPENAI_CLIENT_BACKENDS),)
 
 _BACKEND_DETAILS = (
     "- http: NexTrainer HTTP API\n"
@@ -61,7 +67,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "service.train_service.resource",
         description="GPUs for this training service.",
         source="nexrl/trainer/self_hosted_trainer.py@v1.2.0:76-84; spec/v1.4/service-config.md",
-        added="1.2",
+        added=NAMED_SERVICES,
         required_if=(*_SELF_HOSTED, _NO_LEGACY_RESOURCE),
         required_for="for self-hosted training",
         details=(
@@ -84,7 +90,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "nexrl/controller.py@v1.0.0:264"
         ),
         type="string",
-        removed="1.2",
+        removed=IDENTIFIERS,
         required=True,
         details=(
             'The reference gives "default" as its default, but NexRL reads it without one '
@@ -99,8 +105,8 @@ ENTRIES: tuple[Option | Section, ...] = (
             "nexrl/utils/config_utils.py@v1.2.0:247-265"
         ),
         type="string",
-        added="1.2",
-        deprecated="1.2",
+        added=IDENTIFIERS,
+        deprecated=IDENTIFIERS,
         replaced_by="service.train_service.identifier",
         details="NexRL copies it to `identifier` when that is not set.",
     ),
@@ -109,7 +115,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Name of the training worker group.",
         source="nexrl/controller.py@v1.0.0:247; nexrl/trainer/self_hosted_trainer.py@v1.0.0:64",
         type="string",
-        removed="1.2",
+        removed=IDENTIFIERS,
         details="Optional before 1.2; model_tag is what NexRL matches with the inference service.",
     ),
     Option(
@@ -120,7 +126,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "cli/common/config_utils.py@v1.2.0:306-310"
         ),
         type="string",
-        added="1.2",
+        added=IDENTIFIERS,
         required_if=_SELF_HOSTED,
         provided_by=(".model_tag",),
         required_for="(or the deprecated model_tag) for self-hosted training",
@@ -137,7 +143,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "nexrl/trainer/self_hosted_trainer.py@v1.3.0:154"
         ),
         type="string",
-        added="1.2",
+        added=NAMED_SERVICES,
         choices=("actor", "teacher"),
         loose_choices=True,
         details=(
@@ -148,7 +154,7 @@ ENTRIES: tuple[Option | Section, ...] = (
     ),
     _backend(
         "1.0",
-        "1.3",
+        DIRECT_ZMQ,
         source=(
             "spec/service-config.md; nexrl/utils/init_utils.py@v1.0.0:39-55; "
             "nexrl/utils/validate_config.py@v1.0.0:63-90; "
@@ -156,7 +162,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         ),
         required_if=_SELF_HOSTED_RUN,
         required_for="for self-hosted training",
-        choices=("http", "nextrainer", "mock", *REMOTE),
+        choices=(*OLD_NEXTRAINER_BACKENDS, "mock", *REMOTE_BACKENDS),
         details=(
             f"{_BACKEND_DETAILS}\n"
             "In 1.0 and 1.1 NexRL asserts that a tinker or weaver run sets it to the "
@@ -164,7 +170,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         ),
     ),
     _backend(
-        "1.3",
+        DIRECT_ZMQ,
         None,
         source=(
             "spec/v1.4/service-config.md; nexrl/utils/init_utils.py@v1.3.0:53-88; "
@@ -172,7 +178,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         ),
         required_if=_SELF_HOSTED_RUN,
         required_for="for self-hosted training",
-        choices=("direct-zmq", "http", "nextrainer", "mock", *REMOTE),
+        choices=("direct-zmq", *OLD_NEXTRAINER_BACKENDS, "mock", *REMOTE_BACKENDS),
         deprecated_choices=(("http", "direct-zmq"), ("nextrainer", "direct-zmq")),
         details=(
             "- direct-zmq: NexTrainer with direct ZMQ data transfer\n"
@@ -186,7 +192,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Number of GPUs for training.",
         source="spec/service-config.md; nexrl/trainer/self_hosted_trainer.py@v1.0.0:66-68",
         type="int",
-        removed="1.2",
+        removed=NAMED_SERVICES,
         replaced_by="service.train_service.resource.world_size",
         required_if=_SELF_HOSTED,
         required_for="for self-hosted training",
@@ -228,7 +234,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "cli/common/config_utils.py@v1.2.0:316-320"
         ),
         type="int",
-        added="1.2",
+        added=NAMED_SERVICES,
         required_if=(_NO_LEGACY_RESOURCE,),
         required_for="for self-hosted training",
         minimum=1,
@@ -242,7 +248,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="GPUs per pod.",
         source=("spec/v1.4/service-config.md; nexrl/trainer/self_hosted_trainer.py@v1.2.0:79-84"),
         type="int",
-        added="1.2",
+        added=NAMED_SERVICES,
         required_if=(_NO_LEGACY_RESOURCE,),
         required_for="for self-hosted training",
         minimum=1,
@@ -256,7 +262,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Memory per GPU, as NexRL's recipes write it (read by no NexRL version).",
         source="recipe/math/self_hosted.yaml@v1.4.0:96",
         type="int",
-        added="1.2",
+        added=NAMED_SERVICES,
         minimum=1,
         unread=True,
     ),

@@ -3,6 +3,13 @@
 
 from __future__ import annotations
 
+from ...nexrl import (
+    OLDEST,
+    REMOTE_API_OPD,
+    SELF_HOSTED_OPD,
+    SELF_HOSTED_TRAINERS,
+    SEQUENCE_LENGTHS,
+)
 from ..model import Condition, Option, Section
 from ._copies import distillation_copies
 
@@ -10,12 +17,12 @@ from ._copies import distillation_copies
 _TYPES_1_0 = ("self_hosted_grpo", "remote_api_grpo", "remote_api_cross_entropy")
 _TYPES_1_2 = ("self_hosted_grpo", "self_hosted_opd", "remote_api_grpo", "remote_api_cross_entropy")
 _TYPES_1_4 = (*_TYPES_1_2, "remote_api_opd")
-_SELF_HOSTED = ("self_hosted_grpo", "self_hosted_opd")
+_CONTROLLER = "nexrl/controller.py"
 
 # A custom trainer module replaces the registry: the type is not looked up.
 _CUSTOM = ".custom_trainer_module_path"
 _NO_CUSTOM = Condition(_CUSTOM, (), absent=True)
-_IS_SELF_HOSTED = Condition("trainer.type", _SELF_HOSTED)
+_IS_SELF_HOSTED = Condition("trainer.type", SELF_HOSTED_TRAINERS)
 _IS_GRPO = Condition("trainer.type", ("self_hosted_grpo",))
 _IS_OPD = Condition("trainer.type", ("self_hosted_opd",))
 _KL_IN_REWARD = Condition("trainer.algorithm.use_kl_in_reward", (True,))
@@ -56,7 +63,7 @@ def _length(name: str, default: int, data_key: str) -> Option:
             "nexrl/trainer/self_hosted_trainer.py@v1.0.0:77-78; "
             "nexrl/trainer/self_hosted_trainer.py@v1.3.0:94-95; spec/trainer-config.md"
         ),
-        removed="1.4",
+        removed=SEQUENCE_LENGTHS,
         replaced_by="rollout_worker.max_sequence_length",
         type="int",
         default=default,
@@ -92,7 +99,7 @@ def _opd(
         f"trainer.algorithm.{name}",
         description=description,
         source=f"{_OPD_SRC}@v1.2.0:{line}; {_OPD_SRC}@v1.4.0:{line}",
-        added="1.2",
+        added=SELF_HOSTED_OPD,
         type=kind,
         default=default,
         choices=choices,
@@ -280,9 +287,11 @@ ENTRIES: tuple[Option | Section, ...] = (
         source="nexrl/controller.py@v1.0.0:715; nexrl/controller.py@v1.4.0:764",
         required=True,
     ),
-    _trainer_type("1.0", "1.2", _TYPES_1_0, "nexrl/controller.py@v1.0.0:599-603,644"),
-    _trainer_type("1.2", "1.4", _TYPES_1_2, "nexrl/controller.py@v1.2.0:640-645"),
-    _trainer_type("1.4", None, _TYPES_1_4, "nexrl/controller.py@v1.4.0:645-651,692"),
+    _trainer_type(OLDEST, SELF_HOSTED_OPD, _TYPES_1_0, "nexrl/controller.py@v1.0.0:599-603,644"),
+    _trainer_type(
+        SELF_HOSTED_OPD, REMOTE_API_OPD, _TYPES_1_2, "nexrl/controller.py@v1.2.0:640-645"
+    ),
+    _trainer_type(REMOTE_API_OPD, None, _TYPES_1_4, "nexrl/controller.py@v1.4.0:645-651,692"),
     Option(
         "trainer.custom_trainer_module_path",
         description="Python file with a trainer class of your own, used instead of `type`.",
@@ -366,7 +375,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "trainer.teachers",
         description="Teacher models for remote on-policy distillation (remote_api_opd).",
         source="nexrl/trainer/remote_api_opd_trainer.py@v1.4.0:97-99",
-        added="1.4",
+        added=REMOTE_API_OPD,
         type="list",
         required_if=(Condition("trainer.type", ("remote_api_opd",)),),
         required_for="for the remote_api_opd trainer",
@@ -376,13 +385,13 @@ ENTRIES: tuple[Option | Section, ...] = (
         "trainer.teachers[]",
         description="One teacher model.",
         source="nexrl/trainer/teacher_client.py@v1.4.0:111-117",
-        added="1.4",
+        added=REMOTE_API_OPD,
     ),
     Option(
         "trainer.teachers[].base_model",
         description="Base model name of the teacher (shares the student's tokenizer).",
         source="nexrl/trainer/teacher_client.py@v1.4.0:111",
-        added="1.4",
+        added=REMOTE_API_OPD,
         type="string",
         required=True,
     ),
@@ -390,7 +399,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "trainer.teachers[].checkpoint",
         description="Fine-tuned checkpoint of the teacher (null: the base model).",
         source="nexrl/trainer/teacher_client.py@v1.4.0:112",
-        added="1.4",
+        added=REMOTE_API_OPD,
         type="string",
         nullable=True,
     ),
@@ -398,7 +407,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "trainer.teachers[].base_url",
         description="URL of a separate service for this teacher (default: the student's).",
         source="nexrl/trainer/teacher_client.py@v1.4.0:113",
-        added="1.4",
+        added=REMOTE_API_OPD,
         type="string",
         nullable=True,
     ),
@@ -406,7 +415,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "trainer.teachers[].api_key",
         description="API key of the teacher's separate service.",
         source="nexrl/trainer/teacher_client.py@v1.4.0:114",
-        added="1.4",
+        added=REMOTE_API_OPD,
         type="string",
         nullable=True,
         secret=True,
@@ -415,7 +424,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         "trainer.teachers[].backend",
         description="Backend of the teacher's separate service.",
         source="nexrl/trainer/teacher_client.py@v1.4.0:45-76,117",
-        added="1.4",
+        added=REMOTE_API_OPD,
         type="string",
         nullable=True,
         choices=("weaver", "tinker"),
