@@ -11,6 +11,17 @@ RECIPES = SHARED / "corpus" / "nexrl-v1.0" / "recipe"
 SAMPLES = ROOT / "sample_configs"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: takes seconds; started first, so that no worker is left with it last"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The same order in every xdist worker (it checks): a stable sort on the marker alone.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def recipes() -> Path:
     if not RECIPES.is_dir():

@@ -1,9 +1,14 @@
-"""Shared test helpers: run the pipeline on YAML text written to a temp folder."""
+"""Shared test helpers: run the pipeline on YAML text written to a temp folder, and run the
+command line in this process."""
 
 from __future__ import annotations
 
+import os
+import signal
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from nexrl_cfg.check import Checker, Settings
@@ -36,3 +41,91 @@ def rules(findings: list[Finding], severity: str | None = None) -> list[str]:
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity.value == "error"]
+
+
+# -- the command line, in this process ---------------------------------------------------------
+
+
+class Hung(BaseException):
+    """A run that did not end within its guard (a BaseException: the CLI catches the rest)."""
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a run of the command line gave, as a process would: exit code and the bytes of
+    stdout and stderr."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+    @property
+    def out(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def err(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+@contextmanager
+def _guarded(seconds: float) -> Iterator[None]:
+    """Raise Hung in the run after `seconds` (where the platform has interval timers)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise Hung(f"the run took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _inside(folder: Path | None) -> Iterator[None]:
+    if folder is None:
+        yield
+        return
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def cli(
+    args: Sequence[str],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    drop: tuple[str, ...] = ("NEXRL_",),
+    guard: float = 20,
+    stdin: str | bytes | None = None,
+) -> Ran:
+    """`nexrl-cfg ARGS` run in this process as `python -m nexrl_cfg ARGS` runs in a child: in
+    `cwd`, with the variables starting with `drop` unset and `env` set, NO_COLOR; it must end
+    within `guard` seconds and end the way the program ends (an exit code, no exception)."""
+    from typer.testing import CliRunner
+
+    from nexrl_cfg.cli import app
+
+    environ: dict[str, str | None] = {k: None for k in os.environ if k.startswith(drop)}
+    environ.update(env or {})
+    environ["NO_COLOR"] = "1"
+    with _inside(cwd), _guarded(guard):
+        result = CliRunner().invoke(
+            app, list(args), input=stdin, env=environ, prog_name="nexrl-cfg"
+        )
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout_bytes, result.stderr_bytes)

@@ -1,8 +1,9 @@
 """Hostile inputs through the real command line: every one answered with a finding at the right
 line (exit 1) or a clear message (exit 2), never a traceback, never a hang.
 
-Each case runs `python -m nexrl_cfg check` in a subprocess, as text and as JSON. The subprocess
-timeout only guards against a hang; how fast the check is, is measured by the benchmarks.
+Each case runs `nexrl-cfg check` as `python -m nexrl_cfg` would (in this process: see
+helpers.cli), as text and as JSON. The guard only stops a hang; how fast the check is, is
+measured by the benchmarks.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import omegaconf
 import pytest
+from helpers import Ran, cli
 from omegaconf import OmegaConf
 from typer.testing import CliRunner
 
@@ -307,19 +308,9 @@ _HEAD = re.compile(
 PINNED = ("--nexrl-version", "1.0")
 
 
-def run_check(target: Path, fmt: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEXRL_", "EXPERIMENT_"))}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "nexrl_cfg", "check", *PINNED, "--format", fmt, str(target)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=HANG_GUARD,
-        check=False,
-    )
+def run_check(target: Path, fmt: str, cwd: Path) -> Ran:
+    args = ["check", *PINNED, "--format", fmt, str(target)]
+    return cli(args, cwd, drop=("NEXRL_", "EXPERIMENT_"), guard=HANG_GUARD)
 
 
 def findings(out: str, fmt: str) -> list[tuple[str, str, int]]:
@@ -358,17 +349,17 @@ def test_hostile_input_is_answered(name: str, fmt: str, tmp_path: Path) -> None:
     folder.mkdir()
     target = case.build(folder)
     result = run_check(target, fmt, tmp_path)
-    output = result.stdout + result.stderr
+    output = result.text
     assert "Traceback" not in output, output[-3000:]
     assert result.returncode == case.code, output[-3000:]
     assert len(output) < 100_000, "the output echoes the input"
     assert not (tmp_path / MARKER).exists() and not (folder / MARKER).exists()
     if case.code == 2:
-        assert result.stdout == ""
-        assert result.stderr.startswith("nexrl-cfg: ") and case.says in result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1
+        assert result.out == ""
+        assert result.err.startswith("nexrl-cfg: ") and case.says in result.err
+        assert len(result.err.strip().splitlines()) == 1
         return
-    found = findings(result.stdout, fmt)
+    found = findings(result.out, fmt)
     errors = [(rule, line) for rule, severity, line in found if severity == "error"]
     if case.code == 0:
         assert not errors, output
@@ -473,6 +464,6 @@ def test_terminal_escapes_in_a_config_reach_the_terminal_escaped(tmp_path: Path)
     )
     result = run_check(config, "text", tmp_path)
     assert result.returncode == 1
-    assert "[invalid-choice]" in result.stdout and "[unknown-key]" in result.stdout
-    assert not any(ch in result.stdout for ch in "\x1b\x07\u202e")
-    assert "\\u001b[2J" in result.stdout
+    assert "[invalid-choice]" in result.out and "[unknown-key]" in result.out
+    assert not any(ch in result.out for ch in "\x1b\x07\u202e")
+    assert "\\u001b[2J" in result.out

@@ -2,8 +2,9 @@
 names and values that would reach a terminal raw, explicit tags, settings files that are not
 files, products of the per-file limits, suppressions that are not comments.
 
-Everything runs through the real command line in a subprocess, as test_hostile does: no
-traceback, the documented exit code, bounded time and output, and no secret in any format.
+Everything runs through the real command line, in this process as test_hostile does (a
+child process where the process itself is the point: a full disk, a removed working folder):
+no traceback, the documented exit code, bounded time and output, and no secret in any format.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import Ran, cli
 from typer.testing import CliRunner
 
 from nexrl_cfg.cli import app
@@ -46,34 +48,42 @@ def project(folder: Path, text: str, name: str = "run.yaml") -> Path:
     return path
 
 
-def run(
-    args: list[str], cwd: Path, env: dict[str, str] | None = None, stdout: object = None
-) -> subprocess.CompletedProcess[bytes]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("NEXRL_", "NXH_"))}
-    environ.update(env or {})
-    environ["NO_COLOR"] = "1"
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ran:
     started = time.monotonic()
+    result = cli(args, cwd, env, drop=("NEXRL_", "NXH_"), guard=GUARD)
+    assert time.monotonic() - started < GUARD
+    return checked(result.returncode, result.stdout, result.stderr)
+
+
+def run_process(args: list[str], cwd: Path, stdout: object) -> Ran:
+    """`python -m nexrl_cfg ARGS` in a child process, its stdout sent to `stdout`."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("NEXRL_", "NXH_"))}
+    environ["NO_COLOR"] = "1"
     result = subprocess.run(
         [sys.executable, "-m", "nexrl_cfg", *args],
         cwd=cwd,
         env=environ,
-        stdout=stdout if stdout is not None else subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         timeout=GUARD,
         check=False,
     )
-    assert time.monotonic() - started < GUARD
-    output = (result.stdout or b"") + result.stderr
+    return checked(result.returncode, result.stdout or b"", result.stderr)
+
+
+def checked(code: int, stdout: bytes, stderr: bytes) -> Ran:
+    """The run, once it is known to have ended as the program ends."""
+    output = stdout + stderr
     assert b"Traceback" not in output, output[-3000:]
-    assert result.returncode in (0, 1, 2), output[-3000:]
-    if result.returncode == 2:
-        assert result.stderr.startswith(b"nexrl-cfg: "), output[-3000:]
-        assert len(result.stderr.decode("utf-8", "replace").strip().splitlines()) == 1
-    return result
+    assert code in (0, 1, 2), output[-3000:]
+    if code == 2:
+        assert stderr.startswith(b"nexrl-cfg: "), output[-3000:]
+        assert len(stderr.decode("utf-8", "replace").strip().splitlines()) == 1
+    return Ran(code, stdout, stderr)
 
 
-def text_of(result: subprocess.CompletedProcess[bytes]) -> str:
-    return ((result.stdout or b"") + result.stderr).decode("utf-8", "replace")
+def text_of(result: Ran) -> str:
+    return result.text
 
 
 def every_output(path: Path, env: dict[str, str] | None = None) -> str:
@@ -299,7 +309,7 @@ def test_a_full_disk_and_a_missing_output_folder(tmp_path: Path) -> None:
     path = project(tmp_path, seed("    backend: sglang\n", "    backend: sglan\n"))
     with open(os.devnull if not os.path.exists("/dev/full") else "/dev/full", "wb") as full:
         for args in (["check", path.name], ["resolve", path.name], ["explain", "--list"]):
-            result = run(args, tmp_path, stdout=full)
+            result = run_process(args, tmp_path, stdout=full)
             if os.path.exists("/dev/full"):
                 assert result.returncode == 2 and b"cannot write" in result.stderr
     assert run(["schema", "--output", "no/such/folder/s.json"], tmp_path).returncode == 2

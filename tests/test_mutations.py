@@ -18,14 +18,22 @@ RECIPES = {
         "nexau_news/weaver.yaml",
     ),
 }
-CASES = [(version, recipe) for version, names in RECIPES.items() for recipe in names]
+# Each recipe's mutations in this many shares, one test each, for the workers to spread.
+SHARES = 4
+CASES = [
+    (version, recipe, part)
+    for version, names in RECIPES.items()
+    for recipe in names
+    for part in range(SHARES)
+]
 
 
-@pytest.mark.parametrize(("version", "recipe"), CASES)
+@pytest.mark.slow
+@pytest.mark.parametrize(("version", "recipe", "part"), CASES)
 def test_every_misspelt_key_and_wrong_value_is_reported(
-    version: str, recipe: str, tmp_path: Path
+    version: str, recipe: str, part: int, tmp_path: Path
 ) -> None:
-    scan = Scanner(tmp_path, version, ENV).scan(corpus(version) / recipe)
+    scan = Scanner(tmp_path, version, ENV).scan(corpus(version) / recipe, (part, SHARES))
     assert scan.keys > 50 and scan.values > 50
     assert not scan.missed_keys
     assert not scan.missed_values

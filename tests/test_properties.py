@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -153,6 +154,7 @@ def mutate(text: str, data: st.DataObject) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(st.data())
 def test_mutated_configs_never_crash(data: st.DataObject) -> None:
@@ -162,6 +164,7 @@ def test_mutated_configs_never_crash(data: st.DataObject) -> None:
     check_everything(text.encode("utf-8"))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(st.data())
 def test_mutated_bytes_never_crash(data: st.DataObject) -> None:
@@ -234,6 +237,7 @@ DOCUMENTS = st.recursive(
 )
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(st.dictionaries(KEYS, DOCUMENTS, max_size=6))
 def test_random_config_shaped_documents_never_crash(document: dict[str, Any]) -> None:
@@ -327,6 +331,7 @@ def agree(slots: dict[str, str]) -> None:
             assert ours.data["x"][slot] == value, (slots[slot], ours.data["x"][slot], value)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["p", "q", "r", "s"]), EXPRESSIONS, min_size=1))
 def test_fast_path_agrees_with_omegaconf(slots: dict[str, str]) -> None:
@@ -334,6 +339,7 @@ def test_fast_path_agrees_with_omegaconf(slots: dict[str, str]) -> None:
     agree(slots)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.dictionaries(

@@ -9,14 +9,12 @@ those findings are reported, so that the absence of the secret means something.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import cli
 from omegaconf import OmegaConf
 
 from nexrl_cfg.check import Checker, Settings
@@ -152,21 +150,10 @@ def write(folder: Path, name: str) -> Path:
 
 def run(args: list[str], cwd: Path, extra: dict[str, str] | None = None) -> tuple[str, str]:
     """(stdout, stderr) of the command line."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXRL_")}
-    env.update(ENV if extra is None else extra)
-    env["NO_COLOR"] = "1"
-    result = subprocess.run(
-        [sys.executable, "-m", "nexrl_cfg", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode in (0, 1), result.stdout + result.stderr
-    return result.stdout, result.stderr
+    result = cli(args, cwd, ENV if extra is None else extra, guard=HANG_GUARD)
+    assert "Traceback" not in result.err, result.err
+    assert result.returncode in (0, 1), result.text
+    return result.out, result.err
 
 
 def commands() -> set[str]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import write
+from helpers import Ran, cli, write
 
 from nexrl_cfg import version
 from nexrl_cfg.catalogue import NEWEST
@@ -79,17 +78,15 @@ def test_a_release_newer_than_the_catalogue_is_checked_as_the_newest() -> None:
     assert version.nearest("0.9") is None
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nexrl_cfg", *args], capture_output=True, text=True, cwd=cwd
-    )
+def _cli(*args: str, cwd: Path) -> Ran:
+    return cli(args, cwd, drop=())
 
 
 def test_the_reports_say_which_version_and_why(tmp_path: Path) -> None:
     write(tmp_path, "run.yaml", "launch_mode: local\n")
-    text = _cli("check", "--nexrl-version", "1.2", "run.yaml", cwd=tmp_path).stdout
+    text = _cli("check", "--nexrl-version", "1.2", "run.yaml", cwd=tmp_path).out
     assert "Checked for NexRL 1.2 (--nexrl-version)." in text
-    document = json.loads(_cli("check", "-f", "json", "run.yaml", cwd=tmp_path).stdout)
+    document = json.loads(_cli("check", "-f", "json", "run.yaml", cwd=tmp_path).out)
     assert document["summary"]["nexrl_versions"][0]["version"] in (
         "1.0",
         "1.1",
@@ -98,7 +95,7 @@ def test_the_reports_say_which_version_and_why(tmp_path: Path) -> None:
         "1.4",
     )
     sarif = json.loads(
-        _cli("check", "-f", "sarif", "--nexrl-version", "1.0", "run.yaml", cwd=tmp_path).stdout
+        _cli("check", "-f", "sarif", "--nexrl-version", "1.0", "run.yaml", cwd=tmp_path).out
     )
     assert sarif["runs"][0]["properties"]["nexrlVersions"] == [
         {"version": "1.0", "source": "--nexrl-version"}
@@ -109,15 +106,15 @@ def test_an_unknown_version_on_the_command_line_exits_2(tmp_path: Path) -> None:
     write(tmp_path, "run.yaml", "launch_mode: local\n")
     result = _cli("check", "--nexrl-version", "0.9", "run.yaml", cwd=tmp_path)
     assert result.returncode == 2
-    assert "known: 1.0, 1.1, 1.2, 1.3, 1.4" in result.stderr
+    assert "known: 1.0, 1.1, 1.2, 1.3, 1.4" in result.err
     assert _cli("schema", "--nexrl-version", "5", cwd=tmp_path).returncode == 2
 
 
 def test_the_setting_in_pyproject(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", '[tool.nexrl-cfg]\nnexrl-version = "1.1"\n')
     write(tmp_path, "run.yaml", "launch_mode: local\n")
-    text = _cli("check", "run.yaml", cwd=tmp_path).stdout
+    text = _cli("check", "run.yaml", cwd=tmp_path).out
     assert "Checked for NexRL 1.1 (nexrl-version in " in text
     write(tmp_path, "pyproject.toml", '[tool.nexrl-cfg]\nnexrl-version = "7"\n')
     result = _cli("check", "run.yaml", cwd=tmp_path)
-    assert result.returncode == 2 and "unknown NexRL version '7'" in result.stderr
+    assert result.returncode == 2 and "unknown NexRL version '7'" in result.err

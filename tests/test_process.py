@@ -1,0 +1,78 @@
+"""The program as a process: the installed console script, a reader that goes away, an
+interrupt. Everything else runs the command line in the test's own process (helpers.cli)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+
+INVALID = SAMPLES / "invalid"
+SCRIPT = Path(sys.executable).with_name("nexrl-cfg")
+
+
+def env() -> dict[str, str]:
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("NEXRL_")}, "NO_COLOR": "1"}
+
+
+def test_the_console_script_is_installed_and_runs(tmp_path: Path) -> None:
+    if not SCRIPT.is_file():
+        pytest.skip(f"no console script beside the interpreter ({SCRIPT}): not installed")
+    done = subprocess.run(
+        [str(SCRIPT), "check", str(INVALID / "max_tokens_match.yaml")],
+        capture_output=True,
+        cwd=tmp_path,
+        env=env(),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"[max-tokens-match]" in done.stdout and done.stderr == b""
+    version = subprocess.run([str(SCRIPT), "--version"], capture_output=True, check=False)
+    assert version.returncode == 0 and version.stdout.startswith(b"nexrl-cfg ")
+
+
+def test_a_reader_that_goes_away_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    # `nexrl-cfg check big/ | head -1`: the pipe closes while the report is written.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nexrl_cfg", "check", str(INVALID)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env(),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 2
+    assert stderr.decode().splitlines() == ["nexrl-cfg: cannot write the output: Broken pipe"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no SIGINT to send on this system")
+def test_an_interrupt_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    # Waiting on stdin (`check -`), the program is interrupted: the shell's 128 + SIGINT and
+    # no traceback. A signal that comes before the interpreter is up kills it instead: the
+    # wait before the signal grows until the program is there to receive it.
+    for wait in (0.5, 1.5, 4.0):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nexrl_cfg", "check", "--stdin-filename", "run.yaml", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env=env(),
+        )
+        time.sleep(wait)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+        if process.returncode != -signal.SIGINT:
+            break
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stdout + stderr
