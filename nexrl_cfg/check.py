@@ -58,7 +58,7 @@ class Checker:
         self.suppressor = Suppressor(self._lines, _rule_ids)
         # The NexRL version each checked config was checked for, for the summary.
         self.targets: dict[Target, int] = {}
-        self._folder_targets: dict[Path, Target] = {}
+        self._folder_targets: dict[tuple[Path, str | None, str], Target] = {}
         # Every secret value met so far: masked in every finding and source line.
         self.secrets = Secrets(self.settings.secret_values)
 
@@ -106,13 +106,11 @@ class Checker:
 
     def target(self, path: Path) -> Target:
         """The NexRL version `path` is checked for (see `version.py`)."""
-        if self.settings.nexrl_version is not None:
-            found = Target(self.settings.nexrl_version, self.settings.version_source)
-        else:
-            folder = path.parent
-            if folder not in self._folder_targets:
-                self._folder_targets[folder] = target(None, None, path)
-            found = self._folder_targets[folder]
+        setting, source = self.settings.nexrl_version, self.settings.version_source
+        key = (path.parent, setting, source)
+        if key not in self._folder_targets:
+            self._folder_targets[key] = target(setting, source, path)
+        found = self._folder_targets[key]
         self.targets[found] = self.targets.get(found, 0) + 1
         return found
 

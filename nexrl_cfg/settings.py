@@ -1,9 +1,10 @@
-"""Project settings: `[tool.nexrl-cfg]` in pyproject.toml, an env file, and the command line.
+"""Project settings, declared once: each field of `Settings` that is a setting carries its
+key in `[tool.nexrl-cfg]`, its command-line flag and how a written value is read (`SETTINGS`).
 
-Each checked file gets the settings of the nearest pyproject.toml with a `[tool.nexrl-cfg]`
-table at or above its folder (`Lookup`), or of the file given with `--config`. Command-line
-flags win over the file. Values read from an env file are
-secrets: no message here ever shows one.
+A setting's value comes from, in order: the command line; the file given with `--config` (a
+pyproject.toml, or a TOML file of settings alone), else the nearest pyproject.toml with a
+`[tool.nexrl-cfg]` table at or above the checked file's folder (`Lookup`); the default. Values
+read from an env file are secrets: no message here ever shows one.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .files import read_regular
 
@@ -22,60 +23,201 @@ from .files import read_regular
 MAX_SETTINGS_BYTES = 1024 * 1024
 
 TABLE = "nexrl-cfg"
-KEYS = (
-    "select",
-    "ignore",
-    "per-file-ignores",
-    "strict",
-    "require-env",
-    "env-file",
-    "nexrl-version",
-    "exclude",
-)
 # `[tool.nexrl-cfg]`, `[tool.nexrl-cfg.x]`, `tool.nexrl-cfg.x = `, or a `nexrl-cfg` key.
 _MAYBE_TABLE = r"""^\s*(?:\[\s*)?(?:tool\s*\.\s*)?["']?nexrl-cfg["']?\s*[.=\]]"""
 _ENV_LINE = r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$"
-
-
-@dataclass
-class Settings:
-    require_env: bool = False
-    environ: Mapping[str, str] | None = None
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] = frozenset()
-    debug: bool = False
-    # glob -> rule ids turned off in the files it matches; globs are relative to `root`.
-    per_file_ignores: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    root: Path | None = None
-    # Warnings fail the run too (read by the command line, not by the checker).
-    strict: bool = False
-    # The NexRL version: given with --nexrl-version, or by the `nexrl-version` setting; None
-    # lets each config's surroundings decide (see `version.py`).
-    nexrl_version: str | None = None
-    version_source: str = ""
-    # Values known to be secret before any config is read (those of an env file).
-    secret_values: frozenset[str] = frozenset()
-    # Globs of paths a folder walk leaves out (relative to `root`, or a name in any folder).
-    exclude: tuple[str, ...] = ()
 
 
 class SettingsError(Exception):
     """Settings that cannot be used; the message says where and why."""
 
 
-@dataclass
-class FileSettings:
-    """What `[tool.nexrl-cfg]` says; None where it says nothing."""
+# -- how a written value is read: (value, where it is written, the folder a path is relative to)
+def _at(where: str, problem: str) -> str:
+    """A problem with a value, after where it is written (nothing for the command line, where
+    the flag's own message says it)."""
+    return f"{where}: {problem}" if where else problem
 
-    path: Path | None = None
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] | None = None
-    per_file_ignores: dict[str, frozenset[str]] = field(default_factory=dict)
-    strict: bool | None = None
-    require_env: bool | None = None
-    env_file: Path | None = None
-    nexrl_version: str | None = None
-    exclude: tuple[str, ...] = ()
+
+def _rule_ids(value: Any, where: str, folder: Path | None = None) -> frozenset[str]:
+    if isinstance(value, str) and not where:  # the command line: comma-separated
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, (list, tuple, set, frozenset)) or not all(
+        isinstance(v, str) for v in value
+    ):
+        raise SettingsError(_at(where, "expected a list of rule ids"))
+    return frozenset(value)
+
+
+def _per_file_ignores(
+    value: Any, where: str, folder: Path | None = None
+) -> dict[str, frozenset[str]]:
+    if not isinstance(value, dict):
+        raise SettingsError(_at(where, "expected a table of glob = [rule ids]"))
+    return {str(glob): _rule_ids(ids, f"{where} '{glob}'") for glob, ids in value.items()}
+
+
+def _bool(value: Any, where: str, folder: Path | None = None) -> bool:
+    if not isinstance(value, bool):
+        raise SettingsError(_at(where, "expected true or false"))
+    return value
+
+
+def _globs(value: Any, where: str, folder: Path | None = None) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(g, str) for g in value):
+        raise SettingsError(_at(where, "expected a list of globs"))
+    return tuple(value)
+
+
+def _path(value: Any, where: str, folder: Path | None = None) -> Path:
+    if not isinstance(value, (str, os.PathLike)):
+        raise SettingsError(_at(where, "expected a path"))
+    return Path(value) if folder is None else folder / value
+
+
+def _version(value: Any, where: str, folder: Path | None = None) -> str:
+    from .nexrl import NEWEST
+    from .version import UnknownVersion, parse
+
+    if not isinstance(value, str):
+        raise SettingsError(_at(where, f'expected a version such as "{NEWEST}"'))
+    try:
+        return parse(value)
+    except UnknownVersion as exc:
+        raise SettingsError(_at(where, str(exc))) from None
+
+
+class Setting(NamedTuple):
+    """How a setting is written: its key in `[tool.nexrl-cfg]` (None: the command line only),
+    its command-line flag (None: settings files only) with the flag's metavar and help, and
+    how a written value is read (raising SettingsError). With `adds`, the command line adds
+    to the value of the file instead of replacing it."""
+
+    key: str | None
+    flag: str | None
+    read: Callable[[Any, str, Path | None], Any]
+    metavar: str | None = None
+    help: str = ""
+    adds: bool = False
+
+
+def _how(
+    key: str | None,
+    flag: str | None,
+    read: Callable[[Any, str, Path | None], Any],
+    metavar: str | None = None,
+    help: str = "",
+    adds: bool = False,
+) -> dict[str, Setting]:
+    return {"setting": Setting(key, flag, read, metavar, help, adds)}
+
+
+@dataclass
+class Settings:
+    """The settings of the files of one project. The fields up to `debug` are settings (in
+    the order `known:` lists their keys); the rest is what they lead to."""
+
+    select: frozenset[str] | None = field(
+        default=None,
+        metadata=_how(
+            "select", "--select", _rule_ids, "RULES", "Only these rules (comma-separated ids)."
+        ),
+    )
+    ignore: frozenset[str] = field(
+        default=frozenset(),
+        metadata=_how(
+            "ignore", "--ignore", _rule_ids, "RULES", "Skip these rules (comma-separated ids)."
+        ),
+    )
+    # glob -> rule ids turned off in the files it matches; globs are relative to `root`.
+    per_file_ignores: Mapping[str, frozenset[str]] = field(
+        default_factory=dict, metadata=_how("per-file-ignores", None, _per_file_ignores)
+    )
+    # Warnings fail the run too (read by the application, not by the checker).
+    strict: bool = field(
+        default=False,
+        metadata=_how("strict", "--strict/--no-strict", _bool, help="Warnings fail the check too."),
+    )
+    require_env: bool = field(
+        default=False,
+        metadata=_how(
+            "require-env",
+            "--require-env/--allow-unset-env",
+            _bool,
+            help="An unset variable is an error.",
+        ),
+    )
+    # Its variables are read into `environ`, as secrets.
+    env_file: Path | None = field(
+        default=None,
+        metadata=_how(
+            "env-file", "--env-file", _path, "FILE", "Read variables from this KEY=VALUE file."
+        ),
+    )
+    # None lets each config's surroundings decide (see `version.py`).
+    nexrl_version: str | None = field(
+        default=None,
+        metadata=_how(
+            "nexrl-version",
+            "--nexrl-version",
+            _version,
+            "X.Y",
+            "The NexRL version to check for (1.0 to 1.4); by default the installed one.",
+        ),
+    )
+    # Globs of paths a folder walk leaves out (relative to `root`, or a name in any folder).
+    exclude: tuple[str, ...] = field(
+        default=(),
+        metadata=_how(
+            "exclude",
+            "--exclude",
+            _globs,
+            "GLOB",
+            "Leave out matching files and folders when walking a folder (repeatable).",
+            adds=True,
+        ),
+    )
+    debug: bool = field(
+        default=False,
+        metadata=_how(None, "--debug", _bool, help="Show tracebacks of internal errors."),
+    )
+    # -- what the settings lead to
+    environ: Mapping[str, str] | None = None
+    root: Path | None = None
+    # Where `nexrl_version` was given ("--nexrl-version", "nexrl-version in FILE").
+    version_source: str = ""
+    # Values known to be secret before any config is read (those of an env file).
+    secret_values: frozenset[str] = frozenset()
+
+
+# name -> how it is written, for every setting, in the order of `Settings`.
+SETTINGS: dict[str, Setting] = {
+    f.name: f.metadata["setting"] for f in fields(Settings) if "setting" in f.metadata
+}
+KEYS = tuple(s.key for s in SETTINGS.values() if s.key is not None)
+
+
+def _read_table(table: Any, where: str, folder: Path) -> dict[str, Any]:
+    """The settings a `[tool.nexrl-cfg]` table gives, by name."""
+    if not isinstance(table, dict):
+        raise SettingsError(f"{where}: expected a table")
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        names, known = ", ".join(unknown), ", ".join(KEYS)
+        raise SettingsError(f"{where}: unknown setting {names} (known: {known})")
+    return {
+        name: s.read(table[s.key], f"{where} {s.key}", folder)
+        for name, s in SETTINGS.items()
+        if s.key in table
+    }
+
+
+def read_flags(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings given on the command line (by name; None where a flag was not given)."""
+    unknown = sorted(set(given) - {n for n, s in SETTINGS.items() if s.flag is not None})
+    if unknown:
+        raise TypeError(f"not command-line settings: {', '.join(unknown)}")
+    return {name: SETTINGS[name].read(v, "", None) for name, v in given.items() if v is not None}
 
 
 # -- pyproject.toml ---------------------------------------------------------------------------
@@ -124,9 +266,9 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from None
 
 
-def read_pyproject(path: Path, *, bare: bool = False) -> FileSettings:
-    """The `[tool.nexrl-cfg]` table of a TOML file; with `bare`, a file without that table is
-    read as the settings themselves (a `--config` file of its own)."""
+def read_pyproject(path: Path, *, bare: bool = False) -> dict[str, Any]:
+    """The settings (by name) of the `[tool.nexrl-cfg]` table of a TOML file; with `bare`, a
+    file without that table is read as the settings themselves (a `--config` file of its own)."""
     try:
         text = _read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -137,64 +279,7 @@ def read_pyproject(path: Path, *, bare: bool = False) -> FileSettings:
     where = f"{path} [tool.{TABLE}]"
     if bare and table is None:
         table, where = document, str(path)
-    table = {} if table is None else table
-    if not isinstance(table, dict):
-        raise SettingsError(f"{where}: expected a table")
-    unknown = sorted(set(table) - set(KEYS))
-    if unknown:
-        names, known = ", ".join(unknown), ", ".join(KEYS)
-        raise SettingsError(f"{where}: unknown setting {names} (known: {known})")
-    found = FileSettings(path)
-    if "select" in table:
-        found.select = _rule_list(table["select"], f"{where} select")
-    if "ignore" in table:
-        found.ignore = _rule_list(table["ignore"], f"{where} ignore")
-    pfi = table.get("per-file-ignores", {})
-    if not isinstance(pfi, dict):
-        raise SettingsError(f"{where} per-file-ignores: expected a table of glob = [rule ids]")
-    found.per_file_ignores = {
-        str(glob): _rule_list(ids, f"{where} per-file-ignores '{glob}'")
-        for glob, ids in pfi.items()
-    }
-    found.strict = _bool(table, "strict", where)
-    found.require_env = _bool(table, "require-env", where)
-    if "env-file" in table:
-        if not isinstance(table["env-file"], str):
-            raise SettingsError(f"{where} env-file: expected a path")
-        found.env_file = path.parent / table["env-file"]
-    if "nexrl-version" in table:
-        found.nexrl_version = _version(table["nexrl-version"], f"{where} nexrl-version")
-    if "exclude" in table:
-        exclude = table["exclude"]
-        if not isinstance(exclude, list) or not all(isinstance(g, str) for g in exclude):
-            raise SettingsError(f"{where} exclude: expected a list of globs")
-        found.exclude = tuple(exclude)
-    return found
-
-
-def _version(value: Any, where: str) -> str:
-    from .nexrl import NEWEST
-    from .version import UnknownVersion, parse
-
-    if not isinstance(value, str):
-        raise SettingsError(f'{where}: expected a version such as "{NEWEST}"')
-    try:
-        return parse(value)
-    except UnknownVersion as exc:
-        raise SettingsError(f"{where}: {exc}") from None
-
-
-def _rule_list(value: Any, where: str) -> frozenset[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SettingsError(f"{where}: expected a list of rule ids")
-    return frozenset(value)
-
-
-def _bool(table: dict[str, Any], key: str, where: str) -> bool | None:
-    value = table.get(key)
-    if value is not None and not isinstance(value, bool):
-        raise SettingsError(f"{where} {key}: expected true or false")
-    return value
+    return _read_table({} if table is None else table, where, path.parent)
 
 
 # -- env files --------------------------------------------------------------------------------
@@ -241,73 +326,41 @@ def _env_value(raw: str) -> str | None:
 def build(
     cwd: Path | None,
     *,
-    select: frozenset[str] | None = None,
-    ignore: frozenset[str] | None = None,
-    strict: bool | None = None,
-    require_env: bool | None = None,
-    env_file: Path | None = None,
-    debug: bool = False,
-    environ: Mapping[str, str] | None = None,
-    nexrl_version: str | None = None,
-    exclude: tuple[str, ...] = (),
     config: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **given: Any,
 ) -> Settings:
-    """The settings of a run: command-line values (None where not given) over those of the
-    `config` file, or of the nearest `[tool.nexrl-cfg]` table at or above `cwd` (`cwd` None:
-    the working folder is gone, there is no settings file to find)."""
-    pyproject = config if config is not None else find_pyproject(cwd) if cwd else None
-    return _from_file(
-        pyproject,
-        config is not None,
-        cwd,
-        select=select,
-        ignore=ignore,
-        strict=strict,
-        require_env=require_env,
-        env_file=env_file,
-        debug=debug,
-        environ=environ,
-        nexrl_version=nexrl_version,
-        exclude=exclude,
-    )
+    """The settings of a run in `cwd` (None: the working folder is gone, there is no settings
+    file to find): `given` on the command line (by name, None where not given) over those of
+    the `config` file or of the nearest `[tool.nexrl-cfg]` table."""
+    return Lookup(cwd, config, environ=environ, **given).default
 
 
-def _from_file(
+def _resolve(
+    given: Mapping[str, Any],
     pyproject: Path | None,
     bare: bool,
     cwd: Path | None,
-    *,
-    select: frozenset[str] | None = None,
-    ignore: frozenset[str] | None = None,
-    strict: bool | None = None,
-    require_env: bool | None = None,
-    env_file: Path | None = None,
-    debug: bool = False,
-    environ: Mapping[str, str] | None = None,
-    nexrl_version: str | None = None,
-    exclude: tuple[str, ...] = (),
+    environ: Mapping[str, str] | None,
 ) -> Settings:
-    found = read_pyproject(pyproject, bare=bare) if pyproject else FileSettings()
-    settings = Settings(
-        require_env=_first(require_env, found.require_env, False),
-        select=select if select is not None else found.select,
-        ignore=_first(ignore, found.ignore, frozenset()),
-        debug=debug,
-        per_file_ignores=found.per_file_ignores,
-        root=pyproject.parent if pyproject else cwd,
-        strict=_first(strict, found.strict, False),
-        exclude=(*found.exclude, *exclude),
-    )
-    if nexrl_version is not None:
-        settings.nexrl_version, settings.version_source = nexrl_version, "--nexrl-version"
-    elif found.nexrl_version is not None:
-        settings.nexrl_version = found.nexrl_version
-        settings.version_source = f"nexrl-version in {pyproject}"
+    """The settings, each from the first source that gives it: the command line (`given`,
+    read), the settings file, the default."""
+    found = read_pyproject(pyproject, bare=bare) if pyproject else {}
+    values: dict[str, Any] = {}
+    for name, setting in SETTINGS.items():
+        if setting.adds:
+            values[name] = (*found.get(name, ()), *given.get(name, ()))
+        elif name in given or name in found:
+            values[name] = given[name] if name in given else found[name]
+    settings = Settings(**values, root=pyproject.parent if pyproject else cwd)
+    if "nexrl_version" in given:
+        settings.version_source = SETTINGS["nexrl_version"].flag or ""
+    elif "nexrl_version" in found:
+        settings.version_source = f"{SETTINGS['nexrl_version'].key} in {pyproject}"
     _check_rule_ids(settings)
-    env_path = env_file if env_file is not None else found.env_file
-    if env_path is not None:
+    if settings.env_file is not None:
         base = dict(os.environ if environ is None else environ)
-        from_file = read_env_file(env_path)
+        from_file = read_env_file(settings.env_file)
         settings.environ = {**from_file, **base}
         settings.secret_values = frozenset(from_file.values())
     elif environ is not None:
@@ -317,11 +370,19 @@ def _from_file(
 
 class Lookup:
     """The settings of each checked file, from the nearest `[tool.nexrl-cfg]` table above it
-    (or from the `--config` file for every file), with the command-line flags over them.
-    Each folder is looked up once, each settings file read once."""
+    (or from the `--config` file for every file), with the command-line settings (`given`,
+    by name, None where not given) over them. Each folder is looked up once, each settings
+    file read once."""
 
-    def __init__(self, cwd: Path | None, config: Path | None = None, **flags: Any) -> None:
-        self.cwd, self.config, self.flags = cwd, config, flags
+    def __init__(
+        self,
+        cwd: Path | None,
+        config: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+        **given: Any,
+    ) -> None:
+        self.cwd, self.config, self.environ = cwd, config, environ
+        self.given = read_flags(given)
         self._nearest: dict[Path, Path | None] = {}
         self._settings: dict[Path | None, Settings] = {}
         # The run's own settings (read now, so that a bad file stops the run before any check).
@@ -349,12 +410,10 @@ class Lookup:
     def _build(self, pyproject: Path | None) -> Settings:
         if pyproject not in self._settings:
             bare = self.config is not None
-            self._settings[pyproject] = _from_file(pyproject, bare, self.cwd, **self.flags)
+            self._settings[pyproject] = _resolve(
+                self.given, pyproject, bare, self.cwd, self.environ
+            )
         return self._settings[pyproject]
-
-
-def _first(*values: Any) -> Any:
-    return next(v for v in values if v is not None)
 
 
 def _check_rule_ids(settings: Settings) -> None:

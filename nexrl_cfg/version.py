@@ -1,9 +1,10 @@
 """Which NexRL version a config is checked for, and where that choice came from.
 
-In order: `--nexrl-version`, the `nexrl-version` setting, the version of an installed `nexrl`
-distribution (read from its metadata; NexRL is never imported), the `version` of the nearest
-`pyproject.toml` above the config whose project is NexRL (a NexRL checkout), else the newest
-version the catalogue knows.
+In order (`target`): the `nexrl_version` setting (`--nexrl-version`, else `nexrl-version` in
+the settings file, see `settings`), the version of an installed `nexrl` distribution (read from
+its metadata; NexRL is never imported), the `version` of the nearest `pyproject.toml` above the
+config whose project is NexRL (a NexRL checkout), else the newest version the catalogue knows.
+A version the user writes is read by `parse` alone.
 """
 
 from __future__ import annotations
@@ -61,11 +62,11 @@ def nearest(release: str) -> str | None:
     return known[-1] if known else None
 
 
-def target(explicit: str | None, setting: str | None, config: Path) -> Target:
-    if explicit is not None:
-        return Target(parse(explicit), "--nexrl-version")
+def target(setting: str | None, source: str, config: Path) -> Target:
+    """The version `config` is checked for: the setting (read, and given where `source`
+    says), else what the config's surroundings tell (see the module's docstring)."""
     if setting is not None:
-        return Target(parse(setting), "nexrl-version setting")
+        return Target(setting, source)
     installed = installed_release()
     if installed is not None:
         version = nearest(installed)

@@ -96,10 +96,10 @@ def test_settings_snippet_is_accepted(tmp_path: Path) -> None:
     (toml,) = blocks(section("integration"), "toml")
     path = write(tmp_path, "pyproject.toml", toml)
     found = read_pyproject(path)
-    assert found.ignore == {"unknown-key"}
-    assert found.strict is True
-    assert found.env_file == tmp_path / "deploy/ci.env"
-    assert found.per_file_ignores["common.yaml"] == {"env-unset"}
+    assert found["ignore"] == {"unknown-key"}
+    assert found["strict"] is True
+    assert found["env_file"] == tmp_path / "deploy/ci.env"
+    assert found["per_file_ignores"]["common.yaml"] == {"env-unset"}
 
 
 def test_suppression_snippet_is_understood() -> None:

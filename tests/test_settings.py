@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import typer.main as typer_main
 from configs import BASE, edit
 from helpers import write
 from typer.testing import CliRunner
@@ -202,3 +203,37 @@ def test_bad_env_line_names_the_line_not_the_value(tmp_path: Path) -> None:
         read_env_file(path)
     assert ".env:2: expected KEY=VALUE" in str(err.value)
     assert "secret" not in str(err.value)
+
+
+# -- the table --------------------------------------------------------------------------------
+def test_each_flag_is_declared_once_with_its_setting() -> None:
+    from nexrl_cfg.settings import KEYS, SETTINGS
+
+    command = typer_main.get_command(app).commands["check"]
+    options = {p.name: p for p in command.params}
+    for name, setting in SETTINGS.items():
+        if setting.flag is None:
+            assert setting.key is not None, name
+            continue
+        option = options[name]
+        flags = {*option.opts, *option.secondary_opts}
+        assert flags == set(setting.flag.split("/")), name
+        assert option.help == setting.help and option.metavar == setting.metavar, name
+    assert tuple(s.key for s in SETTINGS.values() if s.key) == KEYS
+
+
+def test_sources_in_order(project: Path) -> None:
+    """The command line, then the --config file (the nearest pyproject.toml is not read),
+    then the default."""
+    pyproject(project, 'select = ["env-unset"]\nignore = ["env-unset"]\n')
+    other = write(project, "other.toml", 'select = ["unknown-key"]\n')
+    assert rule_ids(run("configs")[1]) == []
+    assert rule_ids(run("configs", "--config", str(other))[1]) == ["unknown-key"]
+    found = run("configs", "--config", str(other), "--select", "env-unset")[1]
+    assert rule_ids(found) == ["env-unset"]
+    settings = build(project, config=other, select="env-unset,unknown-key")
+    assert settings.select == {"env-unset", "unknown-key"} and settings.ignore == frozenset()
+    assert not settings.strict and settings.exclude == ()
+    assert build(project, exclude=["b"]).exclude == ("b",)
+    pyproject(project, 'exclude = ["a"]\n')
+    assert build(project, exclude=["b"]).exclude == ("a", "b")  # the flag adds to the file

@@ -11,6 +11,7 @@ from helpers import Ran, cli, write
 
 from nexrl_cfg import version
 from nexrl_cfg.catalogue import NEWEST
+from nexrl_cfg.settings import build
 
 
 @pytest.fixture(autouse=True)
@@ -22,13 +23,19 @@ def no_installed_nexrl(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_flag_wins_and_accepts_release_spellings(tmp_path: Path) -> None:
     config = write(tmp_path, "run.yaml", "service: {}\n")
+    write(tmp_path, "pyproject.toml", '[tool.nexrl-cfg]\nnexrl-version = "1.4"\n')
     for given in ("1.2", "1.2.0", "v1.2"):
-        assert version.target(given, "1.4", config) == version.Target("1.2", "--nexrl-version")
+        chosen = build(tmp_path, nexrl_version=given)
+        found = version.target(chosen.nexrl_version, chosen.version_source, config)
+        assert found == version.Target("1.2", "--nexrl-version")
 
 
 def test_the_setting_comes_next(tmp_path: Path) -> None:
     config = write(tmp_path, "run.yaml", "service: {}\n")
-    assert version.target(None, "1.0", config).version == "1.0"
+    write(tmp_path, "pyproject.toml", '[tool.nexrl-cfg]\nnexrl-version = "1.0"\n')
+    chosen = build(tmp_path)
+    found = version.target(chosen.nexrl_version, chosen.version_source, config)
+    assert found.version == "1.0" and found.source.startswith("nexrl-version in ")
 
 
 def test_an_unknown_version_lists_the_known_ones() -> None:
@@ -49,14 +56,14 @@ def test_an_installed_nexrl_is_read_from_its_metadata(
     version.installed_release.cache_clear()
     monkeypatch.setattr(sys, "path", [str(site)])
     config = write(tmp_path, "run.yaml", "service: {}\n")
-    assert version.target(None, None, config) == version.Target("1.3", "installed nexrl 1.3.2")
+    assert version.target(None, "", config) == version.Target("1.3", "installed nexrl 1.3.2")
     version.installed_release.cache_clear()
 
 
 def test_a_nexrl_checkout_gives_its_version(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", '[project]\nname = "NexRL"\nversion = "1.1.0"\n')
     config = write(tmp_path, "recipe/math/run.yaml", "service: {}\n")
-    found = version.target(None, None, config)
+    found = version.target(None, "", config)
     assert found.version == "1.1"
     assert found.source.startswith("NexRL 1.1.0 in ")
 
@@ -65,12 +72,12 @@ def test_another_project_is_passed_over(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", '[project]\nname = "NexRL"\nversion = "1.0.0"\n')
     write(tmp_path, "mine/pyproject.toml", '[project]\nname = "my-runs"\nversion = "3.0"\n')
     config = write(tmp_path, "mine/run.yaml", "service: {}\n")
-    assert version.target(None, None, config).version == "1.0"
+    assert version.target(None, "", config).version == "1.0"
 
 
 def test_otherwise_the_newest(tmp_path: Path) -> None:
     config = write(tmp_path, "run.yaml", "service: {}\n")
-    assert version.target(None, None, config) == version.Target(NEWEST, "newest known")
+    assert version.target(None, "", config) == version.Target(NEWEST, "newest known")
 
 
 def test_a_release_newer_than_the_catalogue_is_checked_as_the_newest() -> None:
