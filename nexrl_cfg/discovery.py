@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .finding import Finding, Severity, Span
-from .includers import YAML_SUFFIXES
 from .rules.not_nexrl import ID as NOT_NEXRL
 
 if TYPE_CHECKING:
     from .settings import Settings
+
+# What a config file is called.
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def iter_yaml_files(

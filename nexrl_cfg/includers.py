@@ -16,10 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .compose import Reader
+from .discovery import YAML_SUFFIXES
 from .files import read_regular
 from .read import MAX_BYTES
-
-YAML_SUFFIXES = (".yaml", ".yml")
 
 _DEFAULTS_START = re.compile(r"^defaults\s*:", re.M)
 # What separates the names in a defaults list: `- group@pkg: [a, b]`, `/group/x`, quotes.
