@@ -11,17 +11,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 if TYPE_CHECKING:
-    from .check import Checker, check_file
-    from .finding import Finding, Severity
+    from .app import check_file
+    from .check import Checker
+    from .finding import Finding, Severity, Span
     from .settings import Settings
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `import nexrl_cfg` costs nothing until something is used.
-    if name in ("check_file", "Checker", "Settings"):
+    if name == "__version__":
+        from .about import VERSION
+
+        return VERSION
+    if name == "check_file":
+        from .app import check_file
+
+        return check_file
+    if name in ("Checker", "Settings"):
         from . import check
 
         return getattr(check, name)
@@ -32,4 +39,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["Checker", "Finding", "Settings", "Severity", "check_file"]
+__all__ = ["Checker", "Finding", "Settings", "Severity", "Span", "check_file"]

@@ -1,13 +1,15 @@
 """The pipeline for one run: read -> compose -> resolve -> validate -> lint, file by file.
 
 `Checker` holds what a run shares (files already read, the options), so each defaults file
-is read once however many configs include it. Nothing here prints: see `report/`.
+is read once however many configs include it. It filters the findings by the settings
+(`select`, `ignore`, suppressions) and reports each once. Nothing here prints (see `report/`)
+or masks secrets (see `app`).
 """
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from .config import Config
 from .finding import Finding, Severity, Span
 from .includers import Includers
 from .kinds import classify
-from .output import REDACTED, Secrets, mask_finding
+from .output import REDACTED, Secrets
 from .pipeline import prepare
 from .read import KeyPath, dotted
 from .rules.env_unset import ID as ENV_UNSET
@@ -59,14 +61,28 @@ class Checker:
         # The NexRL version each checked config was checked for, for the summary.
         self.targets: dict[Target, int] = {}
         self._folder_targets: dict[tuple[Path, str | None, str], Target] = {}
-        # Every secret value met so far: masked in every finding and source line.
+        # Every secret value met so far: `app` masks them in every finding and source line.
         self.secrets = Secrets(self.settings.secret_values)
 
     # -- public ---------------------------------------------------------------------------
     def check_file(self, path: str | Path, named: bool = True) -> FileResult:
         """Check one config file. An unreadable path raises OSError. A file found by walking
-        a folder (not `named`) is checked only when its shape says NexRL."""
-        path = Path(path)
+        a folder (not `named`) is checked only when its shape says NexRL. The findings are
+        sorted, each once, and not masked: a report masks them (see `app`)."""
+        (result,) = self.check_files([(Path(path), named)])
+        return result
+
+    def check_files(self, paths: Iterable[tuple[Path, bool]]) -> Iterator[FileResult]:
+        """Check each (path, named) in turn as `check_file` does, each finding reported once
+        in all, with the first file that has it (a fragment's findings come through every
+        config that includes it)."""
+        seen: set[tuple[str, int, int, str, str]] = set()
+        for path, named in paths:
+            yield self._check_one(path, named, seen)
+
+    def _check_one(
+        self, path: Path, named: bool, seen: set[tuple[str, int, int, str, str]]
+    ) -> FileResult:
         if self._settings_for is not None:
             self.settings = self._settings_for(path)
         try:
@@ -87,12 +103,9 @@ class Checker:
                 hint="Report it with the file if you can share it; --debug shows the traceback.",
             )
             # Never filtered away: the file was not checked.
-            return FileResult(str(path), "error", [finding])
-        result.findings = self._filter(self.suppressor.apply(result.findings, str(path)))
-        result.findings = capped(result.findings, str(path))
-        if self.secrets:
-            # (Not in the text of fixes: --fix writes them; reports mask them, see `report`.)
-            result.findings = [mask_finding(f, self.secrets, fixes=False) for f in result.findings]
+            return FileResult(str(path), "error", _once([finding], seen))
+        kept = self._filter(self.suppressor.apply(result.findings, str(path)))
+        result.findings = capped(_once(kept, seen), str(path))
         for f in result.findings:  # while the file is still among the recently read
             self._shown.setdefault((f.file, f.line), self._source_line(f.file, f.line))
         return result
@@ -119,7 +132,8 @@ class Checker:
         return doc.lines if doc is not None else None
 
     def source_line(self, file: str, line: int) -> str | None:
-        """The line as it may be printed (secrets redacted), for a finding's position."""
+        """The line at a finding's position, the secret values its own file holds redacted
+        (a report masks the run's other secrets too: see `app`)."""
         if (file, line) in self._shown:
             return self._shown[(file, line)]
         return self._source_line(file, line)
@@ -133,7 +147,7 @@ class Checker:
         shown = doc.redact_line(line, doc.lines[line - 1])
         for secret in doc.secrets:
             shown = shown.replace(secret, REDACTED)
-        return self.secrets.mask(shown)
+        return shown
 
     # -- pipeline -------------------------------------------------------------------------
     def _check(self, path: Path, named: bool = True) -> FileResult:
@@ -227,7 +241,7 @@ class Checker:
             from .settings import per_file_ignored
 
             kept = [f for f in kept if f.rule not in per_file_ignored(self.settings, f.file)]
-        return unique(kept)
+        return kept
 
 
 # Values of one config (after composition and references) that validate and lint check; a
@@ -293,10 +307,8 @@ def capped(findings: list[Finding], file: str) -> list[Finding]:
     return sorted([*kept, more], key=Finding.sort_key)
 
 
-def unique(findings: Iterable[Finding]) -> list[Finding]:
-    """Sorted, each finding once (a fragment's findings come through each config that includes
-    it)."""
-    seen: set[tuple[str, int, int, str, str]] = set()
+def _once(findings: list[Finding], seen: set[tuple[str, int, int, str, str]]) -> list[Finding]:
+    """`findings` sorted, leaving out those in `seen` (and adding the others to it)."""
     out = []
     for f in sorted(findings, key=Finding.sort_key):
         ident = (f.file, f.line, f.column, f.rule, f.message)
@@ -304,8 +316,3 @@ def unique(findings: Iterable[Finding]) -> list[Finding]:
             seen.add(ident)
             out.append(f)
     return out
-
-
-def check_file(path: str | Path, settings: Settings | None = None) -> list[Finding]:
-    """Check one NexRL config (following its defaults) and return its findings."""
-    return Checker(settings).check_file(path).findings

@@ -1,34 +1,33 @@
-"""The command line: `nexrl-cfg check | resolve | explain | schema`.
+"""The command line: `nexrl-cfg check | resolve | explain | schema | migrate`.
 
-Thin: parse, call, print, exit."""
+It parses the arguments, calls the application (`app`) and prints what comes back; nothing
+else. Settings flags are declared with the settings (`settings.Settings`), the output formats
+by the report's registry (`report`)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import Enum
-from functools import partial
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from .discovery import unreadable
-from .nexrl import NAMED_SERVICES, NEWEST, at_least, versions
+from . import app as application
+from . import report
+from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from .nexrl import NAMED_SERVICES, NEWEST
 from .output import printable
-from .settings import SettingsError as _SettingsError
+from .settings import SETTINGS
 
 if TYPE_CHECKING:
-    from .check import Checker
-    from .finding import Finding
-    from .settings import Lookup, Settings
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+    from .report.run import Run
 
 
 class _Group(TyperGroup):
@@ -170,22 +169,36 @@ def _emit(write: Any) -> None:
         raise typer.Exit(_say(f"cannot write the output: {exc.strerror or exc}")) from None
 
 
-def _rules(value: str | None) -> frozenset[str] | None:
-    if value is None:
-        return None
-    return frozenset(part.strip() for part in value.split(",") if part.strip())
-
-
 def _fail(message: str) -> typer.Exit:
     """One line on stderr (escaped: it may name a path that holds any character), exit 2."""
     return typer.Exit(_say(message))
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
+def _setting(name: str) -> Any:
+    """The option of a setting, as the settings declare it."""
+    how = SETTINGS[name]
+    return typer.Option(how.flag, metavar=how.metavar, help=how.help)
+
+
+def _settings_given(ctx: typer.Context) -> dict[str, Any]:
+    """The settings given on the command line, by name (None where not given)."""
+    return {name: ctx.params[name] for name in SETTINGS if name in ctx.params}
+
+
+if TYPE_CHECKING:
+    Format = str
+else:  # the choices of --format: the report's formats
+    Format = Enum("Format", [(name, name) for name in report.names()], type=str)
+
+
+class _CheckCommand(TyperCommand):
+    """`check`, whose help describes each output format (read only when help is shown)."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        for param in self.params:
+            if param.name == "output_format" and isinstance(param, TyperOption):
+                param.help = report.help_text()
+        super().format_options(ctx, formatter)
 
 
 class Color(str, Enum):
@@ -196,9 +209,9 @@ class Color(str, Enum):
 
 def _version_callback(value: bool) -> None:
     if value:
-        from . import __version__
+        from .about import NAME, VERSION
 
-        print(f"nexrl-cfg {__version__}")
+        print(f"{NAME} {VERSION}")
         raise typer.Exit()
 
 
@@ -219,41 +232,25 @@ def _main(
 
 
 @app.command(
+    cls=_CheckCommand,
     short_help="Check NexRL configs; exit 1 on errors.",
     help="Check NexRL configs. Exit 0 when clean, 1 on errors (or warnings with --strict), "
     "2 when the check could not run. PATH may be a file, a folder (searched for *.yaml and "
     "*.yml, skipping hidden folders, what git ignores and --exclude), or - for standard input.",
 )
 def check(
+    ctx: typer.Context,
     paths: Annotated[
         list[str], typer.Argument(metavar="PATH...", help="Config files or folders; - for stdin.")
     ],
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Report format.")
-    ] = Format.text,
-    strict: Annotated[
-        bool | None, typer.Option("--strict/--no-strict", help="Warnings fail the check too.")
-    ] = None,
-    require_env: Annotated[
-        bool | None,
-        typer.Option("--require-env/--allow-unset-env", help="An unset variable is an error."),
-    ] = None,
-    select: Annotated[
-        str | None,
-        typer.Option("--select", metavar="RULES", help="Only these rules (comma-separated ids)."),
-    ] = None,
-    ignore: Annotated[
-        str | None,
-        typer.Option("--ignore", metavar="RULES", help="Skip these rules (comma-separated ids)."),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--exclude",
-            metavar="GLOB",
-            help="Leave out matching files and folders when walking a folder (repeatable).",
-        ),
-    ] = None,
+    ] = report.DEFAULT,
+    strict: Annotated[bool | None, _setting("strict")] = None,
+    require_env: Annotated[bool | None, _setting("require_env")] = None,
+    select: Annotated[str | None, _setting("select")] = None,
+    ignore: Annotated[str | None, _setting("ignore")] = None,
+    exclude: Annotated[list[str] | None, _setting("exclude")] = None,
     only_nexrl: Annotated[
         bool,
         typer.Option(
@@ -304,21 +301,9 @@ def check(
             help="Where the text read from - stands: defaults and settings are found from there.",
         ),
     ] = None,
-    env_file: Annotated[
-        str | None,
-        typer.Option("--env-file", metavar="FILE", help="Read variables from this KEY=VALUE file."),
-    ] = None,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
-    ] = False,
-    nexrl_version: Annotated[
-        str | None,
-        typer.Option(
-            "--nexrl-version",
-            metavar="X.Y",
-            help="The NexRL version to check for (1.0 to 1.4); by default the installed one.",
-        ),
-    ] = None,
+    env_file: Annotated[str | None, _setting("env_file")] = None,
+    debug: Annotated[bool, _setting("debug")] = False,
+    nexrl_version: Annotated[str | None, _setting("nexrl_version")] = None,
     fix: Annotated[
         bool, typer.Option("--fix", help="Apply the safe fixes, then check again.")
     ] = False,
@@ -326,42 +311,52 @@ def check(
         bool, typer.Option("--diff", help="Print the safe fixes as a diff; write nothing.")
     ] = False,
 ) -> None:
-    from .check import unique
-    from .report import Run
+    from .report.run import Run
 
-    fmt = output_format.value
-    if statistics and fmt not in ("text", "json"):
-        raise _fail("--statistics works with --format text or json")
+    fmt = output_format.value if isinstance(output_format, Enum) else output_format
+    if statistics and report.get(fmt).statistics is None:
+        able = [name for name in report.names() if report.get(name).statistics is not None]
+        raise _fail(f"--statistics works with --format {' or '.join(able)}")
     out = _Output(output_file, fmt)
-    flags = _flags(select, ignore, strict, require_env, env_file, debug, nexrl_version)
-    lookup = _lookup(flags, tuple(exclude or ()), config, out)
-    _check_paths(paths, out)
-    stdin = sys.stdin.buffer.read() if "-" in paths else b""
-
-    def collect() -> tuple[Checker, list[Finding], int]:
-        return _collect(paths, lookup, out, (Path(stdin_filename or "-"), stdin), only_nexrl)
-
-    if fix or diff:
-        _fix(collect, write=fix and not diff)
+    request = application.CheckRequest(
+        paths,
+        _settings_given(ctx),
+        config,
+        stdin=cache(lambda: sys.stdin.buffer.read()),
+        stdin_name=stdin_filename,
+        only_nexrl=only_nexrl,
+        exit_zero=exit_zero,
+    )
+    try:
         if diff:
+            text = application.diff(request)
+            _emit(lambda: sys.stdout.write(text))
             raise typer.Exit(EXIT_OK)
-    checker, findings, files = collect()
-    findings = unique(findings)
-    if quiet and not show_notes and fmt != "text":  # text sums up unset variables
-        findings = [f for f in findings if f.severity.value != "info"]
-    targets = sorted((t.version, t.source) for t in checker.targets)
-    run = Run(findings, files, checker.source_line, quiet=quiet, targets=targets)
-    run.secrets = checker.secrets
-    run.show_notes, run.width = show_notes, out.width()
-    run.color = fmt == "text" and _color("never" if no_color else color.value, out)
-    run.exit_code, run.reason = _exit_code(run, lookup, exit_zero)
+        if fix:
+            for path in application.fix(request):
+                print(f"fixed {path}", file=sys.stderr)
+        outcome = application.check(request)
+    except application.Failed as exc:
+        raise out.fail(str(exc)) from None
+    run = Run(
+        outcome.findings,
+        outcome.files,
+        outcome.source_line,
+        color=_color("never" if no_color else color.value, out),
+        quiet=quiet,
+        targets=outcome.targets,
+        show_notes=show_notes,
+        exit_code=outcome.exit_code,
+        reason=outcome.reason,
+        width=out.width(),
+    )
     out.write(run, statistics)
     raise typer.Exit(run.exit_code)
 
 
 class _Output:
-    """Where the report goes, and the report of a run that could not run (in SARIF: a log
-    whose invocation says why, so that an upload step still has a file)."""
+    """Where the report goes, and the report of a run that could not run (where the format
+    writes one: a SARIF log whose invocation says why, so that an upload step has a file)."""
 
     def __init__(self, file: str | None, fmt: str) -> None:
         self.file, self.format = file, fmt
@@ -376,32 +371,23 @@ class _Output:
 
         return max(40, min(100, shutil.get_terminal_size((100, 24)).columns))
 
-    def write(self, run: Any, statistics: bool = False) -> None:
-        from .report import write
-
-        def report(stream: TextIO) -> None:
-            if statistics:
-                _write_statistics(run, self.format, stream)
-            else:
-                write(self.format, run, stream)
-
+    def write(self, run: Run, statistics: bool = False) -> None:
         if self.file is None:
-            _emit(lambda: report(sys.stdout))
+            _emit(lambda: report.write(self.format, run, sys.stdout, statistics))
             return
         stream = _open(self.file)
         try:
-            report(stream)
+            report.write(self.format, run, stream, statistics)
             stream.close()
         except OSError as exc:
             raise _fail(f"cannot write {self.file}: {exc.strerror or exc}") from None
 
     def fail(self, reason: str) -> typer.Exit:
-        if self.format == "sarif":
-            from .report import Run
+        if report.get(self.format).failure_report:
+            from .report.run import Run
 
-            run = Run([], 0, exit_code=EXIT_USAGE, reason=reason)
             with contextlib.suppress(typer.Exit):
-                self.write(run)
+                self.write(Run([], 0, exit_code=EXIT_USAGE, reason=reason))
         return _fail(reason)
 
 
@@ -412,100 +398,6 @@ def _open(file: str) -> TextIO:
         raise _fail(f"cannot write {file}: {exc.strerror or exc}") from None
 
 
-def _write_statistics(run: Any, fmt: str, stream: TextIO) -> None:
-    from collections import Counter
-
-    from .report.text_format import statistics
-
-    if fmt == "json":
-        counts = Counter(f.rule for f in run.findings)
-        rows = [{"code": rule, "count": n} for rule, n in counts.most_common()]
-        stream.write(json.dumps(rows, indent=2) + "\n")
-    else:
-        table = statistics(run)
-        if table:
-            stream.write(table + "\n")
-
-
-def _collect(
-    paths: list[str],
-    lookup: Lookup,
-    out: _Output,
-    stdin: tuple[Path, bytes],
-    only_nexrl: bool = False,
-) -> tuple[Checker, list[Finding], int]:
-    """Check every file: the checker, the findings and the number of files checked. With
-    `only_nexrl`, a file named is taken as one found in a folder (shape and excludes)."""
-    from .check import Checker
-    from .discovery import excluder, outside_note, walk
-
-    checker = Checker(lookup.default, settings_for=lookup.for_file)
-    findings: list[Finding] = []
-    files = 0
-    outside: list[tuple[Path, Path]] = []
-    excluded = excluder(lookup.for_folder, lookup.cwd)
-    found = walk(paths, excluded, outside)
-    try:
-        while True:
-            try:
-                path, named = next(found, (None, True))
-            except OSError as exc:  # a folder that cannot be listed: nothing below it is checked
-                raise out.fail(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
-            if path is None:
-                break
-            if named and only_nexrl:
-                if excluded(path):
-                    continue
-                named = False
-            if str(path) == "-":
-                path = stdin[0]
-                checker.provide(path, stdin[1])
-            try:
-                result = checker.check_file(path, named)
-            except OSError as exc:
-                raise out.fail(f"cannot read {path}: {exc.strerror or exc}") from None
-            files += 1
-            findings.extend(result.findings)
-    except _SettingsError as exc:
-        raise out.fail(str(exc)) from None
-    for link, folder in outside:
-        files += 1
-        findings.append(outside_note(link, folder))
-    if not files:
-        raise out.fail(f"no YAML files (*.yaml, *.yml) found in {', '.join(paths)}")
-    return checker, findings, files
-
-
-def _fix(collect: Callable[[], tuple[Checker, list[Finding], int]], write: bool) -> None:
-    """Apply the fixes of the findings (or print them as a diff when not `write`); a fix can
-    reveal another (a key renamed, its value is checked), so fixing repeats a few rounds."""
-    from .fix.autofix import fixed_files, write_fixed
-    from .fix.edits import StaleFile
-
-    for _ in range(4 if write else 1):
-        fixed = fixed_files(collect()[1])
-        if not write:
-            _emit(partial(sys.stdout.write, fixed.diff()))
-            return
-        if not fixed.files:
-            return
-        try:
-            for path in write_fixed(fixed):
-                print(f"fixed {path}", file=sys.stderr)
-        except StaleFile as exc:
-            raise _fail(f"{exc} changed while it was being fixed; nothing written") from None
-
-
-def _check_paths(paths: list[str], out: _Output) -> None:
-    problems = {given: unreadable(given) for given in paths if given != "-"}
-    missing = [given for given, problem in problems.items() if problem == "missing"]
-    if missing:
-        raise out.fail(f"path not found: {', '.join(missing)}")
-    for given, problem in problems.items():
-        if problem:
-            raise out.fail(f"cannot read {given}: {problem}")
-
-
 def _color(choice: str, out: _Output) -> bool:
     """Colour for `--color` (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)."""
     if choice != "auto":
@@ -514,108 +406,6 @@ def _color(choice: str, out: _Output) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(os.environ.get("FORCE_COLOR")) or out.isatty()
-
-
-def _exit_code(run: Any, lookup: Lookup, exit_zero: bool) -> tuple[int, str]:
-    """The exit status and, when the check could not run, why."""
-    from .rules.internal_error import ID as INTERNAL_ERROR
-
-    if any(f.rule == INTERNAL_ERROR for f in run.findings):
-        # A file could not be checked: not a verdict on it.
-        return EXIT_USAGE, "a file could not be checked (internal error)"
-    if exit_zero:
-        return EXIT_OK, ""
-    for f in run.findings:
-        failing = ("error", "warning") if lookup.for_file(Path(f.file)).strict else ("error",)
-        if f.severity.value in failing:
-            return EXIT_FINDINGS, ""
-    return EXIT_OK, ""
-
-
-def _working_folder() -> Path | None:
-    """The working folder, or None when it was removed (no settings file to look for)."""
-    from .output import working_folder
-
-    folder = working_folder()
-    return None if folder is None else Path(folder)
-
-
-def _flags(
-    select: str | None,
-    ignore: str | None,
-    strict: bool | None,
-    require_env: bool | None,
-    env_file: str | None,
-    debug: bool,
-    nexrl_version: str | None,
-) -> dict[str, Any]:
-    """The command-line values that settings files may be overridden with."""
-    from .version import UnknownVersion, parse
-
-    try:
-        version = None if nexrl_version is None else parse(nexrl_version)
-    except UnknownVersion as exc:
-        raise _fail(str(exc)) from None
-    return {
-        "select": _rules(select),
-        "ignore": _rules(ignore),
-        "strict": strict,
-        "require_env": require_env,
-        "env_file": None if env_file is None else Path(env_file),
-        "debug": debug,
-        "nexrl_version": version,
-    }
-
-
-def _lookup(
-    flags: dict[str, Any], exclude: tuple[str, ...], config: str | None, out: _Output
-) -> Lookup:
-    from .settings import Lookup
-
-    if config is not None and not Path(config).is_file():
-        raise out.fail(f"settings file not found: {config}")
-    try:
-        return Lookup(
-            _working_folder(), None if config is None else Path(config), exclude=exclude, **flags
-        )
-    except _SettingsError as exc:
-        raise out.fail(str(exc)) from None
-
-
-def _settings(
-    select: str | None = None,
-    ignore: str | None = None,
-    strict: bool | None = None,
-    require_env: bool | None = None,
-    env_file: str | None = None,
-    debug: bool = False,
-    nexrl_version: str | None = None,
-) -> Settings:
-    """Command-line flags (None where not given) over `[tool.nexrl-cfg]` in pyproject.toml."""
-    from .settings import SettingsError, build
-    from .version import UnknownVersion, parse
-
-    try:
-        version = None if nexrl_version is None else parse(nexrl_version)
-    except UnknownVersion as exc:
-        raise _fail(str(exc)) from None
-    try:
-        folder = Path(os.getcwd())
-    except OSError:  # the working folder was removed: no settings file to look for
-        folder = None
-    try:
-        return build(
-            folder,
-            select=_rules(select),
-            ignore=_rules(ignore),
-            strict=strict,
-            require_env=require_env,
-            env_file=None if env_file is None else Path(env_file),
-            debug=debug,
-            nexrl_version=version,
-        )
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
 
 
 @app.command(
@@ -630,40 +420,16 @@ def resolve(
     show_origin: Annotated[
         bool, typer.Option("--show-origin", help="Tell the file and line of each value.")
     ] = False,
-    env_file: Annotated[
-        str | None,
-        typer.Option("--env-file", metavar="FILE", help="Read variables from this KEY=VALUE file."),
-    ] = None,
+    env_file: Annotated[str | None, _setting("env_file")] = None,
 ) -> None:
-    from .report.resolved import ResolveError, render_config
-
-    problem = unreadable(config)
-    if problem == "missing":
-        raise _fail(f"path not found: {config}")
-    if problem:
-        raise _fail(f"cannot read {config}: {problem}")
-    settings = _settings(env_file=env_file)
     try:
-        rendered = render_config(
-            Path(config),
-            settings.environ,
-            show_origin=show_origin,
-            secret_values=settings.secret_values,
-        )
-    except ResolveError as exc:
-        print(str(exc), file=sys.stderr)
-        raise typer.Exit(EXIT_FINDINGS) from None
-    except OSError as exc:
-        raise _fail(f"cannot read {config}: {exc.strerror or exc}") from None
-    except Exception as exc:  # a bug of ours: one line, never a traceback (nor a value)
-        raise _fail(
-            f"failed on {config} ({type(exc).__name__}); please report it, with the file if "
-            "you can share it"
-        ) from None
-    _emit(lambda: sys.stdout.write(rendered.text))
-    for line in rendered.problems:
+        rendering = application.resolve(config, env_file, show_origin)
+    except application.Failed as exc:
+        raise _fail(str(exc)) from None
+    _emit(lambda: sys.stdout.write(rendering.text))
+    for line in rendering.problems:
         print(line, file=sys.stderr)
-    raise typer.Exit(EXIT_FINDINGS if rendered.problems else EXIT_OK)
+    raise typer.Exit(rendering.exit_code)
 
 
 @app.command(short_help="Explain an option or a rule.")
@@ -675,16 +441,10 @@ def explain(
     list_all: Annotated[bool, typer.Option("--list", help="List every rule and option.")] = False,
 ) -> None:
     """Explain an option (type, allowed values, default, description, examples) or a rule."""
-    from . import explain as explaining
-
-    if list_all or topic is None:
-        _emit(lambda: print(explaining.listing()))
-        return
-    text = explaining.explain(topic)
-    if text is None:
-        near = explaining.suggestions(topic)
-        tip = f" Did you mean: {', '.join(near)}?" if near else ""
-        raise _fail(f"no option or rule called '{topic}'.{tip} (`explain --list` lists all)")
+    try:
+        text = application.explain(None if list_all else topic)
+    except application.Failed as exc:
+        raise _fail(str(exc)) from None
     _emit(lambda: print(text))
 
 
@@ -708,14 +468,10 @@ def schema(
     ] = False,
 ) -> None:
     """Print the JSON Schema of a NexRL config, for editors and other validators."""
-    from .schema import dumps
-    from .version import NEWEST, UnknownVersion, parse
-
     try:
-        version = NEWEST if nexrl_version is None else parse(nexrl_version)
-    except UnknownVersion as exc:
+        text = application.schema(nexrl_version, fragment)
+    except application.Failed as exc:
         raise _fail(str(exc)) from None
-    text = dumps(version, fragment)
     if output is None:
         _emit(lambda: sys.stdout.write(text))
         return
@@ -750,37 +506,22 @@ def migrate(
         bool, typer.Option("--diff", help="Print a unified diff, write nothing (the default).")
     ] = False,
 ) -> None:
-    from .fix.edits import StaleFile
-    from .fix.migrate import migrate as run_migration
-    from .version import UnknownVersion, parse
-
-    try:
-        target = parse(to)
-    except UnknownVersion as exc:
-        raise _fail(str(exc)) from None
-    if not at_least(target, NAMED_SERVICES):
-        *first, last = versions(NAMED_SERVICES)
-        choices = f"{', '.join(first)} or {last}"
-        raise _fail(f"nothing to migrate to for NexRL {target}: choose {choices}")
     if write_files and show_diff:
         raise _fail("choose one of --write and --diff")
-    for given in paths:
-        if unreadable(given):
-            raise _fail(f"cannot read {given}: {unreadable(given)}")
-    outcome = run_migration(paths, target)
-    if write_files:
-        try:
-            for path in outcome.write():
-                print(f"migrated {path}", file=sys.stderr)
-        except StaleFile as exc:
-            raise _fail(f"{exc} changed since it was read; nothing written") from None
-    else:
-        _emit(lambda: sys.stdout.write(outcome.diff()))
-    for line in outcome.notes:
+    try:
+        migration = application.migrate(paths, to)
+        written = application.write_migration(migration) if write_files else None
+    except application.Failed as exc:
+        raise _fail(str(exc)) from None
+    if written is None:
+        _emit(lambda: sys.stdout.write(migration.diff()))
+    for path in written or ():
+        print(f"migrated {path}", file=sys.stderr)
+    for line in migration.notes:
         print(f"note: {line}", file=sys.stderr)
-    for line in outcome.problems:
+    for line in migration.problems:
         print(f"needs a choice: {line}", file=sys.stderr)
-    raise typer.Exit(EXIT_FINDINGS if outcome.problems else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if migration.problems else EXIT_OK)
 
 
 def main() -> None:

@@ -1,9 +1,10 @@
 """What may leave the process: text escaped for a terminal, JSON that is plain UTF-8, and no
-secret in either.
+secret in either. The one place for escaping, for the `REDACTED` marker and for masking.
 
 Every human-facing line (the text report, GitHub annotations, `resolve`, every line on stderr)
-goes through `printable`; every JSON document through `dumps`; and every report through
-`Secrets.mask`, the last filter between a value the run has read as secret and the output.
+goes through `printable`; every JSON document through `dumps`; and the findings and source
+lines of a check through `mask_finding` and `Secrets.mask` once, when the run is done (`app`),
+the last filter between a value the run has read as secret and the output.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from nexrl_cfg import __version__
 from nexrl_cfg.cli import app
+from nexrl_cfg.report import names
 
 VALID = SAMPLES / "valid"
 INVALID = SAMPLES / "invalid"
@@ -249,7 +250,7 @@ def test_help_reads_at_80_columns() -> None:
         assert max(len(line) for line in result.stdout.splitlines()) <= 80, args
         assert "<str>" not in result.stdout
     text = cli("check", "--help").stdout
-    assert "PATH..." in text and "<text|json|github|sarif>" in text
+    assert "PATH..." in text and f"<{'|'.join(names())}>" in text
     assert "<auto|always|never>" in text
     listing = cli("--help").stdout
     assert re.search(r"^\s+check\s+Check NexRL configs; exit 1 on errors\.$", listing, re.M)

@@ -21,12 +21,13 @@ from helpers import Ran, cli
 from typer.testing import CliRunner
 
 from nexrl_cfg.cli import app
+from nexrl_cfg.report import names
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
 SEED = (FIXTURES / "run.yaml").read_text(encoding="utf-8")
 BASE = (FIXTURES / "base.yaml").read_text(encoding="utf-8")
 GUARD = 20  # seconds: every run must end well within this
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = names()
 
 LITERAL = "sk-proj-HOSTILEliteral93jd8"
 ENV_SECRET = "sk-live-HOSTILEenv55aa77"

@@ -25,7 +25,8 @@ from omegaconf import OmegaConf
 
 from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.compose import Composed
-from nexrl_cfg.report import FORMATS, Run, render
+from nexrl_cfg.report import names, render
+from nexrl_cfg.report.run import Run
 from nexrl_cfg.resolve import _Resolver, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
@@ -98,7 +99,7 @@ def check_everything(content: bytes) -> None:
         crashed = [f for f in result.findings if f.rule == "internal-error"]
         assert not crashed, crashed[0].message
         run = Run(result.findings, 1, checker.source_line)
-        for fmt in FORMATS:
+        for fmt in names():
             out = render(fmt, run)
             assert isinstance(out, str)
             if fmt in ("json", "sarif"):

@@ -10,7 +10,8 @@ import pytest
 from configs import BASE, OPENAI, edit, position, run, summary, value_at
 from helpers import rules
 
-from nexrl_cfg.report import Run, render
+from nexrl_cfg.report import render
+from nexrl_cfg.report.run import Run
 from nexrl_cfg.rules import all_rules
 
 INFERENCE = "service.inference_service"

@@ -19,7 +19,7 @@ from omegaconf import OmegaConf
 
 from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.cli import app
-from nexrl_cfg.report import FORMATS
+from nexrl_cfg.report import names
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
 SEED = (FIXTURES / "run.yaml").read_text(encoding="utf-8")
@@ -160,7 +160,7 @@ def commands() -> set[str]:
     return {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", names())
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_check_never_prints_a_secret(name: str, fmt: str, tmp_path: Path) -> None:
     path = write(tmp_path, name)
@@ -197,7 +197,7 @@ def test_a_literal_key_shows_at_most_a_prefix(tmp_path: Path) -> None:
     assert messages and all('"sk-…"' in m for m in messages)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", names())
 def test_a_key_half_literal_half_expression_is_not_printed(fmt: str, tmp_path: Path) -> None:
     path = tmp_path / "mixed.yaml"
     path.write_text(

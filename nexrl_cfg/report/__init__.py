@@ -1,106 +1,107 @@
-"""Stage 6, report: findings to text, JSON, GitHub workflow commands or SARIF.
+"""Stage 6, report: a run's findings as text, JSON, GitHub workflow commands, SARIF, ...
 
-Each format is a module with `render(run) -> str` (and, where a report can be long, a
-streaming `write(run, out)`); imported only when chosen.
+The output formats are the modules of this package named `<name>_format`, found by their names
+(none is imported until it is used): a new format is one module (and its test). A format
+module declares
+- `DESCRIPTION`: a few words for `--help`;
+- `FIXES`: whether its report carries the fixes of the findings;
+- `STREAMS`: whether it writes a long report a piece at a time, with `write(run, out)`;
+  otherwise it has `render(run) -> str`;
+- optionally `statistics(run) -> str`, a count per rule for `--statistics`, and
+  `FAILURE_REPORT = True` when it writes a report of a run that could not run (exit 2).
+The run it is given is a `run.Run`.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 from typing import TYPE_CHECKING, TextIO
 
-from ..finding import Finding, Severity
-
 if TYPE_CHECKING:
-    from ..output import Secrets
+    from .run import Run
 
-FORMATS = ("text", "json", "github", "sarif")
-# The project's home page: SARIF's informationUri, the schema's $id, pyproject's URLs.
-HOMEPAGE = "https://github.com/nexrl-cfg/nexrl-cfg"
-
-
-@dataclass
-class Run:
-    """Everything a report needs: the findings of every file, and how to show source lines."""
-
-    findings: list[Finding]
-    files: int
-    source_line: Callable[[str, int], str | None] = lambda file, line: None
-    color: bool = False
-    quiet: bool = False
-    # The NexRL versions the configs were checked for: (version, where that came from).
-    targets: list[tuple[str, str]] = field(default_factory=list)
-    # Notes (info findings) one by one; by default machine formats leave them out and text
-    # sums up the common ones (unset variables, skipped files) in the summary.
-    show_notes: bool = False
-    # How the run ends: the exit status, and why when the check could not run (status 2).
-    exit_code: int = 0
-    reason: str = ""
-    width: int = 100
-    # Secret values the run has read: masked in everything the report writes.
-    secrets: Secrets | None = None
-
-    def shown(self) -> list[Finding]:
-        """The findings a machine format reports: notes only when asked for."""
-        if self.show_notes:
-            return self.findings
-        return [f for f in self.findings if f.severity is not Severity.INFO]
-
-    def masked(self) -> Run:
-        """The run as it may be written: every form of a secret value masked, in the
-        findings and in the source lines shown with them."""
-        secrets = self.secrets
-        if not secrets:
-            return self
-        from ..output import mask_finding
-
-        lines = self.source_line
-
-        def source_line(file: str, line: int) -> str | None:
-            text = lines(file, line)
-            return None if text is None else secrets.mask(text)
-
-        findings = [mask_finding(f, secrets) for f in self.findings]
-        return replace(self, findings=findings, source_line=source_line, secrets=None)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "files": self.files,
-            "errors": self.count(Severity.ERROR),
-            "warnings": self.count(Severity.WARNING),
-            "infos": self.count(Severity.INFO),
-        }
-
-    def versions(self) -> list[dict[str, str]]:
-        return [{"version": v, "source": source} for v, source in self.targets]
-
-    def versions_line(self) -> str:
-        """`Checked for NexRL 1.4 (newest known).`, or "" when no config was checked."""
-        if not self.targets:
-            return ""
-        said = "; ".join(f"NexRL {v} ({source})" for v, source in self.targets)
-        return f"Checked for {said}."
+DEFAULT = "text"
+_SUFFIX = "_format"
 
 
-def write(fmt: str, run: Run, out: TextIO) -> None:
-    """Write the report to `out`, streaming where the format allows it."""
-    module = importlib.import_module(f"{__name__}.{fmt}_format")
-    run = run.masked()
-    writer = getattr(module, "write", None)
-    if writer is not None:
-        writer(run, out)
+@cache
+def names() -> tuple[str, ...]:
+    """Every output format, the default first, then by name."""
+    found = sorted(
+        info.name.removesuffix(_SUFFIX)
+        for info in pkgutil.iter_modules(__path__)
+        if info.name.endswith(_SUFFIX)
+    )
+    return tuple(sorted(found, key=lambda name: name != DEFAULT))
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format, its module loaded on first use."""
+
+    name: str
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(f"{__name__}.{self.name}{_SUFFIX}")
+
+    @property
+    def description(self) -> str:
+        return str(self.module.DESCRIPTION)
+
+    @property
+    def fixes(self) -> bool:
+        return bool(self.module.FIXES)
+
+    @property
+    def streams(self) -> bool:
+        return bool(self.module.STREAMS)
+
+    @property
+    def failure_report(self) -> bool:
+        return bool(getattr(self.module, "FAILURE_REPORT", False))
+
+    @property
+    def statistics(self) -> Callable[[Run], str] | None:
+        return getattr(self.module, "statistics", None)
+
+
+def get(name: str) -> Format:
+    if name not in names():
+        raise ValueError(f"unknown format '{name}' (known: {', '.join(names())})")
+    return Format(name)
+
+
+def help_text() -> str:
+    """The formats, as `--help` lists them (this imports every format module)."""
+    listed = "; ".join(f"{name}: {get(name).description}" for name in names())
+    return f"Report format ({listed})."
+
+
+def write(fmt: str, run: Run, out: TextIO, statistics: bool = False) -> None:
+    """Write the report (or, with `statistics`, the format's count per rule) to `out`,
+    streaming where the format does."""
+    chosen = get(fmt)
+    if statistics:
+        if chosen.statistics is None:
+            raise ValueError(f"the {fmt} format has no statistics")
+        _write_text(chosen.statistics(run), out)
+    elif chosen.streams:
+        chosen.module.write(run, out)
     else:
-        text = module.render(run)
-        if text:  # one line per finding: no findings, no output
-            out.write(text + "\n")
+        _write_text(chosen.module.render(run), out)
+
+
+def _write_text(text: str, out: TextIO) -> None:
+    if text:  # one line per finding: no findings, no output
+        out.write(text + "\n")
 
 
 def render(fmt: str, run: Run) -> str:
-    module = importlib.import_module(f"{__name__}.{fmt}_format")
-    renderer: Callable[[Run], str] = module.render
-    return renderer(run.masked())
+    renderer: Callable[[Run], str] = get(fmt).module.render
+    return renderer(run)

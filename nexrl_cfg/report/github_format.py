@@ -9,7 +9,11 @@ import re
 
 from ..finding import Finding, Severity
 from ..output import REDACTED, printable
-from . import Run
+from .run import Run
+
+DESCRIPTION = "annotations on a pull request, from a GitHub workflow"
+FIXES = False
+STREAMS = False
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -13,8 +13,14 @@ from urllib.parse import quote
 
 from ..finding import Finding, Severity
 from ..output import dumps, working_folder
-from . import HOMEPAGE, Run
 from .github_format import end_column
+from .run import Run
+
+DESCRIPTION = "SARIF 2.1.0, for GitHub code scanning"
+FIXES = True
+STREAMS = False
+# A log whose invocation says why the check could not run, so that an upload step has a file.
+FAILURE_REPORT = True
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -26,7 +32,7 @@ def render(run: Run) -> str:
 
 
 def document(run: Run) -> dict[str, Any]:
-    from .. import __version__
+    from ..about import HOMEPAGE, NAME, VERSION
     from ..rules import by_id
 
     known = by_id()
@@ -34,8 +40,8 @@ def document(run: Run) -> dict[str, Any]:
     fired = sorted({f.rule for f in shown})
     index = {rule: i for i, rule in enumerate(fired)}
     driver: dict[str, Any] = {
-        "name": "nexrl-cfg",
-        "version": __version__,
+        "name": NAME,
+        "version": VERSION,
         "informationUri": HOMEPAGE,
         "rules": [_descriptor(rule, known.get(rule)) for rule in fired],
     }

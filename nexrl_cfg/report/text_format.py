@@ -17,7 +17,11 @@ from ..output import display_path
 from ..output import printable as _printable
 from ..rules.env_unset import ID as ENV_UNSET
 from ..rules.not_nexrl import ID as NOT_NEXRL
-from . import Run
+from .run import Run
+
+DESCRIPTION = "for a terminal"
+FIXES = False
+STREAMS = True
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 # Notes the summary sums up instead of listing (unless --show-notes).

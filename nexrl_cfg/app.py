@@ -1,0 +1,352 @@
+"""The application: each command as one call with a typed request and a typed outcome, made
+alike by the command line, an editor's language server and a pool of workers. Nothing here
+parses arguments or writes to a terminal. A command that cannot run raises `Failed`, whose
+message is one line for the user (exit 2).
+
+`check`: discovery -> the checker, file by file (each finding once, see `Checker.check_files`)
+-> every secret masked (here, once, with every secret the run has read) -> the exit code.
+`fix` and `diff`: the safe fixes of the same check, written or shown. `resolve`, `migrate`,
+`explain`, `schema`: the other commands.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .discovery import excluder, outside_note, unreadable, walk
+from .finding import Finding, Severity
+from .output import Secrets, mask_finding
+from .settings import Lookup, SettingsError
+
+if TYPE_CHECKING:
+    from .check import Checker
+    from .fix.migrate import Outcome as Migration
+    from .settings import Settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# A fix can reveal another (a key renamed, its value is checked): fixing repeats a few rounds.
+FIX_ROUNDS = 4
+
+
+class Failed(Exception):
+    """The command could not run; the message says why, on one line (exit 2)."""
+
+
+def _no_source(file: str, line: int) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What to check and how."""
+
+    paths: Sequence[str]
+    # Settings given on the command line, by name (`settings.SETTINGS`); None: not given.
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    # A settings file for every checked file, instead of the nearest pyproject.toml.
+    config: str | None = None
+    # The text of the path "-" (called once, when that path is met), and where it stands.
+    stdin: Callable[[], bytes] = bytes
+    stdin_name: str | None = None
+    # Take a file named like a file found in a folder: checked only when shaped like NexRL
+    # and not excluded.
+    only_nexrl: bool = False
+    exit_zero: bool = False
+
+
+@dataclass
+class Outcome:
+    """A check done: its findings (sorted, each once, every secret masked), the number of
+    files checked, the NexRL versions checked for (with where each came from), the exit
+    status and why when the check could not be done, and each finding's source line (masked)."""
+
+    findings: list[Finding]
+    files: int
+    targets: list[tuple[str, str]] = field(default_factory=list)
+    exit_code: int = EXIT_OK
+    reason: str = ""
+    source_line: Callable[[str, int], str | None] = _no_source
+
+
+# -- check ------------------------------------------------------------------------------------
+def check(request: CheckRequest) -> Outcome:
+    run = _Run(request)
+    checker, findings, files = run.collect()
+    secrets = checker.secrets
+    masked = [mask_finding(f, secrets) for f in findings]
+    return Outcome(
+        masked,
+        files,
+        sorted((t.version, t.source) for t in checker.targets),
+        *_exit_code(masked, run.strict, request.exit_zero),
+        source_line=_masked_lines(checker.source_line, secrets),
+    )
+
+
+def fix(request: CheckRequest) -> Iterator[Path]:
+    """Write the safe fixes of the findings of the check, a file at a time (each yielded once
+    written); see `fix.autofix`."""
+    from .fix.autofix import fixed_files, write_fixed
+    from .fix.edits import StaleFile
+
+    run = _Run(request)
+    for _ in range(FIX_ROUNDS):
+        fixed = fixed_files(run.collect()[1])
+        if not fixed.files:
+            return
+        try:
+            yield from write_fixed(fixed)
+        except StaleFile as exc:
+            raise Failed(f"{exc} changed while it was being fixed; nothing written") from None
+
+
+def diff(request: CheckRequest) -> str:
+    """The safe fixes of the findings of the check, as a unified diff."""
+    from .fix.autofix import fixed_files
+
+    return fixed_files(_Run(request).collect()[1]).diff()
+
+
+def check_file(path: str | Path, settings: Settings | None = None) -> list[Finding]:
+    """Check one NexRL config (following its defaults) and return its findings, every secret
+    masked in their words (not in their fixes: those are edits to apply)."""
+    from .check import Checker
+
+    checker = Checker(settings)
+    (result,) = checker.check_files([(Path(path), True)])
+    return [mask_finding(f, checker.secrets, fixes=False) for f in result.findings]
+
+
+class _Run:
+    """One request's settings, and its checks (a fresh checker for each: a fix changes files)."""
+
+    def __init__(self, request: CheckRequest) -> None:
+        self.request = request
+        self.lookup = _lookup(request)
+        _check_named(request.paths)
+        self._stdin: bytes | None = None
+
+    def strict(self, file: str) -> bool:
+        return self.lookup.for_file(Path(file)).strict
+
+    def collect(self) -> tuple[Checker, list[Finding], int]:
+        """The checker, the findings of every file (sorted, each once, not masked) and the
+        number of files checked."""
+        from .check import Checker
+
+        lookup = self.lookup
+        checker = Checker(lookup.default, settings_for=lookup.for_file)
+        outside: list[tuple[Path, Path]] = []
+        findings: list[Finding] = []
+        files = 0
+        checking: list[Path] = []
+        try:
+            for result in checker.check_files(self._inputs(checker, outside, checking)):
+                files += 1
+                findings.extend(result.findings)
+        except OSError as exc:
+            raise Failed(f"cannot read {checking[-1]}: {exc.strerror or exc}") from None
+        except SettingsError as exc:
+            raise Failed(str(exc)) from None
+        files += len(outside)
+        findings.extend(outside_note(link, folder) for link, folder in dict.fromkeys(outside))
+        if not files:
+            raise Failed(f"no YAML files (*.yaml, *.yml) found in {', '.join(self.request.paths)}")
+        return checker, sorted(findings, key=Finding.sort_key), files
+
+    def _inputs(
+        self, checker: Checker, outside: list[tuple[Path, Path]], checking: list[Path]
+    ) -> Iterator[tuple[Path, bool]]:
+        """(path, named) of each file to check (see `discovery.walk`); `checking` ends with
+        the one being checked."""
+        request = self.request
+        excluded = excluder(self.lookup.for_folder, self.lookup.cwd)
+        found = walk(request.paths, excluded, outside)
+        while True:
+            try:
+                path, named = next(found, (None, True))
+            except OSError as exc:  # a folder that cannot be listed: nothing below it is checked
+                raise Failed(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
+            if path is None:
+                return
+            if named and request.only_nexrl:
+                if excluded(path):
+                    continue
+                named = False
+            if str(path) == "-":
+                path = Path(request.stdin_name or "-")
+                checker.provide(path, self.stdin())
+            checking.append(path)
+            yield path, named
+
+    def stdin(self) -> bytes:
+        if self._stdin is None:
+            self._stdin = self.request.stdin()
+        return self._stdin
+
+
+def _lookup(request: CheckRequest) -> Lookup:
+    config = request.config
+    if config is not None and not Path(config).is_file():
+        raise Failed(f"settings file not found: {config}")
+    try:
+        return Lookup(_cwd(), None if config is None else Path(config), **request.settings)
+    except SettingsError as exc:
+        raise Failed(str(exc)) from None
+
+
+def _check_named(paths: Iterable[str]) -> None:
+    """Every path named can be read ("-" is standard input)."""
+    problems = {given: unreadable(given) for given in paths if given != "-"}
+    missing = [given for given, problem in problems.items() if problem == "missing"]
+    if missing:
+        raise Failed(f"path not found: {', '.join(missing)}")
+    for given, problem in problems.items():
+        if problem:
+            raise Failed(f"cannot read {given}: {problem}")
+
+
+def _exit_code(
+    findings: list[Finding], strict: Callable[[str], bool], exit_zero: bool
+) -> tuple[int, str]:
+    """The exit status and, when the check could not be done, why: 2 when a file could not be
+    checked (no verdict on it), else 1 on an error (or a warning where `strict`), else 0."""
+    from .rules.internal_error import ID as INTERNAL_ERROR
+
+    if any(f.rule == INTERNAL_ERROR for f in findings):
+        return EXIT_USAGE, "a file could not be checked (internal error)"
+    if exit_zero:
+        return EXIT_OK, ""
+    for f in findings:
+        failing = (Severity.ERROR, Severity.WARNING) if strict(f.file) else (Severity.ERROR,)
+        if f.severity in failing:
+            return EXIT_FINDINGS, ""
+    return EXIT_OK, ""
+
+
+def _masked_lines(
+    lines: Callable[[str, int], str | None], secrets: Secrets
+) -> Callable[[str, int], str | None]:
+    def source_line(file: str, line: int) -> str | None:
+        text = lines(file, line)
+        return None if text is None else secrets.mask(text)
+
+    return source_line
+
+
+def _cwd() -> Path | None:
+    """The working folder, or None when it was removed (no settings file to look for)."""
+    try:
+        return Path(os.getcwd())
+    except OSError:
+        return None
+
+
+# -- resolve ----------------------------------------------------------------------------------
+@dataclass
+class Rendering:
+    """The config NexRL would see, as YAML; the errors NexRL would stop at, a line each."""
+
+    text: str
+    problems: list[str]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FINDINGS if self.problems else EXIT_OK
+
+
+def resolve(config: str, env_file: str | None = None, show_origin: bool = False) -> Rendering:
+    """The config composed and resolved, every secret redacted (see `report.resolved`)."""
+    from .report.resolved import ResolveError, render_config
+    from .settings import build
+
+    problem = unreadable(config)
+    if problem == "missing":
+        raise Failed(f"path not found: {config}")
+    if problem:
+        raise Failed(f"cannot read {config}: {problem}")
+    try:
+        settings = build(_cwd(), env_file=env_file)
+    except SettingsError as exc:
+        raise Failed(str(exc)) from None
+    try:
+        rendered = render_config(
+            Path(config),
+            settings.environ,
+            show_origin=show_origin,
+            secret_values=settings.secret_values,
+        )
+    except ResolveError as exc:  # nothing to show, and why
+        return Rendering("", [str(exc)])
+    except OSError as exc:
+        raise Failed(f"cannot read {config}: {exc.strerror or exc}") from None
+    except Exception as exc:  # a bug of ours: one line, never a traceback (nor a value)
+        raise Failed(
+            f"failed on {config} ({type(exc).__name__}); please report it, with the file if "
+            "you can share it"
+        ) from None
+    return Rendering(rendered.text, rendered.problems)
+
+
+# -- migrate ----------------------------------------------------------------------------------
+def migrate(paths: Sequence[str], to: str) -> Migration:
+    """What migrating the configs at `paths` to NexRL `to` changes (see `fix.migrate`)."""
+    from .fix.migrate import migrate as run_migration
+    from .nexrl import NAMED_SERVICES, at_least, versions
+
+    target = _version(to)
+    if not at_least(target, NAMED_SERVICES):
+        *first, last = versions(NAMED_SERVICES)
+        choices = f"{', '.join(first)} or {last}"
+        raise Failed(f"nothing to migrate to for NexRL {target}: choose {choices}")
+    for given in paths:
+        problem = unreadable(given)
+        if problem:
+            raise Failed(f"cannot read {given}: {problem}")
+    return run_migration(paths, target)
+
+
+def write_migration(migration: Migration) -> list[Path]:
+    """Write the migrated files (all or none); the files written."""
+    from .fix.edits import StaleFile
+
+    try:
+        return migration.write()
+    except StaleFile as exc:
+        raise Failed(f"{exc} changed since it was read; nothing written") from None
+
+
+# -- explain, schema --------------------------------------------------------------------------
+def explain(topic: str | None) -> str:
+    """What `topic` (an option or a rule) is; every rule and option when it is None."""
+    from . import explain as explaining
+
+    if topic is None:
+        return explaining.listing()
+    text = explaining.explain(topic)
+    if text is None:
+        near = explaining.suggestions(topic)
+        tip = f" Did you mean: {', '.join(near)}?" if near else ""
+        raise Failed(f"no option or rule called '{topic}'.{tip} (`explain --list` lists all)")
+    return text
+
+
+def schema(version: str | None = None, fragment: bool = False) -> str:
+    """The JSON Schema of a config for NexRL `version` (the newest by default)."""
+    from .schema import dumps
+    from .version import NEWEST
+
+    return dumps(NEWEST if version is None else _version(version), fragment)
+
+
+def _version(given: str) -> str:
+    from .version import UnknownVersion, parse
+
+    try:
+        return parse(given)
+    except UnknownVersion as exc:
+        raise Failed(str(exc)) from None
