@@ -328,6 +328,9 @@ MISSING = [
     (RESUME, "", "resume"),
     ("  mode: disable\n", "  mode: from_path\n", "resume.resume_path"),
 ]
+# Resuming a self-hosted run reads trainer.checkpoint_path first, whatever the mode but
+# disable (nexrl/controller.py@v1.0.0:276, @v1.4.0:298); BASE has none.
+RESUMING = {"resume.resume_path": ["trainer.checkpoint_path"]}
 MISSING_APPENDED = [
     ("environment:\n  require_setup_script: true\n", "environment.setup_script"),
     ("environment:\n  require_setup_script: false\n", ""),
@@ -342,7 +345,8 @@ def test_missing_required(tmp_path: Path, change: tuple[str, str], key: str, ver
     old, new = change
     text = edit(BASE, old, new) if old else BASE + new
     missing = of(check(tmp_path, text, version), "missing-required")
-    assert missing == ([(key, "error")] if key else [])
+    expected = [*RESUMING.get(key, []), key] if key else []
+    assert sorted(missing) == sorted((k, "error") for k in expected)
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -105,12 +105,15 @@ def test_a_custom_trainer_module_takes_any_type(tmp_path: Path) -> None:
     assert about(findings(tmp_path, text, "1.4"), "trainer.type") == {("missing-required", "error")}
 
 
-def test_kl_penalty_is_an_error_only_where_it_is_read(tmp_path: Path) -> None:
+def test_an_unknown_kl_penalty_is_a_warning_as_nexrl_never_acts_on_it(tmp_path: Path) -> None:
+    # Read only with use_kl_in_reward, and passed to the estimator only when the batch holds
+    # ref_log_prob, which no NexRL version computes
+    # (nexrl/trainer/self_hosted_grpo_trainer.py@v1.4.0:185,416).
     unused = edit(NEW, "use_kl_in_reward: false", "use_kl_in_reward: false\n    kl_penalty: kll")
     key = "trainer.algorithm.kl_penalty"
     assert about(findings(tmp_path, unused, "1.4"), key) == {("invalid-choice", "warning")}
     used = edit(unused, "use_kl_in_reward: false", "use_kl_in_reward: true")
-    assert about(findings(tmp_path, used, "1.4"), key) == {("invalid-choice", "error")}
+    assert about(findings(tmp_path, used, "1.4"), key) == {("invalid-choice", "warning")}
 
 
 def test_kl_controller_is_read_under_critic_and_ignored_beside_it(tmp_path: Path) -> None:

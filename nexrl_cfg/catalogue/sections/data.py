@@ -28,6 +28,27 @@ _TORCH = Condition(".type", ("torch",))
 _MOCK = Condition(".type", ("mock",))
 
 
+def _rollout_repeat_n(prefix: str) -> Option:
+    """Each training item is repeated this many times (`range(n)`); validation items never."""
+    training = prefix == "data"
+    return Option(
+        f"{prefix}.rollout_repeat_n",
+        description="Number of rollouts per prompt (each item is repeated n times).",
+        source=f"{_LOADER_READ % ('140,184,237,287', '161,205,258,309')}; spec/data-config.md",
+        type="int",
+        default=1,
+        minimum=1 if training else None,
+        details=(
+            "GRPO needs several samples per prompt to rank them, e.g. 8. Each loaded item "
+            "is copied range(n) times: with 0 or less the batch is empty and the loader "
+            "indexes it at the first rollout (IndexError)."
+            if training
+            else "The validation loader reads it but never repeats its items: it has no "
+            "effect here."
+        ),
+    )
+
+
 def loader_entries(prefix: str) -> tuple[Option, ...]:
     """What the `torch` and `mock` loaders read from their section, at `prefix`."""
     return (
@@ -58,14 +79,7 @@ def loader_entries(prefix: str) -> tuple[Option, ...]:
                 "loader. An empty list stops it too."
             ),
         ),
-        Option(
-            f"{prefix}.rollout_repeat_n",
-            description="Number of rollouts per prompt (each item is repeated n times).",
-            source=f"{_LOADER_READ % (184, 205)}; spec/data-config.md",
-            type="int",
-            default=1,
-            details="GRPO needs several samples per prompt to rank them, e.g. 8.",
-        ),
+        _rollout_repeat_n(prefix),
         Option(
             f"{prefix}.prompt_key",
             description="Column of the data files that holds the prompt.",
@@ -180,9 +194,13 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="int",
         required=True,
         required_for="at start-up, to seed every random generator",
+        minimum=0,
+        maximum=2**32 - 1,
         details=(
             "The reference page gives a default of 42 (the torch loader's fallback for its "
-            "shuffle), but the controller reads data.seed without a default."
+            "shuffle), but the controller reads data.seed without a default. NumPy takes "
+            "seeds from 0 to 2**32 - 1 only: another value stops NexRL at start-up "
+            "(np.random.seed, nexrl/controller.py@v1.0.0:107, @v1.4.0:76,114)."
         ),
     ),
     Option(

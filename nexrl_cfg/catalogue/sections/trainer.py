@@ -6,12 +6,14 @@ from __future__ import annotations
 from ...nexrl import (
     OLDEST,
     REMOTE_API_OPD,
+    REMOTE_BACKENDS,
     SELF_HOSTED_OPD,
     SELF_HOSTED_TRAINERS,
     SEQUENCE_LENGTHS,
 )
 from ..model import Condition, Option, Section
 from ._copies import distillation_copies
+from .resume import SWITCHES
 
 # The trainer types each NexRL version registers (`controller.py`, `_get_module_class_for_role`).
 _TYPES_1_0 = ("self_hosted_grpo", "remote_api_grpo", "remote_api_cross_entropy")
@@ -72,6 +74,37 @@ def _length(name: str, default: int, data_key: str) -> Option:
             f"${{data.max_{data_key}_length}}. "
             "NexRL 1.4 no longer reads it: the rollout worker bounds each sequence by "
             "rollout_worker.max_sequence_length."
+        ),
+    )
+
+
+def _checkpoint_path(added: str, removed: str | None, backend: str, switch: str) -> Option:
+    """Required when a self-hosted run resumes: the controller reads it by attribute for any
+    resume.mode but disable, before the first step (Tinker and Weaver runs return first)."""
+    return Option(
+        "trainer.checkpoint_path",
+        description="Folder for full checkpoints (global_step_<n>).",
+        source=(
+            "nexrl/trainer/self_hosted_trainer.py@v1.0.0:236; "
+            "nexrl/controller.py@v1.0.0:252-253,276; "
+            "nexrl/trainer/self_hosted_trainer.py@v1.4.0:308; "
+            f"nexrl/controller.py@v1.4.0:273-274,298; {switch}"
+        ),
+        added=added,
+        removed=removed,
+        type="string",
+        required_unless=(
+            Condition("resume.mode", ("disable",), absent=True),
+            Condition(backend, REMOTE_BACKENDS),
+        ),
+        required_for=(
+            "when a self-hosted run resumes (resume.mode auto or from_path): NexRL reads it "
+            "before the first step"
+        ),
+        details=(
+            "Read by self-hosted trainers when they save a full checkpoint (save_freq > 0: "
+            "the first step already saves one), and by the controller when resume.mode is "
+            "not disable."
         ),
     )
 
@@ -140,28 +173,38 @@ ALGORITHM: tuple[Option | Section, ...] = (
         source=_grpo("54"),
         type="bool",
         default=True,
+        used_if=(_IS_GRPO,),
     ),
     Option(
         "trainer.algorithm.use_kl_in_reward",
         description="Subtract a KL penalty against the reference model from the reward.",
-        source=_grpo("55"),
+        source=f"{_grpo('55')}; {_GRPO_SRC}@v1.0.0:308-316; {_GRPO_SRC}@v1.4.0:416-426",
         type="bool",
         default=False,
+        used_if=(_IS_GRPO,),
+        details=(
+            "The penalty needs the reference policy's log-probabilities (`ref_log_prob`), "
+            "which no NexRL version computes: with true the coefficient used is 0 and the "
+            "reward is unchanged."
+        ),
     ),
     Option(
         "trainer.algorithm.kl_penalty",
         description="How the KL penalty in the reward is estimated.",
         source=(
-            f"{_GRPO_SRC}@v1.0.0:179; {_GRPO_SRC}@v1.4.0:185; "
+            f"{_GRPO_SRC}@v1.0.0:179,308; {_GRPO_SRC}@v1.4.0:185,416; "
             "nexrl/algorithm/core_algos.py@v1.4.0:74-103"
         ),
         type="string",
         default="kl",
         choices=("kl", "abs", "mse", "low_var_kl"),
-        used_if=(_KL_IN_REWARD,),
+        loose_choices=True,
+        used_if=(_IS_GRPO, _KL_IN_REWARD),
         details=(
-            "Read only with use_kl_in_reward; any other name stops the run on the "
-            "first batch. The reference lists kl, abs and mse; the code also has low_var_kl."
+            "Read only with use_kl_in_reward, and handed to the estimator only when the "
+            "batch holds the reference log-probabilities, which no NexRL version computes: "
+            "an unknown name is never acted on. The reference lists kl, abs and mse; the "
+            "code also has low_var_kl."
         ),
     ),
     Section(
@@ -331,19 +374,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "without a default: leaving it out stops the run after the first step."
         ),
     ),
-    Option(
-        "trainer.checkpoint_path",
-        description="Folder for full checkpoints (global_step_<n>).",
-        source=(
-            "nexrl/trainer/self_hosted_trainer.py@v1.0.0:236; nexrl/controller.py@v1.0.0:276; "
-            "nexrl/trainer/self_hosted_trainer.py@v1.4.0:308; nexrl/controller.py@v1.4.0:298"
-        ),
-        type="string",
-        details=(
-            "Read by self-hosted trainers when save_freq > 0, and to resume when "
-            "resume.mode is not disable."
-        ),
-    ),
+    *(_checkpoint_path(*switch) for switch in SWITCHES),
     Option(
         "trainer.remove_previous_ckpt",
         description="Delete the previous full checkpoint when saving a new one.",
