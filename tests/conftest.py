@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 RECIPES = SHARED / "corpus" / "nexrl-v1.0" / "recipe"
+# What each probe of test_probes.py reports: [area, decided as NexRL, false error].
+PROBE_PROPERTY = "probe"
 SAMPLES = ROOT / "sample_configs"
 
 
@@ -46,3 +48,28 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             )
         ):
             monkeypatch.delenv(name)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """With -s, one line per area of tests/probes: the probes decided as NexRL decides them,
+    and the false errors (an error for a config NexRL runs)."""
+    if config.getoption("capture") != "no":
+        return
+    areas: dict[str, list[tuple[bool, bool]]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name == PROBE_PROPERTY:
+                    area, right, false_error = value
+                    areas.setdefault(area, []).append((bool(right), bool(false_error)))
+    for area, results in sorted(areas.items()):
+        right = sum(r for r, _ in results)
+        false_errors = sum(f for _, f in results)
+        terminalreporter.write_line(
+            f"probes {area}: {right}/{len(results)} as NexRL decides "
+            f"({100 * right / len(results):.0f}%), {false_errors} false error(s)"
+        )

@@ -12,13 +12,14 @@ one, so the recipes' own upstream bugs do not count:
 
 With `key`, a new finding of the expected severity must name that key. A probe marked
 `status: pending` is one the tool does not get right yet: it runs as a strict xfail.
-`pytest tests/test_probes.py -s` prints one line of accuracy per area.
+`pytest tests/test_probes.py -s` prints one line of accuracy per area (conftest.py).
 """
 
 from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SHARED
+from conftest import PROBE_PROPERTY, SHARED
 
 from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.finding import Finding, Severity, Span
@@ -237,10 +238,6 @@ def verdict(probe: Probe, tmp: Path) -> Verdict:
     return Verdict(bool(found), false_error, shown or "nothing new")
 
 
-# Verdicts of the probes run so far in this process, for the summary.
-_DECIDED: dict[tuple[str, str], Verdict] = {}
-
-
 # -- tests ------------------------------------------------------------------------------------
 def _params() -> list[Any]:
     params = []
@@ -309,24 +306,11 @@ def test_probe_files_are_well_formed() -> None:
 
 
 @pytest.mark.parametrize("probe", _params())
-def test_probe(probe: Probe, tmp_path: Path, corpus: None) -> None:
+def test_probe(
+    probe: Probe, tmp_path: Path, corpus: None, record_property: Callable[[str, object], None]
+) -> None:
     assert probe.entry.is_file(), f"{probe.recipe} is not a recipe of the corpus"
-    result = _DECIDED[(probe.area, probe.id)] = verdict(probe, tmp_path)
+    result = verdict(probe, tmp_path)
+    # Read by conftest's summary (it reaches the main process under xdist too).
+    record_property(PROBE_PROPERTY, [probe.area, result.right, result.false_error])
     assert result.right, f"NexRL: {probe.expect} ({probe.evidence}); the tool: {result.shown}"
-
-
-def test_accuracy_summary(tmp_path_factory: pytest.TempPathFactory, corpus: None) -> None:
-    """One line per area: probes decided as NexRL decides, and false errors (with -s)."""
-    areas: dict[str, list[Verdict]] = {}
-    for probe in all_probes():
-        result = _DECIDED.get((probe.area, probe.id))
-        if result is None:
-            result = verdict(probe, tmp_path_factory.mktemp(probe.id))
-        areas.setdefault(probe.area, []).append(result)
-    for area, results in sorted(areas.items()):
-        right = sum(r.right for r in results)
-        false_errors = sum(r.false_error for r in results)
-        print(
-            f"\nprobes {area}: {right}/{len(results)} as NexRL decides "
-            f"({100 * right / len(results):.0f}%), {false_errors} false error(s)"
-        )
