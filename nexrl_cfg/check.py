@@ -20,7 +20,7 @@ from .finding import Finding, Severity, Span
 from .includers import Includers
 from .kinds import classify
 from .output import REDACTED, Secrets
-from .pipeline import prepare
+from .pipeline import prepare, run_rules
 from .read import KeyPath, dotted
 from .rules.env_unset import ID as ENV_UNSET
 from .rules.internal_error import ID as INTERNAL_ERROR
@@ -194,9 +194,6 @@ class Checker:
         return self._entry_results[key]
 
     def _run(self, composed: Composed, mode: str) -> list[Finding]:
-        from .lint import lint
-        from .validate import validate
-
         target = self.target(Path(composed.path))
         findings, cfg = prepare(composed, self.settings.environ, target.version, mode)
         self.secrets.update(composed.secrets)
@@ -207,9 +204,7 @@ class Checker:
         if cfg.resolved.values > MAX_CHECKED:
             findings.append(_too_many(cfg.resolved.values, composed))
             return findings
-        findings.extend(validate(cfg))
-        if mode == "entry":
-            findings.extend(lint(cfg))
+        findings.extend(run_rules(cfg))
         return _with_fixes(cfg, findings)
 
     def _unset_notes(self, unset: dict[str, tuple[KeyPath, Span]]) -> list[Finding]:

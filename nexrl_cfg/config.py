@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from . import catalogue
+from .catalogue import Condition, Entry
 from .finding import Finding, Report, Severity, Span
 from .layout import Layout
 from .output import REDACTED
@@ -91,6 +92,34 @@ class Config:
         if opt is not None and opt.default is not catalogue.NO_DEFAULT:
             return opt.default
         return ABSENT
+
+    def holds(self, condition: Condition, section: str) -> bool | None:
+        """Whether a catalogue condition holds for the section at `section` (a condition's
+        path starting with "." is relative to it); None when its value is not known."""
+        path = condition.path
+        if path.startswith("."):
+            path = f"{section}{path}"
+        value = self.get(path)
+        if isinstance(value, Unknown):
+            return None
+        if value is ABSENT:
+            return condition.absent
+        return value in condition.values
+
+    def required(self, entry: Entry, section: str) -> bool:
+        """Whether the catalogue requires `entry` in the section at `section`, as its
+        conditions say here."""
+        if entry.required:
+            return True
+        if entry.required_if:
+            held = [self.holds(c, section) for c in entry.required_if]
+            if all(h is True for h in held):
+                return not any(self.holds(c, section) for c in entry.required_unless)
+            return False
+        if entry.required_unless:
+            held = [self.holds(c, section) for c in entry.required_unless]
+            return all(h is False for h in held)
+        return False
 
     def unreadable(self, dotted: str) -> bool:
         """Whether the value at `dotted` could not be read (already reported where it is)."""

@@ -1,4 +1,9 @@
-"""The path `check` and `resolve` share: a composed config, resolved, as a `Config`."""
+"""The stages of one config, after reading and composing (`compose`): resolve, then validate
+and lint; `check` runs them file by file and `report/` shows what they find.
+
+`prepare` is the path `check` and `resolve` share: a composed config, resolved, as a `Config`.
+`run_rules` runs the rules of the validate and lint stages over it (see `rules/`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from .compose import Composed
 from .config import Config
 from .finding import Finding
 from .resolve import resolve
+from .rules import run
 from .rules.interpolation_error import cycles_read
 
 
@@ -23,3 +29,10 @@ def prepare(
     cfg = Config(resolved, mode, version=version)
     findings.extend(cycles_read(cfg, resolved.findings))
     return findings, cfg
+
+
+def run_rules(cfg: Config) -> list[Finding]:
+    """Stages 4 and 5: the validate rules and, for a whole config (not a fragment, which
+    lacks what the configs that include it add), the lint rules."""
+    stages = ("validate", "lint") if cfg.mode == "entry" else ("validate",)
+    return [finding for stage in stages for finding in run(stage, cfg)]

@@ -417,9 +417,9 @@ def _boom(cfg: object) -> list[object]:
 
 @pytest.fixture
 def broken_validate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    import nexrl_cfg.validate
+    import nexrl_cfg.check
 
-    monkeypatch.setattr(nexrl_cfg.validate, "validate", _boom)
+    monkeypatch.setattr(nexrl_cfg.check, "run_rules", _boom)
     monkeypatch.chdir(tmp_path)
     return seeded("experiment_name:", "experiment_name:")(tmp_path)
 

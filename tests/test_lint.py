@@ -8,8 +8,8 @@ import pytest
 from helpers import check, write
 
 from nexrl_cfg.config import ABSENT
-from nexrl_cfg.lint import differ
 from nexrl_cfg.resolve import Unknown
+from nexrl_cfg.rules._values import differ
 
 EXP = Unknown("\x00env:EXPERIMENT_PATH\x00/sync_weight", ("EXPERIMENT_PATH",))
 OTHER = Unknown("\x00env:OTHER\x00/sync_weight", ("OTHER",))

@@ -2,8 +2,14 @@
 
 Every module of this package whose name does not start with `_` is a rule; its id is its name
 with dashes (`max_tokens_match.py` is `max-tokens-match`), stable, used by --select/--ignore,
-suppressions and `explain`. Modules starting with `_` are helpers the rules share, not rules.
-Rules are listed (README, `explain --list`) and run by stage, then by id.
+suppressions and `explain`. Rules are listed (README, `explain --list`) and run by stage, then
+by id; `run` runs the rules of one stage (`pipeline` calls it).
+
+Modules starting with `_` are helpers the rules share, not rules: `_entries` (the config walked
+beside the catalogue, for the validate rules), `_values` (reading values that may wait on
+unset variables: `known`, `differ`, `blame`, `where`), `_startup` (values read the way NexRL's
+start-up code reads them) and `_services` (backends, training services, GPUs). NexRL's
+version facts and layouts are in `nexrl`, a config's sections in `layout`.
 
 A rule module declares:
 

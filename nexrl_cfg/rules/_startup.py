@@ -12,7 +12,6 @@ from ..config import ABSENT, Config, split
 from ..layout import TRAIN
 from ..nexrl import ACTOR, TAGS, is_flat, named_services
 from ..resolve import Unknown
-from ..validate import is_required
 
 
 def value(cfg: Config, dotted: str) -> Any:
@@ -41,7 +40,7 @@ def required_by_catalogue(cfg: Config, dotted: str) -> bool:
     """Whether the catalogue marks `dotted` required here (then `missing-required` reports
     its absence and a rule must not report it again)."""
     spec = cfg.catalogue.entry(cfg.layout.spec_path(dotted))
-    return spec is not None and is_required(cfg, spec, dotted.rpartition(".")[0])
+    return spec is not None and cfg.required(spec, dotted.rpartition(".")[0])
 
 
 def actor(cfg: Config) -> str | None:

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..lint import known, section_present
+from ._values import known, section_present
 
 SEVERITY = Severity.WARNING
 SUMMARY = 'api_key "EMPTY" against a hosted API'

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..validate import entries
+from ._entries import entries
 
 SEVERITY = Severity.ERROR
 SUMMARY = "An API key is written in the config file"

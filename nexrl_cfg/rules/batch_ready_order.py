@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..lint import blame, where
+from ._values import blame, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "keep_batch_order must be true exactly when batch readiness waits for loaded batches"

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..lint import blame, where
+from ._values import blame, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "data.batch_size must not exceed trajectory_pool.batch_size"

@@ -47,7 +47,7 @@ from ..config import Config, show_value
 from ..finding import Report, Severity
 from ..layout import TRAIN
 from ..nexrl import NAMED_SERVICES, at_least, is_flat, named_services
-from ..validate import entries
+from ._entries import entries
 from ._startup import train_service
 
 SEVERITY = Severity.WARNING

@@ -33,9 +33,9 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, LOGGER
-from ..lint import where
 from ..nexrl import EMPTY_URLS_REFUSED, OPENAI_CLIENT_BACKENDS, at_least
 from ._services import empty
+from ._values import where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "base_url and feishu_url must not be empty"

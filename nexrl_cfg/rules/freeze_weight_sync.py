@@ -35,8 +35,8 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..lint import known, section_present
 from ..nexrl import INFERENCE_SERVERS
+from ._values import known, section_present
 
 SEVERITY = Severity.WARNING
 SUMMARY = "freeze_for_weight_sync should fit the backend and the weight sync mode"

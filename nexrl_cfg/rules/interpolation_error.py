@@ -72,11 +72,9 @@ def _escalated(cfg: Config, finding: Finding, key: str) -> Finding:
 def _read(cfg: Config, member: KeyPath) -> bool:
     """Whether NexRL reads the key on this config's path: an option of the checked version's
     catalogue, not ignored, every condition of its use holding."""
-    from ..validate import condition_holds
-
     path = dotted(member)
     option = cfg.catalogue.option(cfg.layout.spec_path(path))
     if option is None or option.ignored:
         return False
     section = path.rsplit(".", 1)[0] if "." in path else ""
-    return all(condition_holds(cfg, section, c) is True for c in option.used_if)
+    return all(cfg.holds(c, section) is True for c in option.used_if)

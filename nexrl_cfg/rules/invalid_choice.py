@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Report, Severity
-from ..validate import IGNORED_NOTE, condition_holds, did_you_mean, options
+from ._entries import IGNORED_NOTE, did_you_mean, options
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value is not one of the values its option allows"
@@ -63,7 +63,7 @@ def _at(section: str, key: str) -> str:
 def _report(cfg: Config, opt: Option, key: str, section: str) -> Report:
     allowed = ", ".join(show_value(c) for c in opt.choices)
     hint = did_you_mean(str(cfg.get(key)), [str(c) for c in opt.choices if c != ""])
-    used = all(condition_holds(cfg, section, c) is not False for c in opt.used_if)
+    used = all(cfg.holds(c, section) is not False for c in opt.used_if)
     severity = (
         Severity.WARNING if opt.loose_choices or not used or opt.ignored or opt.unread else None
     )

@@ -30,12 +30,11 @@ from collections.abc import Iterator
 from ..catalogue import Section
 from ..config import Config
 from ..finding import Report, Severity
-from ..validate import (
+from ._entries import (
     IGNORED_NOTE,
     TYPE_WORDS,
     entries,
     ignored_severity,
-    is_required,
     options,
     type_matches,
 )
@@ -82,7 +81,7 @@ def _null_unneeded(cfg: Config, spec: Section, path: str) -> bool:
     """A nullable section NexRL reads only under conditions (`trainer.algorithm`, read by
     self-hosted trainers) may stay null where they do not hold."""
     parent = path.rpartition(".")[0]
-    return spec.nullable and bool(spec.required_if) and not is_required(cfg, spec, parent)
+    return spec.nullable and bool(spec.required_if) and not cfg.required(spec, parent)
 
 
 def _kind(value: object) -> str:

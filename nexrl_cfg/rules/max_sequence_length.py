@@ -37,9 +37,9 @@ from collections.abc import Iterator
 from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import DATA, ROLLOUT
-from ..lint import where
 from ..nexrl import SEQUENCE_LENGTHS
 from ._startup import required_by_catalogue, value
+from ._values import where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "rollout_worker.max_sequence_length must be >= max_prompt_length + max_response_length"

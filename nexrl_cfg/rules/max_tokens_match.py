@@ -35,8 +35,8 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..lint import differ, section_present
 from ..resolve import Unknown
+from ._values import differ, section_present
 
 SEVERITY = Severity.ERROR
 SUMMARY = "max_tokens must equal data.max_response_length"

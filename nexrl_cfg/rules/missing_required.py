@@ -38,7 +38,7 @@ from ..catalogue import Option, Section
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
-from ..validate import condition_holds, is_required, sections
+from ._entries import sections
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A required option is missing"
@@ -65,7 +65,7 @@ def _read(cfg: Config, path: str) -> bool:
     for end in range(len(parts), 0, -1):
         at = ".".join(parts[:end])
         spec = cfg.catalogue.section(cfg.layout.spec_path(at))
-        if spec is not None and any(condition_holds(cfg, at, c) is False for c in spec.used_if):
+        if spec is not None and any(cfg.holds(c, at) is False for c in spec.used_if):
             return False
     return True
 
@@ -77,7 +77,7 @@ def _missing(cfg: Config, spec_path: str, value: dict[str, object], path: str) -
             continue
         if isinstance(spec, Option) and any(cfg.has(f"{path}{alt}") for alt in spec.provided_by):
             continue
-        if not is_required(cfg, spec, path):
+        if not cfg.required(spec, path):
             continue
         key = f"{path}.{name}" if path else name
         kind = "section" if isinstance(spec, Section) else "option"

@@ -52,9 +52,9 @@ from collections.abc import Iterator
 from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, TRAIN
-from ..lint import blame, differ, where
 from ..nexrl import IDENTIFIERS, IDENTIFIERS_ASSERTED, at_least
 from ._startup import actor, tag, train_service, value
+from ._values import blame, differ, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "The actor training service and the inference service must carry the same tag"

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..validate import IGNORED_NOTE, ignored_severity, options, type_matches
+from ._entries import IGNORED_NOTE, ignored_severity, options, type_matches
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A number is outside the range its option allows"

@@ -54,10 +54,10 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE, TRAIN
-from ..lint import known, section_present, where
 from ..nexrl import REMOTE_BACKENDS, REMOTE_BY_INFERENCE, at_least, is_flat, named_services
 from ..resolve import Unknown
 from ._startup import train_service, value
+from ._values import known, section_present, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "With tinker or weaver, the train and inference backends and sync_method must all use it"

@@ -30,8 +30,8 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import RESUME
-from ..lint import where
 from ._services import empty, uses_remote
+from ._values import where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "resume.mode from_path needs a non-empty resume_path"

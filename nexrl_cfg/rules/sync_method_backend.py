@@ -35,9 +35,9 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..lint import blame, where
 from ..nexrl import OPENAI_CLIENT_BACKENDS
 from ._services import uses_remote
+from ._values import blame, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "weight.sync_method must be supported by the inference backend"

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..lint import blame, where
+from ._values import blame, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "keep_batch_order must be true exactly when weight.sync_mode is sync or batch-async"

@@ -40,8 +40,8 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..lint import blame, differ, where
 from ..nexrl import REMOTE_BACKENDS, SYNC_PATH_SELF_HOSTED_ONLY, at_least
+from ._values import blame, differ, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "trainer.sync_weight_path must equal weight.sync_weight_path and not be empty"

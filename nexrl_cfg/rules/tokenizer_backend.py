@@ -37,8 +37,8 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..lint import section_present
 from ..nexrl import INFERENCE_SERVERS
+from ._values import section_present
 
 SEVERITY = Severity.WARNING
 SUMMARY = "A self-hosted inference service should name its tokenizer"

@@ -53,10 +53,10 @@ from typing import Any
 from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
-from ..lint import where
 from ..nexrl import FLAT_MARKERS, NAMED_SERVICES, TAGS, is_flat, named_services
 from ..resolve import Unknown
 from ._startup import train_service, value
+from ._values import where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "Legacy training-service settings NexRL cannot migrate"

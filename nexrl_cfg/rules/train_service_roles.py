@@ -54,10 +54,10 @@ from typing import Any
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
-from ..lint import where
 from ..nexrl import IDENTIFIERS, is_flat, named_services
 from ..resolve import Unknown
 from ._startup import tag, train_service
+from ._values import where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "Named training services need exactly one role: actor and an identifier"

@@ -35,7 +35,7 @@ from .. import catalogue
 from ..catalogue import version_key
 from ..config import Config
 from ..finding import Report, Severity
-from ..validate import entries, suggest
+from ._entries import entries, suggest
 
 SEVERITY = Severity.WARNING
 SUMMARY = "A key is not a known option of its section"

@@ -41,8 +41,8 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ..lint import actor_service, where
 from ..resolve import Unknown
+from ._values import where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "weight.sync_method network needs actor.rollout.use_weight_provider: true"
@@ -54,7 +54,7 @@ SYNC = "weight.sync_method"
 def check(cfg: Config) -> Iterator[Report]:
     if cfg.get(SYNC, None) != "network":
         return
-    service = actor_service(cfg)
+    service = cfg.layout.actor
     if service is None:
         return
     key = f"{service}.actor.rollout.use_weight_provider"

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..lint import known
+from ._values import known
 
 SEVERITY = Severity.WARNING
 SUMMARY = "weight_type should match the inference backend"

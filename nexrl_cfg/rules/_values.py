@@ -1,7 +1,8 @@
-"""Stage 5, lint: the rules that look at how options fit together.
+"""Reading values for a rule without tripping over what cannot be known before launch: whether
+a value is known, whether two values certainly differ, which of two keys to blame and where a
+key was written, for a message.
 
-Each rule is a module in `rules/`; this stage runs the ones whose STAGE is "lint". Helpers
-here let a rule read values without tripping over what cannot be known before launch.
+Not a rule (its name starts with `_`): the lint rules share it.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .config import ABSENT, Config
-from .finding import Finding
-from .resolve import Unknown
+from ..config import ABSENT, Config
+from ..resolve import Unknown
 
 
 def known(*values: Any) -> bool:
@@ -51,17 +51,7 @@ def section_present(cfg: Config, dotted: str) -> bool:
     return isinstance(cfg.get(dotted, None), dict)
 
 
-def train_services(cfg: Config) -> list[str]:
-    """Dotted paths of the training services (see `layout`)."""
-    return cfg.layout.train_services
-
-
-def actor_service(cfg: Config) -> str | None:
-    """The training service that trains the policy, as NexRL picks it (see `layout`)."""
-    return cfg.layout.actor
-
-
-def written_in_entry(cfg: Config, dotted: str) -> bool:
+def _written_in_entry(cfg: Config, dotted: str) -> bool:
     """Whether the value at `dotted` was written in the checked file itself (not a default)."""
     return cfg.has(dotted) and cfg.span(dotted).file == cfg.path
 
@@ -71,7 +61,7 @@ def blame(cfg: Config, primary: str, other: str) -> str:
     checked file when only one of them is (an override of an included file), else `primary`."""
     if not cfg.has(primary):
         return other if cfg.has(other) else primary
-    if written_in_entry(cfg, other) and not written_in_entry(cfg, primary):
+    if _written_in_entry(cfg, other) and not _written_in_entry(cfg, primary):
         return other
     return primary
 
@@ -82,9 +72,3 @@ def where(cfg: Config, dotted: str) -> str:
         return "not set"
     span = cfg.span(dotted)
     return f"{Path(span.file).name}:{span.line}"
-
-
-def lint(cfg: Config) -> list[Finding]:
-    from .rules import run
-
-    return run("lint", cfg)

@@ -1,8 +1,7 @@
-"""Stage 4, validate: each value against its documented option (type, range, allowed values),
-required options present, no unknown keys in documented sections.
+"""The config walked beside the catalogue, once per config: each key present with its catalogue
+entry (`entries`, `options`, `sections`), and the words and checks the validate rules share.
 
-The checks themselves are the validate-stage rules in `rules/`; this module walks the config
-beside the catalogue once and hands them what they need.
+Not a rule (its name starts with `_`): the validate rules share it.
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .catalogue import Condition, Option, Section
-from .config import ABSENT, Config, split
-from .finding import Finding, Severity
-from .layout import TRAIN
-from .resolve import Unknown
+from ..catalogue import Option, Section
+from ..config import Config
+from ..finding import Severity
+from ..layout import TRAIN
+from ..resolve import Unknown
 
 
 @dataclass(frozen=True)
@@ -96,33 +95,6 @@ def sections(cfg: Config) -> Iterator[tuple[Section, Entry]]:
             yield entry.spec, entry
 
 
-def condition_holds(cfg: Config, section_path: str, condition: Condition) -> bool | None:
-    """Whether `condition` holds; None when its value is unknown."""
-    path = condition.path
-    if path.startswith("."):
-        path = f"{section_path}{path}"
-    value = cfg.get(path)
-    if isinstance(value, Unknown):
-        return None
-    if value is ABSENT:
-        return condition.absent
-    return value in condition.values
-
-
-def is_required(cfg: Config, opt: Option | Section, section_path: str) -> bool:
-    if opt.required:
-        return True
-    if opt.required_if:
-        held = [condition_holds(cfg, section_path, c) for c in opt.required_if]
-        if all(h is True for h in held):
-            return not any(condition_holds(cfg, section_path, c) for c in opt.required_unless)
-        return False
-    if opt.required_unless:
-        held = [condition_holds(cfg, section_path, c) for c in opt.required_unless]
-        return all(h is False for h in held)
-    return False
-
-
 IGNORED_NOTE = " (no NexRL version reads this option: it has no effect)"
 
 
@@ -172,25 +144,3 @@ def type_matches(kind: str, value: Any) -> bool:
             isinstance(value, list) and all(isinstance(v, (str, Unknown)) for v in value)
         )
     return True
-
-
-def validate(cfg: Config) -> list[Finding]:
-    from .rules import run
-
-    return run("validate", cfg)
-
-
-__all__ = [
-    "ABSENT",
-    "Entry",
-    "condition_holds",
-    "did_you_mean",
-    "entries",
-    "is_required",
-    "options",
-    "sections",
-    "split",
-    "suggest",
-    "type_matches",
-    "validate",
-]
