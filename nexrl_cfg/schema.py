@@ -2,10 +2,16 @@
 
 Written for editors (yaml-language-server, VS Code): descriptions, defaults, allowed values
 and examples for completion and hover. Any value may also be a `${...}` interpolation, as in
-NexRL. Requirements that depend on another value become `if`/`then` at the root.
+NexRL. The schema has two parts:
 
-The fragment schema is the same without any requirement, for files that hold part of a config
-(a shared `common.yaml`): a section given in part is no error there.
+- what each value may be (type, range, allowed values, known keys), at its place;
+- what a whole run must hold (required options, also those required only when another value
+  says so), in one `else` branch at the root that applies only to a file without a Hydra
+  `defaults:` list: a file that includes others gets the rest from them, so nothing is
+  required of it alone (`nexrl-cfg check` composes it and checks the whole).
+
+The fragment schema is the first part alone, for files that hold part of a config (a shared
+`common.yaml`).
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ import json
 from typing import Any
 
 from . import catalogue
-from .catalogue import NEWEST, NO_DEFAULT, Catalogue, Condition, Option, Section
+from .catalogue import NEWEST, NO_DEFAULT, Catalogue, Condition, Entry, Option, Section
 from .layout import TRAIN as TRAIN_SERVICE
+from .nexrl import FLAT_MARKERS
 
 TRAIN_DEFINITION = "train_service"
 # The raw address of the committed schema in the project's repository (see pyproject's URLs).
@@ -34,8 +41,13 @@ _JSON_TYPES = {
     "bool": "boolean",
     "list": "array",
     "mapping": "object",
-    "string-or-list": ["string", "array"],
 }
+# A file whose defaults list names anything besides `_self_` is composed from other files.
+COMPOSED: dict[str, Any] = {
+    "required": ["defaults"],
+    "properties": {"defaults": {"type": "array", "contains": {"not": {"const": "_self_"}}}},
+}
+_SERVICE, _, _TRAIN_NAME = TRAIN_SERVICE.rpartition(".")
 
 
 def _markdown(entry: Option | Section) -> str:
@@ -49,14 +61,14 @@ def _markdown(entry: Option | Section) -> str:
 
 
 def _example_values(opt: Option) -> list[Any]:
-    import yaml
+    from .read import read_text  # YAML as NexRL reads it: `1e-4` is a number
 
     values = []
     for snippet in opt.examples:
-        try:
-            data = yaml.safe_load(snippet)
-        except yaml.YAMLError:
+        doc = read_text(snippet, "example")
+        if not doc.ok:
             continue
+        data = doc.data
         while isinstance(data, dict) and opt.name not in data and len(data) == 1:
             data = next(iter(data.values()))
         if isinstance(data, dict) and opt.name in data:
@@ -64,12 +76,8 @@ def _example_values(opt: Option) -> list[Any]:
     return values
 
 
-def option_schema(opt: Option) -> dict[str, Any]:
-    value: dict[str, Any] = {}
-    if opt.type in _JSON_TYPES:
-        value["type"] = _JSON_TYPES[opt.type]
-    if opt.choices:
-        value = {"enum": list(opt.choices)}
+def _bounds(opt: Option) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, bound in (
         ("minimum", opt.minimum),
         ("maximum", opt.maximum),
@@ -77,73 +85,123 @@ def option_schema(opt: Option) -> dict[str, Any]:
         ("exclusiveMaximum", opt.exclusive_maximum),
     ):
         if bound is not None:
-            value[key] = bound
-    alternatives = [value] if value else [{}]
+            out[key] = bound
+    return out
+
+
+def _choices(opt: Option) -> dict[str, Any]:
+    """The allowed values of `opt`, or its type where any value of the type is allowed."""
+    if opt.choices and not opt.free_if_set:
+        return {"enum": list(opt.choices)}
+    if opt.type in _JSON_TYPES:
+        return {"type": _JSON_TYPES[opt.type], **_bounds(opt)}
+    return {}
+
+
+def _alternatives(opt: Option, items: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """What a value of `opt` may be, one schema each (no value matches two of them): its type
+    as NexRL reads it, or an interpolation. Empty: any value."""
+    if opt.type == "string-or-list":
+        # NexRL wraps a single name in a list (logger.backend, data.data_files).
+        one = _choices(opt) or {"type": "string"}
+        item = {"oneOf": [one, INTERPOLATION]} if "enum" in one else one
+        alternatives = [one, {"type": "array", "items": item}]
+    else:
+        value = _choices(opt)
+        if not value:
+            return []
+        if items is not None and value.get("type") == "array":
+            value["items"] = items
+        alternatives = [value]
     if opt.nullable:
         alternatives.append({"type": "null"})
-    if value and (opt.type != "string" or opt.choices):
+    if alternatives[0] != {"type": "string"}:
         alternatives.append(dict(INTERPOLATION))
-    out: dict[str, Any] = alternatives[0] if len(alternatives) == 1 else {"anyOf": alternatives}
-    out = {
+    return alternatives
+
+
+def option_schema(opt: Option, items: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The schema of one option's value; `items` describes each item of a list of sections.
+
+    Alternatives are a `oneOf`, not an `anyOf`: yaml-language-server's hover replaces an
+    `anyOf` schema's own description with its alternatives' (which have none)."""
+    alternatives = _alternatives(opt, items)
+    out: dict[str, Any] = {
         "title": opt.path,
         "description": opt.description,
         "markdownDescription": _markdown(opt),
-        **out,
     }
+    if len(alternatives) == 1:
+        out.update(alternatives[0])
+    elif alternatives:
+        out["oneOf"] = alternatives
     if opt.default is not NO_DEFAULT:
         out["default"] = opt.default
     examples = _example_values(opt)
+    if opt.free_if_set:
+        examples += [c for c in opt.choices if c not in examples]
     if examples:
         out["examples"] = examples
     return out
 
 
-def section_schema(
-    cat: Catalogue, path: str, section: Section | None, fragment: bool = False
-) -> dict[str, Any]:
-    """The schema of a section; a `fragment` requires nothing."""
+def section_schema(cat: Catalogue, path: str, section: Section | None) -> dict[str, Any]:
+    """What each value in the section at `path` may be; nothing is required here."""
     properties: dict[str, Any] = {}
-    required: list[str] = []
-    alternatives: list[dict[str, Any]] = []  # required, unless given elsewhere
-    for name, child in sorted(cat.children(path).items()):
+    children = cat.children(path)
+    for name, child in sorted(children.items()):
+        if name.endswith("[]"):
+            continue  # the items of the list option of that name
         if child.path == TRAIN_SERVICE:
             properties[name] = _train_service(child)  # type: ignore[arg-type]
         elif isinstance(child, Section):
-            properties[name] = section_schema(cat, child.path, child, fragment)
+            properties[name] = section_schema(cat, child.path, child)
         else:
-            assert isinstance(child, Option)
-            properties[name] = option_schema(child)
-            if child.required and child.provided_by:
-                either = [{"required": [name]}, *(_provided(a) for a in child.provided_by)]
-                alternatives.append({"anyOf": either})
-            elif child.required:
-                required.append(name)
+            item = cat.section(f"{child.path}[]")
+            items = None if item is None else section_schema(cat, item.path, item)
+            properties[name] = option_schema(child, items)
     # `*` stands for names the user chooses (`resource.train.<id>`): any key, that schema.
     named = properties.pop("*", None)
     properties.update(_older(cat, path, properties))
     out: dict[str, Any] = {"type": "object", "properties": properties}
-    if section is not None:
-        out = {
-            "title": section.path,
-            "description": section.description,
-            "markdownDescription": _markdown(section),
-            **out,
-        }
-        if section.closed:
-            out["additionalProperties"] = False if named is None else named
-        if section.nullable:
-            out["type"] = ["object", "null"]
-        snippet = _snippet(cat, section) if section.path in SNIPPET_SECTIONS else None
-        if snippet:
-            label = f"{section.path} section"
-            out["defaultSnippets"] = [{"label": label, "body": snippet}]
-    if fragment:
+    free = _free_choices(children.values())
+    if free:
+        out["allOf"] = free
+    if section is None:
         return out
-    if required:
-        out["required"] = required
-    local = alternatives + _local_conditionals(cat, path)
-    if local:
-        out["allOf"] = local
+    out = {
+        "title": section.path,
+        "description": section.description,
+        "markdownDescription": _markdown(section),
+        **out,
+    }
+    if section.closed:
+        out["additionalProperties"] = False if named is None else named
+    if section.nullable:
+        out["type"] = ["object", "null"]
+    snippet = _snippet(cat, section) if section.path in SNIPPET_SECTIONS else None
+    if snippet:
+        out["defaultSnippets"] = [{"label": f"{section.path} section", "body": snippet}]
+    return out
+
+
+def _free_choices(children: Any) -> list[dict[str, Any]]:
+    """An option that takes any name once a custom module is given (`trainer.type` with
+    `custom_trainer_module_path`): its allowed values hold only without that module."""
+    out = []
+    for opt in children:
+        if not isinstance(opt, Option) or not opt.free_if_set or not opt.choices:
+            continue
+        keys = [k.lstrip(".") for k in opt.free_if_set if k.startswith(".")]
+        if len(keys) != len(opt.free_if_set):
+            continue  # set elsewhere: the schema cannot see it from here, so any name
+        allowed = {"oneOf": [{"enum": list(opt.choices)}, INTERPOLATION]}
+        out.append(
+            {
+                "if": {"anyOf": [{"required": [k]} for k in keys]},
+                "else": {"properties": {opt.name: allowed}},
+            }
+        )
     return out
 
 
@@ -153,6 +211,8 @@ def _older(cat: Catalogue, path: str, known: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for entry in catalogue.all_entries():
         if entry.parent != path or entry.name in known or entry.exists_in(cat.version):
+            continue
+        if entry.name.endswith("[]") or entry.name == "*":
             continue
         span = f"{entry.versions[0]}-{entry.versions[-1]}" if entry.versions else "none"
         shape = option_schema(entry) if isinstance(entry, Option) else {}
@@ -195,21 +255,33 @@ def _train_service(section: Section) -> dict[str, Any]:
     nested = {
         "type": "object",
         "description": "Named training services (NexRL's nested layout), each a train_service.",
-        "not": {"anyOf": [{"required": ["backend"]}, {"required": ["url"]}]},
+        "not": _FLAT,
         "additionalProperties": ref,
     }
     return {
+        "title": section.path,
         "description": section.description,
         "markdownDescription": _markdown(section),
         "anyOf": [ref, nested],
     }
 
 
+# -- what a whole run must hold --------------------------------------------------------------
+
+_FLAT: dict[str, Any] = {"anyOf": [{"required": [key]} for key in FLAT_MARKERS]}
+
+
 def _nest(path: str, leaf: dict[str, Any]) -> dict[str, Any]:
-    """A schema that applies `leaf` to the object at dotted `path` (when it is present)."""
+    """A schema that applies `leaf` to the object at dotted `path` (when it is present); a
+    `name[]` part applies it to each item of the list, a `*` part to each value."""
     out = leaf
     for part in reversed(path.split(".")) if path else []:
-        out = {"properties": {part: out}}
+        if part == "*":
+            out = {"additionalProperties": out}
+        elif part.endswith("[]"):
+            out = {"properties": {part[:-2]: {"items": out}}}
+        else:
+            out = {"properties": {part: out}}
     return out
 
 
@@ -217,21 +289,18 @@ def _holds(cat: Catalogue, base: str, path: str, condition: Condition) -> dict[s
     """A schema, applied at the object at `base`, true when `condition` holds for `path`."""
     relative = path[len(base) + 1 :] if base else path
     parent, _, name = relative.rpartition(".")
-    present: dict[str, Any] = {
-        "properties": {name: {"enum": list(condition.values)}},
-        "required": [name],
-    }
-    opt = cat.option(path)
-    if opt is not None and opt.default in condition.values:
-        present = {"anyOf": [present, {"not": {"required": [name]}}]}
-    # The condition holds only where its section is present.
-    out = present
     exists: dict[str, Any] = {"required": [name]}
+    present: dict[str, Any] = {"properties": {name: {"enum": list(condition.values)}}, **exists}
+    opt = cat.option(path)
+    if condition.values and opt is not None and opt.default in condition.values:
+        present = {"anyOf": [present, {"not": exists}]}
+    # The condition holds only where its section is present.
+    out = present if condition.values else {"not": {}}
     for part in reversed(parent.split(".")) if parent else []:
         out = {"properties": {part: out}, "required": [part]}
         exists = {"properties": {part: exists}, "required": [part]}
     if condition.absent:
-        out = {"anyOf": [out, {"not": exists}]}
+        out = {"not": exists} if not condition.values else {"anyOf": [out, {"not": exists}]}
     return out
 
 
@@ -244,83 +313,122 @@ def _provided(relative: str) -> dict[str, Any]:
     return out
 
 
-def _is_local(opt: Option) -> bool:
-    """Whether every condition of `opt` is about its own section (so it applies wherever the
-    section is used, such as each service of a nested train_service)."""
-    return all(c.path.startswith(".") for c in (*opt.required_if, *opt.required_unless))
+def _required(entry: Entry) -> bool:
+    return bool(entry.required or entry.required_if or entry.required_unless)
 
 
-def _requirement(cat: Catalogue, opt: Option, base: str) -> dict[str, Any]:
-    def full(c: Condition) -> str:
-        return f"{opt.parent}{c.path}" if c.path.startswith(".") else c.path
-
-    conditions = [_holds(cat, base, full(c), c) for c in opt.required_if]
-    conditions += [{"not": _holds(cat, base, full(c), c)} for c in opt.required_unless]
-    then: dict[str, Any] = {"required": [opt.name]}
-    if opt.provided_by:
-        then = {"anyOf": [then, *(_provided(alt) for alt in opt.provided_by)]}
-    inner = opt.parent[len(base) + 1 :] if base else opt.parent
-    return {"if": {"allOf": conditions}, "then": _nest(inner, then)}
-
-
-def _conditional(opt: Option) -> bool:
-    return bool(opt.required_if or opt.required_unless)
+def _gates(cat: Catalogue, entry: Entry) -> list[tuple[str, Condition, bool]]:
+    """When `entry` is required, as (absolute path, condition, whether it must hold): its
+    own conditions, and the `used_if` of the sections around it (a section NexRL does not
+    read on the config's path requires nothing)."""
+    out = [(_absolute(entry.parent, c), c, True) for c in entry.required_if]
+    out += [(_absolute(entry.parent, c), c, False) for c in entry.required_unless]
+    parts = entry.parent.split(".") if entry.parent else []
+    for end in range(len(parts), 0, -1):
+        section = cat.section(".".join(parts[:end]))
+        if section is not None:
+            out += [(_absolute(section.path, c), c, True) for c in section.used_if]
+    return out
 
 
-def _local_conditionals(cat: Catalogue, path: str) -> list[dict[str, Any]]:
-    children = cat.children(path).values()
-    return [
-        _requirement(cat, o, path)
-        for o in children
-        if isinstance(o, Option) and _conditional(o) and _is_local(o)
+def _absolute(section: str, condition: Condition) -> str:
+    return f"{section}{condition.path}" if condition.path.startswith(".") else condition.path
+
+
+def _condition(cat: Catalogue, base: str, gates: list[tuple[str, Condition, bool]]) -> Any:
+    held = [
+        _holds(cat, base, path, c) if must else {"not": _holds(cat, base, path, c)}
+        for path, c, must in gates
     ]
+    return held[0] if len(held) == 1 else {"allOf": held}
 
 
-def _conditionals(cat: Catalogue) -> list[dict[str, Any]]:
+def _when(cat: Catalogue, base: str, gates: list[Any], then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": _condition(cat, base, gates), "then": then} if gates else then
+
+
+def _demand(name: str, entry: Entry) -> dict[str, Any]:
+    then: dict[str, Any] = {"required": [name]}
+    alternatives = getattr(entry, "provided_by", ())
+    if alternatives:
+        then = {"anyOf": [then, *(_provided(alt) for alt in alternatives)]}
+    return then
+
+
+def _in_service(path: str) -> bool:
+    return path.startswith(f"{TRAIN_SERVICE}.")
+
+
+def requirements(cat: Catalogue) -> list[dict[str, Any]]:
+    """What a whole run must hold, one schema per group of options required together."""
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for entry in (*cat.all_sections(), *cat.all_options()):
+        if _required(entry) and entry.name != "*":
+            key = (entry.parent, repr(_gates(cat, entry)))
+            groups.setdefault(key, []).append(entry)
+    out: list[dict[str, Any]] = []
+    for (parent, _), entries in sorted(groups.items(), key=lambda g: g[0]):
+        gates = _gates(cat, entries[0])
+        plain = [e.name for e in entries if not getattr(e, "provided_by", ())]
+        demands = [{"required": sorted(plain)}] if plain else []
+        demands += [_demand(e.name, e) for e in entries if getattr(e, "provided_by", ())]
+        then = demands[0] if len(demands) == 1 else {"allOf": demands}
+        if _in_service(parent) or parent == TRAIN_SERVICE:
+            out += _service_rules(cat, parent, gates, then)
+        else:
+            out.append(_when(cat, "", gates, _nest(parent, then)))
+    return out
+
+
+def _service_rules(
+    cat: Catalogue, parent: str, gates: list[tuple[str, Condition, bool]], then: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """A requirement inside a training service, in both layouts: the flat one, and each
+    named service of the nested one (the conditions on the service's own values are judged
+    within that service)."""
+    own = [g for g in gates if g[0].startswith(f"{TRAIN_SERVICE}.")]
+    rest = [g for g in gates if g not in own]
+    inner = _when(cat, TRAIN_SERVICE, own, _nest(parent[len(TRAIN_SERVICE) + 1 :], then))
+    nested = _nested(cat)
+    layouts = (({"not": nested}, inner), (nested, {"additionalProperties": inner}))
     out = []
-    for opt in cat.all_options():
-        if not _conditional(opt) or _is_local(opt):
-            continue
-        rule = _requirement(cat, opt, "")
-        if opt.path.startswith(f"{TRAIN_SERVICE}."):
-            # Judged from the root, so only in the flat layout; a named service of the nested
-            # layout cannot be reached from there.
-            rule["if"]["allOf"].append(_nest(_SERVICE, _FLAT_TRAIN))
+    for layout, placed in layouts:
+        where = {"properties": {_SERVICE: {"properties": {_TRAIN_NAME: layout}}}}
+        rule = {"if": {"allOf": [where, _condition(cat, "", rest)]} if rest else where}
+        rule["then"] = _nest(_SERVICE, {"properties": {_TRAIN_NAME: placed}})
         out.append(rule)
     return out
 
 
-_SERVICE = TRAIN_SERVICE.rpartition(".")[0]
-_FLAT_TRAIN: dict[str, Any] = {
-    "properties": {
-        TRAIN_SERVICE.rpartition(".")[2]: {
-            "anyOf": [{"required": ["backend"]}, {"required": ["url"]}]
-        }
-    },
-    "required": [TRAIN_SERVICE.rpartition(".")[2]],
-}
+def _nested(cat: Catalogue) -> dict[str, Any]:
+    """NexRL's nested layout, as `layout.is_nested_train_service` decides it: no flat marker,
+    and a mapping under a name that is not one of train_service's own keys."""
+    own = {name: True for name in sorted(cat.children(TRAIN_SERVICE))}
+    some_service = {"not": {"properties": own, "additionalProperties": {"not": {"type": "object"}}}}
+    return {"type": "object", "not": _FLAT, **some_service}
 
 
 def generate(version: str = NEWEST, fragment: bool = False) -> dict[str, Any]:
     """The schema of a whole config, or with `fragment` of a part of one."""
     cat = catalogue.for_version(version)
-    what = "part of a NexRL run configuration" if fragment else "a NexRL run configuration"
+    what = "Part of a NexRL run configuration" if fragment else "A NexRL run configuration"
     schema: dict[str, Any] = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_BASE + (FRAGMENT_FILE if fragment else SCHEMA_FILE),
         "title": "NexRL configuration" + (" (fragment)" if fragment else ""),
-        "description": f"{what.capitalize()} (generated by nexrl-cfg from its options catalogue).",
-        **section_schema(cat, "", None, fragment),
+        "description": f"{what} (generated by nexrl-cfg from its options catalogue).",
+        **section_schema(cat, "", None),
         # A misspelt section is reported, as `check` does.
         "additionalProperties": False,
     }
     train = cat.section(TRAIN_SERVICE)
     if train is not None:
-        definition = section_schema(cat, TRAIN_SERVICE, train, fragment)
+        definition = section_schema(cat, TRAIN_SERVICE, train)
         schema["definitions"] = {TRAIN_DEFINITION: definition}
-    conditionals = [] if fragment else _conditionals(cat)
-    if conditionals:
-        schema["allOf"] = conditionals
+    if not fragment:
+        # A file that includes others is checked as a part: the rest is in its includes.
+        schema["if"] = COMPOSED
+        schema["else"] = {"allOf": requirements(cat)}
     return schema
 
 

@@ -152,6 +152,22 @@ ENTRIES: tuple[Option | Section, ...] = (
             "With a single service NexRL assumes actor when the role is missing."
         ),
     ),
+    Option(
+        "service.train_service.model_path",
+        description="The teacher's model path, as NexRL's OPD recipe writes it (read by no "
+        "NexRL version).",
+        source=(
+            "recipe/on_policy_distill/self_hosted_opd_qwen2a5_1a5b_from_7b.yaml@v1.2.0:515,536; "
+            "recipe/on_policy_distill/self_hosted_opd_qwen2a5_1a5b_from_7b.yaml@v1.4.0:523,544"
+        ),
+        type="string",
+        added="1.2",
+        unread=True,
+        details=(
+            "The recipe's actor.model.path refers to it (${service.train_service.teacher."
+            "model_path}); NexRL reads the model from actor.model.path."
+        ),
+    ),
     _backend(
         "1.0",
         DIRECT_ZMQ,
