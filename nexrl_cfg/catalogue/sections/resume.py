@@ -34,7 +34,7 @@ _FOR = "for a self-hosted run, not for a Tinker or Weaver one"
 
 def _self_hosted(
     added: str, removed: str | None, backend: str, switch: str
-) -> tuple[Section, Option]:
+) -> tuple[Section, Option, Option]:
     """The section and its mode, required unless the run is a Tinker or Weaver one (which
     never reads them: a mode there has no effect)."""
     remote = (Condition(backend, REMOTE_BACKENDS),)
@@ -70,23 +70,31 @@ def _self_hosted(
                 "@v1.4.0:259-260)."
             ),
         ),
+        Option(
+            "resume.resume_path",
+            description="Checkpoint folder (global_step_N) to resume from.",
+            source=(
+                f"{CONTROLLER}@v1.0.0:292-305; {CONTROLLER}@v1.4.0:314-327; {switch}; "
+                "spec/complete-config.md"
+            ),
+            added=added,
+            removed=removed,
+            type="string",
+            required_if=(Condition(".mode", ("from_path",)),),
+            required_unless=remote,
+            required_for="when a self-hosted run's mode is from_path",
+            used_if=self_hosted,
+            details=(
+                "A relative path is taken from the working directory. An empty path or one "
+                "that does not exist stops a self-hosted run when it starts; Tinker and "
+                "Weaver runs never read it."
+            ),
+        ),
     )
 
 
 ENTRIES: tuple[Option | Section, ...] = (
     *(entry for switch in SWITCHES for entry in _self_hosted(*switch)),
-    Option(
-        "resume.resume_path",
-        description="Checkpoint folder (global_step_N) to resume from.",
-        source=f"{CONTROLLER}@v1.0.0:292-305; {CONTROLLER}@v1.4.0:314-327; spec/complete-config.md",
-        type="string",
-        required_if=(Condition(".mode", ("from_path",)),),
-        required_for="when mode is from_path",
-        details=(
-            "A relative path is taken from the working directory. An empty path or one "
-            "that does not exist stops the run when it starts."
-        ),
-    ),
     Option(
         "resume.resume_dataloader",
         description="On resume, skip the data batches the checkpoint already consumed.",
