@@ -26,6 +26,31 @@ def write(folder: Path, name: str, text: str) -> Path:
 # a test about another version names it.
 VERSION = "1.0"
 
+# What a cluster exports: the values NexRL's recipes read from the environment.
+CLUSTER = {
+    "NEXRL_DATA_PATH": "/data",
+    "NEXRL_MODEL_PATH": "/models",
+    "EXPERIMENT_PATH": "/exp",
+    "INFERENCE_BASE_URL": "http://inference:8000",
+    "API_SERVER_URL": "trainer",
+    "TINKER_API_KEY": "tk-test-key-0000000000",
+    "WEAVER_API_KEY": "wv-test-key-0000000000",
+    "FEISHU_WEBHOOK_URL": "https://hooks.example.com/x",
+}
+
+# The hardening tests' seed: a whole run (with its base.yaml) using every interpolation form.
+HARDENING = Path(__file__).parent / "fixtures" / "hardening"
+SEED = (HARDENING / "run.yaml").read_text(encoding="utf-8")
+
+
+def seed(*edits: str) -> str:
+    """The seed with pieces of its text replaced, each once: old, new, old, new, ..."""
+    content = SEED
+    for old, new in zip(edits[::2], edits[1::2], strict=True):
+        assert old in content, old
+        content = content.replace(old, new, 1)
+    return content
+
 
 def check(
     path: Path, environ: Mapping[str, str] | None = None, **settings: object

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from helpers import CLUSTER
 
 from nexrl_cfg import catalogue
 from nexrl_cfg.check import Checker, Settings
@@ -27,17 +28,7 @@ from nexrl_cfg.layout import Layout
 
 # Mappings NexRL hands on untouched, and names the user chooses: no key there is misspelt.
 OPEN = ("hydra", "override_config", "mixed_precision", "dump_options", "remote_api_dump_options")
-# What a cluster exports: the values every recipe reads from the environment.
-ENV = {
-    "NEXRL_DATA_PATH": "/data",
-    "NEXRL_MODEL_PATH": "/models",
-    "EXPERIMENT_PATH": "/exp",
-    "INFERENCE_BASE_URL": "http://inference:8000",
-    "API_SERVER_URL": "trainer",
-    "TINKER_API_KEY": "tk-test-key-0000000000",
-    "WEAVER_API_KEY": "wv-test-key-0000000000",
-    "FEISHU_WEBHOOK_URL": "https://hooks.example.com/x",
-}
+ENV = CLUSTER
 Path_ = tuple[Any, ...]
 # libyaml's emitter where PyYAML has it: the same YAML, written a few times faster.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

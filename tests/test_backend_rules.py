@@ -4,253 +4,35 @@ rejects and one it accepts for each check, at each version the check applies to,
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+from configs import base, edit, put, puts
 from helpers import check, write
 
 from nexrl_cfg.finding import Finding
 
-# A whole self-hosted run of NexRL 1.4 (named services), written for the launcher.
-NESTED = """\
-launch_mode: "local"
-experiment_name: "sample-run"
-project_name: "nexrl-sample"
-data:
-  seed: 42
-  type: "torch"
-  data_files:
-    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"
-  batch_size: 8
-  keep_batch_order: true
-  rollout_repeat_n: 8
-  max_prompt_length: 1024
-  max_response_length: 2048
-  tokenizer_path: "/models/qwen"
-rollout_worker:
-  max_prompt_length: 1024
-  agent:
-    math:
-      judge_mode: rule
-  temperature: 1.0
-  type: "agent"
-  num_workers: 4
-  max_response_length: 2048
-  max_sequence_length: 4096
-  resource:
-    num_workers: 0
-    agents_per_worker: 32
-trajectory_pool:
-  check_batch_ready_function: "loaded_batch_finished"
-  batch_size: 64
-trainer:
-  algorithm:
-    use_kl_in_reward: false
-  save_freq: 0
-  total_train_steps: 10
-  type: "self_hosted_grpo"
-  sync_weight_path: "/exp/sync_weight"
-weight:
-  validate_freq: 0
-  staleness_threshold: 0
-  sync_mode: "sync"
-  sync_method: "disk"
-  sync_weight_path: ${trainer.sync_weight_path}
-service:
-  inference_service:
-    max_retries: 3
-    identifier: "default"
-    api_key: "EMPTY"
-    base_url: "http://localhost:8000"
-    model: "served"
-    model_path: "/models/qwen"
-    max_tokens: ${data.max_response_length}
-    tokenizer: ${data.tokenizer_path}
-    backend: sglang
-    weight_type: "sglang_nckpt"
-    resource:
-      replicas: 1
-      gpus_per_replica: 2
-  train_service:
-    main_actor:
-      identifier: "default"
-      role: "actor"
-      backend: direct-zmq
-      url: "http://localhost:8001"
-      resource:
-        world_size: 1
-        gpus_per_pod: 2
-      actor:
-        do_old_log_prob_compute: true
-        ppo_max_token_len_per_gpu: 16384
-        use_dynamic_bsz: false
-        use_kl_loss: false
-        loss_func_type: NX_20250515
-        loss_agg_mode: token-mean
-        ppo_epochs: 1
-        entropy_coeff: 0.0
-        clip_ratio_high: 0.2
-        clip_ratio_low: 0.2
-        clip_ratio: 0.2
-        grad_clip: 1.0
-        checkpoint_manager: dcp
-        optim:
-          lr: 5e-6
-        model:
-          path: "/models/qwen"
-        ppo_mini_batch_size: 4
-        ppo_micro_batch_size: 8
-        ulysses_sequence_parallel_size: 1
-        fsdp_config:
-          fsdp_size: -1
-        rollout:
-          use_weight_provider: false
-          tensor_model_parallel_size: 1
-          temperature: 1.0
-          n: 8
-          log_prob_micro_batch_size: 4
-
-validate:
-  validate_before_train: false
-  data:
-    type: "mock"
-    batch_size: 4
-  eval:
-    type: "default"
-
-logger:
-  backend: console
-
-resume:
-  mode: disable
-"""
-
-# The same run as NexRL 1.0 writes it: a flat train service and the top-level resource section.
-FLAT = """\
-launch_mode: "local"
-experiment_name: "sample-run"
-project_name: "nexrl-sample"
-data:
-  seed: 42
-  type: "torch"
-  data_files:
-    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"
-  batch_size: 8
-  keep_batch_order: true
-  rollout_repeat_n: 8
-  max_prompt_length: 1024
-  max_response_length: 2048
-  tokenizer_path: "/models/qwen"
-rollout_worker:
-  max_prompt_length: 1024
-  agent:
-    math:
-      judge_mode: rule
-  temperature: 1.0
-  type: "agent"
-  num_workers: 4
-trajectory_pool:
-  check_batch_ready_function: "loaded_batch_finished"
-  batch_size: 64
-trainer:
-  algorithm:
-    use_kl_in_reward: false
-  save_freq: 0
-  total_train_steps: 10
-  type: "self_hosted_grpo"
-  sync_weight_path: "/exp/sync_weight"
-weight:
-  validate_freq: 0
-  staleness_threshold: 0
-  sync_mode: "sync"
-  sync_method: "disk"
-  sync_weight_path: ${trainer.sync_weight_path}
-service:
-  inference_service:
-    max_retries: 3
-    model_tag: "default"
-    api_key: "EMPTY"
-    base_url: "http://localhost:8000"
-    model: ${resource.inference.served_model_name}
-    max_tokens: ${data.max_response_length}
-    tokenizer: ${data.tokenizer_path}
-    backend: sglang
-    weight_type: "sglang_nckpt"
-  train_service:
-    model_tag: "default"
-    backend: http
-    world_size: 2
-    url: "http://localhost:8001"
-    actor:
-      do_old_log_prob_compute: true
-      ppo_max_token_len_per_gpu: 16384
-      use_dynamic_bsz: false
-      use_kl_loss: false
-      loss_func_type: NX_20250515
-      loss_agg_mode: token-mean
-      ppo_epochs: 1
-      entropy_coeff: 0.0
-      clip_ratio_high: 0.2
-      clip_ratio_low: 0.2
-      clip_ratio: 0.2
-      grad_clip: 1.0
-      checkpoint_manager: dcp
-      optim:
-        lr: 5e-6
-      model:
-        path: "/models/qwen"
-      ppo_mini_batch_size: 4
-      ppo_micro_batch_size: 8
-      ulysses_sequence_parallel_size: 1
-      fsdp_config:
-        fsdp_size: -1
-      rollout:
-        use_weight_provider: false
-        tensor_model_parallel_size: 1
-        temperature: 1.0
-        n: 8
-        log_prob_micro_batch_size: 4
-resource:
-  train:
-    actor-1:
-      world_size: 2
-  inference:
-    replicas: 1
-    gpus_per_replica: 2
-    served_model_name: "served"
-    model_path: "/models/qwen"
-  agent:
-    num_workers: 0
-    agents_per_worker: 32
-
-validate:
-  validate_before_train: false
-  data:
-    type: "mock"
-    batch_size: 4
-  eval:
-    type: "default"
-
-logger:
-  backend: console
-
-resume:
-  mode: disable
-"""
-
 ENV = {"NEXRL_DATA_PATH": "/data"}
-
-
-def put(text: str, block: str) -> str:
-    """`text` with its top-level section of the same name replaced by `block` (at the end)."""
-    name = block.split(":", 1)[0]
-    text = re.sub(rf"^{name}:\n(?:(?:  .*)?\n)*", "", text, flags=re.M)
-    return text + block
-
-
 ACTOR = {"1.0": "service.train_service.actor", "1.4": "service.train_service.main_actor.actor"}
-BASES = {"1.0": FLAT, "1.4": NESTED}
+
+
+def numbered(version: str) -> str:
+    """The base of `version` with the numbers the tests below work NexTrainer's arithmetic
+    with: 2 GPUs, a mini-batch of 4 prompts × 8 responses, micro-batches of 8 and 4."""
+    actor = ACTOR[version]
+    changes: dict[str, str | None] = {
+        f"{actor}.ppo_mini_batch_size": "4",
+        f"{actor}.ppo_micro_batch_size": "8",
+        f"{actor}.rollout.n": "8",
+        f"{actor}.rollout.log_prob_micro_batch_size": "4",
+    }
+    if version == "1.0":
+        changes["service.train_service.world_size"] = "2"
+    return puts(base(version), changes)
+
+
+BASES = {version: numbered(version) for version in ACTOR}
+FLAT, NESTED = BASES["1.0"], BASES["1.4"]
 Row = tuple[str, str, str]
 
 
@@ -269,14 +51,10 @@ def found(tmp_path: Path, text: str, version: str, *ids: str) -> list[Row]:
     ]
 
 
-def edit(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
-
-
 def model_path(text: str, new: str) -> str:
-    """The actor's model.path replaced (the first `path:` under a `model:`)."""
-    return re.sub(r'(model:\n\s+path: )"/models/qwen"', lambda m: m.group(1) + new, text, count=1)
+    """The actor's model.path replaced."""
+    version = "1.4" if "main_actor" in text else "1.0"
+    return put(text, f"{ACTOR[version]}.model.path", new)
 
 
 OWN = (
@@ -443,11 +221,7 @@ def test_network_sync_updates_vllm(tmp_path: Path) -> None:
     text = edit(NESTED, "backend: sglang", "backend: vllm")
     text = edit(text, '"sglang_nckpt"', '"vllm_ckpt"')
     text = edit(text, 'sync_method: "disk"', 'sync_method: "network"')
-    text = edit(
-        text,
-        "log_prob_micro_batch_size: 4",
-        "log_prob_micro_batch_size: 4\n          use_weight_provider: true",
-    )
+    text = put(text, f"{ACTOR['1.4']}.rollout.use_weight_provider", "true")
     assert found(tmp_path, text, "1.4") == []
 
 
@@ -493,11 +267,7 @@ def test_mock_service_of_the_nested_layout_is_a_note(tmp_path: Path) -> None:
     ["[]", '["/data/train.json"]', '"/data/train"', '["${oc.env:NEXRL_DATA_PATH}/x.JSON"]'],
 )
 def test_data_files_the_torch_loader_cannot_read(tmp_path: Path, version: str, files: str) -> None:
-    text = edit(
-        BASES[version],
-        'data_files:\n    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"',
-        f"data_files: {files}",
-    )
+    text = put(BASES[version], "data.data_files", files)
     assert [r[0] for r in found(tmp_path, text, version)] == ["data-loader"]
 
 
@@ -505,20 +275,18 @@ def test_data_files_the_torch_loader_cannot_read(tmp_path: Path, version: str, f
     "files", ['["/data/a.PARQUET", "/data/b.csv"]', '"/data/a.jsonl"', '"${oc.env:F}"']
 )
 def test_data_files_the_torch_loader_reads(tmp_path: Path, files: str) -> None:
-    text = edit(
-        NESTED,
-        'data_files:\n    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"',
-        f"data_files: {files}",
-    )
+    text = put(NESTED, "data.data_files", files)
     assert found(tmp_path, text, "1.4") == []
 
 
 def test_missing_data_files_and_the_validation_loader(tmp_path: Path) -> None:
-    text = edit(NESTED, '  data_files:\n    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"\n', "")
-    text = put(
-        text,
-        'validate:\n  validate_before_train: false\n  data:\n    type: "torch"\n'
-        '    data_files: ["/data/val.txt"]\n  eval:\n    type: "default"\n',
+    text = puts(
+        NESTED,
+        {
+            "data.data_files": None,
+            "validate.data.type": '"torch"',
+            "validate.data.data_files": '["/data/val.txt"]',
+        },
     )
     assert found(tmp_path, text, "1.4") == [
         ("data-loader", "error", "data"),
@@ -528,10 +296,10 @@ def test_missing_data_files_and_the_validation_loader(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_filter_prompts_needs_a_tokenizer(tmp_path: Path, version: str) -> None:
-    text = edit(BASES[version], "  batch_size: 8\n", "  batch_size: 8\n  filter_prompts: true\n")
+    text = put(BASES[version], "data.filter_prompts", "true")
     assert found(tmp_path, text, version) == []
-    text = edit(text, '  tokenizer_path: "/models/qwen"\n', "")
-    text = text.replace("${data.tokenizer_path}", '"/models/qwen"')
+    text = put(text, "data.tokenizer_path", None)
+    text = text.replace("${data.tokenizer_path}", '"models/debug-model"')
     assert found(tmp_path, text, version) == [("data-loader", "error", "data.filter_prompts")]
 
 
@@ -540,12 +308,12 @@ def test_filter_prompts_needs_a_tokenizer(tmp_path: Path, version: str) -> None:
 
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_nexau_worker(tmp_path: Path, version: str) -> None:
-    text = edit(BASES[version], 'type: "agent"', 'type: "nexau"')
+    text = put(BASES[version], "rollout_worker.type", '"nexau"')
     # An absent tokenizer is the catalogue's (missing-required); a null one this rule's.
     assert found(tmp_path, text, version) == []
-    null = edit(text, "  num_workers: 4\n", "  num_workers: 4\n  tokenizer: null\n")
+    null = put(text, "rollout_worker.tokenizer", "null")
     assert found(tmp_path, null, version) == [("nexau-worker", "error", "rollout_worker.tokenizer")]
-    good = edit(text, "  num_workers: 4\n", "  num_workers: 4\n  tokenizer: /models/qwen\n")
+    good = put(text, "rollout_worker.tokenizer", "/models/qwen")
     assert found(tmp_path, good, version) == []
     bad = edit(good, "\n  tokenizer:", '\n  evaluator_module_path: "evaluator.py"\n  tokenizer:')
     assert found(tmp_path, bad, version) == [
@@ -637,19 +405,20 @@ def test_empty_base_url_from_1_3(tmp_path: Path, version: str, rows: list[Row]) 
 
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_feishu_url(tmp_path: Path, version: str) -> None:
-    on = put(BASES[version], "logger:\n  backend: console\n  enable_feishu_logging: true\n")
+    on = put(BASES[version], "logger.enable_feishu_logging", "true")
     assert found(tmp_path, on, version, "empty-url") == [
         ("empty-url", "error", "logger.enable_feishu_logging")
     ]
-    unset = on + '  feishu_url: "${oc.env:FEISHU_WEBHOOK_URL,}"\n'
+    unset = put(on, "logger.feishu_url", '"${oc.env:FEISHU_WEBHOOK_URL,}"')
     expected = [("empty-url", "error", "logger.feishu_url")] if version == "1.4" else []
     assert found(tmp_path, unset, version, "empty-url") == expected
-    assert found(tmp_path, unset.replace("true", "false"), version, "empty-url") == []
+    off = put(unset, "logger.enable_feishu_logging", "false")
+    assert found(tmp_path, off, version, "empty-url") == []
 
 
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_resume_from_path_needs_a_path(tmp_path: Path, version: str) -> None:
-    text = put(BASES[version], 'resume:\n  mode: "from_path"\n  resume_path: ""\n')
+    text = puts(BASES[version], {"resume.mode": '"from_path"', "resume.resume_path": '""'})
     assert found(tmp_path, text, version) == [("resume-path", "error", "resume.resume_path")]
     fine = text.replace('resume_path: ""', 'resume_path: "/exp/ckpt/global_step_10"')
     assert found(tmp_path, fine, version) == []
@@ -661,25 +430,25 @@ def test_resume_from_path_needs_a_path(tmp_path: Path, version: str) -> None:
 
 
 def test_launcher_1_0_agent_and_resources(tmp_path: Path) -> None:
-    text = edit(FLAT, "    agents_per_worker: 32\n", "")
+    text = put(FLAT, "resource.agent.agents_per_worker", None)
     # The launcher does not resolve interpolations: a number behind one is text to it.
-    text = edit(text, "    replicas: 1\n", "    replicas: ${oc.env:REPLICAS,1}\n")
+    text = put(text, "resource.inference.replicas", "${oc.env:REPLICAS,1}")
     assert found(tmp_path, text, "1.0", "launcher") == [
-        ("launcher", "error", "resource.inference.replicas"),
         ("launcher", "error", "resource.agent"),
+        ("launcher", "error", "resource.inference.replicas"),
     ]
 
 
 def test_launcher_1_0_train_world_size(tmp_path: Path) -> None:
-    text = edit(FLAT, "    actor-1:\n      world_size: 2\n", "    actor-1:\n      world_size: 0\n")
+    text = put(FLAT, "resource.train.actor.world_size", "0")
     assert found(tmp_path, text, "1.0", "launcher") == [
-        ("launcher", "error", "resource.train.actor-1.world_size")
+        ("launcher", "error", "resource.train.actor.world_size")
     ]
 
 
 def test_launcher_1_4_service_and_inference(tmp_path: Path) -> None:
-    text = edit(NESTED, '      identifier: "default"\n      role', "      role")
-    text = edit(text, "      gpus_per_replica: 2\n", "")
+    text = put(NESTED, "service.train_service.main_actor.identifier", None)
+    text = put(text, "service.inference_service.resource.gpus_per_replica", None)
     assert sorted(found(tmp_path, text, "1.4", "launcher")) == [
         ("launcher", "error", "service.inference_service.resource"),
         ("launcher", "error", "service.train_service.main_actor"),
@@ -687,7 +456,7 @@ def test_launcher_1_4_service_and_inference(tmp_path: Path) -> None:
 
 
 def test_launcher_1_4_migrates_the_legacy_section(tmp_path: Path) -> None:
-    text = edit(NESTED, "  resource:\n    num_workers: 0\n    agents_per_worker: 32\n", "")
+    text = put(NESTED, "rollout_worker.resource", None)
     assert found(tmp_path, text, "1.4", "launcher") == 2 * [("launcher", "error", "rollout_worker")]
     legacy = text + "resource:\n  agent:\n    num_workers: 0\n    agents_per_worker: 32\n"
     assert found(tmp_path, legacy, "1.4", "launcher") == []
@@ -702,7 +471,7 @@ def test_launcher_setup_script(tmp_path: Path, version: str) -> None:
 
 
 def test_a_config_not_written_for_the_launcher_is_left_alone(tmp_path: Path) -> None:
-    text = FLAT[: FLAT.index("resource:\n  train")]
+    text = put(FLAT, "resource", None)
     assert found(tmp_path, text, "1.0", "launcher") == []
 
 
@@ -713,15 +482,15 @@ def test_a_config_not_written_for_the_launcher_is_left_alone(tmp_path: Path) -> 
 def test_a_composed_cycle_through_a_read_key_is_an_error(tmp_path: Path, version: str) -> None:
     # As NexRL's nexau_news recipe does: the entry points data.max_prompt_length at the
     # rollout worker's, which common.yaml points back at it. `unused` NexRL never reads.
-    common = BASES[version].replace(
-        "  max_prompt_length: 1024\n  agent:",
-        "  max_prompt_length: ${data.max_prompt_length}\n  unused: ${data.unused}\n  agent:",
+    common = puts(
+        BASES[version],
+        {
+            "rollout_worker.max_prompt_length": "${data.max_prompt_length}",
+            "rollout_worker.unused": "${data.unused}",
+            "data.unused": "1",
+        },
     )
-    write(
-        tmp_path,
-        "common.yaml",
-        common.replace("  batch_size: 8\n", "  batch_size: 8\n  unused: 1\n", 1),
-    )
+    write(tmp_path, "common.yaml", common)
     entry = write(
         tmp_path,
         "entry.yaml",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from configs import BASE, at_version, edit, run
+from configs import BASE, at_version, base, edit, run
 
 from nexrl_cfg.catalogue import VERSIONS
 from nexrl_cfg.finding import Finding
@@ -18,59 +18,9 @@ TRAIN = "service.train_service"
 ACTOR = f"{TRAIN}.actor"
 NAMED = f"{TRAIN}.main_actor"
 
-# NexRL 1.2 on: named training services, each with its role and its own resources.
-NESTED_SERVICE = """\
-service:
-  inference_service:
-    identifier: "default"
-    api_key: "EMPTY"
-    base_url: "http://localhost:8000"
-    model: "debug-model"
-    max_tokens: ${data.max_response_length}
-    backend: sglang
-    max_retries: 3
-    weight_type: "sglang_nckpt"
-  train_service:
-    main_actor:
-      identifier: "default"
-      role: "actor"
-      backend: direct-zmq
-      url: "http://localhost:8001"
-      resource:
-        world_size: 1
-        gpus_per_pod: 8
-      actor:
-        model:
-          path: "models/debug-model"
-        optim:
-          lr: 5e-6
-        fsdp_config:
-          fsdp_size: -1
-        rollout:
-          n: 4
-          temperature: 1.0
-          tensor_model_parallel_size: 1
-          use_weight_provider: false
-        checkpoint_manager: dcp
-        ppo_mini_batch_size: 8
-        ppo_micro_batch_size: 2
-        grad_clip: 1.0
-        clip_ratio: 0.2
-        clip_ratio_low: 0.2
-        clip_ratio_high: 0.2
-        entropy_coeff: 1e-4
-        ppo_epochs: 1
-        loss_agg_mode: token-mean
-        loss_func_type: NX_20250515
-        use_kl_loss: false
-        ulysses_sequence_parallel_size: 1
-        use_dynamic_bsz: false
-        ppo_max_token_len_per_gpu: 16384
-        do_old_log_prob_compute: true
-"""
-# The other sections as BASE writes them.
-NESTED = BASE[: BASE.index("service:\n")] + NESTED_SERVICE + BASE[BASE.index("validate:\n") :]
-NESTED = NESTED.replace("  train:\n    actor:\n      world_size: 2\n", "", 1)
+# NexRL 1.2 on: named training services, each with its role and its own resources; 1.3's
+# shape (direct-zmq), which `at_version` completes for 1.4.
+NESTED = base("1.3")
 
 NESTED_VERSIONS = ("1.3", "1.4")  # direct-zmq exists from 1.3
 BEFORE_NESTED = ("1.0", "1.1")
@@ -97,7 +47,7 @@ def without_legacy_resource(text: str) -> str:
     return text.replace("  train:\n    actor:\n      world_size: 2\n", "", 1)
 
 
-def base(version: str) -> str:
+def flat(version: str) -> str:
     if version in BEFORE_NESTED:
         return BASE
     text = edit(edit(BASE, RESOURCE, WITH_RESOURCE), "    world_size: 1\n    url", "    url")
@@ -127,13 +77,12 @@ def test_the_flat_world_size_is_read_until_1_2(tmp_path: Path, version: str) -> 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_the_flat_base_config_is_clean_at_every_version(tmp_path: Path, version: str) -> None:
-    assert found(tmp_path, base(version), version) == []
+    assert found(tmp_path, flat(version), version) == []
 
 
 @pytest.mark.parametrize("version", ("1.2", *NESTED_VERSIONS))
 def test_the_nested_config_is_clean_from_1_2(tmp_path: Path, version: str) -> None:
-    text = NESTED if version != "1.2" else edit(NESTED, "backend: direct-zmq", "backend: http")
-    assert found(tmp_path, text, version) == []
+    assert found(tmp_path, base(version), version) == []
 
 
 # -- inference service ----------------------------------------------------------------------
@@ -141,7 +90,7 @@ def test_the_nested_config_is_clean_from_1_2(tmp_path: Path, version: str) -> No
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_inference_misspelt_key(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), "max_retries: 3", "max_retries: 3\n    max_retires: 3")
+    text = edit(flat(version), "max_retries: 3", "max_retries: 3\n    max_retires: 3")
     result = findings(tmp_path, text, version)
     assert [(f.rule, f.key) for f in result] == [("unknown-key", f"{INFERENCE}.max_retires")]
     assert result[0].hint == "Did you mean 'max_retries'?"
@@ -149,24 +98,24 @@ def test_inference_misspelt_key(tmp_path: Path, version: str) -> None:
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_inference_wrong_type(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), "max_tokens: ${data.max_response_length}", 'max_tokens: "many"')
+    text = edit(flat(version), "max_tokens: ${data.max_response_length}", 'max_tokens: "many"')
     assert ("invalid-type", "error", f"{INFERENCE}.max_tokens") in found(tmp_path, text, version)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_inference_backend_outside_the_registry(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), "backend: sglang", "backend: triton")
+    text = edit(flat(version), "backend: sglang", "backend: triton")
     assert found(tmp_path, text, version) == [("invalid-choice", "error", f"{INFERENCE}.backend")]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_weight_type_is_required_and_loosely_checked(tmp_path: Path, version: str) -> None:
-    missing = edit(base(version), '    weight_type: "sglang_nckpt"\n', "")
+    missing = edit(flat(version), '    weight_type: "sglang_nckpt"\n', "")
     assert found(tmp_path, missing, version) == [
         ("missing-required", "error", f"{INFERENCE}.weight_type")
     ]
     # NexRL forwards it verbatim: an unknown one is mis-handled, not refused.
-    odd = edit(base(version), 'weight_type: "sglang_nckpt"', 'weight_type: "sglang_ckpt"')
+    odd = edit(flat(version), 'weight_type: "sglang_nckpt"', 'weight_type: "sglang_ckpt"')
     assert found(tmp_path, odd, version) == [
         ("invalid-choice", "warning", f"{INFERENCE}.weight_type")
     ]
@@ -174,9 +123,9 @@ def test_weight_type_is_required_and_loosely_checked(tmp_path: Path, version: st
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_model_tag_then_identifier(tmp_path: Path, version: str) -> None:
-    no_tag = edit(base(version), '    model_tag: "default"\n    api_key', "    api_key")
+    no_tag = edit(flat(version), '    model_tag: "default"\n    api_key', "    api_key")
     renamed = edit(
-        base(version), 'model_tag: "default"\n    api_key', 'identifier: "default"\n    api_key'
+        flat(version), 'model_tag: "default"\n    api_key', 'identifier: "default"\n    api_key'
     )
     if version in BEFORE_NESTED:
         assert found(tmp_path, no_tag, version) == [
@@ -198,7 +147,7 @@ def test_model_tag_then_identifier(tmp_path: Path, version: str) -> None:
 def test_reasoning_parser_registry_from_1_3(tmp_path: Path, version: str) -> None:
     for name, choice in (("qwen3", None), ("deepseek-r1", None), ("qwen4", "qwen3")):
         text = edit(
-            base(version), "max_retries: 3", f'max_retries: 3\n    reasoning_parser: "{name}"'
+            flat(version), "max_retries: 3", f'max_retries: 3\n    reasoning_parser: "{name}"'
         )
         result = findings(tmp_path, text, version)
         key = f"{INFERENCE}.reasoning_parser"
@@ -217,7 +166,7 @@ def test_reasoning_parser_registry_from_1_3(tmp_path: Path, version: str) -> Non
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_flat_train_misspelt_key(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), 'url: "http://localhost:8001"', 'ulr: "http://localhost:8001"')
+    text = edit(flat(version), 'url: "http://localhost:8001"', 'ulr: "http://localhost:8001"')
     result = findings(tmp_path, text, version)
     assert [(f.rule, f.key) for f in result] == [
         ("missing-required", f"{TRAIN}.url"),
@@ -228,13 +177,13 @@ def test_flat_train_misspelt_key(tmp_path: Path, version: str) -> None:
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_flat_train_wrong_type(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), 'url: "http://localhost:8001"', "url: 8001")
+    text = edit(flat(version), 'url: "http://localhost:8001"', "url: 8001")
     assert found(tmp_path, text, version) == [("invalid-type", "error", f"{TRAIN}.url")]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_direct_zmq_exists_from_1_3(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), "backend: http", "backend: direct-zmq")
+    text = edit(flat(version), "backend: http", "backend: direct-zmq")
     expected = (
         [] if version in NESTED_VERSIONS else [("invalid-choice", "error", f"{TRAIN}.backend")]
     )
@@ -250,7 +199,7 @@ def test_flat_world_size_then_resources(tmp_path: Path, version: str) -> None:
         ]
     else:
         # NexRL 1.2 on reads the GPUs from the service's resource (or resource.train)
-        no_resources = edit(base(version), WITH_RESOURCE, RESOURCE)
+        no_resources = edit(flat(version), WITH_RESOURCE, RESOURCE)
         assert found(tmp_path, no_resources, version) == [
             ("missing-required", "error", f"{TRAIN}.resource")
         ]
@@ -258,7 +207,7 @@ def test_flat_world_size_then_resources(tmp_path: Path, version: str) -> None:
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_url_is_required_for_the_mock_backend_too(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), "backend: http", "backend: mock")
+    text = edit(flat(version), "backend: http", "backend: mock")
     text = edit(text, '    url: "http://localhost:8001"\n', "")
     assert ("missing-required", "error", f"{TRAIN}.url") in found(tmp_path, text, version)
 
@@ -268,7 +217,7 @@ def test_url_is_required_for_the_mock_backend_too(tmp_path: Path, version: str) 
 
 @pytest.mark.parametrize("version", NESTED_VERSIONS)
 def test_nested_misspelt_resource_key(tmp_path: Path, version: str) -> None:
-    text = edit(NESTED, "gpus_per_pod: 8", "gpus_per_pd: 8")
+    text = edit(NESTED, "gpus_per_pod: 2", "gpus_per_pd: 2")
     result = findings(tmp_path, text, version)
     assert [(f.rule, f.key) for f in result] == [
         ("missing-required", f"{NAMED}.resource.gpus_per_pod"),
@@ -323,7 +272,7 @@ def test_role_and_resource_are_unknown_before_1_2(tmp_path: Path, version: str) 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_actor_misspelt_wrap_policy_key(tmp_path: Path, version: str) -> None:
     known = edit(
-        base(version),
+        flat(version),
         "        fsdp_size: -1",
         "        fsdp_size: -1\n        wrap_policy:\n"
         "          disable: false\n          transformer_layer_cls_to_wrap: [Block]",
@@ -339,20 +288,20 @@ def test_actor_misspelt_wrap_policy_key(tmp_path: Path, version: str) -> None:
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_actor_wrong_type(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), "use_kl_loss: false", 'use_kl_loss: "no"')
+    text = edit(flat(version), "use_kl_loss: false", 'use_kl_loss: "no"')
     assert found(tmp_path, text, version) == [("invalid-type", "error", f"{ACTOR}.use_kl_loss")]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_importance_sampling_loss_from_1_2(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), "loss_func_type: NX_20250515", "loss_func_type: importance_sampling")
+    text = edit(flat(version), "loss_func_type: NX_20250515", "loss_func_type: importance_sampling")
     expected = [("invalid-choice", "error", f"{ACTOR}.loss_func_type")]
     assert found(tmp_path, text, version) == (expected if version in BEFORE_NESTED else [])
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_checkpoint_manager_knows_only_dcp(tmp_path: Path, version: str) -> None:
-    text = edit(base(version), "checkpoint_manager: dcp", "checkpoint_manager: torch")
+    text = edit(flat(version), "checkpoint_manager: dcp", "checkpoint_manager: torch")
     assert found(tmp_path, text, version) == [
         ("invalid-choice", "error", f"{ACTOR}.checkpoint_manager")
     ]
@@ -360,9 +309,9 @@ def test_checkpoint_manager_knows_only_dcp(tmp_path: Path, version: str) -> None
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_kl_loss_type_matters_only_with_use_kl_loss(tmp_path: Path, version: str) -> None:
-    off = edit(base(version), "use_kl_loss: false", "use_kl_loss: false\n      kl_loss_type: full")
+    off = edit(flat(version), "use_kl_loss: false", "use_kl_loss: false\n      kl_loss_type: full")
     assert found(tmp_path, off, version) == [("invalid-choice", "warning", f"{ACTOR}.kl_loss_type")]
-    on = edit(base(version), "use_kl_loss: false", "use_kl_loss: true\n      kl_loss_coef: 0.001")
+    on = edit(flat(version), "use_kl_loss: false", "use_kl_loss: true\n      kl_loss_coef: 0.001")
     assert found(tmp_path, on, version) == [("missing-required", "error", f"{ACTOR}.kl_loss_type")]
     on = edit(on, "kl_loss_coef: 0.001", "kl_loss_coef: 0.001\n      kl_loss_type: full")
     assert found(tmp_path, on, version) == [("invalid-choice", "error", f"{ACTOR}.kl_loss_type")]
@@ -371,18 +320,18 @@ def test_kl_loss_type_matters_only_with_use_kl_loss(tmp_path: Path, version: str
 @pytest.mark.parametrize("version", VERSIONS)
 def test_actor_missing_required(tmp_path: Path, version: str) -> None:
     text = edit(
-        base(version), "      fsdp_config:\n        fsdp_size: -1\n", "      fsdp_config: {}\n"
+        flat(version), "      fsdp_config:\n        fsdp_size: -1\n", "      fsdp_config: {}\n"
     )
     assert found(tmp_path, text, version) == [
         ("missing-required", "error", f"{ACTOR}.fsdp_config.fsdp_size")
     ]
-    text = edit(base(version), "      ppo_epochs: 1\n", "")
+    text = edit(flat(version), "      ppo_epochs: 1\n", "")
     assert found(tmp_path, text, version) == [("missing-required", "error", f"{ACTOR}.ppo_epochs")]
 
 
 def test_a_distillation_teacher_needs_no_training_settings(tmp_path: Path) -> None:
     # self_hosted_opd (1.2 on): a teacher service never trains, so it reads no ppo_epochs.
-    text = edit(base("1.4"), "      ppo_epochs: 1\n", "")
+    text = edit(flat("1.4"), "      ppo_epochs: 1\n", "")
     text = edit(text, 'type: "self_hosted_grpo"', 'type: "self_hosted_opd"')
     assert ("missing-required", "error", f"{ACTOR}.ppo_epochs") not in found(tmp_path, text, "1.4")
 
@@ -390,13 +339,13 @@ def test_a_distillation_teacher_needs_no_training_settings(tmp_path: Path) -> No
 @pytest.mark.parametrize("version", VERSIONS)
 def test_keys_nexrl_never_reads(tmp_path: Path, version: str) -> None:
     # documented by the reference, so accepted; a value outside its list is only advice
-    assert found(tmp_path, base(version), version) == []
-    text = edit(base(version), "warmup_style: constant", "warmup_style: polynomial")
+    assert found(tmp_path, flat(version), version) == []
+    text = edit(flat(version), "warmup_style: constant", "warmup_style: polynomial")
     key = f"{ACTOR}.optim.warmup_style"
     assert found(tmp_path, text, version) == [("invalid-choice", "warning", key)]
     # written by NexRL's recipes, read by no version
     text = edit(
-        base(version),
+        flat(version),
         "        use_weight_provider: false",
         "        use_weight_provider: false\n        dtype: bfloat16",
     )

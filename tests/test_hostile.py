@@ -18,15 +18,13 @@ from pathlib import Path
 
 import omegaconf
 import pytest
-from helpers import Ran, cli
+from helpers import HARDENING, SEED, Ran, cli, seed
 from omegaconf import OmegaConf
 from typer.testing import CliRunner
 
 from nexrl_cfg.cli import app
 from nexrl_cfg.read import read_text
 
-FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
-SEED = (FIXTURES / "run.yaml").read_text(encoding="utf-8")
 HANG_GUARD = 20  # seconds; a case that takes this long has hung
 MARKER = "CODE-RAN"
 
@@ -64,13 +62,10 @@ def raw(content: bytes) -> Callable[[Path], Path]:
 
 def seeded(*edits: str) -> Callable[[Path], Path]:
     """The seed config (with its base file) with pieces of text replaced: old, new, ..."""
-    content = SEED
-    for old, new in zip(edits[::2], edits[1::2], strict=True):
-        assert old in content, old
-        content = content.replace(old, new, 1)
+    content = seed(*edits)
 
     def build(folder: Path) -> Path:
-        (folder / "base.yaml").write_text((FIXTURES / "base.yaml").read_text("utf-8"), "utf-8")
+        (folder / "base.yaml").write_text((HARDENING / "base.yaml").read_text("utf-8"), "utf-8")
         return text(content)(folder)
 
     return build
@@ -125,7 +120,7 @@ def ten_megabytes() -> str:
 
 # The seed on its own: what it includes from base.yaml written in its place.
 ALONE = SEED.replace(
-    "defaults:\n  - base\n  - _self_\n", (FIXTURES / "base.yaml").read_text("utf-8")
+    "defaults:\n  - base\n  - _self_\n", (HARDENING / "base.yaml").read_text("utf-8")
 )
 CRLF_SEED = ALONE.replace("\n", "\r\n")
 DOUBLING = "x:\n  a0: xxxxxxxxxxxxxxxx\n" + "".join(

@@ -17,29 +17,19 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import Ran, cli
+from helpers import HARDENING, SEED, Ran, cli, seed
 from typer.testing import CliRunner
 
 from nexrl_cfg.cli import app
 from nexrl_cfg.report import names
 
-FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
-SEED = (FIXTURES / "run.yaml").read_text(encoding="utf-8")
-BASE = (FIXTURES / "base.yaml").read_text(encoding="utf-8")
+BASE = (HARDENING / "base.yaml").read_text(encoding="utf-8")
 GUARD = 20  # seconds: every run must end well within this
 FORMATS = names()
 
 LITERAL = "sk-proj-HOSTILEliteral93jd8"
 ENV_SECRET = "sk-live-HOSTILEenv55aa77"
 OUTSIDE = "OUTSIDE-MARKER-4f1e9c"
-
-
-def seed(*edits: str) -> str:
-    content = SEED
-    for old, new in zip(edits[::2], edits[1::2], strict=True):
-        assert old in content, old
-        content = content.replace(old, new, 1)
-    return content
 
 
 def project(folder: Path, text: str, name: str = "run.yaml") -> Path:

@@ -19,6 +19,7 @@ from unittest import mock
 
 import pytest
 import yaml
+from helpers import HARDENING, SEED
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from omegaconf import OmegaConf
@@ -29,9 +30,7 @@ from nexrl_cfg.report import names, render
 from nexrl_cfg.report.run import Run
 from nexrl_cfg.resolve import _Resolver, resolve
 
-FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
-SEED = (FIXTURES / "run.yaml").read_text(encoding="utf-8")
-BASE = (FIXTURES / "base.yaml").read_text(encoding="utf-8")
+BASE = (HARDENING / "base.yaml").read_text(encoding="utf-8")
 ENVIRON = {"NEXRL_DATA_PATH": "/data", "INFERENCE_BASE_URL": "http://inference:8000"}
 
 PROPERTY = settings(

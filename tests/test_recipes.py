@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import CLUSTER, errors
 from helpers import check as check_any
-from helpers import errors
 
 from nexrl_cfg.finding import Finding
 
@@ -15,16 +15,7 @@ ENTRIES = ("self_hosted.yaml", "tinker.yaml", "weaver.yaml")
 # A recipe NexRL itself rejects at start-up: its trainer type is registered in no version, it
 # has no inference service and its actor lacks what the NexTrainer workers read.
 REJECTED = "pig_latin/self_hosted.yaml"
-ENV = {
-    "NEXRL_DATA_PATH": "/data",
-    "NEXRL_MODEL_PATH": "/models",
-    "EXPERIMENT_PATH": "/exp",
-    "INFERENCE_BASE_URL": "http://inference:8000",
-    "API_SERVER_URL": "trainer",
-    "TINKER_API_KEY": "tk-test-key-0000000000",
-    "WEAVER_API_KEY": "wv-test-key-0000000000",
-    "FEISHU_WEBHOOK_URL": "https://hooks.example.com/x",
-}
+ENV = CLUSTER
 
 
 # The recipes NexRL itself rejects: a trainer type no version registers.

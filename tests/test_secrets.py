@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import cli
+from helpers import HARDENING, cli, seed
 from omegaconf import OmegaConf
 
 from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.cli import app
 from nexrl_cfg.report import names
 
-FIXTURES = Path(__file__).parent / "fixtures" / "hardening"
-SEED = (FIXTURES / "run.yaml").read_text(encoding="utf-8")
 HANG_GUARD = 20
 
 ENV = {
@@ -53,14 +51,6 @@ class Leaky:
 
     edits: tuple[str, ...]
     rules: frozenset[str]
-
-
-def seed(*edits: str) -> str:
-    content = SEED
-    for old, new in zip(edits[::2], edits[1::2], strict=True):
-        assert old in content, old
-        content = content.replace(old, new, 1)
-    return content
 
 
 CONFIGS = {
@@ -142,7 +132,7 @@ def leaks(output: str) -> list[str]:
 
 
 def write(folder: Path, name: str) -> Path:
-    (folder / "base.yaml").write_text((FIXTURES / "base.yaml").read_text("utf-8"), "utf-8")
+    (folder / "base.yaml").write_text((HARDENING / "base.yaml").read_text("utf-8"), "utf-8")
     path = folder / f"{name}.yaml"
     path.write_text(seed(*CONFIGS[name].edits), encoding="utf-8")
     return path
@@ -229,7 +219,7 @@ def test_a_resolver_registered_in_the_process_is_not_called(tmp_path: Path) -> N
     try:
         path = tmp_path / "config.yaml"
         path.write_text(seed('model: "qwen"', "model: ${evil:x}"), encoding="utf-8")
-        (tmp_path / "base.yaml").write_text((FIXTURES / "base.yaml").read_text("utf-8"))
+        (tmp_path / "base.yaml").write_text((HARDENING / "base.yaml").read_text("utf-8"))
         found = Checker(Settings(environ={})).check_file(path).findings
     finally:
         OmegaConf.clear_resolver("evil")
@@ -245,6 +235,6 @@ def test_the_registry_is_restored_after_a_check(tmp_path: Path) -> None:
     saved = dict(BaseContainer._resolvers)
     path = tmp_path / "config.yaml"
     path.write_text(seed('model: "qwen"', 'model: "${oc.select:data.prompt_key}"'), "utf-8")
-    (tmp_path / "base.yaml").write_text((FIXTURES / "base.yaml").read_text("utf-8"))
+    (tmp_path / "base.yaml").write_text((HARDENING / "base.yaml").read_text("utf-8"))
     Checker(Settings(environ={})).check_file(path)
     assert BaseContainer._resolvers == saved

@@ -6,138 +6,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import check, errors, write
+from configs import base, position, put, split
+from helpers import CLUSTER, check, errors, write
 
 from nexrl_cfg.finding import Finding
 
-COMMON = """
-project_name: "startup"
-experiment_name: "startup-rules"
-
-data:
-  type: "torch"
-  seed: 42
-  data_files:
-    - "${oc.env:NEXRL_DATA_PATH}/train.parquet"
-  batch_size: 32
-  keep_batch_order: true
-  rollout_repeat_n: 8
-  max_prompt_length: 1024
-  max_response_length: 2048
-  tokenizer_path: "${oc.env:NEXRL_MODEL_PATH}/model"
-
-trajectory_pool:
-  type: "default"
-  batch_size: 256
-  check_batch_ready_function: "loaded_batch_finished"
-
-trainer:
-  total_train_steps: 10
-  save_freq: 0
-
-weight:
-  type: "default"
-  sync_mode: "sync"
-  staleness_threshold: 0
-  validate_freq: 0
-
-validate:
-  validate_before_train: false
-  data:
-    type: "mock"
-    batch_size: 4
-  eval:
-    type: "default"
-
-logger:
-  backend: console
-
-resume:
-  mode: disable
-
-launch_mode: "local"
-rollout_worker:
-  type: "simple"
-  num_workers: 4
-  need_llm_inference: true
-  temperature: 1.0
-
-resource:
-  agent:
-    num_workers: 1
-    agents_per_worker: 4
-"""
-
-SELF_HOSTED = """
-defaults:
-  - common
-  - _self_
-
-trainer:
-  type: "self_hosted_grpo"
-  sync_weight_path: "${oc.env:EXPERIMENT_PATH}/sync_weight"
-  algorithm:
-    use_kl_in_reward: false
-
-resource:
-  train:
-    actor-1:
-      world_size: 1
-  inference:
-    replicas: 1
-    gpus_per_replica: 8
-    served_model_name: "policy"
-    model_path: "${oc.env:NEXRL_MODEL_PATH}/model"
-
-weight:
-  sync_method: "disk"
-  sync_weight_path: ${trainer.sync_weight_path}
-
-service:
-  inference_service:
-    model_tag: "default"
-    base_url: "${oc.env:INFERENCE_BASE_URL}"
-    api_key: "EMPTY"
-    model: "policy"
-    max_tokens: ${data.max_response_length}
-    max_retries: 3
-    backend: sglang
-    weight_type: "sglang_nckpt"
-
-  train_service:
-    model_tag: "default"
-    backend: http
-    world_size: 8
-    url: "http://${oc.env:API_SERVER_URL}:8000"
-    actor:
-      model:
-        path: "${oc.env:NEXRL_MODEL_PATH}/model"
-      ppo_mini_batch_size: 32
-      ppo_micro_batch_size: 4
-      optim:
-        lr: 2e-6
-      rollout:
-        use_weight_provider: false
-        n: ${data.rollout_repeat_n}
-        temperature: 1.0
-        tensor_model_parallel_size: 1
-      fsdp_config:
-        fsdp_size: -1
-      checkpoint_manager: dcp
-      grad_clip: 1.0
-      clip_ratio: 0.2
-      clip_ratio_low: 0.2
-      clip_ratio_high: 0.2
-      entropy_coeff: 1e-4
-      ppo_epochs: 1
-      loss_agg_mode: token-mean
-      loss_func_type: NX_20250515
-      use_kl_loss: false
-      ulysses_sequence_parallel_size: 4
-      use_dynamic_bsz: false
-      ppo_max_token_len_per_gpu: 16384
-      do_old_log_prob_compute: true
-"""
+# The 1.0 base cut in two as recipes are: common.yaml, and an entry config that includes it
+# and writes the trainer, the weight sync's method and paths, the services and their GPUs.
+ENTRY_KEYS = (
+    "resource.train",
+    "resource.inference",
+    "trainer.type",
+    "trainer.sync_weight_path",
+    "trainer.algorithm",
+    "weight.sync_method",
+    "weight.sync_weight_path",
+    "service",
+)
+COMMON, _ENTRY = split(
+    put(base("1.0"), "trainer.sync_weight_path", '"${oc.env:EXPERIMENT_PATH}/sync_weight"'),
+    ENTRY_KEYS,
+)
+SELF_HOSTED = "defaults:\n  - common\n  - _self_\n" + _ENTRY
 
 TINKER = """
 defaults:
@@ -172,15 +62,7 @@ service:
       learning_rate: 1e-4
 """
 
-ENV = {
-    "NEXRL_DATA_PATH": "/data",
-    "NEXRL_MODEL_PATH": "/models",
-    "EXPERIMENT_PATH": "/exp",
-    "INFERENCE_BASE_URL": "http://inference:8000",
-    "API_SERVER_URL": "trainer",
-    "TINKER_API_KEY": "tk-secret-value-0000",
-    "WEAVER_API_KEY": "wv-secret-value-0000",
-}
+ENV = CLUSTER
 
 STARTUP_RULES = {
     "batch-ready-order",
@@ -296,13 +178,13 @@ def test_combined_batch_ready_function_keeps_order(tmp_path: Path) -> None:
 
 # -- data.batch_size <= trajectory_pool.batch_size ------------------------------------------
 def test_data_batch_size_larger_than_pool(tmp_path: Path) -> None:
-    common, entry = recipe(tmp_path, edit_common=("batch_size: 256", "batch_size: 16"))
+    common, entry = recipe(tmp_path, edit_common=("batch_size: 32", "batch_size: 4"))
     found = only(check(entry, ENV), "batch-size-pool")
     # Both in common.yaml: reported at data.batch_size, naming the pool's key.
     assert (found.key, found.file, found.line) == (
         "data.batch_size",
         str(common),
-        line_of(common, "batch_size: 32"),
+        line_of(common, "batch_size: 8"),
     )
     assert "trajectory_pool.batch_size" in found.message
 
@@ -318,7 +200,7 @@ def test_data_batch_size_overridden_in_entry(tmp_path: Path) -> None:
 
 
 def test_equal_batch_sizes_pass(tmp_path: Path) -> None:
-    _, entry = recipe(tmp_path, edit_common=("batch_size: 256", "batch_size: 32"))
+    _, entry = recipe(tmp_path, edit_common=("batch_size: 32", "batch_size: 8"))
     assert not startup(check(entry, ENV))
 
 
@@ -529,13 +411,13 @@ def test_missing_tinker_service(tmp_path: Path) -> None:
     found = only(check(entry, ENV), "remote-backend")
     assert found.key == "service.tinker_service.api_key"
     assert found.line == line_of(entry, "service:")
-    assert "tk-secret" not in found.message
+    assert ENV["TINKER_API_KEY"][3:11] not in found.message
 
 
 def test_api_key_value_is_never_printed(tmp_path: Path) -> None:
     _, entry = recipe(tmp_path, TINKER, edit_entry=('sync_method: "tinker"', 'sync_method: "disk"'))
     for f in check(entry, ENV):
-        assert "tk-secret-value" not in f.message + f.hint
+        assert ENV["TINKER_API_KEY"][3:11] not in f.message + f.hint
 
 
 # -- network weight sync ----------------------------------------------------------------------
@@ -557,11 +439,9 @@ def test_network_sync_with_weight_provider_passes(tmp_path: Path) -> None:
 
 def test_network_sync_without_rollout_section(tmp_path: Path) -> None:
     _, entry = recipe(tmp_path, edit_entry=('sync_method: "disk"', 'sync_method: "network"'))
-    entry.write_text(
-        entry.read_text().replace("      rollout:\n        use_weight_provider: false\n", "")
-    )
+    entry.write_text(put(entry.read_text(), "service.train_service.actor.rollout", None))
     found = only(check(entry, ENV), "weight-provider")
-    assert found.line == line_of(entry, "    actor:")
+    assert found.line == position(entry.read_text(), "    actor:\n      model:")[0]
 
 
 def test_network_sync_nested_train_service(tmp_path: Path) -> None:
@@ -583,7 +463,7 @@ def test_network_sync_nested_train_service(tmp_path: Path) -> None:
 # -- all at once, and the trainer decides what is required ------------------------------------
 def test_every_violation_is_reported_at_once(tmp_path: Path) -> None:
     common = COMMON.replace("keep_batch_order: true", "keep_batch_order: false").replace(
-        "batch_size: 256", "batch_size: 8"
+        "batch_size: 32", "batch_size: 4"
     )
     entry_text = (
         SELF_HOSTED.replace('sync_method: "disk"', 'sync_method: "network"')
@@ -691,7 +571,7 @@ def test_same_model_tag_with_a_group_identifier_passes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "old, new",
     [
-        ("batch_size: 32", "batch_size: ${oc.env:DATA_BATCH}"),
+        ("batch_size: 8", "batch_size: ${oc.env:DATA_BATCH}"),
         ("keep_batch_order: true", "keep_batch_order: ${oc.env:KEEP_ORDER}"),
         ('sync_mode: "sync"', "sync_mode: ${oc.env:SYNC_MODE}"),
     ],

@@ -227,7 +227,8 @@ def test_misspelt_top_level_section(tmp_path: Path) -> None:
     text = edit(BASE, "trajectory_pool:", "trajectory_pol:")
     found = run(tmp_path, text)
     assert summary(found) == [
-        ("missing-required", "error", "trajectory_pool", 1, 1),
+        # At the top-level mapping, which starts at the first key.
+        ("missing-required", "error", "trajectory_pool", *position(text, "project_name:")),
         ("unknown-key", "warning", "trajectory_pol", *position(text, "trajectory_pol")),
     ]
     assert found[1].hint == "Did you mean 'trajectory_pool'?"

@@ -7,108 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from configs import BASE, edit, position, value_at
+from configs import BASE, add, base, edit, position, put, puts, value_at
 from helpers import check, write
 
 from nexrl_cfg.finding import Finding
 
-# A NexRL 1.4 self-hosted run in the named layout.
-NESTED = """\
-data:
-  type: "mock"
-  seed: 42
-  batch_size: 8
-  keep_batch_order: true
-  max_prompt_length: 1024
-  max_response_length: ${rollout_worker.max_response_length}
-rollout_worker:
-  max_response_length: 2048
-  max_sequence_length: 4096
-  type: "simple"
-  num_workers: 4
-  need_llm_inference: true
-  temperature: 1.0
-  resource:
-    num_workers: 1
-    agents_per_worker: 4
-trajectory_pool:
-  batch_size: 32
-  check_batch_ready_function: "loaded_batch_finished"
-trainer:
-  type: "self_hosted_grpo"
-  sync_weight_path: "outputs/sync_weight"
-  total_train_steps: 10
-  save_freq: 0
-  algorithm:
-    use_kl_in_reward: false
-project_name: "named"
-experiment_name: "run"
-launch_mode: "local"
-weight:
-  sync_mode: "sync"
-  staleness_threshold: 0
-  validate_freq: 0
-  sync_method: "disk"
-  sync_weight_path: ${trainer.sync_weight_path}
-validate:
-  validate_before_train: false
-  data:
-    type: "mock"
-    batch_size: 4
-  eval:
-    type: "default"
-logger:
-  backend: console
-resume:
-  mode: disable
-service:
-  inference_service:
-    identifier: "default"
-    api_key: "EMPTY"
-    base_url: "http://localhost:8000"
-    model: "debug-model"
-    max_tokens: ${data.max_response_length}
-    backend: sglang
-    max_retries: 3
-    weight_type: "sglang_nckpt"
-  train_service:
-    main_actor:
-      role: actor
-      identifier: "default"
-      backend: direct-zmq
-      url: "http://localhost:8001"
-      resource:
-        world_size: 1
-        gpus_per_pod: 8
-      actor:
-        model:
-          path: "models/debug-model"
-        optim:
-          lr: 5e-6
-        fsdp_config:
-          fsdp_size: -1
-        rollout:
-          n: 4
-          temperature: 1.0
-          tensor_model_parallel_size: 1
-          use_weight_provider: false
-        checkpoint_manager: dcp
-        ppo_mini_batch_size: 8
-        ppo_micro_batch_size: 2
-        grad_clip: 1.0
-        clip_ratio: 0.2
-        clip_ratio_low: 0.2
-        clip_ratio_high: 0.2
-        entropy_coeff: 1e-4
-        ppo_epochs: 1
-        loss_agg_mode: token-mean
-        loss_func_type: NX_20250515
-        use_kl_loss: false
-        ulysses_sequence_parallel_size: 1
-        use_dynamic_bsz: false
-        ppo_max_token_len_per_gpu: 16384
-        do_old_log_prob_compute: true
-"""
+# The 1.4 base, its response length the rollout worker's (which max_sequence_length counts).
+NESTED = puts(
+    base("1.4"),
+    {
+        "data.max_response_length": "${rollout_worker.max_response_length}",
+        "rollout_worker.max_response_length": "2048",
+    },
+)
 
 TEACHER = """\
     teacher:
@@ -117,6 +28,12 @@ TEACHER = """\
       backend: direct-zmq
       url: "http://localhost:8002"
 """
+
+
+def with_teacher(text: str, teacher: str = TEACHER) -> str:
+    """`text` with a second training service after main_actor."""
+    return add(text, "service.train_service", teacher)
+
 
 OURS = {
     "max-sequence-length",
@@ -155,7 +72,9 @@ def test_max_sequence_length_shorter_than_prompt_and_response(tmp_path: Path) ->
     (finding,) = [f for f in run(tmp_path, text, "1.4") if f.rule == "max-sequence-length"]
     assert (finding.severity.value, finding.key) == ("error", "rollout_worker.max_sequence_length")
     assert (finding.line, finding.column) == value_at(text, "max_sequence_length: 3000")
-    for words in ("(3000)", "(1024, run.yaml:6)", "(2048, run.yaml:9)", "= 3072"):
+    prompt = position(text, "max_prompt_length: 1024")[0]
+    response = position(text, "max_response_length: 2048")[0]
+    for words in ("(3000)", f"(1024, run.yaml:{prompt})", f"(2048, run.yaml:{response})", "= 3072"):
         assert words in finding.message
     # Exactly the sum passes; older versions do not check.
     text = edit(NESTED, "max_sequence_length: 4096", "max_sequence_length: 3072")
@@ -190,13 +109,16 @@ def test_absent_lengths_count_as_zero_and_unknown_ones_are_not_judged(tmp_path: 
 def test_inference_service_needs_identifier_or_model_tag(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, '    identifier: "default"\n    api_key', "    api_key")
     found = of(run(tmp_path, text, version), "inference-identifier")
-    assert found == [("error", "service.inference_service.identifier", 49, 3)]  # the section
+    section = position(text, "inference_service:")
+    assert found == [("error", "service.inference_service.identifier", *section)]
     # The older name still counts; an empty one does not.
     text = edit(NESTED, '    identifier: "default"\n    api_key', '    model_tag: "x"\n    api_key')
     assert not of(run(tmp_path, text, version), "inference-identifier")
     text = edit(NESTED, '    identifier: "default"\n    api_key', '    identifier: ""\n    api_key')
     found = of(run(tmp_path, text, version), "inference-identifier")
-    assert found == [("error", "service.inference_service.identifier", 50, 17)]
+    assert found == [
+        ("error", "service.inference_service.identifier", *value_at(text, 'identifier: ""'))
+    ]
 
 
 @pytest.mark.parametrize("version", OLD)
@@ -208,26 +130,25 @@ def test_inference_identifier_is_not_asked_before_1_2(tmp_path: Path, version: s
 # -- roles of the named services (1.2+) -----------------------------------------------------
 @pytest.mark.parametrize("version", NAMED)
 def test_several_services_without_an_actor(tmp_path: Path, version: str) -> None:
-    text = NESTED + TEACHER.replace("      role: teacher\n", "")
-    text = edit(text, "      role: actor\n", "")
+    text = with_teacher(NESTED, TEACHER.replace("      role: teacher\n", ""))
+    text = edit(text, '      role: "actor"\n', "")
     found = of(run(tmp_path, text, version), "train-service-roles")
     assert found == [("error", "service.train_service.main_actor", *position(text, "main_actor:"))]
     # With roles given, it passes.
-    assert not of(run(tmp_path, NESTED + TEACHER, version), "train-service-roles")
+    assert not of(run(tmp_path, with_teacher(NESTED), version), "train-service-roles")
 
 
 @pytest.mark.parametrize("version", NAMED)
 def test_exactly_one_actor(tmp_path: Path, version: str) -> None:
-    text = NESTED + TEACHER.replace("role: teacher", "role: actor")
+    text = with_teacher(NESTED, TEACHER.replace("role: teacher", "role: actor"))
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
     teacher_role = position(text, "    teacher:")[0] + 1
     assert [(f.key, f.line) for f in found] == [
         ("service.train_service.teacher.role", teacher_role)
     ]
-    actor_role = position(NESTED, "role: actor")[0]
+    actor_role = position(NESTED, 'role: "actor"')[0]
     assert "found 2" in found[0].message and f"run.yaml:{actor_role}" in found[0].message
-    text = NESTED + TEACHER
-    text = edit(text, "role: actor", "role: teacher")
+    text = edit(with_teacher(NESTED), 'role: "actor"', "role: teacher")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
     line = position(text, "  train_service:")[0]
     assert [(f.key, f.line) for f in found] == [("service.train_service", line)]
@@ -246,14 +167,14 @@ def test_at_least_one_service_identifier(tmp_path: Path, version: str) -> None:
 def test_a_lone_service_needs_a_backend_or_url(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, "      backend: direct-zmq\n", "")
     text = edit(text, '      url: "http://localhost:8001"\n', "")
-    text = edit(text, "      role: actor\n", "")
+    text = edit(text, '      role: "actor"\n', "")
     found = of(run(tmp_path, text, version), "train-service-roles")
     assert found == [("error", "service.train_service.main_actor", *position(text, "main_actor:"))]
 
 
 @pytest.mark.parametrize("version", OLD)
 def test_roles_are_not_checked_before_1_2(tmp_path: Path, version: str) -> None:
-    text = NESTED + TEACHER.replace("role: teacher", "role: actor")
+    text = with_teacher(NESTED, TEACHER.replace("role: teacher", "role: actor"))
     assert not of(run(tmp_path, text, version), "train-service-roles")
 
 
@@ -362,7 +283,7 @@ def test_flat_train_backend_is_asserted_only_before_1_2(tmp_path: Path) -> None:
 
 def test_named_train_backends_call_for_the_service_from_1_2(tmp_path: Path) -> None:
     text = edit(NESTED, "      backend: direct-zmq", "      backend: tinker")
-    text += '  tinker_service:\n    api_key: "k"\n'
+    text = put(text, "service.tinker_service.api_key", '"k"')
     for version in NAMED:
         found = [f for f in run(tmp_path, text, version) if f.rule == "remote-backend"]
         assert [f.key for f in found] == ["service.train_service.main_actor.backend"], version
@@ -417,7 +338,7 @@ def test_flat_layout_is_deprecated_from_1_2(tmp_path: Path) -> None:
 
 
 def test_a_lone_service_without_role(tmp_path: Path) -> None:
-    text = edit(NESTED, "      role: actor\n", "")
+    text = edit(NESTED, '      role: "actor"\n', "")
     assert of(run(tmp_path, text, "1.4"), "deprecated") == [
         ("warning", "service.train_service.main_actor", *position(text, "main_actor:"))
     ]
