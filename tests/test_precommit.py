@@ -1,6 +1,7 @@
-"""The pre-commit hook, run for real by `pre-commit run` on a copy of NexRL's recipes: clean
+"""The pre-commit hook, run for real by `pre-commit run` on a user's repository of recipes: clean
 recipes pass; a broken `common.yaml` fails, also when it is the only file given (it is checked
-through the configs that include it).
+through the configs that include it). The configs are the README's own, verbatim but for the
+repository and commit they pin: the remote hook pinned to a commit SHA, and the local hook.
 
 pre-commit builds the hook's environment from this repository (and its dependencies from the
 package index), so the test snapshots the working tree (committed or not) into a temporary git
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = ROOT / "tests" / "fixtures" / "project"
 GIT_ID = ["-c", "user.name=nexrl-cfg tests", "-c", "user.email=tests@nexrl-cfg.invalid"]
 
 
@@ -68,28 +70,45 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(recipes: Path, tmp_path: Path) -> Path:
-    """A user's repository holding a copy of NexRL's 1.0 recipes, but for the two NexRL rejects
-    (pig_latin/self_hosted.yaml: its trainer type is registered in no version;
-    nexau_news/self_hosted.yaml: a reference cycle NexRL's data loader reads)."""
-    shutil.copytree(recipes, tmp_path / "recipe")
-    (tmp_path / "recipe" / "pig_latin" / "self_hosted.yaml").unlink()
-    (tmp_path / "recipe" / "nexau_news" / "self_hosted.yaml").unlink()
-    (tmp_path / "pyproject.toml").write_text('[tool.nexrl-cfg]\nnexrl-version = "1.0"\n')
+def project(tmp_path: Path) -> Path:
+    """A user's repository holding recipes in NexRL 1.4's shape (this project's own: every
+    family, entry configs over a shared common.yaml, a NexAU agent definition beside them)."""
+    shutil.copytree(PROJECT / "recipe", tmp_path / "recipe")
+    (tmp_path / "pyproject.toml").write_text('[tool.nexrl-cfg]\nnexrl-version = "1.4"\n')
     commit_all(tmp_path)
     return tmp_path
 
 
-def try_repo(hook_repo: Path, project: Path, *selection: str) -> tuple[int, str]:
-    """`pre-commit run` of the hook from `hook_repo` on `project` (as `try-repo` runs it)."""
-    config = project.parent / "pre-commit-config.yaml"
+def readme_configs() -> list[str]:
+    """The `.pre-commit-config.yaml` examples of the README, as written there."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "repos:" in b]
+    assert len(found) == 2, "the README shows a pinned remote hook and a local one"
+    return found
+
+
+def pinned(hook_repo: Path) -> str:
+    """The README's remote hook, pinned to the snapshot's commit as the README says."""
+    config = readme_configs()[0]
     rev = git("rev-parse", "HEAD", cwd=hook_repo).strip()
-    config.write_text(
-        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: nexrl-cfg\n",
-        encoding="utf-8",
+    config, repos = re.subn(
+        r"repo: https://github\.com/nexrl-cfg/nexrl-cfg\b", f"repo: {hook_repo}", config
     )
+    config, revs = re.subn(r"rev: FULL-COMMIT-SHA\b", f"rev: {rev}", config)
+    assert repos == revs == 1, config
+    return config
+
+
+def try_repo(
+    hook_repo: Path, project: Path, *selection: str, config_text: str | None = None
+) -> tuple[int, str]:
+    """`pre-commit run` of the hook on `project`, by the README's pinned config by default."""
+    config = project.parent / "pre-commit-config.yaml"
+    config.write_text(config_text or pinned(hook_repo), encoding="utf-8")
     env = _env()
     env["PRE_COMMIT_HOME"] = str(project.parent / "pre-commit-home")
+    # The local hook runs the nexrl-cfg installed beside these tests.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     done = subprocess.run(
         [sys.executable, "-m", "pre_commit", "run", "--config", str(config), *selection],
         cwd=project,
@@ -131,3 +150,15 @@ def test_hook_passes_on_recipes_and_fails_on_a_broken_common(
     code, output = try_repo(hook_repo, project, "--files", rel)
     assert code == 1, output
     assert f"{rel}:" in output and "[invalid-type]" in output, output
+
+
+@pytest.mark.slow
+def test_the_readme_local_hook_runs_the_installed_copy(hook_repo: Path, project: Path) -> None:
+    local = readme_configs()[1]
+    code, output = try_repo(hook_repo, project, "--all-files", config_text=local)
+    assert code == 0, output
+    assert re.search(r"^nexrl-cfg\.+Passed$", output, re.M), output
+    common = break_common(project)
+    code, output = try_repo(hook_repo, project, "--all-files", config_text=local)
+    assert code == 1, output
+    assert f"{common.relative_to(project).as_posix()}:" in output, output

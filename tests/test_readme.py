@@ -69,20 +69,6 @@ def test_yaml_and_json_snippets_parse() -> None:
         json.loads(block)
 
 
-def test_workflow_snippet_uploads_sarif() -> None:
-    workflow = next(
-        yaml.safe_load(b) for b in blocks(section("integration"), "yaml") if "jobs:" in b
-    )
-    steps = workflow["jobs"]["nexrl-cfg"]["steps"]
-    runs = " ".join(step.get("run", "") for step in steps)
-    assert "--format github" in runs and "--format sarif" in runs
-    upload = [
-        s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif")
-    ]
-    assert upload and upload[0]["with"]["sarif_file"] == "nexrl-cfg.sarif"
-    assert workflow["jobs"]["nexrl-cfg"]["permissions"]["security-events"] == "write"
-
-
 def test_precommit_snippet_names_the_hook() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     config = next(
