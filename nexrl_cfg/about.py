@@ -2,5 +2,5 @@
 informationUri, pyproject's URLs)."""
 
 NAME = "nexrl-cfg"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 HOMEPAGE = "https://github.com/nexrl-cfg/nexrl-cfg"
