@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,9 @@ class CheckRequest:
     # and not excluded.
     only_nexrl: bool = False
     exit_zero: bool = False
+    # Each finding a rule can fix carries its fix (for a report that shows them): computed
+    # only when asked for. `fix` and `diff` ask for them themselves.
+    fixes: bool = False
 
 
 @dataclass
@@ -93,7 +96,7 @@ def fix(request: CheckRequest) -> Iterator[Path]:
     from .fix.autofix import fixed_files, write_fixed
     from .fix.edits import StaleFile
 
-    run = _Run(request)
+    run = _Run(replace(request, fixes=True))
     for _ in range(FIX_ROUNDS):
         fixed = fixed_files(run.collect()[1])
         if not fixed.files:
@@ -108,7 +111,7 @@ def diff(request: CheckRequest) -> str:
     """The safe fixes of the findings of the check, as a unified diff."""
     from .fix.autofix import fixed_files
 
-    return fixed_files(_Run(request).collect()[1]).diff()
+    return fixed_files(_Run(replace(request, fixes=True)).collect()[1]).diff()
 
 
 def check_file(path: str | Path, settings: Settings | None = None) -> list[Finding]:
@@ -116,7 +119,7 @@ def check_file(path: str | Path, settings: Settings | None = None) -> list[Findi
     masked in their words (not in their fixes: those are edits to apply)."""
     from .check import Checker
 
-    checker = Checker(settings)
+    checker = Checker(settings, fixes=True)
     (result,) = checker.check_files([(Path(path), True)])
     return [mask_finding(f, checker.secrets, fixes=False) for f in result.findings]
 
@@ -139,7 +142,7 @@ class _Run:
         from .check import Checker
 
         lookup = self.lookup
-        checker = Checker(lookup.default, settings_for=lookup.for_file)
+        checker = Checker(lookup.default, settings_for=lookup.for_file, fixes=self.request.fixes)
         outside: list[tuple[Path, Path]] = []
         findings: list[Finding] = []
         files = 0

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ._interpolation import HIDDEN_NAME
 from .compose import Composed, Composer, Reader, Recent
-from .config import Config
 from .finding import Finding, Severity, Span
+from .fix.library import Files
 from .includers import Includers
 from .kinds import classify
 from .output import REDACTED, Secrets
@@ -44,9 +44,13 @@ class Checker:
         self,
         settings: Settings | None = None,
         settings_for: Callable[[Path], Settings] | None = None,
+        fixes: bool = False,
     ) -> None:
-        """`settings_for` gives each checked file its own settings (see `settings.Lookup`)."""
+        """`settings_for` gives each checked file its own settings (see `settings.Lookup`).
+        With `fixes`, each finding a rule can fix carries its fix (`--fix`, `--diff`, the
+        reports that show fixes, an editor): they are computed only when asked for."""
         self.settings = settings or Settings()
+        self.fixes = fixes
         self._settings_for = settings_for
         self.reader = Reader(32)
         self.composer = Composer(self.reader)
@@ -204,8 +208,8 @@ class Checker:
         if cfg.resolved.values > MAX_CHECKED:
             findings.append(_too_many(cfg.resolved.values, composed))
             return findings
-        findings.extend(run_rules(cfg))
-        return _with_fixes(cfg, findings)
+        findings.extend(run_rules(cfg, Files() if self.fixes else None))
+        return findings
 
     def _unset_notes(self, unset: dict[str, tuple[KeyPath, Span]]) -> list[Finding]:
         severity = Severity.ERROR if self.settings.require_env else Severity.INFO
@@ -253,15 +257,6 @@ def _too_many(values: int, composed: Composed) -> Finding:
         composed.span(()),
         hint="A NexRL config has a few hundred values; keep data in data files.",
     )
-
-
-def _with_fixes(cfg: Config, findings: list[Finding]) -> list[Finding]:
-    """The findings with the edits that fix them, where they have a safe fix (`fix/`)."""
-    if not findings:
-        return findings
-    from .fix.autofix import attach
-
-    return attach(cfg, findings)
 
 
 def _rule_ids() -> list[str]:

@@ -326,6 +326,7 @@ def check(
         stdin_name=stdin_filename,
         only_nexrl=only_nexrl,
         exit_zero=exit_zero,
+        fixes=report.get(fmt).fixes,
     )
     try:
         if diff:

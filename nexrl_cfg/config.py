@@ -182,10 +182,12 @@ class Config:
         hint: str = "",
         at: str = "value",
         severity: Severity | None = None,
+        data: Any = None,
     ) -> Report:
-        """A rule's report at the value of `key` (or at the key itself, `at="key"`)."""
+        """A rule's report at the value of `key` (or at the key itself, `at="key"`); `data`
+        is for the rule's own `fix` (see `Report`)."""
         span = self.key_span(key) if at == "key" else self.span(key)
-        return Report(message, span, key, hint, severity)
+        return Report(message, span, key, hint, severity, data)
 
 
 _ONLY_EXPRESSIONS = re.compile(r"(?:\$\{[^${}]*\})+\Z")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Severity(str, Enum):
@@ -33,6 +33,26 @@ class Edit(NamedTuple):
     text: str
 
 
+class Applicability(str, Enum):
+    """How far a fix can be trusted, as in ruff."""
+
+    # One right answer, meaning kept: `--fix` applies it, reports carry it.
+    SAFE = "safe"
+    # May change what the config means: offered (an editor's code action), never applied by
+    # `--fix`.
+    UNSAFE = "unsafe"
+    # Shown to explain the finding, never applied.
+    DISPLAY_ONLY = "display-only"
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """The edits that fix one finding, made together, and how far they can be trusted."""
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
@@ -41,8 +61,16 @@ class Finding:
     span: Span
     key: str = ""
     hint: str = ""
-    # Edits that fix it (see `fix/`); empty when it has no safe fix.
-    fixes: tuple[Edit, ...] = ()
+    # What fixes it (a rule's `fix`, see `rules/`): None when it has no fix, or when the run
+    # did not ask for fixes.
+    fix: Fix | None = None
+
+    @property
+    def fixes(self) -> tuple[Edit, ...]:
+        """The edits of its safe fix (what `--fix` applies and reports carry); empty when it
+        has none."""
+        fix = self.fix
+        return fix.edits if fix is not None and fix.applicability is Applicability.SAFE else ()
 
     @property
     def file(self) -> str:
@@ -78,15 +106,18 @@ class Report:
     """What a rule says, before the runner stamps it with the rule's id and severity.
 
     `severity` is set only where one case of a rule is weaker than the rule's declared
-    severity (a warning beside the rule's errors)."""
+    severity (a warning beside the rule's errors). `data` is what the rule's own `fix` needs
+    to know about this report (which case it is, a key the check found); the runner only
+    hands it over."""
 
     message: str
     span: Span
     key: str = ""
     hint: str = ""
     severity: Severity | None = None
+    data: Any = None
 
-    def stamp(self, rule: str, severity: Severity) -> Finding:
+    def stamp(self, rule: str, severity: Severity, fix: Fix | None = None) -> Finding:
         return Finding(
-            rule, self.severity or severity, self.message, self.span, self.key, self.hint
+            rule, self.severity or severity, self.message, self.span, self.key, self.hint, fix
         )

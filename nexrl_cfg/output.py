@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -179,11 +180,10 @@ def mask_finding(finding: Finding, secrets: Secrets, fixes: bool = True) -> Find
     if not secrets:
         return finding
     message, key, hint = (secrets.mask(t) for t in (finding.message, finding.key, finding.hint))
-    edits = finding.fixes
-    if fixes and edits:
-        edits = tuple(e._replace(text=secrets.mask(e.text)) for e in edits)
-    if (message, key, hint, edits) == (finding.message, finding.key, finding.hint, finding.fixes):
+    fix = finding.fix
+    if fixes and fix is not None:
+        edits = tuple(e._replace(text=secrets.mask(e.text)) for e in fix.edits)
+        fix = fix if edits == fix.edits else replace(fix, edits=edits)
+    if (message, key, hint, fix) == (finding.message, finding.key, finding.hint, finding.fix):
         return finding
-    from dataclasses import replace
-
-    return replace(finding, message=message, key=key, hint=hint, fixes=edits)
+    return replace(finding, message=message, key=key, hint=hint, fix=fix)

@@ -8,6 +8,7 @@ and lint; `check` runs them file by file and `report/` shows what they find.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .compose import Composed
 from .config import Config
@@ -15,6 +16,9 @@ from .finding import Finding
 from .resolve import resolve
 from .rules import run
 from .rules.interpolation_error import cycles_read
+
+if TYPE_CHECKING:
+    from .fix.library import Files
 
 
 def prepare(
@@ -31,8 +35,9 @@ def prepare(
     return findings, cfg
 
 
-def run_rules(cfg: Config) -> list[Finding]:
+def run_rules(cfg: Config, files: Files | None = None) -> list[Finding]:
     """Stages 4 and 5: the validate rules and, for a whole config (not a fragment, which
-    lacks what the configs that include it add), the lint rules."""
+    lacks what the configs that include it add), the lint rules. Given `files`, the findings
+    carry their fixes (see `rules.run`)."""
     stages = ("validate", "lint") if cfg.mode == "entry" else ("validate",)
-    return [finding for stage in stages for finding in run(stage, cfg)]
+    return [finding for stage in stages for finding in run(stage, cfg, files)]

@@ -53,11 +53,17 @@ def seed(*edits: str) -> str:
 
 
 def check(
-    path: Path, environ: Mapping[str, str] | None = None, **settings: object
+    path: Path,
+    environ: Mapping[str, str] | None = None,
+    *,
+    fixes: bool = False,
+    **settings: object,
 ) -> list[Finding]:
+    """The findings of the config at `path`; with `fixes`, each carries its fix."""
     env = {} if environ is None else dict(environ)
     settings.setdefault("nexrl_version", VERSION)
-    return Checker(Settings(environ=env, **settings)).check_file(path).findings  # type: ignore[arg-type]
+    checker = Checker(Settings(environ=env, **settings), fixes=fixes)  # type: ignore[arg-type]
+    return checker.check_file(path).findings
 
 
 def rules(findings: list[Finding], severity: str | None = None) -> list[str]:

@@ -22,9 +22,10 @@ sits (`PLACES`; a new module gets a line there):
   resolved `config` that validate and lint read;
 - validate, lint: their rules. A rule module sits at the stage it declares (`STAGE`): the
   stages that report a rule import its id from it; the helpers the rules share sit with
-  validate; the table of all rules (`rules/__init__`), which loads every rule and runs those
-  of a stage, sits with the last of them, report, and so does `pipeline`, which runs the
-  stages of one config through it;
+  validate, and so does `fix.library`, what the rules' fixes are made with (its edit
+  engine, `fix.edits`, sits with read); the table of all rules (`rules/__init__`), which
+  loads every rule and runs those of a stage, sits with the last of them, report, and so
+  does `pipeline`, which runs the stages of one config through it;
 - report: the output formats, the `resolve` command's rendering, and the suppression
   comments (`suppress`), applied to the findings of every stage, with their own rule;
 - above the pipeline ("run"), what drives it: the checker, the application, settings,
@@ -68,6 +69,8 @@ PLACES = {
     "nexrl_cfg.rules._services": "validate",
     "nexrl_cfg.rules._startup": "validate",
     "nexrl_cfg.rules._values": "validate",
+    "nexrl_cfg.fix.edits": "read",
+    "nexrl_cfg.fix.library": "validate",
     "nexrl_cfg.pipeline": "report",
     "nexrl_cfg.rules": "report",
     "nexrl_cfg.suppress": "report",

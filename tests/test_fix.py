@@ -43,7 +43,7 @@ def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
 
 def test_a_clean_config_has_no_fixes(tmp_path: Path) -> None:
     path = config(tmp_path)
-    assert not any(f.fixes for f in check(path, nexrl_version=V))
+    assert not any(f.fixes for f in check(path, fixes=True, nexrl_version=V))
 
 
 @pytest.mark.parametrize(
@@ -59,13 +59,13 @@ def test_a_typo_is_fixed_and_nothing_else_changes(
 ) -> None:
     path = config(tmp_path, (old, typo))
     before = path.read_text(encoding="utf-8")
-    findings = check(path, nexrl_version=V)
+    findings = check(path, fixes=True, nexrl_version=V)
     assert [f.rule for f in findings if f.fixes] == [rule]
     code, _ = fix(path)
     assert code == 0
     after = path.read_text(encoding="utf-8")
     assert changed_lines(before, after) == [(typo, old)]
-    assert check(path, nexrl_version=V) == []
+    assert check(path, fixes=True, nexrl_version=V) == []
 
 
 def test_a_key_with_two_close_names_is_not_fixed(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_a_key_with_two_close_names_is_not_fixed(tmp_path: Path) -> None:
             "      clip_ratio_lo: 0.2",
         ),
     )
-    findings = [f for f in check(path, nexrl_version=V) if f.rule == "unknown-key"]
+    findings = [f for f in check(path, fixes=True, nexrl_version=V) if f.rule == "unknown-key"]
     by_key = {f.key.rsplit(".", 1)[-1]: f for f in findings}
     assert by_key["enable_memory_tracin"].fixes
     assert not by_key["clip_ratio_lo"].fixes
@@ -101,7 +101,7 @@ def test_sync_weight_path_refers_to_the_trainer_path(tmp_path: Path) -> None:
     assert fix(path)[0] == 0
     text = path.read_text(encoding="utf-8")
     assert '  sync_weight_path: "${trainer.sync_weight_path}"' in text
-    assert check(path, nexrl_version=V) == []
+    assert check(path, fixes=True, nexrl_version=V) == []
 
 
 def test_an_environment_value_or_a_secret_is_never_touched(tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_an_environment_value_or_a_secret_is_never_touched(tmp_path: Path) -> No
         ("    backend: sglang", "    backend: ${oc.env:BACKEND,sglnag}"),
     )
     before = path.read_text(encoding="utf-8")
-    findings = check(path, nexrl_version=V)
+    findings = check(path, fixes=True, nexrl_version=V)
     assert "invalid-choice" in {f.rule for f in findings}
     assert not any(f.fixes for f in findings)
     fix(path)
@@ -127,7 +127,7 @@ def test_a_key_holding_a_secret_is_not_renamed(tmp_path: Path) -> None:
         tmp_path,
         ('    model: "debug-model"', '    model: "debug-model"\n    api_kye: "sk-secret-value"'),
     )
-    (finding,) = [f for f in check(path, nexrl_version=V) if f.key.endswith("api_kye")]
+    (finding,) = [f for f in check(path, fixes=True, nexrl_version=V) if f.key.endswith("api_kye")]
     assert finding.rule == "unknown-key" and not finding.fixes
 
 
@@ -136,7 +136,7 @@ def test_a_fix_goes_into_the_included_file_where_the_value_is_written(tmp_path: 
     entry = tmp_path / "entry.yaml"
     entry.write_text("defaults:\n  - common\n  - _self_\n\nexperiment_name: other\n", "utf-8")
     entry_before = entry.read_text(encoding="utf-8")
-    fixed = fixed_files(check(entry, nexrl_version=V))
+    fixed = fixed_files(check(entry, fixes=True, nexrl_version=V))
     assert list(fixed.files) == [common]
     assert fix(entry)[0] == 0
     assert "    backend: sglang\n" in common.read_text(encoding="utf-8")
@@ -152,7 +152,7 @@ def test_diff_shows_the_fix_and_writes_nothing(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == before
 
 
-def test_findings_carry_their_fix_in_every_format(tmp_path: Path) -> None:
+def test_findings_carry_their_fix_in_the_formats_that_show_fixes(tmp_path: Path) -> None:
     path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
     line = 1 + path.read_text(encoding="utf-8").split("\n").index("    backend: sglnag")
     runner = CliRunner()
@@ -161,7 +161,8 @@ def test_findings_carry_their_fix_in_every_format(tmp_path: Path) -> None:
         args = ["check", "--nexrl-version", V, "-f", fmt, str(path)]
         return runner.invoke(app, args, env={"NO_COLOR": "1"}).output
 
-    assert "(fixable)" in run("text")
+    # Text shows no fixes, so a text check computes none (`--diff` shows them).
+    assert "[invalid-choice]" in run("text") and "(fixable)" not in run("text")
     line = path.read_text(encoding="utf-8").split("\n").index("    backend: sglnag") + 1
     (finding,) = json.loads(run("json"))["findings"]
     assert finding["fixes"] == [
@@ -191,7 +192,7 @@ def test_a_file_changed_while_fixing_is_not_written(tmp_path: Path) -> None:
     from nexrl_cfg.fix.edits import StaleFile
 
     path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
-    fixed = fixed_files(check(path, nexrl_version=V))
+    fixed = fixed_files(check(path, fixes=True, nexrl_version=V))
     path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     with pytest.raises(StaleFile):
         write_fixed(fixed)
@@ -205,3 +206,55 @@ def test_fix_keeps_the_file_mode(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o640
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     shutil.rmtree(tmp_path / "__pycache__", ignore_errors=True)
+
+
+def test_fixes_are_computed_only_when_the_run_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexrl_cfg.fix.library import Files
+
+    path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
+    assert [f.rule for f in check(path, fixes=True, nexrl_version=V) if f.fixes] == [
+        "invalid-choice"
+    ]
+
+    def unread(self: Files, file: str) -> None:
+        raise AssertionError(f"{file} read for a fix nobody asked for")
+
+    monkeypatch.setattr(Files, "tree", unread)
+    (finding,) = check(path, nexrl_version=V)
+    assert finding.rule == "invalid-choice" and finding.fix is None
+
+
+def test_only_a_safe_fix_is_applied_and_reported() -> None:
+    from nexrl_cfg.finding import Applicability, Edit, Finding, Fix, Severity, Span
+
+    edit = Edit("run.yaml", 1, 1, 1, 4, "new")
+    for applicability, applied in (
+        (Applicability.SAFE, (edit,)),
+        (Applicability.UNSAFE, ()),
+        (Applicability.DISPLAY_ONLY, ()),
+    ):
+        found = Finding("x", Severity.ERROR, "m", Span("run.yaml"), fix=Fix((edit,), applicability))
+        assert found.fixes == applied
+        assert found.as_dict()["fixes"] == [e._asdict() for e in applied]
+
+
+def test_a_fix_that_meets_a_value_it_does_not_expect_is_no_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexrl_cfg.rules import invalid_choice
+
+    def odd(*args: object) -> None:
+        raise TypeError("a value of another shape")
+
+    monkeypatch.setattr(invalid_choice, "fix", odd)
+    from nexrl_cfg.rules import all_rules
+
+    all_rules.cache_clear()
+    try:
+        path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
+        (finding,) = check(path, fixes=True, nexrl_version=V)
+        assert finding.rule == "invalid-choice" and finding.fix is None
+    finally:
+        all_rules.cache_clear()

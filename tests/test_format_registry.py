@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from nexrl_cfg import report
 from nexrl_cfg.cli import app
-from nexrl_cfg.finding import Edit, Finding, Severity, Span
+from nexrl_cfg.finding import Edit, Finding, Fix, Severity, Span
 from nexrl_cfg.report.run import Run
 
 FIXABLE = Finding(
@@ -25,7 +25,7 @@ FIXABLE = Finding(
     "'max_retrys' is not a key",
     Span("run.yaml", 3, 5),
     hint="Did you mean `max_retries`?",
-    fixes=(Edit("run.yaml", 3, 5, 3, 15, "FIXED-TEXT"),),
+    fix=Fix((Edit("run.yaml", 3, 5, 3, 15, "FIXED-TEXT"),)),
 )
 
 

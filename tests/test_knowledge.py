@@ -74,3 +74,15 @@ def test_facts_the_rules_apply_from() -> None:
         versions["train-service-roles"] == versions["inference-identifier"] == ("1.2", "1.3", "1.4")
     )
     assert versions["max-tokens-match"] == nexrl.VERSIONS
+
+
+def test_a_rule_id_is_written_only_in_its_own_module() -> None:
+    """Elsewhere a rule's id is its module's `ID` (`from .rules.yaml_syntax import ID`)."""
+    ids = {r.id for r in all_rules()} - {"defaults"}  # also the name of Hydra's key
+    found = [
+        f"{path.relative_to(PACKAGE)}:{line}: {value!r}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for line, value in strings(path)
+        if value in ids and path != PACKAGE / "rules" / f"{value.replace('-', '_')}.py"
+    ]
+    assert not found, "import the rule's ID instead:\n" + "\n".join(found)

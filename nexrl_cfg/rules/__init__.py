@@ -23,14 +23,26 @@ A rule module declares:
 * for the validate and lint stages, `check(cfg) -> Iterator[Report]` (see `Config.report`).
   The runner, not the rule, stamps each report with the rule's id and severity; a report
   may carry a weaker severity of its own for a weaker case;
+* optionally `fix(cfg, report, files) -> Fix | None`: what fixes one of its reports (below);
 * optionally `ID`, the id as a constant, when other modules emit or name the rule: the rules
   of the read, compose and resolve stages are reported by those stages (their modules only
   document them).
 
-To add a cross-field rule: copy a lint rule such as `max_tokens_match.py` to a new name, and
-add a sample config showing the mistake (`sample_configs/invalid/<name>.yaml`) with its
-recorded findings (`<name>.expected.json`); then `python -m nexrl_cfg.docs` updates the
-README's rule table.
+A rule's fix. `run` calls `fix` only when the run asks for fixes (`--fix`, `--diff`, a report
+that shows them, an editor), once for each report of the rule that names a key, right after
+`check` made it; a plain check never computes one. `fix` returns a `finding.Fix`: the edits
+(`finding.Edit`: a span of a file and the text that replaces it) and an applicability, `SAFE`
+(`--fix` applies it, reports carry it), `UNSAFE` (only offered) or `DISPLAY_ONLY`; None when
+there is none. It makes its edits with `fix.library`, given the `files` of the run (each read
+and parsed once): `rename_key`, `literal(...).replaced`, `reference` (`key: ${other}`),
+`one_match` (a typo away from exactly one name); they refuse a secret or an environment value.
+What `fix` needs to know beyond the report's key (which case it is, a key the check found) the
+check passes as `data`: `cfg.report(..., data=other)`, read back as `report.data`. A fix that
+meets a value of a shape it does not expect (KeyError, ValueError, TypeError) is no fix.
+
+To add a cross-field rule: copy a lint rule such as `max_tokens_match.py` (a check and its fix)
+to a new name, and add a sample config showing the mistake (`sample_configs/invalid/`) with its
+recorded findings; then `python -m nexrl_cfg.docs` updates the README's rule table.
 """
 
 from __future__ import annotations
@@ -42,11 +54,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..finding import Finding, Report, Severity
+from ..finding import Finding, Fix, Report, Severity
 from ..nexrl import OLDEST, VERSIONS, versions
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..fix.library import Files
+
+    FixFunction = Callable[[Config, Report, Files], Fix | None]
 
 # The stages, in the order they run: rules are listed in this order, then by id.
 STAGES = ("read", "compose", "resolve", "validate", "lint", "report")
@@ -72,6 +87,7 @@ class Rule:
     versions: tuple[str, ...] = VERSIONS
     # The NexRL code whose check the rule mirrors ("" for the tool's own advice).
     nexrl: str = ""
+    fix: FixFunction | None = None
 
     def applies_to(self, version: str) -> bool:
         return version in self.versions
@@ -93,6 +109,7 @@ def _load(name: str) -> Rule:
         check=getattr(module, "check", None),
         versions=versions(getattr(module, "SINCE", OLDEST), getattr(module, "UNTIL", None)),
         nexrl=getattr(module, "NEXRL", ""),
+        fix=getattr(module, "fix", None),
     )
 
 
@@ -115,11 +132,23 @@ def for_stage(stage: str, version: str) -> list[Rule]:
     ]
 
 
-def run(stage: str, cfg: Config) -> list[Finding]:
+def run(stage: str, cfg: Config, files: Files | None = None) -> list[Finding]:
     """Run the rules of `stage` that apply to the config's NexRL version, each report
-    stamped with its rule's id and severity."""
+    stamped with its rule's id and severity. Given `files` (the run asks for fixes), each
+    report of a rule that has a `fix` carries what that gives."""
     findings: list[Finding] = []
     for rule in for_stage(stage, cfg.version):
         assert rule.check is not None
-        findings.extend(report.stamp(rule.id, rule.severity) for report in rule.check(cfg))
+        for report in rule.check(cfg):
+            fix = _fix(rule, cfg, report, files) if files is not None else None
+            findings.append(report.stamp(rule.id, rule.severity, fix))
     return findings
+
+
+def _fix(rule: Rule, cfg: Config, report: Report, files: Files) -> Fix | None:
+    if rule.fix is None or not report.key:
+        return None
+    try:
+        return rule.fix(cfg, report, files)
+    except (KeyError, ValueError, TypeError):
+        return None  # a value of a shape the fix does not expect: no fix, never a failure

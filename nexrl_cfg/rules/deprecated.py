@@ -44,7 +44,8 @@ from collections.abc import Iterator
 
 from ..catalogue import Option
 from ..config import Config, show_value
-from ..finding import Report, Severity
+from ..finding import Fix, Report, Severity
+from ..fix.library import Files, literal, rename_key
 from ..layout import TRAIN
 from ..nexrl import NAMED_SERVICES, at_least, is_flat, named_services
 from ._entries import entries
@@ -115,3 +116,36 @@ def _layout(cfg: Config) -> Iterator[Report]:
             f"Add `role: actor` under `service.train_service.{names[0]}`.",
             at="key",
         )
+
+
+def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
+    """A value the catalogue maps to another (`deprecated_choices`) is replaced by it; else a
+    deprecated key whose `replaced_by` is in the same section is renamed to it, unless that
+    key is already set."""
+    key = report.key
+    spec = cfg.layout.spec_path(".".join(p for p in key.split(".") if not p.isdigit()))
+    entry = cfg.catalogue.entry(spec)
+    if isinstance(entry, Option) and entry.deprecated_choices:
+        replaced = _replaced_choice(cfg, files, key, entry)
+        if replaced is not None:
+            return replaced
+    if entry is None or not entry.deprecated_in(cfg.version):
+        return None
+    new = entry.replaced_by
+    if not new or new.rpartition(".")[0] != entry.parent or "*" in new:
+        return None
+    parent = key.rpartition(".")[0]
+    renamed = f"{parent}.{new.rsplit('.', 1)[-1]}" if parent else new
+    if cfg.has(renamed):
+        return None
+    return rename_key(cfg, files, key, renamed.rsplit(".", 1)[-1])
+
+
+def _replaced_choice(cfg: Config, files: Files, key: str, opt: Option) -> Fix | None:
+    found = literal(cfg, files, key)
+    if found is None:
+        return None
+    for old, new in opt.deprecated_choices:
+        if found.text == old and isinstance(new, str):
+            return found.replaced(new)
+    return None

@@ -29,7 +29,8 @@ from collections.abc import Iterator
 
 from ..catalogue import Option
 from ..config import Config, show_value
-from ..finding import Report, Severity
+from ..finding import Fix, Report, Severity
+from ..fix.library import Files, literal, one_match, option_at
 from ._entries import IGNORED_NOTE, did_you_mean, options
 
 SEVERITY = Severity.ERROR
@@ -80,3 +81,13 @@ def _report(cfg: Config, opt: Option, key: str, section: str) -> Report:
         hint or f"Use one of: {allowed}.",
         severity=severity,
     )
+
+
+def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
+    """A misspelt literal value a typo away from exactly one allowed value is replaced by it."""
+    opt = option_at(cfg, report.key)
+    found = literal(cfg, files, report.key)
+    if opt is None or found is None:
+        return None
+    match = one_match(found.text, [str(c) for c in opt.choices if isinstance(c, str) and c], 0.6)
+    return None if match is None else found.replaced(match)

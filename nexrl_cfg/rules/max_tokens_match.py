@@ -33,7 +33,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Report, Severity
+from ..finding import Fix, Report, Severity
+from ..fix.library import Files, reference
 from ..layout import INFERENCE
 from ..resolve import Unknown
 from ._values import differ, section_present
@@ -42,13 +43,16 @@ SEVERITY = Severity.ERROR
 SUMMARY = "max_tokens must equal data.max_response_length"
 STAGE = "lint"
 
+TOKENS = f"{INFERENCE}.max_tokens"
+RESPONSE = "data.max_response_length"
+
 
 def check(cfg: Config) -> Iterator[Report]:
     if not section_present(cfg, INFERENCE):
         return
-    key = f"{INFERENCE}.max_tokens"
+    key = TOKENS
     tokens = cfg.get(key)
-    length = cfg.get("data.max_response_length")
+    length = cfg.get(RESPONSE)
     if not differ(tokens, length):
         return
     if not all(isinstance(v, Unknown) or type(v) is int for v in (tokens, length)):
@@ -59,3 +63,8 @@ def check(cfg: Config) -> Iterator[Report]:
         key,
         "Write `max_tokens: ${data.max_response_length}`.",
     )
+
+
+def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
+    """`max_tokens` made `${data.max_response_length}`."""
+    return reference(cfg, files, report.key, RESPONSE)

@@ -39,7 +39,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..config import Config
-from ..finding import Report, Severity
+from ..finding import Fix, Report, Severity
+from ..fix.library import Files, reference
 from ..nexrl import REMOTE_BACKENDS, SYNC_PATH_SELF_HOSTED_ONLY, at_least
 from ._values import blame, differ, where
 
@@ -87,4 +88,10 @@ def check(cfg: Config) -> Iterator[Report]:
         f"{where(cfg, other)})",
         at,
         "Write `sync_weight_path: ${trainer.sync_weight_path}` under `weight`.",
+        data=other,
     )
+
+
+def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
+    """Of two paths that differ, the one blamed made a reference to the other (`report.data`)."""
+    return None if report.data is None else reference(cfg, files, report.key, report.data)

@@ -34,7 +34,9 @@ from collections.abc import Iterator
 from .. import catalogue
 from ..catalogue import version_key
 from ..config import Config
-from ..finding import Report, Severity
+from ..finding import Fix, Report, Severity
+from ..fix.library import Files, one_match, rename_key, untouchable
+from ..read import SECRET_KEYS
 from ._entries import entries, suggest
 
 SEVERITY = Severity.WARNING
@@ -125,3 +127,19 @@ def _unknown(cfg: Config, path: str, parent: str, parent_name: str) -> Report:
     return cfg.report(
         f"unknown option '{name}' in '{parent}'; NexRL ignores it", path, hint, at="key"
     )
+
+
+def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
+    """A misspelt key a typo away from exactly one known name of its section (one not set
+    beside it) is renamed; a key that holds a secret, or will, is left to the user."""
+    parent, _, name = report.key.rpartition(".")
+    if parent:
+        known = sorted(cfg.catalogue.children(cfg.layout.spec_path(parent)))
+        match = one_match(name, known, 0.6)
+    else:
+        match = one_match(name, cfg.catalogue.top_level_names(), 0.75)
+    if match is None or cfg.has(f"{parent}.{match}" if parent else match):
+        return None
+    if match in SECRET_KEYS or untouchable(cfg, report.key):
+        return None
+    return rename_key(cfg, files, report.key, match)
