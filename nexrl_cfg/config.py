@@ -94,17 +94,31 @@ class Config:
         return ABSENT
 
     def holds(self, condition: Condition, section: str) -> bool | None:
-        """Whether a catalogue condition holds for the section at `section` (a condition's
-        path starting with "." is relative to it); None when its value is not known."""
-        path = condition.path
-        if path.startswith("."):
-            path = f"{section}{path}"
-        value = self.get(path)
+        """Whether a catalogue condition (and every condition of its `also`) holds for the
+        section at `section`; None when that depends on a value that is not known."""
+        held = [self._holds(c, section) for c in (condition, *condition.also)]
+        if False in held:
+            return False
+        return None if None in held else True
+
+    def _holds(self, condition: Condition, section: str) -> bool | None:
+        path = self.condition_path(condition.path, section)
+        value = ABSENT if path is None else self.get(path)
         if isinstance(value, Unknown):
             return None
         if value is ABSENT:
             return condition.absent
         return value in condition.values
+
+    def condition_path(self, path: str, section: str) -> str | None:
+        """The key a condition's path names from the section at `section`: ".x" in that
+        section, "^x" in the training service around it (None outside any)."""
+        if path.startswith("."):
+            return f"{section}{path}"
+        if path.startswith("^"):
+            around = [s for s in self.layout.train_services if f"{section}.".startswith(f"{s}.")]
+            return f"{around[0]}.{path[1:]}" if around else None
+        return path
 
     def required(self, entry: Entry, section: str) -> bool:
         """Whether the catalogue requires `entry` in the section at `section`, as its

@@ -99,8 +99,13 @@ def _range(opt: Option) -> str:
 
 def _required(opt: Option) -> str:
     def cond(c: catalogue.Condition) -> str:
-        path = c.path.lstrip(".")
-        return f"{path} is {' or '.join(_value(v) for v in c.values)}"
+        path = f"the service's {c.path[1:]}" if c.path.startswith("^") else c.path.lstrip(".")
+        unset = " (or unset)" if c.absent else ""
+        words = f"{path} is {' or '.join(_value(v) for v in c.values)}{unset}"
+        if not c.also:
+            return words
+        both = " and ".join([words, *(cond(x) for x in c.also)])
+        return f"({both})" if len(opt.required_unless) > 1 else both
 
     path = f" ({opt.required_for})" if opt.required_for else ""
     if opt.required:

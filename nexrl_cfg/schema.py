@@ -314,6 +314,12 @@ def _provided(relative: str) -> dict[str, Any]:
 
 
 def _required(entry: Entry) -> bool:
+    """Whether the schema demands `entry` somewhere. A requirement with a branch of several
+    conditions (`also`) mixes the service's values with the run's, which a schema placed in
+    one of them cannot judge: it is left to check."""
+    conditions = (*entry.required_if, *entry.required_unless)
+    if any(c.also for c in conditions):
+        return False
     return bool(entry.required or entry.required_if or entry.required_unless)
 
 
@@ -332,6 +338,8 @@ def _gates(cat: Catalogue, entry: Entry) -> list[tuple[str, Condition, bool]]:
 
 
 def _absolute(section: str, condition: Condition) -> str:
+    if condition.path.startswith("^"):  # the training service around the section
+        return f"{TRAIN_SERVICE}.{condition.path[1:]}"
     return f"{section}{condition.path}" if condition.path.startswith(".") else condition.path
 
 

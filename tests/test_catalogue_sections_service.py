@@ -5,6 +5,7 @@ missing required key, each at the versions it applies to and not at the others."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -311,9 +312,9 @@ def test_checkpoint_manager_knows_only_dcp(tmp_path: Path, version: str) -> None
 def test_kl_loss_type_matters_only_with_use_kl_loss(tmp_path: Path, version: str) -> None:
     off = edit(flat(version), "use_kl_loss: false", "use_kl_loss: false\n      kl_loss_type: full")
     assert found(tmp_path, off, version) == [("invalid-choice", "warning", f"{ACTOR}.kl_loss_type")]
-    on = edit(flat(version), "use_kl_loss: false", "use_kl_loss: true\n      kl_loss_coef: 0.001")
+    on = edit(flat(version), "use_kl_loss: false", "use_kl_loss: true")
     assert found(tmp_path, on, version) == [("missing-required", "error", f"{ACTOR}.kl_loss_type")]
-    on = edit(on, "kl_loss_coef: 0.001", "kl_loss_coef: 0.001\n      kl_loss_type: full")
+    on = edit(on, "kl_loss_coef: 0.0", "kl_loss_coef: 0.0\n      kl_loss_type: full")
     assert found(tmp_path, on, version) == [("invalid-choice", "error", f"{ACTOR}.kl_loss_type")]
 
 
@@ -329,11 +330,46 @@ def test_actor_missing_required(tmp_path: Path, version: str) -> None:
     assert found(tmp_path, text, version) == [("missing-required", "error", f"{ACTOR}.ppo_epochs")]
 
 
+def _distillation(teacher_drops: tuple[str, ...], student_drops: tuple[str, ...] = ()) -> str:
+    """NESTED run by self_hosted_opd, with a teacher service beside its student: a copy of
+    main_actor without the keys named (and those named dropped from the student)."""
+    start = NESTED.index("    main_actor:\n")
+    end = NESTED.index("validate:\n")
+    student = NESTED[start:end]
+    teacher = edit(student, "    main_actor:", "    teacher:")
+    teacher = edit(edit(teacher, 'role: "actor"', 'role: "teacher"'), '"default"', '"teacher"')
+    for key in teacher_drops:
+        teacher = re.sub(rf"\n +{key}: [^\n]*", "", teacher, count=1)
+    for key in student_drops:
+        student = re.sub(rf"\n +{key}: [^\n]*", "", student, count=1)
+    text = NESTED[:start] + student + teacher + NESTED[end:]
+    return edit(text, 'type: "self_hosted_grpo"', 'type: "self_hosted_opd"')
+
+
+# Read only by the updates; a self_hosted_opd teacher only computes log-probabilities.
+UPDATE_KEYS = ("ppo_epochs", "grad_clip", "entropy_coeff", "use_kl_loss")
+
+
 def test_a_distillation_teacher_needs_no_training_settings(tmp_path: Path) -> None:
-    # self_hosted_opd (1.2 on): a teacher service never trains, so it reads no ppo_epochs.
-    text = edit(flat("1.4"), "      ppo_epochs: 1\n", "")
-    text = edit(text, 'type: "self_hosted_grpo"', 'type: "self_hosted_opd"')
-    assert ("missing-required", "error", f"{ACTOR}.ppo_epochs") not in found(tmp_path, text, "1.4")
+    assert found(tmp_path, _distillation(UPDATE_KEYS), "1.4") == []
+
+
+def test_a_distillation_student_needs_what_its_update_reads(tmp_path: Path) -> None:
+    # the distillation update reads ppo_epochs (an eager default) and grad_clip, not the
+    # GRPO loss's entropy_coeff or use_kl_loss
+    text = _distillation((), UPDATE_KEYS)
+    assert found(tmp_path, text, "1.4") == [
+        ("missing-required", "error", f"{NAMED}.actor.{key}") for key in ("grad_clip", "ppo_epochs")
+    ]
+
+
+def test_every_nextrainer_worker_reads_the_loss_settings(tmp_path: Path) -> None:
+    # init_model builds every worker's actor with role "actor", the teacher's too
+    text = _distillation(("loss_func_type",))
+    teacher = f"{TRAIN}.teacher.actor"
+    assert found(tmp_path, text, "1.4") == [
+        ("missing-required", "error", f"{teacher}.loss_func_type")
+    ]
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -243,6 +243,19 @@ def test_explain_an_option_with_its_documented_examples() -> None:
         assert part in text, part
 
 
+def test_explain_says_when_an_option_is_required() -> None:
+    # a condition on the training service around the section, and branches of several
+    text = cli("explain", "service.train_service.actor.grad_clip").stdout
+    assert 'Required:    unless the service\'s role is "teacher"' in text
+    text = cli("explain", "service.train_service.actor.rollout.temperature").stdout
+    assert (
+        'unless (trainer.type is "self_hosted_grpo" and '
+        "trainer.algorithm.do_old_log_prob_compute is false) or "
+        '(trainer.type is "self_hosted_opd" and the service\'s role is "actor" and '
+        "trainer.algorithm.do_old_student_log_prob_compute is false (or unset))"
+    ) in " ".join(text.split())
+
+
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
 def test_explain_a_rule_prints_its_documentation(rule: Any) -> None:
     result = cli("explain", rule.id)

@@ -84,7 +84,12 @@ def test_a_section_that_is_not_a_mapping(tmp_path: Path) -> None:
             "in [0, 1]",
         ),
         ("ppo_epochs: 1", "ppo_epochs: 0", f"{ACTOR}.ppo_epochs", ">= 1"),
-        ("entropy_coeff: 1e-4", "entropy_coeff: -1e-4", f"{ACTOR}.entropy_coeff", ">= 0"),
+        (
+            "warmup_style: constant",
+            "weight_decay: -0.01",
+            f"{ACTOR}.optim.weight_decay",
+            ">= 0",
+        ),
         ("lr: 5e-6", "lr: 0", f"{ACTOR}.optim.lr", "> 0"),
     ],
 )
@@ -101,7 +106,8 @@ def test_out_of_range(tmp_path: Path, old: str, new: str, key: str, bound: str) 
         ("max_retries: 3", "max_retries: 0"),
         ("clip_ratio: 0.2", "clip_ratio: 0.999"),
         ("lr_warmup_steps_ratio: 0.0", "lr_warmup_steps_ratio: 1.0"),
-        ("entropy_coeff: 1e-4", "entropy_coeff: 0"),
+        ("entropy_coeff: 1e-4", "entropy_coeff: -1e-4"),
+        ("warmup_style: constant", "weight_decay: 0"),
         ("ppo_epochs: 1", "ppo_epochs: 4"),
     ],
 )

@@ -25,13 +25,17 @@ TYPES = ("string", "int", "number", "bool", "list", "mapping", "string-or-list",
 
 @dataclass(frozen=True)
 class Condition:
-    """`path` holds one of `values`; a path starting with '.' is relative to the section.
+    """`path` holds one of `values`. A path starting with '.' is relative to the section; one
+    starting with '^' to the training service the section belongs to (`^role`: the `role` of
+    `service.train_service.<name>`, or of the flat `service.train_service`).
 
-    `absent` makes the condition hold also when the path is not set at all."""
+    `absent` makes the condition hold also when the path is not set at all; `also` are more
+    conditions that must hold with it (one branch of a `required_unless`)."""
 
     path: str
     values: tuple[Any, ...]
     absent: bool = False
+    also: tuple[Condition, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,40 @@ training step.
 
 from __future__ import annotations
 
-from ...nexrl import NEXTRAINER_BACKENDS, SELF_HOSTED_OPD, SELF_HOSTED_TRAINERS
+from ...nexrl import ACTOR, NEXTRAINER_BACKENDS, SELF_HOSTED_OPD, SELF_HOSTED_TRAINERS, TEACHER
 from ..model import Condition, Option, Section
 from ._copies import distillation_copies
 
 A = "service.train_service.actor"
 _FOR = "for the NexTrainer backend"
-# Keys only the trained (actor) service reads; a self_hosted_opd teacher (1.3 on) does not,
-# and a section cannot yet name its service's role, so they are not required there.
+# Every NexTrainer worker, a self_hosted_opd teacher too, builds its actor with role "actor"
+# (fsdp_workers.py init_model) and reads the loss settings then. What a worker reads later
+# depends on what the trainer asks of it:
+# - the GRPO update (update_policy) reads keys the distillation update does not;
 _TRAINED = (Condition("trainer.type", ("self_hosted_opd",)),)
-_FOR_TRAINED = "for the trained actor of the NexTrainer backend"
+_FOR_TRAINED = "for the actor the self_hosted_grpo trainer updates"
+# - a self_hosted_opd teacher is never updated (it only computes log-probabilities);
+_TEACHER = Condition("^role", (TEACHER,))
+_FOR_UPDATED = "for the NexTrainer actor the trainer updates"
+# - log-probabilities are computed by the GRPO actor unless trainer.algorithm's
+#   do_old_log_prob_compute is false, by the OPD teacher, and by the OPD student only with
+#   do_old_student_log_prob_compute.
+_NO_LOG_PROBS = (
+    Condition(
+        "trainer.type",
+        ("self_hosted_grpo",),
+        also=(Condition("trainer.algorithm.do_old_log_prob_compute", (False,)),),
+    ),
+    Condition(
+        "trainer.type",
+        ("self_hosted_opd",),
+        also=(
+            Condition("^role", (ACTOR,)),
+            Condition("trainer.algorithm.do_old_student_log_prob_compute", (False,), absent=True),
+        ),
+    ),
+)
+_FOR_LOG_PROBS = "for the NexTrainer backend when it computes log-probabilities"
 _KL = (Condition(".use_kl_loss", (True,)),)
 
 _WORKERS_10 = "nexrl/train_service_backend/fsdp_worker/fsdp_workers.py@v1.0.0"
@@ -193,7 +217,13 @@ ENTRIES: tuple[Option | Section, ...] = (
         required_for=_FOR,
         nullable=True,
         minimum=1,
-        details="Guidelines: high memory 8, medium memory 4, low memory 2.",
+        details=(
+            "Guidelines: high memory 8, medium memory 4, low memory 2.\n"
+            "NexRL divides it among the data-parallel ranks; unlike ppo_mini_batch_size it is "
+            "not multiplied by rollout.n, so both count trajectories. null leaves the update "
+            "without a micro-batch: only a worker that is never updated (a self_hosted_opd "
+            "teacher) runs with it."
+        ),
         examples=(
             ("# High memory\nppo_micro_batch_size: 8"),
             ("# Medium memory\nppo_micro_batch_size: 4"),
@@ -205,18 +235,22 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Gradient clipping threshold.",
         source=f"spec/service-config.md; {_ACTOR_10}:202-208",
         type="number",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required_unless=(_TEACHER,),
+        required_for=_FOR_UPDATED,
         exclusive_minimum=0,
-        details="The reference gives 1.0 as its default; NexRL asserts it is set.",
+        details=(
+            "The reference gives 1.0 as its default; NexRL asserts it is set at the first "
+            "optimiser step (the self_hosted_opd student's too). 0 or less trains nothing "
+            "useful: the gradients are scaled to 0 or reversed."
+        ),
     ),
     Option(
         f"{A}.clip_ratio",
         description="PPO clipping ratio.",
         source=f"spec/service-config.md; {_ACTOR_10}:70",
         type="number",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required=True,
+        required_for=_FOR,
         exclusive_minimum=0,
         exclusive_maximum=1,
         details=(
@@ -234,8 +268,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Lower PPO clipping ratio; null uses clip_ratio.",
         source=f"{_ACTOR_10}:71-73",
         type="number",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required=True,
+        required_for=_FOR,
         nullable=True,
     ),
     Option(
@@ -243,8 +277,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Upper PPO clipping ratio; null uses clip_ratio.",
         source=f"{_ACTOR_10}:74-78",
         type="number",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required=True,
+        required_for=_FOR,
         nullable=True,
     ),
     Option(
@@ -261,28 +295,40 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="number",
         required_unless=_TRAINED,
         required_for=_FOR_TRAINED,
-        minimum=0,
-        details="The reference gives 1e-4 as its default; NexRL reads it without one.",
+        details=(
+            "The reference gives 1e-4 as its default; NexRL reads it without one. A negative "
+            "value penalises entropy instead of rewarding it."
+        ),
     ),
     Option(
         f"{A}.ppo_epochs",
         description="Number of PPO epochs per batch.",
         source=f"spec/service-config.md; {_ACTOR_10}:293; {_WORKERS_10}:442",
         type="int",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required_unless=(_TEACHER,),
+        required_for=_FOR_UPDATED,
         minimum=1,
-        details="The reference gives 1 as its default; NexRL reads it without one.",
+        details=(
+            "The reference gives 1 as its default; NexRL reads it without one. The "
+            "self_hosted_opd student reads it too, even with distillation_epochs set "
+            '(`config.get("distillation_epochs", config.ppo_epochs)`). 0 updates nothing.'
+        ),
     ),
     Option(
         f"{A}.loss_agg_mode",
         description="How per-token losses are aggregated into one loss.",
         source=f"{_ACTOR_10}:80; {_ALGOS_10}:42-51",
         type="string",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required=True,
+        required_for=_FOR,
         choices=("token-mean", "seq-mean-token-sum", "seq-mean-token-mean"),
-        details="NexRL's recipes use token-mean.",
+        # Every worker reads it; only the GRPO update uses the value (the distillation update
+        # takes trainer.algorithm.loss_agg_mode).
+        used_if=(Condition("trainer.type", ("self_hosted_grpo",), absent=True),),
+        details=(
+            "NexRL's recipes use token-mean. Only the self_hosted_grpo update uses it; "
+            "self_hosted_opd reads trainer.algorithm.loss_agg_mode instead."
+        ),
     ),
     Option(
         f"{A}.loss_func_type",
@@ -290,8 +336,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{_ACTOR_10}:66-67",
         type="string",
         removed="1.2",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required=True,
+        required_for=_FOR,
         choices=("NX_20250515", "NX_20241031"),
         details="NexRL's recipes use NX_20250515.",
     ),
@@ -301,8 +347,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{_ACTOR_12}:69-70",
         type="string",
         added="1.2",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required=True,
+        required_for=_FOR,
         choices=("NX_20250515", "NX_20241031", "importance_sampling"),
         details="NexRL's recipes use NX_20250515.",
     ),
@@ -313,6 +359,11 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="bool",
         required_unless=_TRAINED,
         required_for=_FOR_TRAINED,
+        details=(
+            "true stops the first training step: the update asks for reference "
+            "log-probabilities (ref_log_prob), and NexRL builds no reference model to compute "
+            "them."
+        ),
     ),
     Option(
         f"{A}.kl_loss_type",
@@ -333,8 +384,9 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Weight of the KL loss term.",
         source=f"{_ACTOR_10}:355-357",
         type="number",
-        required_if=_KL,
-        required_for="when use_kl_loss is true",
+        required_unless=_TRAINED,
+        required_for=_FOR_TRAINED,
+        details="The GRPO update reads it with use_kl_loss false too, to log it.",
     ),
     Option(
         f"{A}.use_ring_sequence_parallel",
@@ -359,22 +411,27 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="bool",
         required=True,
         required_for=_FOR,
+        details=(
+            "true stops the first update (GRPO or distillation): NexTrainer's token-based "
+            "split returns plain dicts, which the update cannot move to the GPU. Computing "
+            "log-probabilities alone (a self_hosted_opd teacher) works."
+        ),
     ),
     Option(
         f"{A}.ppo_max_token_len_per_gpu",
         description="Maximum tokens per GPU in one micro-batch when use_dynamic_bsz is on.",
         source=f"{_WORKERS_10}:464; {_ACTOR_10}:299",
         type="int",
-        required=True,
-        required_for=_FOR,
+        required_unless=_NO_LOG_PROBS,
+        required_for=_FOR_LOG_PROBS,
     ),
     Option(
         f"{A}.do_old_log_prob_compute",
         description="Recompute log-probabilities with the pre-update policy before training.",
         source=f"{_ACTOR_10}:69,284",
         type="bool",
-        required_unless=_TRAINED,
-        required_for=_FOR_TRAINED,
+        required=True,
+        required_for=_FOR,
     ),
     _distill(
         "use_distillation_clipping",
@@ -527,6 +584,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{_WORKERS_10}:360",
         type="string",
         nullable=True,
+        details="NexTrainer's import_external_libs does nothing with it.",
     ),
     Option(
         f"{A}.optim.lr",
@@ -551,6 +609,10 @@ ENTRIES: tuple[Option | Section, ...] = (
         default=0.0,
         minimum=0,
         maximum=1,
+        details=(
+            "The warmup lasts ratio × optim.total_training_steps steps; total_training_steps "
+            "defaults to 0 and no NexRL code sets it, so without it there is no warmup."
+        ),
         examples=(
             ("# No warmup\nlr_warmup_steps_ratio: 0.0"),
             ("# 10% warmup\nlr_warmup_steps_ratio: 0.1"),
@@ -574,6 +636,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{_WORKERS_10}:341",
         type="number",
         default=0.01,
+        minimum=0,
+        details='torch\'s AdamW raises "Invalid weight_decay value" for a negative one.',
     ),
     Option(
         f"{A}.optim.betas",
@@ -597,7 +661,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"spec/service-config.md; {_DIST_10}:376",
         type="int",
         default=0,
-        minimum=0,
+        details="0 or less wraps the model's transformer layers one by one.",
     ),
     Option(
         f"{A}.fsdp_config.wrap_policy.disable",
@@ -676,8 +740,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Sampling temperature used when recomputing log-probabilities.",
         source=f"{_WORKERS_10}:466",
         type="number",
-        required=True,
-        required_for=_FOR,
+        required_unless=_NO_LOG_PROBS,
+        required_for=_FOR_LOG_PROBS,
         details="Recipes set it to ${rollout_worker.temperature}.",
     ),
     Option(
@@ -694,9 +758,16 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Micro-batch size for log-probability computation.",
         source=f"{_WORKERS_10}:154-164,463",
         type="int",
+        required_unless=_NO_LOG_PROBS,
+        required_for=_FOR_LOG_PROBS,
         nullable=True,
         minimum=1,
-        details="Needed whenever the backend computes log-probabilities.",
+        details=(
+            "Needed, and not null, whenever the backend computes log-probabilities: for the "
+            "self_hosted_grpo actor unless trainer.algorithm.do_old_log_prob_compute is false, "
+            "for a self_hosted_opd teacher, and for its student with "
+            "do_old_student_log_prob_compute."
+        ),
     ),
     Option(
         f"{A}.rollout.n",

@@ -374,7 +374,11 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="int",
         added="1.3",
         default=600000,
-        details="Read for the direct-zmq backend (and http/nextrainer, mapped to it).",
+        details=(
+            "Read for the direct-zmq backend (and http/nextrainer, mapped to it), by the "
+            "client NexRL builds to save the initial checkpoint, which talks HTTP only: the "
+            "trainers' own clients are built without it, so it has no effect."
+        ),
     ),
     Option(
         "service.train_service.config.zmq_total_timeout_ms",
@@ -383,6 +387,10 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="int",
         added="1.3",
         default=3600000,
-        details="Read for the direct-zmq backend (and http/nextrainer, mapped to it).",
+        details=(
+            "Read for the direct-zmq backend (and http/nextrainer, mapped to it), by the "
+            "client NexRL builds to save the initial checkpoint, which talks HTTP only: the "
+            "trainers' own clients are built without it, so it has no effect."
+        ),
     ),
 )
