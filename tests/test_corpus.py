@@ -14,7 +14,24 @@ from mutations import ENV, entries
 CORPUS = SHARED / "corpus"
 VERSIONS = ("1.0", "1.4")
 
-PIG_LATIN = {("invalid-choice", "trainer.type"), ("missing-required", "service.inference_service")}
+# Every pig_latin recipe, at every version: the worker reads rollout_worker.data.tokenizer_path
+# as the default of `config.get("tokenizer", ...)`, evaluated even when `tokenizer` is set, and
+# the recipes have no rollout_worker.data: ConfigAttributeError "Missing key data" at start-up
+# (nexrl/rollout_worker/pig_latin_rollout_worker.py@v1.0.0:64, @v1.4.0:64).
+PIG_LATIN_DATA = {("missing-required", "rollout_worker.data")}
+PIG_LATIN = {
+    ("invalid-choice", "trainer.type"),
+    ("missing-required", "service.inference_service"),
+    *PIG_LATIN_DATA,
+}
+# The 1.0 NexAU recipes give the worker no tokenizer; the recipe's worker class subclasses the
+# nexau worker, whose __init__ raises "Tokenizer path must be provided in config for NexAU
+# workers" at start-up (nexrl/rollout_worker/base_nexau_rollout_worker.py@v1.0.0:197-199).
+NEXAU_TOKENIZER = {("missing-required", "rollout_worker.tokenizer")}
+# data.max_prompt_length and rollout_worker.max_prompt_length refer to each other once
+# self_hosted.yaml overrides the latter; the torch data loader reads the former at start-up
+# (nexrl/data_loader/torch_data_loader.py@v1.0.0:199, @v1.4.0:199).
+NEXAU_CYCLE = {("interpolation-error", "data.max_prompt_length")}
 # (version, recipe) -> the (rule, key) of each error NexRL stops on.
 UPSTREAM_BUGS = {
     # No NexRL version registers this trainer: the controller raises "Unsupported trainer type"
@@ -23,11 +40,14 @@ UPSTREAM_BUGS = {
     # @v1.4.0:52).
     ("1.0", "pig_latin/self_hosted.yaml"): PIG_LATIN,
     ("1.4", "pig_latin/self_hosted.yaml"): PIG_LATIN,
-    # data.max_prompt_length and rollout_worker.max_prompt_length refer to each other once
-    # self_hosted.yaml overrides the latter; the torch data loader reads the former at
-    # start-up (nexrl/data_loader/torch_data_loader.py@v1.0.0:199, @v1.4.0:199).
-    ("1.0", "nexau_news/self_hosted.yaml"): {("interpolation-error", "data.max_prompt_length")},
-    ("1.4", "nexau_news/self_hosted.yaml"): {("interpolation-error", "data.max_prompt_length")},
+    ("1.0", "pig_latin/tinker.yaml"): PIG_LATIN_DATA,
+    ("1.0", "pig_latin/weaver.yaml"): PIG_LATIN_DATA,
+    ("1.4", "pig_latin/tinker.yaml"): PIG_LATIN_DATA,
+    ("1.4", "pig_latin/weaver.yaml"): PIG_LATIN_DATA,
+    ("1.0", "nexau_news/self_hosted.yaml"): NEXAU_CYCLE | NEXAU_TOKENIZER,
+    ("1.0", "nexau_news/tinker.yaml"): NEXAU_TOKENIZER,
+    ("1.0", "nexau_news/weaver.yaml"): NEXAU_TOKENIZER,
+    ("1.4", "nexau_news/self_hosted.yaml"): NEXAU_CYCLE,
     # The actor's identifier differs from the inference service's
     # (nexrl/utils/validate_config.py@v1.4.0:181-195).
     ("1.4", "on_policy_distill/weaver_opd.yaml"): {

@@ -37,13 +37,26 @@ def test_the_recipe_nexrl_rejects_is_an_error(recipes: Path) -> None:
 
 
 # Real bugs NexRL rejects at start-up: the recipe, and the (rule, key) reported.
+# The pig_latin worker reads rollout_worker.data.tokenizer_path eagerly
+# (nexrl/rollout_worker/pig_latin_rollout_worker.py@v1.0.0:64); the nexau worker class the
+# NexAU recipes subclass needs rollout_worker.tokenizer (base_nexau_rollout_worker.py@v1.0.0:197).
+PIG_LATIN_DATA = ("missing-required", "rollout_worker.data")
+NEXAU_TOKENIZER = ("missing-required", "rollout_worker.tokenizer")
 KNOWN_BUGS = {
     # data.max_prompt_length <-> rollout_worker.max_prompt_length, read by the data loader.
-    "nexau_news/self_hosted.yaml": {("interpolation-error", "data.max_prompt_length")},
+    "nexau_news/self_hosted.yaml": {
+        ("interpolation-error", "data.max_prompt_length"),
+        NEXAU_TOKENIZER,
+    },
+    "nexau_news/tinker.yaml": {NEXAU_TOKENIZER},
+    "nexau_news/weaver.yaml": {NEXAU_TOKENIZER},
+    "pig_latin/tinker.yaml": {PIG_LATIN_DATA},
+    "pig_latin/weaver.yaml": {PIG_LATIN_DATA},
     # a trainer type no version registers, and no inference service for the start-up check
     REJECTED: {
         ("invalid-choice", "trainer.type"),
         ("missing-required", "service.inference_service"),
+        PIG_LATIN_DATA,
     },
 }
 

@@ -7,6 +7,12 @@ from ..model import Condition, Option, Section
 
 _OPENAI = (Condition(".backend", OPENAI_CLIENT_BACKENDS),)
 _REMOTE = (Condition(".backend", REMOTE_BACKENDS),)
+# NexRL builds a rollout worker's inference client only with `need_llm_inference: true`
+# (base_rollout_worker.py@v1.0.0:106, @v1.4.0:112).
+_CLIENT = Condition("rollout_worker.need_llm_inference", (True,))
+# ... and calls it only from the workers that generate (not pig_latin, not mock).
+_CALLED = Condition("rollout_worker.type", ("simple", "agent", "nexau"))
+_CLIENT_SRC = "nexrl/inference_service_client/openai_inference_service_client.py"
 
 # `create_reasoning_parser` lower-cases the name and treats '-' and '_' alike
 # (`reasoning_parser/__init__.py@v1.3.0`); both spellings of each name are accepted.
@@ -99,7 +105,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Model identifier for tracking; must match the training service's.",
         source=(
             "spec/service-config.md; nexrl/utils/validate_config.py@v1.0.0:53-55; "
-            "nexrl/weight_sync/weight_sync_controller.py@v1.0.0:88"
+            "nexrl/weight_sync/weight_sync_controller.py@v1.0.0:88-89,191-193; "
+            "nexrl/trainer/base_trainer.py@v1.0.0:67,155; nexrl/trajectory_pool.py@v1.0.0:435"
         ),
         type="string",
         removed=IDENTIFIERS,
@@ -110,7 +117,12 @@ ENTRIES: tuple[Option | Section, ...] = (
             "- Model version tracking\n"
             "- Weight synchronization coordination\n"
             'The reference gives "default" as its default, but NexRL reads it without one '
-            "and asserts it equals service.train_service.model_tag."
+            "and asserts it equals service.train_service.model_tag.\n"
+            "NexRL 1.0 and 1.1 know no tag but default: the weight-sync controller registers "
+            "the inference service under this tag, while the trainer (whose tag is fixed) "
+            "and the rollout workers (whose trajectories carry none) report under default. "
+            "Any other value stops the run when the first batch is ready ('Rollout service "
+            "not found for model tag: default'), before the first training step."
         ),
     ),
     Option(
@@ -270,19 +282,25 @@ ENTRIES: tuple[Option | Section, ...] = (
     ),
     Option(
         "service.inference_service.max_retries",
-        description="Number of retry attempts for failed requests.",
+        description="Number of attempts for each request (despite the name, not retries).",
         source=(
             "spec/service-config.md; "
-            "nexrl/inference_service_client/openai_inference_service_client.py@v1.0.0:109,209"
+            f"{_CLIENT_SRC}@v1.0.0:109-131,208-230; {_CLIENT_SRC}@v1.4.0:207-231,311-332"
         ),
         type="int",
-        required_if=_OPENAI,
+        required_if=(*_OPENAI, _CLIENT, _CALLED),
         required_for="for the sglang, vllm and openai backends (at the first request)",
         minimum=0,
-        details="The reference gives 3 as its default; NexRL's client reads it without one.",
+        used_if=_OPENAI,
+        details=(
+            "The reference gives 3 as its default; NexRL's client reads it without one. The "
+            "client makes `for _ in range(max_retries)` attempts, so 0 or less makes none and "
+            "the first request fails with 'Failed to get completion after all retries'. The "
+            "Tinker and Weaver clients do not read it."
+        ),
         examples=(
-            ("# No retries\nmax_retries: 0"),
-            ("# Standard retries\nmax_retries: 3"),
+            ("# A single attempt\nmax_retries: 1"),
+            ("# Standard\nmax_retries: 3"),
             ("# High reliability\nmax_retries: 10"),
         ),
     ),

@@ -8,15 +8,24 @@ from ..model import NO_DEFAULT, Condition, Option, Section
 from ._copies import distillation_copies
 
 _CUSTOM = ".custom_rollout_worker_module_path"
-# A custom worker class replaces the registry, and may read its settings differently.
+# A custom worker class replaces the registry lookup, but subclasses the worker of its
+# declared `type` and runs that class's __init__: the type's requirements still apply.
 _NO_CUSTOM = Condition(_CUSTOM, (), absent=True)
 _AGENT = Condition("rollout_worker.type", ("agent",))
 _NEXAU = Condition("rollout_worker.type", ("nexau",))
 _MOCK = Condition("rollout_worker.type", ("mock",))
+_PIG_LATIN = Condition("rollout_worker.type", ("pig_latin",))
+# Workers whose inference client NexRL builds and calls: `need_llm_inference: true` on a worker
+# that generates (the pig_latin worker builds the client but never calls it).
+_GENERATES = (
+    Condition("rollout_worker.need_llm_inference", (True,)),
+    Condition("rollout_worker.type", ("simple", "agent", "nexau")),
+)
 _SELF_HOSTED = Condition("trainer.type", SELF_HOSTED_TRAINERS)
 
 _BASE = "nexrl/rollout_worker/base_rollout_worker.py"
 _NEXAU_SRC = "nexrl/rollout_worker/base_nexau_rollout_worker.py"
+_PIG_LATIN_SRC = "nexrl/rollout_worker/pig_latin_rollout_worker.py"
 _MOCK_SRC = "nexrl/mock/mock_rollout_worker.py"
 _LAUNCHER = "cli/common/config_utils.py"
 _MATH_AGENT = "nexrl/agent/single_turn_math.py@v1.0.0:42; nexrl/agent/single_turn_math.py@v1.4.0:42"
@@ -87,6 +96,13 @@ ENTRIES: tuple[Option | Section, ...] = (
         ),
         type="int",
         required=True,
+        minimum=1,
+        details=(
+            "In local mode NexRL builds the workers with ThreadPoolExecutor(max_workers="
+            "num_workers), which raises at start-up for 0 or less "
+            "(nexrl/controller.py@v1.0.0:654, nexrl/controller.py@v1.4.0:702); in Ray mode "
+            "no worker would ever roll out."
+        ),
         examples=("num_workers: 64",),
     ),
     Option(
@@ -104,15 +120,25 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.temperature",
         description="Sampling temperature for LLM generation.",
         source=(
-            "nexrl/rollout_worker/simple_rollout_worker.py@v1.0.0:84; "
-            "nexrl/rollout_worker/agent_rollout_worker.py@v1.0.0:157; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.0.0:119,218; "
+            "nexrl/inference_service_client/remote_api_inference_service_client.py@v1.0.0:123,182; "
+            "nexrl/inference_service_client/openai_inference_service_client.py@v1.4.0:219,320; "
+            "nexrl/inference_service_client/remote_api_inference_service_client.py@v1.4.0:154,213; "
             "nexrl/rollout_worker/simple_rollout_worker.py@v1.4.0:97; "
             "nexrl/rollout_worker/agent_rollout_worker.py@v1.4.0:169; spec/rollout-config.md"
         ),
         type="number",
-        required_if=(Condition("rollout_worker.type", ("simple", "agent")), _NO_CUSTOM),
-        required_for="for the simple and agent workers, which read it for every request",
-        details="The nexau worker defaults to 1.0 and the pig_latin worker to 0.0.",
+        required_if=_GENERATES,
+        required_for=(
+            "for every request of a worker that generates: the OpenAI-compatible client reads "
+            "it as the default of `kwargs.pop('temperature', ...)`, evaluated even when the "
+            "agent passes its own, and the Tinker and Weaver clients read it directly"
+        ),
+        details=(
+            "Read by the inference client, so a custom worker class needs it too. The nexau "
+            "worker's own default (1.0) only labels its trajectories; the pig_latin worker "
+            "never generates."
+        ),
     ),
     Option(
         "rollout_worker.agent_cls",
@@ -130,8 +156,11 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.agent",
         description="Settings of the agent classes.",
         source=_MATH_AGENT,
-        required_if=(_AGENT, _NO_CUSTOM),
-        required_for="for the agent worker",
+        required_if=(_AGENT,),
+        required_for=(
+            "for the agent worker and a worker class of your own declared as agent (its "
+            "__init__ builds the agent)"
+        ),
     ),
     Section(
         "rollout_worker.agent.math",
@@ -163,8 +192,14 @@ ENTRIES: tuple[Option | Section, ...] = (
             "spec/rollout-config.md"
         ),
         type="int",
-        required_if=(_AGENT, _NO_CUSTOM),
+        used_if=(_AGENT,),
+        required_if=(_AGENT,),
         required_for="for the single_turn_math agent",
+        details=(
+            "The agent compares it with the length of the prompt string (characters, not "
+            "tokens) and skips longer tasks (nexrl/agent/single_turn_math.py@v1.4.0:74-77): "
+            "0 or less skips every task, and no trajectory is ever produced."
+        ),
     ),
     Option(
         "rollout_worker.max_response_length",
@@ -205,52 +240,92 @@ ENTRIES: tuple[Option | Section, ...] = (
         "rollout_worker.identifier",
         description="Model identifier the pig_latin worker stamps on its trajectories.",
         source=(
-            "nexrl/rollout_worker/pig_latin_rollout_worker.py@v1.2.0:122; "
-            "nexrl/rollout_worker/pig_latin_rollout_worker.py@v1.4.0:127"
+            f"{_PIG_LATIN_SRC}@v1.2.0:122; {_PIG_LATIN_SRC}@v1.4.0:127; "
+            "nexrl/weight_sync/weight_sync_controller.py@v1.4.0:212-214"
         ),
         added="1.2",
         type="string",
         default="default",
+        details=(
+            "The trajectory pool groups trajectories by this tag and reports each batch to "
+            "the weight-sync controller, which knows only the inference service's "
+            "identifier: it must equal service.inference_service.identifier."
+        ),
     ),
     Option(
         "rollout_worker.tokenizer",
         description="Tokenizer path of the nexau and pig_latin workers.",
         source=(
-            f"{_NEXAU_SRC}@v1.0.0:197-199; {_NEXAU_SRC}@v1.4.0:198-200; "
-            "nexrl/rollout_worker/pig_latin_rollout_worker.py@v1.4.0:64"
+            f"{_NEXAU_SRC}@v1.0.0:197-200; {_NEXAU_SRC}@v1.4.0:198-201; "
+            f"{_PIG_LATIN_SRC}@v1.0.0:64-65; {_PIG_LATIN_SRC}@v1.4.0:64-65"
         ),
         type="string",
-        required_if=(_NEXAU, _NO_CUSTOM),
-        required_for="for the nexau worker",
+        required_if=(_NEXAU,),
+        required_for=(
+            "for the nexau worker, and a worker class of your own declared as nexau (its "
+            "__init__ runs the nexau worker's)"
+        ),
         details=(
-            "The nexau worker raises without it; the pig_latin worker falls back to "
-            "rollout_worker.data.tokenizer_path."
+            "The nexau worker raises 'Tokenizer path must be provided in config for NexAU "
+            "workers' at start-up without it. The pig_latin worker loads it at start-up, "
+            "falling back to rollout_worker.data.tokenizer_path."
         ),
     ),
     Section(
         "rollout_worker.data",
-        description="Fallback tokenizer of the pig_latin worker.",
-        source="nexrl/rollout_worker/pig_latin_rollout_worker.py@v1.0.0:64",
+        description=(
+            "Fallback tokenizer of the pig_latin worker, read even when `tokenizer` is set."
+        ),
+        source=f"{_PIG_LATIN_SRC}@v1.0.0:64; {_PIG_LATIN_SRC}@v1.4.0:64",
+        required_if=(_PIG_LATIN,),
+        required_for=(
+            "for the pig_latin worker, which evaluates `rollout_worker.data.tokenizer_path` as "
+            "the default of `config.get('tokenizer', ...)` at start-up: without it NexRL "
+            "stops with 'Missing key data'"
+        ),
+        details=(
+            "NexRL does not copy the top-level `data` section here: write "
+            "`data: {tokenizer_path: ${data.tokenizer_path}}` under rollout_worker."
+        ),
     ),
     Option(
         "rollout_worker.data.tokenizer_path",
         description="Tokenizer path the pig_latin worker uses when `tokenizer` is not set.",
-        source="nexrl/rollout_worker/pig_latin_rollout_worker.py@v1.0.0:64",
+        source=f"{_PIG_LATIN_SRC}@v1.0.0:64; {_PIG_LATIN_SRC}@v1.4.0:64",
         type="string",
+        required_if=(_PIG_LATIN,),
+        required_for="for the pig_latin worker (read at start-up, even beside `tokenizer`)",
+        examples=("tokenizer_path: ${data.tokenizer_path}",),
     ),
     Option(
         "rollout_worker.nexau_agent_config_path",
         description="NexAU agent configuration file, relative to the recipe.",
         source=f"{_NEXAU_SRC}@v1.0.0:177,267-268; {_NEXAU_SRC}@v1.4.0:178,268-269",
         type="string",
-        required_if=(_NEXAU, _NO_CUSTOM),
-        required_for="for the nexau worker (it raises on the first task)",
+        required_if=(_NEXAU,),
+        required_for=(
+            "for the nexau worker and a worker class of your own declared as nexau (it "
+            "raises 'nexau_agent_config_path not configured' on the first task)"
+        ),
     ),
-    _nexau(
-        "evaluator_module_path",
-        "string",
-        "Evaluator as `path/to/file.py:ClassName`, relative to the recipe.",
-        ("182", "183"),
+    Option(
+        "rollout_worker.evaluator_module_path",
+        description="Evaluator as `path/to/file.py:ClassName`, relative to the recipe.",
+        source=(
+            f"{_NEXAU_SRC}@v1.0.0:182,512-513; {_NEXAU_SRC}@v1.4.0:183,569-570; "
+            "nexrl/utils/path_utils.py@v1.0.0:114-136"
+        ),
+        type="string",
+        required_if=(_NEXAU,),
+        required_for=(
+            "for the nexau worker and a worker class of your own declared as nexau: without "
+            "it the worker raises 'Evaluator not initialized' on the first task"
+        ),
+        details=(
+            "NexRL checks the form and that the file exists at start-up, relative to the "
+            "launched config file."
+        ),
+        examples=('evaluator_module_path: "agent_workspace/evaluator.py:NewsEvaluator"',),
     ),
     _nexau(
         "nexau_agent_workspace",
