@@ -108,26 +108,27 @@ def _short(key: str) -> str:
 def certain_tail(value: Any) -> str | None:
     """The text a value certainly ends with: the whole value when known, the literal text
     after the last unset variable when it waits on variables only; None otherwise."""
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, Unknown):
-        return None
-    parts = value.token.split("\x00")
-    if any(not m.startswith(("env:", "envval:")) for m in parts[1::2]):
-        return None
-    return parts[-1]
+    parts = _certain_parts(value)
+    return None if parts is None else parts[-1]
 
 
 def certain_head(value: Any) -> str | None:
     """The text a value certainly starts with (see `certain_tail`)."""
+    parts = _certain_parts(value)
+    return None if parts is None else parts[0]
+
+
+def _certain_parts(value: Any) -> list[str] | None:
+    """The literal parts of a value, between the unset variables it waits on (the whole value
+    when it is known); None when it waits on anything else or is not text."""
     if isinstance(value, str):
-        return value
+        return [value]
     if not isinstance(value, Unknown):
         return None
     parts = value.token.split("\x00")
     if any(not m.startswith(("env:", "envval:")) for m in parts[1::2]):
         return None
-    return parts[0]
+    return parts[0::2]
 
 
 def empty(value: Any) -> bool:
