@@ -324,13 +324,14 @@ def write_migration(migration: Migration) -> list[Path]:
 
 
 # -- explain, schema --------------------------------------------------------------------------
-def explain(topic: str | None) -> str:
-    """What `topic` (an option or a rule) is; every rule and option when it is None."""
+def explain(topic: str | None, version: str | None = None) -> str:
+    """What `topic` (an option, a key as a finding prints it, or a rule) is, for NexRL
+    `version` (every version when None); every rule and option when `topic` is None."""
     from . import explain as explaining
 
     if topic is None:
         return explaining.listing()
-    text = explaining.explain(topic)
+    text = explaining.explain(topic, None if version is None else _version(version))
     if text is None:
         near = explaining.suggestions(topic)
         tip = f" Did you mean: {', '.join(near)}?" if near else ""

@@ -437,13 +437,22 @@ def resolve(
 def explain(
     topic: Annotated[
         str | None,
-        typer.Argument(metavar="TOPIC", help="An option name, dotted path or rule id."),
+        typer.Argument(
+            metavar="TOPIC", help="An option name, dotted path (as a finding prints it) or rule id."
+        ),
     ] = None,
     list_all: Annotated[bool, typer.Option("--list", help="List every rule and option.")] = False,
+    nexrl_version: Annotated[
+        str | None,
+        typer.Option(
+            "--nexrl-version", metavar="X.Y", help="The NexRL version (1.0 to 1.4); all of them."
+        ),
+    ] = None,
 ) -> None:
-    """Explain an option (type, allowed values, default, description, examples) or a rule."""
+    """Explain an option (type, allowed values, default, description, examples, NexRL's
+    documentation), a key as a finding prints it, or a rule."""
     try:
-        text = application.explain(None if list_all else topic)
+        text = application.explain(None if list_all else topic, nexrl_version)
     except application.Failed as exc:
         raise _fail(str(exc)) from None
     _emit(lambda: print(text))

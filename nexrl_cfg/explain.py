@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from . import catalogue
-from .catalogue import NO_DEFAULT, Option, Section
+from .catalogue import NEWEST, NO_DEFAULT, Option, Section
+
+if TYPE_CHECKING:
+    from .rules import Rule
 
 
 def find_options(topic: str) -> list[Option | Section]:
@@ -17,11 +21,32 @@ def find_options(topic: str) -> list[Option | Section]:
     return [e for e in entries if e.path == topic or e.path.endswith("." + topic)]
 
 
+def catalogue_path(dotted: str, version: str = NEWEST) -> str:
+    """The catalogue path of a key as a finding prints it: a named training service
+    (`service.train_service.main_actor.identifier`), a list item (`trainer.teachers.0.x`), a
+    name the user chooses (`resource.train.my_pod.world_size`), an item of a list of names
+    (`logger.backend.1`)."""
+    import re
+
+    from .layout import Layout
+
+    dotted = re.sub(r"\[(\d+)\]", r".\1", dotted)  # `data_files[0]`: an item, as `.0`
+    data: dict[str, object] = {}
+    node = data
+    for part in dotted.split("."):
+        node = node.setdefault(part, {})  # type: ignore[assignment]
+    cat = catalogue.for_version(version)
+    path = Layout(data, cat).spec_path(dotted)
+    while cat.entry(path) is None and path.rpartition(".")[2].isdigit():
+        path = path.rpartition(".")[0]
+    return path
+
+
 def _value(value: object) -> str:
     return json.dumps(value) if not isinstance(value, str) else f'"{value}"'
 
 
-def describe(entry: Option | Section) -> str:
+def describe(entry: Option | Section, version: str | None = None) -> str:
     lines = [entry.path, "=" * len(entry.path)]
     lines.append(f"NexRL:       {_versions(entry)}")
     if isinstance(entry, Section):
@@ -42,7 +67,7 @@ def describe(entry: Option | Section) -> str:
         default = "none" if entry.default is NO_DEFAULT else _value(entry.default)
         lines.append(f"Default:     {default}")
         lines.append(f"Required:    {_required(entry)}")
-    lines.append(f"Source:      {entry.source}")
+    lines += _sources(entry, version)
     lines += ["", entry.description]
     if entry.ignored:
         lines += [
@@ -58,6 +83,20 @@ def describe(entry: Option | Section) -> str:
         for example in examples:
             lines += ["", *("    " + line for line in example.strip().splitlines())]
     return "\n".join(lines)
+
+
+def _sources(entry: Option | Section, version: str | None) -> list[str]:
+    """Where the entry is known from: NexRL's reference pages (by title and section) and
+    NexRL's code and recipes (file@tag:line), those of `version` where it has any."""
+    from .references import PREFIX, documented
+
+    lines = [f"NexRL docs:  {ref}" for ref in documented(entry.path, entry.source)]
+    code = [s.strip() for s in entry.source.split(";") if not s.strip().startswith(PREFIX)]
+    if version is not None:
+        code = [ref for ref in code if f"@v{version}." in ref] or code
+    if code:
+        lines.append(f"NexRL code:  {'; '.join(code)}")
+    return lines
 
 
 def _placed(entry: Option | Section) -> tuple[str, ...]:
@@ -141,25 +180,44 @@ def listing() -> str:
     return "\n".join(lines)
 
 
-def explain(topic: str) -> str | None:
-    """The explanation of `topic`, or None when nothing is called so."""
+def explain(topic: str, version: str | None = None) -> str | None:
+    """The explanation of `topic` (a rule, an option's name or a key as a finding prints
+    it), for NexRL `version` (every version when None); None when nothing is called so."""
     from .rules import by_id
 
     rule = by_id().get(topic)
     if rule is not None:
-        head = f"{rule.id} ({rule.severity.value} by default, {rule.stage} stage)"
-        versions = rule.versions
-        facts = [f"NexRL versions: {', '.join(versions)}"]
-        if rule.nexrl:
-            facts.append(f"Mirrors NexRL's check in: {rule.nexrl}")
-        return f"{head}\n{'=' * len(head)}\n" + "\n".join(facts) + f"\n\n{rule.doc}"
+        return _rule(rule, version)
     found = find_options(topic)
+    path = topic
+    if not found:
+        path = catalogue_path(topic, version or NEWEST)
+        found = [e for e in catalogue.all_entries() if e.path == path]
     if not found:
         return None
-    text = "\n\n\n".join(describe(e) for e in found)
-    if len(found) > 1:
+    head = [f"{topic} is the option {path}.", ""] if path != topic else []
+    if version is not None:
+        current = [e for e in found if e.exists_in(version)]
+        if not current:
+            head += [f"NexRL {version} does not read {path}; other versions do:", ""]
+        found = current or found
+    text = "\n\n\n".join(describe(e, version) for e in found)
+    if len(found) > 1 and path == topic:
         text = f"{len(found)} options are called '{topic}':\n\n\n" + text
-    return text
+    return "\n".join([*head, text])
+
+
+def _rule(rule: Rule, version: str | None) -> str:
+    from .about import rule_url
+
+    head = f"{rule.id} ({rule.severity.value} by default, {rule.stage} stage)"
+    facts = [f"NexRL versions: {', '.join(rule.versions)}"]
+    if version is not None and not rule.applies_to(version):
+        facts.append(f"Not checked for NexRL {version}.")
+    if rule.nexrl:
+        facts.append(f"Mirrors NexRL's check in: {rule.nexrl}")
+    facts.append(f"Documentation: {rule_url(rule.id)}")
+    return f"{head}\n{'=' * len(head)}\n" + "\n".join(facts) + f"\n\n{rule.doc}"
 
 
 def suggestions(topic: str) -> list[str]:

@@ -56,6 +56,7 @@ PLACES = {
     "nexrl_cfg.nexrl": "base",
     "nexrl_cfg.catalogue": "base",
     "nexrl_cfg.layout": "base",
+    "nexrl_cfg.references": "base",
     "nexrl_cfg.read": "read",
     "nexrl_cfg.kinds": "read",
     "nexrl_cfg.discovery": "read",

@@ -169,9 +169,10 @@ def test_text_output_shows_place_source_marker_and_hint() -> None:
     assert lines[head + 3] == f"{at} |     max_retry: 3"
     assert lines[head + 4].index("^") == lines[head + 3].index("max_retry")
     assert lines[head + 5] == "   = hint: Did you mean 'max_retries'?"
-    assert lines[-2:] == [
+    assert lines[-3:] == [
         "Found 1 warning in 1 file (1 checked).",
-        "For more on a rule: nexrl-cfg explain unknown-key",
+        "For more on a rule: nexrl-cfg explain unknown-key or",
+        "https://github.com/nexrl-cfg/nexrl-cfg/blob/main/docs/rules/unknown-key.md",
     ]
 
 

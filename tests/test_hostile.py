@@ -427,7 +427,8 @@ def test_internal_error_is_one_line_and_exits_2(broken_validate: Path, fmt: str)
     lines = result.output.splitlines()
     found = [i for i, line in enumerate(lines) if "internal-error" in line]
     if fmt == "text":
-        assert len(found) == 2 and lines[found[1]].endswith("explain internal-error")
+        assert len(found) == 3 and lines[found[1]].endswith("explain internal-error or")
+        assert lines[found[2]].endswith("/docs/rules/internal-error.md")
         assert lines[found[0]] == f"{broken_validate.name}:1:1: error [internal-error]"
         assert "please report it" in lines[found[0] + 1]
     else:

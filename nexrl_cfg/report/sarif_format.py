@@ -66,6 +66,8 @@ def document(run: Run) -> dict[str, Any]:
 
 
 def _descriptor(rule_id: str, rule: Any) -> dict[str, Any]:
+    from ..about import rule_url
+
     if rule is None:  # a finding of a rule that is not registered: still describe it
         return {"id": rule_id, "shortDescription": {"text": rule_id}}
     return {
@@ -73,6 +75,7 @@ def _descriptor(rule_id: str, rule: Any) -> dict[str, Any]:
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": _what_it_does(rule.doc) or rule.summary},
+        "helpUri": rule_url(rule.id),
         "help": {"text": rule.doc, "markdown": rule.doc},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"tags": ["nexrl", rule.stage]},

@@ -157,7 +157,11 @@ def _summary(run: Run) -> list[str]:
     explained = [f for f in listed if f.rule in by_id()]  # not internal-error
     if explained:
         first = min(explained, key=lambda f: (rank[f.severity], f.rule))
-        lines.append(f"For more on a rule: nexrl-cfg explain {first.rule}")
+        from ..about import rule_url
+
+        lines.append(
+            f"For more on a rule: nexrl-cfg explain {first.rule} or {rule_url(first.rule)}"
+        )
     return lines
 
 
