@@ -20,6 +20,7 @@ from ..nexrl import (
     at_least,
 )
 from ..resolve import Unknown
+from ._values import where
 
 
 def positive_int(value: Any) -> bool:
@@ -44,6 +45,37 @@ def fsdp_services(cfg: Config) -> list[str]:
     if trainer == "self_hosted_opd" and at_least(cfg.version, SELF_HOSTED_OPD):
         services.append(cfg.layout.teacher)
     return [s for s in services if s and cfg.get(f"{s}.backend", None) in NEXTRAINER_BACKENDS]
+
+
+# What a self-hosted trainer asks of its NexTrainer workers (nexrl/trainer/*): the actor
+# service's workers are updated (self_hosted_grpo's update_policy, self_hosted_opd's
+# distillation update); log-probabilities are computed by the GRPO actor unless
+# trainer.algorithm.do_old_log_prob_compute is false, by the OPD teacher every step, and by the
+# OPD student only with do_old_student_log_prob_compute.
+GRPO_OLD_LOG_PROBS = ("trainer.algorithm.do_old_log_prob_compute", True)
+OPD_OLD_LOG_PROBS = ("trainer.algorithm.do_old_student_log_prob_compute", False)
+
+
+def updated_service(cfg: Config) -> str | None:
+    """The NexTrainer service whose actor the trainer updates: the actor service."""
+    services = fsdp_services(cfg)
+    return services[0] if services and services[0] == cfg.layout.actor else None
+
+
+def log_prob_reason(cfg: Config, service: str) -> str | None:
+    """Why the service's workers compute log-probabilities (a phrase for a message), or None
+    when they do not, or when that waits on an unset variable."""
+    if service not in fsdp_services(cfg):
+        return None
+    trainer = cfg.get(f"{TRAINER}.type", None)
+    if service == cfg.layout.teacher and service != cfg.layout.actor:
+        return "the self_hosted_opd teacher computes log-probabilities every step"
+    key, default = GRPO_OLD_LOG_PROBS if trainer == "self_hosted_grpo" else OPD_OLD_LOG_PROBS
+    value = cfg.get(key, default)
+    if isinstance(value, Unknown) or not value:
+        return None
+    shown = f"{key} is {cfg.show(key)} ({where(cfg, key)})" if cfg.has(key) else f"{key} is unset"
+    return f"{shown}, so the actor recomputes log-probabilities"
 
 
 def legacy_train_resource(cfg: Config, service: str) -> str | None:

@@ -370,13 +370,12 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="How the KL loss is estimated.",
         source=f"{_ACTOR_10}:351; {_ALGOS_10}:281-307",
         type="string",
-        required_if=_KL,
-        required_for="when use_kl_loss is true",
         choices=("kl", "abs", "mse", "low_var_kl"),
         used_if=_KL,
         details=(
             "NexRL's recipes use low_var_kl. NexRL also names `full`, but raises "
-            "NotImplementedError for it."
+            "NotImplementedError for it. Read only with use_kl_loss, which stops the first "
+            "training step before (see nextrainer-first-step): not required."
         ),
     ),
     Option(

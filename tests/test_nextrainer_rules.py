@@ -1,0 +1,142 @@
+"""What NexTrainer's workers do with the actor section after start-up: the first training step,
+the first weight sync, the values they read and never act on. A config NexRL stops on and a
+near miss it runs, for each check, in the flat (1.0) and the named-service (1.4) layout, and
+for a self_hosted_opd run's student and teacher."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from configs import base, put, puts
+from helpers import check, write
+
+from nexrl_cfg.finding import Finding
+
+ENV = {"NEXRL_DATA_PATH": "/data"}
+ACTOR = {"1.0": "service.train_service.actor", "1.4": "service.train_service.main_actor.actor"}
+TEACHER = "service.train_service.teacher.actor"
+OWN = ("nextrainer-first-step",)
+Row = tuple[str, str, str]
+
+
+def distillation() -> str:
+    """The 1.4 base run by self_hosted_opd: its service is the student, beside a teacher that
+    is a copy of it."""
+    text = put(base("1.4"), "trainer.type", '"self_hosted_opd"')
+    start = text.index("    main_actor:\n")
+    end = text.index("validate:\n")
+    teacher = text[start:end].replace("    main_actor:", "    teacher:", 1)
+    teacher = teacher.replace('role: "actor"', 'role: "teacher"').replace('"default"', '"teacher"')
+    return text[:end] + teacher + text[end:]
+
+
+OPD = distillation()
+
+
+def run(tmp_path: Path, text: str, version: str) -> list[Finding]:
+    return check(write(tmp_path, "run.yaml", text), ENV, nexrl_version=version)
+
+
+def found(tmp_path: Path, text: str, version: str, *ids: str) -> list[Row]:
+    wanted = ids or OWN
+    rows = run(tmp_path, text, version)
+    return [(f.rule, f.severity.value, f.key) for f in rows if f.rule in wanted]
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_the_bases_pass(tmp_path: Path, version: str) -> None:
+    assert [f for f in run(tmp_path, base(version), version) if f.severity.value != "info"] == []
+
+
+def test_the_distillation_base_passes(tmp_path: Path) -> None:
+    assert [f for f in run(tmp_path, OPD, "1.4") if f.severity.value != "info"] == []
+
+
+# -- nextrainer-first-step --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_a_kl_loss_needs_a_reference_model_nexrl_never_builds(tmp_path: Path, version: str) -> None:
+    key = f"{ACTOR[version]}.use_kl_loss"
+    rows = [f for f in run(tmp_path, put(base(version), key, "true"), version) if f.key == key]
+    assert [(f.rule, f.severity.value) for f in rows] == [("nextrainer-first-step", "error")]
+    assert "ref_log_prob" in rows[0].message and "first training step" in rows[0].message
+
+
+def test_the_distillation_update_never_reads_use_kl_loss(tmp_path: Path) -> None:
+    text = puts(OPD, {f"{ACTOR['1.4']}.use_kl_loss": "true", f"{TEACHER}.use_kl_loss": "true"})
+    assert found(tmp_path, text, "1.4") == []
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_dynamic_batches_stop_the_update(tmp_path: Path, version: str) -> None:
+    key = f"{ACTOR[version]}.use_dynamic_bsz"
+    text = put(base(version), key, "true")
+    assert found(tmp_path, text, version) == [("nextrainer-first-step", "error", key)]
+
+
+def test_dynamic_batches_stop_the_distillation_update_not_the_teacher(tmp_path: Path) -> None:
+    student, teacher = f"{ACTOR['1.4']}.use_dynamic_bsz", f"{TEACHER}.use_dynamic_bsz"
+    text = puts(OPD, {student: "true", teacher: "true"})
+    rows = [f for f in run(tmp_path, text, "1.4") if f.rule == "nextrainer-first-step"]
+    assert [f.key for f in rows] == [student]
+    assert "distillation update" in rows[0].message
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_a_null_micro_batch_leaves_the_update_without_one(tmp_path: Path, version: str) -> None:
+    key = f"{ACTOR[version]}.ppo_micro_batch_size"
+    text = put(base(version), key, "null")
+    assert found(tmp_path, text, version) == [("nextrainer-first-step", "error", key)]
+
+
+def test_a_teacher_needs_no_micro_batch(tmp_path: Path) -> None:
+    text = put(OPD, f"{TEACHER}.ppo_micro_batch_size", "null")
+    assert found(tmp_path, text, "1.4", *OWN, "micro-batch-size", "invalid-type") == []
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_a_null_log_prob_micro_batch_where_log_probs_are_computed(
+    tmp_path: Path, version: str
+) -> None:
+    key = f"{ACTOR[version]}.rollout.log_prob_micro_batch_size"
+    text = put(base(version), key, "null")
+    rows = [f for f in run(tmp_path, text, version) if f.rule == "nextrainer-first-step"]
+    assert [(f.key, f.severity.value) for f in rows] == [(key, "error")]
+    assert "do_old_log_prob_compute is unset" in rows[0].message
+    # without recomputed log-probabilities, nothing reads it
+    off = put(text, "trainer.algorithm.do_old_log_prob_compute", "false")
+    assert found(tmp_path, off, version) == []
+
+
+def test_the_teacher_always_computes_log_probs_the_student_on_request(tmp_path: Path) -> None:
+    student = f"{ACTOR['1.4']}.rollout.log_prob_micro_batch_size"
+    teacher = f"{TEACHER}.rollout.log_prob_micro_batch_size"
+    text = puts(OPD, {student: "null", teacher: "null"})
+    assert found(tmp_path, text, "1.4") == [("nextrainer-first-step", "error", teacher)]
+    text = put(text, "trainer.algorithm.do_old_student_log_prob_compute", "true")
+    assert sorted(found(tmp_path, text, "1.4")) == sorted(
+        [("nextrainer-first-step", "error", key) for key in (student, teacher)]
+    )
+
+
+def test_a_mock_backend_runs_no_workers(tmp_path: Path) -> None:
+    actor = ACTOR["1.4"]
+    text = puts(
+        base("1.4"),
+        {
+            "service.train_service.main_actor.backend": "mock",
+            f"{actor}.use_kl_loss": "true",
+            f"{actor}.use_dynamic_bsz": "true",
+        },
+    )
+    assert found(tmp_path, text, "1.4") == []
+
+
+def test_the_message_names_where_log_probs_are_asked_for(tmp_path: Path) -> None:
+    key = f"{ACTOR['1.4']}.rollout.log_prob_micro_batch_size"
+    text = puts(base("1.4"), {key: "null", "trainer.algorithm.do_old_log_prob_compute": "true"})
+    (row,) = [f for f in run(tmp_path, text, "1.4") if f.rule == "nextrainer-first-step"]
+    assert re.search(r"do_old_log_prob_compute is true \(run\.yaml:\d+\)", row.message)
