@@ -60,6 +60,11 @@ SELF_HOSTED_OPD = "1.2"
 # The NexTrainer backend `direct-zmq`; `http` and `nextrainer` still run, as `direct-zmq`, with
 # a deprecation warning (nexrl/utils/validate_config.py@v1.3.0).
 DIRECT_ZMQ = "1.3"
+# NexTrainer's client adds `http://` to a training service's `url` in which urlparse finds no
+# scheme (`ensure_url_scheme`, nexrl/utils/url_utils.py and
+# nexrl/train_service_backend/api/direct_zmq_client.py:90 @v1.3.0); before, the URL was used as
+# written (api/client.py:68@v1.0.0).
+TRAIN_URL_SCHEME_ADDED = "1.3"
 # Start-up refuses an empty `service.inference_service.base_url` and an empty
 # `logger.feishu_url` (openai_inference_service_client.py, feishu_logger.py @v1.3.0); before,
 # the run failed at the first request.

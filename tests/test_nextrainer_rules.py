@@ -140,3 +140,56 @@ def test_the_message_names_where_log_probs_are_asked_for(tmp_path: Path) -> None
     text = puts(base("1.4"), {key: "null", "trainer.algorithm.do_old_log_prob_compute": "true"})
     (row,) = [f for f in run(tmp_path, text, "1.4") if f.rule == "nextrainer-first-step"]
     assert re.search(r"do_old_log_prob_compute is true \(run\.yaml:\d+\)", row.message)
+
+
+# -- train-service-url ------------------------------------------------------------------------
+
+URL = {"1.0": "service.train_service.url", "1.4": "service.train_service.main_actor.url"}
+
+
+@pytest.mark.parametrize(
+    ("version", "url", "bad"),
+    [
+        ("1.0", "10.0.0.1:8000", True),  # used as written before 1.3
+        ("1.4", "10.0.0.1:8000", False),  # 1.3 on: urlparse finds no scheme, http:// is added
+        ("1.4", "localhost:8000", True),  # urlparse reads "localhost" as the scheme
+        ("1.0", "localhost:8000", True),
+        ("1.4", "ftp://trainer:8000", True),
+        ("1.4", "http://trainer:8000/v1", True),  # /v1/initialize: 404
+        ("1.0", "http://trainer:8000/", False),  # the trailing / is stripped
+        ("1.4", "https://trainer:8000", False),
+    ],
+)
+def test_the_url_nexrl_sends_its_first_request_to(
+    tmp_path: Path, version: str, url: str, bad: bool
+) -> None:
+    text = put(base(version), URL[version], f'"{url}"')
+    rows = found(tmp_path, text, version, "train-service-url")
+    assert rows == ([("train-service-url", "error", URL[version])] if bad else [])
+
+
+def test_the_message_says_why_no_scheme_is_added(tmp_path: Path) -> None:
+    text = put(base("1.4"), URL["1.4"], '"api-server:8000"')
+    (row,) = [f for f in run(tmp_path, text, "1.4") if f.rule == "train-service-url"]
+    assert '"api-server" before its ":" reads as one, so NexRL adds no http://' in row.message
+    assert row.hint == "Write `http://api-server:8000`."
+
+
+def test_a_url_waiting_on_a_variable_is_judged_by_its_start(tmp_path: Path) -> None:
+    unset = put(base("1.0"), URL["1.0"], '"${oc.env:API_SERVER_URL}:8000"')
+    assert found(tmp_path, unset, "1.0", "train-service-url") == []
+    written = put(base("1.0"), URL["1.0"], '"trainer:${oc.env:API_PORT}"')
+    assert found(tmp_path, written, "1.0", "train-service-url") == [
+        ("train-service-url", "error", URL["1.0"])
+    ]
+
+
+def test_the_teacher_url_too_and_not_a_mock_service(tmp_path: Path) -> None:
+    teacher = "service.train_service.teacher.url"
+    assert found(tmp_path, put(OPD, teacher, '"teacher:8000"'), "1.4", "train-service-url") == [
+        ("train-service-url", "error", teacher)
+    ]
+    mock = puts(
+        base("1.4"), {"service.train_service.main_actor.backend": "mock", URL["1.4"]: '"x"'}
+    )
+    assert found(tmp_path, mock, "1.4", "train-service-url") == []
