@@ -193,3 +193,35 @@ def test_the_teacher_url_too_and_not_a_mock_service(tmp_path: Path) -> None:
         base("1.4"), {"service.train_service.main_actor.backend": "mock", URL["1.4"]: '"x"'}
     )
     assert found(tmp_path, mock, "1.4", "train-service-url") == []
+
+
+# -- nextrainer-no-effect -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["zmq_recv_timeout_ms", "zmq_total_timeout_ms"])
+def test_the_zmq_timeouts_never_reach_the_zmq_clients(tmp_path: Path, name: str) -> None:
+    key = f"service.train_service.main_actor.config.{name}"
+    rows = found(tmp_path, put(base("1.4"), key, "1000"), "1.4", "nextrainer-no-effect")
+    assert rows == [("nextrainer-no-effect", "warning", key)]
+
+
+def test_an_external_lib_is_never_imported(tmp_path: Path) -> None:
+    key = f"{ACTOR['1.0']}.model.external_lib"
+    rows = found(tmp_path, put(base("1.0"), key, "my_models"), "1.0", "nextrainer-no-effect")
+    assert rows == [("nextrainer-no-effect", "warning", key)]
+    assert found(tmp_path, put(base("1.0"), key, "null"), "1.0", "nextrainer-no-effect") == []
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_a_warmup_needs_the_total_steps(tmp_path: Path, version: str) -> None:
+    optim = f"{ACTOR[version]}.optim"
+    text = put(base(version), f"{optim}.lr_warmup_steps_ratio", "0.1")
+    rows = [f for f in run(tmp_path, text, version) if f.rule == "nextrainer-no-effect"]
+    assert [(f.key, f.severity.value) for f in rows] == [
+        (f"{optim}.lr_warmup_steps_ratio", "warning")
+    ]
+    assert "total_training_steps is not set" in rows[0].message
+    total = put(text, f"{optim}.total_training_steps", "200")
+    assert found(tmp_path, total, version, "nextrainer-no-effect") == []
+    # NexRL's recipes write a ratio of 0.0: nothing to say
+    assert found(tmp_path, base(version), version, "nextrainer-no-effect") == []
