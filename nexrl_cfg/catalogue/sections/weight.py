@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...nexrl import REMOTE_BACKENDS
 from ..model import Condition, Option, Section
 
 SYNC = "nexrl/weight_sync/weight_sync_controller.py"
@@ -84,7 +85,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="string",
         required=True,
         required_for="at start-up (its consistency checks read it)",
-        choices=("disk", "network", "mock", "tinker", "weaver"),
+        choices=("disk", "network", "mock", *REMOTE_BACKENDS),
         details=(
             "- disk: trainer writes weights to sync_weight_path, the inference servers "
             "reload them\n"
