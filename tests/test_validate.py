@@ -105,7 +105,10 @@ def test_out_of_range(tmp_path: Path, old: str, new: str, key: str, bound: str) 
     [
         ("max_retries: 3", "max_retries: 0"),
         ("clip_ratio: 0.2", "clip_ratio: 0.999"),
-        ("lr_warmup_steps_ratio: 0.0", "lr_warmup_steps_ratio: 1.0"),
+        (
+            "lr_warmup_steps_ratio: 0.0",
+            "lr_warmup_steps_ratio: 1.0\n        total_training_steps: 100",
+        ),
         ("entropy_coeff: 1e-4", "entropy_coeff: -1e-4"),
         ("warmup_style: constant", "weight_decay: 0"),
         ("ppo_epochs: 1", "ppo_epochs: 4"),

@@ -1,6 +1,7 @@
 """What several rules need to know about the services of a config: which backend is
-remote, which training services run NexTrainer's FSDP backend, how many GPUs a training
-service gets, and which part of a value waiting on an unset variable is certain.
+remote, which training services run NexTrainer's FSDP backend and what the trainer asks of
+them, how many GPUs a training service gets, which part of a value waiting on an unset
+variable is certain, and how NexRL's HTTP clients take a base URL.
 
 Not a rule: its name starts with `_`.
 """
@@ -8,6 +9,7 @@ Not a rule: its name starts with `_`.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from ..config import ABSENT, Config, split
 from ..layout import INFERENCE, TRAIN, TRAINER
@@ -172,3 +174,37 @@ def secret(cfg: Config, *keys: str) -> bool:
     """Whether any of the keys holds a value read from the environment: its numbers, and
     numbers computed from them, are not printed."""
     return any(cfg.is_secret(split(k)) for k in keys)
+
+
+# -- base URLs, as NexRL's HTTP clients take them -------------------------------------------
+
+HTTP_SCHEMES = ("http", "https")
+
+
+def as_normalised(url: str, adds_scheme: bool) -> str:
+    """The URL NexRL sends requests to: stripped and given `http://` when urlparse finds no
+    scheme in it (`ensure_url_scheme`), or as written."""
+    url = url.strip() if adds_scheme else url
+    if adds_scheme and url and not urlparse(url).scheme:
+        return f"http://{url}"
+    return url
+
+
+def scheme_problem(url: str, adds_scheme: bool) -> str | None:
+    """Why `requests` refuses the base URL, or None. `requests` takes the text before a ':'
+    for a scheme (`localhost:8000` has the scheme `localhost`) and sends http(s) only."""
+    scheme = urlparse(as_normalised(url, adds_scheme)).scheme
+    if scheme in HTTP_SCHEMES:
+        return None
+    if not scheme:
+        return "has no scheme (http:// or https://)"
+    if "://" not in url:
+        added = ", so NexRL adds no http://" if adds_scheme else ""
+        return f'has no scheme: "{scheme}" before its ":" reads as one{added}'
+    return f'has the scheme "{scheme}": requests sends http and https only'
+
+
+def path_of(url: str, adds_scheme: bool) -> str:
+    """The path the base URL carries (NexRL strips a trailing '/' and appends its own)."""
+    parsed = urlparse(as_normalised(url, adds_scheme))
+    return parsed.path.rstrip("/") + (f"?{parsed.query}" if parsed.query else "")

@@ -46,8 +46,7 @@ from ..config import Config
 from ..finding import Report, Severity
 from ..nexrl import TRAIN_URL_SCHEME_ADDED, at_least
 from ..resolve import Unknown
-from ._services import certain_head, fsdp_services
-from ._urls import path_of, scheme_problem
+from ._services import certain_head, fsdp_services, path_of, scheme_problem
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A training service's url must be an http(s) base URL without a path"
