@@ -24,12 +24,14 @@ from .settings import Lookup, SettingsError
 
 if TYPE_CHECKING:
     from .check import Checker
+    from .fix.autofix import Fixes
     from .fix.migrate import Outcome as Migration
     from .settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-# A fix can reveal another (a key renamed, its value is checked): fixing repeats a few rounds.
-FIX_ROUNDS = 4
+# A fix can reveal another (a key renamed, its value is checked): fixing repeats until a round
+# changes nothing, at most this many rounds.
+FIX_ROUNDS = 8
 
 
 class Failed(Exception):
@@ -90,28 +92,33 @@ def check(request: CheckRequest) -> Outcome:
     )
 
 
-def fix(request: CheckRequest) -> Iterator[Path]:
-    """Write the safe fixes of the findings of the check, a file at a time (each yielded once
-    written); see `fix.autofix`."""
-    from .fix.autofix import fixed_files, write_fixed
-    from .fix.edits import StaleFile
+def fix(request: CheckRequest) -> Fixes:
+    """The safe fixes of the findings of the check, made in memory round by round, each
+    verified before it is kept (see `fix.autofix`); nothing is written (see `write_fixes`)."""
+    from .fix.autofix import Fixes, fix_round
 
     run = _Run(replace(request, fixes=True))
+    fixes = Fixes()
     for _ in range(FIX_ROUNDS):
-        fixed = fixed_files(run.collect()[1])
-        if not fixed.files:
-            return
-        try:
-            yield from write_fixed(fixed)
-        except StaleFile as exc:
-            raise Failed(f"{exc} changed while it was being fixed; nothing written") from None
+        checker, findings, _ = run.collect(fixes.texts())
+        if not fix_round(checker, findings, run.checker, fixes):
+            break
+    return fixes
+
+
+def write_fixes(fixes: Fixes) -> list[Path]:
+    """Write the fixed files: all, or none when one changed since it was read."""
+    from .fix.edits import StaleFile
+
+    try:
+        return list(fixes.write())
+    except StaleFile as exc:
+        raise Failed(f"{exc} changed while it was being fixed; nothing written") from None
 
 
 def diff(request: CheckRequest) -> str:
     """The safe fixes of the findings of the check, as a unified diff."""
-    from .fix.autofix import fixed_files
-
-    return fixed_files(_Run(replace(request, fixes=True)).collect()[1]).diff()
+    return fix(request).diff()
 
 
 def check_file(path: str | Path, settings: Settings | None = None) -> list[Finding]:
@@ -136,13 +143,23 @@ class _Run:
     def strict(self, file: str) -> bool:
         return self.lookup.for_file(Path(file)).strict
 
-    def collect(self) -> tuple[Checker, list[Finding], int]:
-        """The checker, the findings of every file (sorted, each once, not masked) and the
-        number of files checked."""
+    def checker(self, texts: Mapping[Path, tuple[str, str]] | None = None) -> Checker:
+        """A checker with this run's settings that reads `texts` (real path -> (name, text))
+        instead of those files."""
         from .check import Checker
 
         lookup = self.lookup
         checker = Checker(lookup.default, settings_for=lookup.for_file, fixes=self.request.fixes)
+        for name, text in (texts or {}).values():
+            checker.provide(Path(name), text.encode("utf-8"))
+        return checker
+
+    def collect(
+        self, texts: Mapping[Path, tuple[str, str]] | None = None
+    ) -> tuple[Checker, list[Finding], int]:
+        """The checker, the findings of every file (sorted, each once, not masked) and the
+        number of files checked; the files in `texts` are read as the text given there."""
+        checker = self.checker(texts)
         outside: list[tuple[Path, Path]] = []
         findings: list[Finding] = []
         files = 0

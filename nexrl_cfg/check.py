@@ -31,6 +31,7 @@ from .suppress import Suppressor
 from .version import Target, target
 
 
+
 @dataclass
 class FileResult:
     path: str
@@ -67,6 +68,12 @@ class Checker:
         self._folder_targets: dict[tuple[Path, str | None, str], Target] = {}
         # Every secret value met so far: `app` masks them in every finding and source line.
         self.secrets = Secrets(self.settings.secret_values)
+        # Each config composed and checked (entries, includers, lone fragments), by real path:
+        # how it was named, how it was checked and the real paths of the files it reads. A fix
+        # is verified against every one of them that reads the file it edits.
+        self.configs: dict[Path, Checked] = {}
+        # The files fixes are planned on: those this checker read (given `fixes`).
+        self._fix_files = Files(self.reader) if fixes else None
 
     # -- public ---------------------------------------------------------------------------
     def check_file(self, path: str | Path, named: bool = True) -> FileResult:
@@ -94,18 +101,7 @@ class Checker:
         except OSError:
             raise
         except Exception as exc:  # a bug of ours: one line, never a traceback
-            if self.settings.debug:
-                traceback.print_exc()
-            # Where, not the exception's text: that may quote a value of the config.
-            frames = traceback.extract_tb(exc.__traceback__)
-            where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-            finding = Finding(
-                INTERNAL_ERROR,
-                Severity.ERROR,
-                f"nexrl-cfg failed on this file ({type(exc).__name__}{where}); please report it",
-                Span(str(path)),
-                hint="Report it with the file if you can share it; --debug shows the traceback.",
-            )
+            finding = _failed(exc, str(path), self.settings.debug)
             # Never filtered away: the file was not checked.
             return FileResult(str(path), "error", _once([finding], seen))
         kept = self._filter(self.suppressor.apply(result.findings, str(path)))
@@ -120,6 +116,28 @@ class Checker:
         from .read import read_bytes
 
         self.reader.provide(path, read_bytes(raw, str(path)))
+
+    @property
+    def fix_files(self) -> Files | None:
+        """The files the fixes of this run's findings were planned on (None: the run does
+        not ask for fixes)."""
+        return self._fix_files
+
+    def compose(self, path: Path) -> Composed:
+        """The config at `path` composed (once per run while it is recent)."""
+        return self._compose(path)
+
+    def check_config(self, path: Path, mode: str) -> list[Finding]:
+        """The findings of one config checked as `mode` ("entry" or "fragment"), filtered
+        by its settings and suppressions as `check_file` does; a failure of ours is one
+        internal-error finding."""
+        if self._settings_for is not None:
+            self.settings = self._settings_for(path)
+        try:
+            findings = self._run(self._compose(path), mode)
+        except Exception as exc:
+            return [_failed(exc, str(path), self.settings.debug)]
+        return self._filter(self.suppressor.apply(findings, str(path)))
 
     def target(self, path: Path) -> Target:
         """The NexRL version `path` is checked for (see `version.py`)."""
@@ -198,7 +216,10 @@ class Checker:
         return self._entry_results[key]
 
     def _run(self, composed: Composed, mode: str) -> list[Finding]:
-        target = self.target(Path(composed.path))
+        path = Path(composed.path)
+        target = self.target(path)
+        sources = frozenset(self.reader.real(Path(source)) for source in composed.sources)
+        self.configs[self.reader.real(path)] = Checked(path, mode, sources)
         findings, cfg = prepare(composed, self.settings.environ, target.version, mode)
         self.secrets.update(composed.secrets)
         if cfg is None:
@@ -208,7 +229,7 @@ class Checker:
         if cfg.resolved.values > MAX_CHECKED:
             findings.append(_too_many(cfg.resolved.values, composed))
             return findings
-        findings.extend(run_rules(cfg, Files() if self.fixes else None))
+        findings.extend(run_rules(cfg, self.fix_files))
         return findings
 
     def _unset_notes(self, unset: dict[str, tuple[KeyPath, Span]]) -> list[Finding]:
@@ -256,6 +277,32 @@ def _too_many(values: int, composed: Composed) -> Finding:
         f"{MAX_CHECKED:,}; its options are not checked",
         composed.span(()),
         hint="A NexRL config has a few hundred values; keep data in data files.",
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A config a run composed: its path as named, "entry" or "fragment", and the real paths
+    of the files it reads."""
+
+    path: Path
+    mode: str
+    sources: frozenset[Path]
+
+
+def _failed(exc: Exception, file: str, debug: bool) -> Finding:
+    """The finding for a failure of ours on a file: where it happened, never the exception's
+    text (that may quote a value of the config)."""
+    if debug:
+        traceback.print_exc()
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return Finding(
+        INTERNAL_ERROR,
+        Severity.ERROR,
+        f"nexrl-cfg failed on this file ({type(exc).__name__}{where}); please report it",
+        Span(file),
+        hint="Report it with the file if you can share it; --debug shows the traceback.",
     )
 
 

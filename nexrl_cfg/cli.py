@@ -27,6 +27,7 @@ from .output import printable
 from .settings import SETTINGS
 
 if TYPE_CHECKING:
+    from .finding import Finding
     from .report.run import Run
 
 
@@ -329,13 +330,16 @@ def check(
         fixes=report.get(fmt).fixes,
     )
     try:
+        if diff or fix:
+            fixes = application.fix(request)
         if diff:
-            text = application.diff(request)
-            _emit(lambda: sys.stdout.write(text))
+            _emit(lambda: sys.stdout.write(fixes.diff()))
+            _not_fixed(fixes.dropped)
             raise typer.Exit(EXIT_OK)
         if fix:
-            for path in application.fix(request):
+            for path in application.write_fixes(fixes):
                 print(f"fixed {path}", file=sys.stderr)
+            _not_fixed(fixes.dropped)
         outcome = application.check(request)
     except application.Failed as exc:
         raise out.fail(str(exc)) from None
@@ -353,6 +357,13 @@ def check(
     )
     out.write(run, statistics)
     raise typer.Exit(run.exit_code)
+
+
+def _not_fixed(dropped: list[tuple[Finding, str]]) -> None:
+    """A line on stderr for each fix the check offers that is not made, and why."""
+    for finding, reason in dropped:
+        where = f"{finding.file}:{finding.line}:{finding.column}"
+        print(printable(f"not fixed: {where}: {finding.rule}: {reason}"), file=sys.stderr)
 
 
 class _Output:

@@ -23,7 +23,12 @@ class Span(NamedTuple):
 
 class Edit(NamedTuple):
     """A replacement of the text from (line, column) up to (end_line, end_column), 1-based and
-    the end excluded, by `text`: one step of a fix."""
+    the end excluded, by `text`: one step of a fix.
+
+    `start` and `end` are the same places as character offsets in the file's text (after a
+    byte-order mark), as the YAML parser recorded them: edits are made at these, and the line
+    and column, derived from the same marks (YAML's line breaks: `\r\n`, `\r`, `\n`, U+0085,
+    U+2028, U+2029), are for reports. -1 when only the line and column are known."""
 
     file: str
     line: int
@@ -31,6 +36,42 @@ class Edit(NamedTuple):
     end_line: int
     end_column: int
     text: str
+    start: int = -1
+    end: int = -1
+
+    def report(self) -> dict[str, object]:
+        """The edit as reports show it: file, 1-based positions and text."""
+        return {name: getattr(self, name) for name in _REPORTED}
+
+
+_REPORTED = ("file", "line", "column", "end_line", "end_column", "text")
+
+
+class SetValue(NamedTuple):
+    """What a fix means to do: in the config `config` (the entry or fragment whose check
+    found it), the value at `key` becomes `value` (as composed, before interpolation). `at` is
+    where that value is written (its node's start, as the parser recorded it): every config
+    that reads the file changes at the paths whose value is written there (an alias or merge
+    key copies a value: every copy changes with it)."""
+
+    config: str
+    key: str
+    at: Span
+    value: Any
+
+
+class RenameKey(NamedTuple):
+    """What a fix means to do: in the config `config`, the key `key` (written at `at`) is
+    renamed `name`, in place, its value unchanged."""
+
+    config: str
+    key: str
+    at: Span
+    name: str
+
+
+# A fix's intent: each of its changes to a composed config (see `fix.verify`).
+Intent = SetValue | RenameKey
 
 
 class Applicability(str, Enum):
@@ -47,10 +88,14 @@ class Applicability(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """The edits that fix one finding, made together, and how far they can be trusted."""
+    """The edits that fix one finding, made together, how far they can be trusted, and what
+    they mean to change: `--fix` writes them only when every config that reads the file
+    changes in exactly that way (see `fix.verify`); a fix that declares no intent is never
+    written."""
 
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
+    intent: tuple[Intent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +139,7 @@ class Finding:
             "message": self.message,
             "key": self.key,
             "hint": self.hint,
-            "fixes": [e._asdict() for e in self.fixes],
+            "fixes": [e.report() for e in self.fixes],
         }
 
     def sort_key(self) -> tuple[str, int, int, str]:

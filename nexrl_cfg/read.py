@@ -138,6 +138,10 @@ class Document:
     # The file could not be parsed whole: its secret values are found by the YAML scanner,
     # when a line of it is first shown.
     scan_secrets: bool = False
+    # The text as parsed (after a byte-order mark) and the bytes it was read from: fixes are
+    # planned on this text, and written only while the file still holds these bytes.
+    text: str = field(default="", repr=False)
+    raw: bytes = field(default=b"", repr=False)
 
     def redact_line(self, number: int, line: str) -> str:
         """Line `number` (1-based) with every part of a secret value on it replaced."""
@@ -507,7 +511,7 @@ def _failed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Document:
 
 def read_text(text: str, path: str) -> Document:
     """Parse YAML text; never raises for bad input, reports it as findings instead."""
-    doc = Document(path, lines=text.splitlines())
+    doc = Document(path, lines=text.splitlines(), text=text)
     crowded = _crowded(text) if len(text) > _SMALL else None
     if crowded is not None:
         doc.findings.append(
@@ -651,4 +655,6 @@ def read_bytes(raw: bytes, name: str) -> Document:
     if text is None:
         doc.ok = False
         return doc
-    return read_text(text, name)
+    doc = read_text(text, name)
+    doc.raw = raw
+    return doc

@@ -97,10 +97,12 @@ def test_fix_and_diff() -> None:
     path = write(Path(), "run.yaml", MISSPELT)
     diff = app.diff(request("run.yaml"))
     assert "-      enable_memory_tracin: true" in diff and path.read_text() == MISSPELT
-    assert list(app.fix(request("run.yaml"))) == [path]
+    fixes = app.fix(request("run.yaml"))
+    assert fixes.diff() == diff and path.read_text() == MISSPELT
+    assert app.write_fixes(fixes) == [path]
     assert TYPO not in path.read_text()
     assert app.check(request("run.yaml")).findings == []
-    assert list(app.fix(request("run.yaml"))) == []
+    assert app.write_fixes(app.fix(request("run.yaml"))) == []
 
 
 def test_secrets_are_masked_once_every_file_is_read() -> None:

@@ -11,8 +11,9 @@ from conftest import SAMPLES
 from helpers import check
 from typer.testing import CliRunner
 
+from nexrl_cfg import app as application
+from nexrl_cfg.app import CheckRequest
 from nexrl_cfg.cli import app
-from nexrl_cfg.fix.autofix import fixed_files
 
 BASE = SAMPLES / "valid" / "self_hosted_dev.yaml"
 V = "1.0"
@@ -136,8 +137,8 @@ def test_a_fix_goes_into_the_included_file_where_the_value_is_written(tmp_path: 
     entry = tmp_path / "entry.yaml"
     entry.write_text("defaults:\n  - common\n  - _self_\n\nexperiment_name: other\n", "utf-8")
     entry_before = entry.read_text(encoding="utf-8")
-    fixed = fixed_files(check(entry, fixes=True, nexrl_version=V))
-    assert list(fixed.files) == [common]
+    fixes = application.fix(CheckRequest([str(entry)], {"nexrl_version": V}))
+    assert [Path(c.name) for c in fixes.changed().values()] == [common]
     assert fix(entry)[0] == 0
     assert "    backend: sglang\n" in common.read_text(encoding="utf-8")
     assert entry.read_text(encoding="utf-8") == entry_before
@@ -188,14 +189,11 @@ def test_findings_carry_their_fix_in_the_formats_that_show_fixes(tmp_path: Path)
 
 
 def test_a_file_changed_while_fixing_is_not_written(tmp_path: Path) -> None:
-    from nexrl_cfg.fix.autofix import write_fixed
-    from nexrl_cfg.fix.edits import StaleFile
-
     path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
-    fixed = fixed_files(check(path, fixes=True, nexrl_version=V))
+    fixes = application.fix(CheckRequest([str(path)], {"nexrl_version": V}))
     path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    with pytest.raises(StaleFile):
-        write_fixed(fixed)
+    with pytest.raises(application.Failed, match="changed while it was being fixed"):
+        application.write_fixes(fixes)
     assert "sglnag" in path.read_text(encoding="utf-8")
 
 
@@ -237,7 +235,7 @@ def test_only_a_safe_fix_is_applied_and_reported() -> None:
     ):
         found = Finding("x", Severity.ERROR, "m", Span("run.yaml"), fix=Fix((edit,), applicability))
         assert found.fixes == applied
-        assert found.as_dict()["fixes"] == [e._asdict() for e in applied]
+        assert found.as_dict()["fixes"] == [e.report() for e in applied]
 
 
 def test_a_fix_that_meets_a_value_it_does_not_expect_is_no_fix(

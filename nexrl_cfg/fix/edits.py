@@ -1,13 +1,25 @@
 """The edit engine: where each key and value of a YAML file starts and ends, edits at those
 spans, a unified diff of the result, and an atomic write that refuses a file changed since it
-was read."""
+was read.
+
+Every position is the YAML parser's own: an edit replaces the characters between the offsets
+PyYAML recorded (`Mark.index`), never a place found by counting lines again (YAML breaks lines
+at `\r\n`, `\r`, `\n`, U+0085, U+2028 and U+2029, where Python's and an editor's counts
+differ). Only a scalar's own text is replaced: an anchor or tag written before it stays, so do
+the comments around it, and a block scalar (`|`, `>`) keeps its header's comment and the line
+breaks after its content. What cannot be edited that way (an empty value, a collection) gets
+no edit, and so no fix.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import stat
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -16,6 +28,11 @@ from ..finding import Edit
 from ..read import KeyPath, _Loader
 
 Pair = tuple[yaml.Node, yaml.Node]
+
+# YAML's line breaks (YAML 1.1, which PyYAML and libyaml follow).
+BREAKS = "\r\n\x85\u2028\u2029"
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_FLOW_INDICATORS = frozenset(",[]{}")
 
 
 class StaleFile(Exception):
@@ -26,6 +43,31 @@ class Overlap(Exception):
     """Two edits of one file touch the same text."""
 
 
+class Lines:
+    """1-based lines and columns of a text's character offsets, with YAML's line breaks (the
+    parser's own count: a finding's line is the line an editor shows for ordinary files)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in _BREAK.finditer(self.text))]
+        return self._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) of an offset."""
+        index = bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        """The offset of a 1-based (line, column)."""
+        starts = self.starts
+        return starts[min(max(line, 1), len(starts)) - 1] + column - 1
+
+
 @dataclass
 class Tree:
     """A YAML file's text and, for each key path, its key and value nodes (in file order)."""
@@ -33,40 +75,66 @@ class Tree:
     path: str
     text: str
     pairs: dict[KeyPath, Pair] = field(default_factory=dict)
-    # 1-based (line, column) of each key and value -> (its key path, "key" or "value")
-    starts: dict[tuple[int, int], tuple[KeyPath, str]] = field(default_factory=dict)
+    # (1-based line, column, "key" or "value") of each key and value -> its key path. A
+    # section's value starts where its first key does: the side tells them apart.
+    starts: dict[tuple[int, int, str], KeyPath] = field(default_factory=dict)
     ok: bool = True
+    # The end offset of each scalar's own text -> where that text starts and its style: a
+    # node's marks include the anchor and tag written before it, the token's do not.
+    tokens: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+    # Nodes inside a flow collection (`{...}`, `[...]`), by id: `,[]{}` end a plain scalar there.
+    flow: set[int] = field(default_factory=set)
 
     @classmethod
     def parse(cls, path: str, text: str) -> Tree:
         tree = cls(path, text)
         try:
             root = yaml.compose(text, Loader=_Loader)
-        except yaml.YAMLError:
+            tree.tokens = {
+                token.end_mark.index: (token.start_mark.index, token.style)
+                for token in yaml.scan(text, Loader=_Loader)
+                if isinstance(token, yaml.ScalarToken)
+            }
+        except (yaml.YAMLError, RecursionError):
             tree.ok = False
             return tree
         if root is not None:
-            tree._index(root, ())
+            tree._index(root)
         return tree
 
-    def _index(self, node: yaml.Node, path: KeyPath) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.tag.endswith(":str"):
-                    here = (*path, str(key.value))
-                    self.pairs[here] = (key, value)
-                    for side, part in (("key", key), ("value", value)):
-                        mark = part.start_mark
-                        self.starts.setdefault((mark.line + 1, mark.column + 1), (here, side))
-                    self._index(value, here)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self._index(item, (*path, index))
+    def _index(self, root: yaml.Node) -> None:
+        # Depth first in file order, so that a position names the path where it is written
+        # (an alias comes after its anchor); a stack, not recursion: a file may nest deeper
+        # than Python's recursion limit.
+        stack: list[tuple[yaml.Node, yaml.Node | None, KeyPath, bool]] = [(root, None, (), False)]
+        seen: set[int] = set()
+        while stack:
+            node, key, path, flow = stack.pop()
+            if key is not None:
+                self.pairs.setdefault(path, (key, node))
+                for side, part in (("key", key), ("value", node)):
+                    mark = part.start_mark
+                    self.starts.setdefault((mark.line + 1, mark.column + 1, side), path)
+            if flow:
+                self.flow.update(id(part) for part in (node, key) if part is not None)
+            if not isinstance(node, yaml.CollectionNode) or id(node) in seen:
+                continue  # a scalar, or an alias of a collection indexed where it is written
+            seen.add(id(node))
+            flow = flow or bool(node.flow_style)
+            children: list[tuple[yaml.Node, yaml.Node | None, KeyPath, bool]] = []
+            if isinstance(node, yaml.MappingNode):
+                for k, value in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.tag.endswith(":str"):
+                        children.append((value, k, (*path, str(k.value)), flow))
+            elif isinstance(node, yaml.SequenceNode):
+                children = [(item, None, (*path, i), flow) for i, item in enumerate(node.value)]
+            stack.extend(reversed(children))
 
     # -- lookups ----------------------------------------------------------------------------
-    def at(self, line: int, column: int) -> tuple[KeyPath, str] | None:
-        """The key path whose key ("key") or value ("value") starts at a 1-based position."""
-        return self.starts.get((line, column))
+    def at(self, line: int, column: int, side: str) -> KeyPath | None:
+        """The key path whose key (`side` "key") or value ("value") starts at a 1-based
+        position (where it is written, for a value an alias copies)."""
+        return self.starts.get((line, column, side))
 
     def children(self, path: KeyPath) -> list[str]:
         depth = len(path)
@@ -75,60 +143,108 @@ class Tree:
     def source(self, node: yaml.Node) -> str:
         return self.text[node.start_mark.index : node.end_mark.index]
 
-
-def edit(tree: Tree, node: yaml.Node, text: str) -> Edit:
-    """An edit replacing `node`'s text by `text`."""
-    start, end = node.start_mark, node.end_mark
-    return Edit(tree.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1, text)
+    @cached_property
+    def lines(self) -> Lines:
+        return Lines(self.text)
 
 
-def scalar_text(value: str, like: yaml.Node | None = None) -> str:
-    """`value` written as YAML, in the quoting style of the value it replaces."""
+def edit(tree: Tree, node: yaml.Node, value: str) -> Edit | None:
+    """An edit that makes the scalar `node` the string `value`, written in the node's quoting
+    style where that reads back as the same string; None when the node is not a scalar whose
+    own text the parser recorded (an empty value, a collection)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    end = node.end_mark.index
+    token = tree.tokens.get(end)
+    if token is None or not node.start_mark.index <= token[0] < end:
+        return None
+    start, style = token
+    text = scalar_text(value, node, flow=id(node) in tree.flow)
+    if style in ("|", ">"):
+        text, end = _block_scalar(tree.text, start, end, text)
+    return _edit(tree, start, end, text)
+
+
+def _block_scalar(source: str, start: int, end: int, text: str) -> tuple[str, int]:
+    """A block scalar (`|`, `>`, with indicators) made a one-line scalar: its header's comment
+    kept after the new text, and the edit ending where its last line of content ends, so that
+    the line breaks after it (part of the parser's token) stay."""
+    written = source[start:end]
+    header_end = next((i for i, c in enumerate(written) if c in BREAKS), len(written))
+    header = written[:header_end]
+    comment = header.find("#")
+    if comment >= 0:
+        text += header[len(header[:comment].rstrip(" \t")) :]
+    body = written[header_end:]
+    content = len(body.rstrip(" \t" + BREAKS))
+    stop = header_end + content
+    while stop < len(written) and written[stop] not in BREAKS:
+        stop += 1
+    return text, start + stop
+
+
+def _edit(tree: Tree, start: int, end: int, text: str) -> Edit:
+    line, column = tree.lines.position(start)
+    end_line, end_column = tree.lines.position(end)
+    return Edit(tree.path, line, column, end_line, end_column, text, start, end)
+
+
+def scalar_text(value: str, like: yaml.Node | None = None, flow: bool = False) -> str:
+    """`value` written as YAML, in the quoting style of the value it replaces (in a flow
+    collection, quoted where a plain scalar would end early)."""
     style = getattr(like, "style", None)
     if style == '"':
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if style == "'":
+        return _double_quoted(value)
+    if style == "'" and value.isprintable():
         return "'" + value.replace("'", "''") + "'"
-    if _plain_ok(value):
+    if _plain_ok(value) and not (flow and _FLOW_INDICATORS.intersection(value)):
         return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _double_quoted(value)
+
+
+def _double_quoted(value: str) -> str:
+    out = []
+    for char in value:
+        if char in '\\"':
+            out.append("\\" + char)
+        elif char.isprintable() and char not in BREAKS:
+            out.append(char)
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _plain_ok(value: str) -> bool:
     """Whether a string reads back as the same string when written without quotes."""
     if not value or value != value.strip() or ": " in value or " #" in value:
         return False
+    if not value.isprintable() or any(c in BREAKS for c in value):
+        return False
     if value[0] in "!&*[]{}|>'\"%@`#,?:-" and not value.startswith("${"):
         return False
     try:
-        return yaml.load(value, Loader=_Loader) == value
+        return bool(yaml.load(value, Loader=_Loader) == value)
     except yaml.YAMLError:
         return False
 
 
 # -- applying -------------------------------------------------------------------------------
-def _offsets(text: str) -> list[int]:
-    starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
-    return starts
-
-
 def apply(text: str, edits: Iterable[Edit]) -> str:
-    """`text` with the edits made (each once; two edits that overlap raise Overlap)."""
-    starts = _offsets(text)
+    """`text` with the edits made (each once; two edits that overlap raise Overlap), at their
+    character offsets: one pass over the text, whatever the number of edits."""
+    lines = Lines(text)
 
-    def offset(line: int, column: int) -> int:
-        return starts[min(line, len(starts)) - 1] + column - 1
+    def span(e: Edit) -> tuple[int, int, str]:
+        if e.start >= 0:
+            return e.start, e.end, e.text
+        return lines.offset(e.line, e.column), lines.offset(e.end_line, e.end_column), e.text
 
-    spans = sorted(
-        {(offset(e.line, e.column), offset(e.end_line, e.end_column), e.text) for e in edits}
-    )
+    spans = sorted({span(e) for e in edits})
     out, last = [], 0
     for start, end, new in spans:
-        if start < last:
-            raise Overlap(f"two fixes touch line {text.count(chr(10), 0, start) + 1}")
+        if start < last or end < start or end > len(text):
+            line, _ = lines.position(min(start, len(text)))
+            raise Overlap(f"two fixes touch line {line}")
         out.append(text[last:start])
         out.append(new)
         last = end

@@ -4,7 +4,9 @@ value or make a value a reference to another key.
 
 A fix changes only the file where the value is written, at the exact span PyYAML reports for
 it, so every other byte stays as it was. It never changes a secret (`api_key`) or a value read
-from the environment (`untouchable`).
+from the environment (`untouchable`). Each fix made here declares its intent (a value set, a
+key renamed): `--fix` writes it only when the configs change in exactly that way (see
+`fix.verify`). A fix made otherwise must declare its own.
 """
 
 from __future__ import annotations
@@ -18,29 +20,35 @@ import yaml
 
 from ..catalogue import Option
 from ..config import Config, split
-from ..finding import Fix
-from ..read import KeyPath
-from .edits import Tree, edit, scalar_text
+from ..compose import Reader
+from ..finding import Fix, RenameKey, SetValue
+from ..read import Document, KeyPath
+from .edits import Tree, edit
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.]*)\}")
 
 
 class Files:
-    """The files the fixes of one config may edit, each read and parsed once, when a fix first
-    needs it."""
+    """The files the fixes of one run may edit, each parsed once, when a fix first needs it,
+    from the text the run's reader read: edits are planned on exactly the text the findings
+    were found in (and in the text a round of fixing gave it, see `fix.autofix`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: Reader | None = None) -> None:
+        self.reader = reader or Reader()
         self._trees: dict[str, Tree | None] = {}
+        # The document each tree was parsed from: its text and the bytes read.
+        self.docs: dict[str, Document] = {}
 
     def tree(self, file: str) -> Tree | None:
         if file not in self._trees:
             try:
-                text = Path(file).read_bytes().decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                self._trees[file] = None
-            else:
-                parsed = Tree.parse(file, text)
-                self._trees[file] = parsed if parsed.ok else None
+                doc: Document | None = self.reader.read(Path(file))
+            except OSError:
+                doc = None
+            parsed = Tree.parse(file, doc.text) if doc is not None and doc.ok else None
+            self._trees[file] = parsed if parsed is not None and parsed.ok else None
+            if doc is not None and parsed is not None and parsed.ok:
+                self.docs[file] = doc
         return self._trees[file]
 
     def node(self, cfg: Config, key: str, side: str) -> tuple[Tree, yaml.Node] | None:
@@ -48,11 +56,8 @@ class Files:
         written."""
         span = cfg.key_span(key) if side == "key" else cfg.span(key)
         tree = self.tree(span.file)
-        found = tree.at(span.line, span.column) if tree else None
-        if tree is None or found is None or found[1] != side:
-            return None
-        path, _ = found
-        if not path or str(path[-1]) != str(split(key)[-1]):
+        path = tree.at(span.line, span.column, side) if tree else None
+        if tree is None or not path or str(path[-1]) != str(split(key)[-1]):
             return None
         key_node, value_node = tree.pairs[path]
         return tree, key_node if side == "key" else value_node
@@ -70,13 +75,36 @@ def option_at(cfg: Config, key: str) -> Option | None:
     return cfg.catalogue.option(cfg.layout.spec_path(".".join(parts)))
 
 
-def rename_key(cfg: Config, files: Files, key: str, name: str) -> Fix | None:
-    """The key at `key` written as `name`, in the quoting it has."""
-    located = files.node(cfg, key, "key")
-    if located is None:
+def replacement(cfg: Config, spec: str) -> str | None:
+    """The name that replaces the catalogue entry `spec` (a spec path) when it is deprecated
+    at the checked version and its replacement is in the same section: what the deprecated
+    rule's fix renames it to. None otherwise."""
+    entry = cfg.catalogue.entry(spec)
+    if entry is None or not entry.deprecated_in(cfg.version):
         return None
-    tree, node = located
-    return Fix((edit(tree, node, scalar_text(name, node)),))
+    new = entry.replaced_by
+    if not new or new.rpartition(".")[0] != entry.parent or "*" in new:
+        return None
+    return new.rsplit(".", 1)[-1]
+
+
+def rename_key(cfg: Config, files: Files, key: str, name: str) -> Fix | None:
+    """The key at `key` written as `name`, in the quoting it has (its anchor, tag and comments
+    kept); its intent: that key renamed, its value unchanged."""
+    located = files.node(cfg, key, "key")
+    made = None if located is None else edit(*located, name)
+    if made is None:
+        return None
+    return Fix((made,), intent=(RenameKey(cfg.path, key, cfg.key_span(key), name),))
+
+
+def set_value(cfg: Config, key: str, located: tuple[Tree, yaml.Node], value: str) -> Fix | None:
+    """The scalar value of `key`, found at `located`, written as the string `value`; its
+    intent: that value becomes `value`."""
+    made = edit(*located, value)
+    if made is None:
+        return None
+    return Fix((made,), intent=(SetValue(cfg.path, key, cfg.span(key), value),))
 
 
 @dataclass(frozen=True)
@@ -85,11 +113,13 @@ class Literal:
     replace."""
 
     text: str
+    cfg: Config
+    key: str
     tree: Tree
     node: yaml.Node
 
-    def replaced(self, text: str) -> Fix:
-        return Fix((edit(self.tree, self.node, scalar_text(text, self.node)),))
+    def replaced(self, text: str) -> Fix | None:
+        return set_value(self.cfg, self.key, (self.tree, self.node), text)
 
 
 def literal(cfg: Config, files: Files, key: str) -> Literal | None:
@@ -103,7 +133,7 @@ def literal(cfg: Config, files: Files, key: str) -> Literal | None:
     located = files.node(cfg, key, "value")
     if located is None or not isinstance(located[1], yaml.ScalarNode):
         return None
-    return Literal(raw, *located)
+    return Literal(raw, cfg, key, *located)
 
 
 def reference(cfg: Config, files: Files, key: str, target: str) -> Fix | None:
@@ -116,8 +146,7 @@ def reference(cfg: Config, files: Files, key: str, target: str) -> Fix | None:
     located = files.node(cfg, key, "value")
     if located is None or not isinstance(located[1], yaml.ScalarNode):
         return None
-    tree, node = located
-    return Fix((edit(tree, node, scalar_text("${" + target + "}", node)),))
+    return set_value(cfg, key, located, "${" + target + "}")
 
 
 def _refers_to(cfg: Config, path: KeyPath, key: str, seen: set[KeyPath]) -> bool:

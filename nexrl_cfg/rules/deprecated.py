@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, literal, rename_key
+from ..fix.library import Files, literal, rename_key, replacement
 from ..layout import TRAIN
 from ..nexrl import NAMED_SERVICES, at_least, is_flat, named_services
 from ._entries import entries
@@ -129,16 +129,11 @@ def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
         replaced = _replaced_choice(cfg, files, key, entry)
         if replaced is not None:
             return replaced
-    if entry is None or not entry.deprecated_in(cfg.version):
-        return None
-    new = entry.replaced_by
-    if not new or new.rpartition(".")[0] != entry.parent or "*" in new:
-        return None
+    new = replacement(cfg, spec)
     parent = key.rpartition(".")[0]
-    renamed = f"{parent}.{new.rsplit('.', 1)[-1]}" if parent else new
-    if cfg.has(renamed):
+    if new is None or cfg.has(f"{parent}.{new}" if parent else new):
         return None
-    return rename_key(cfg, files, key, renamed.rsplit(".", 1)[-1])
+    return rename_key(cfg, files, key, new)
 
 
 def _replaced_choice(cfg: Config, files: Files, key: str, opt: Option) -> Fix | None:

@@ -84,10 +84,15 @@ def _report(cfg: Config, opt: Option, key: str, section: str) -> Report:
 
 
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
-    """A misspelt literal value a typo away from exactly one allowed value is replaced by it."""
+    """A misspelt literal value a typo away from exactly one allowed value is replaced by it;
+    by the value that replaces it when that value is deprecated (`deprecated_choices`: the
+    deprecated rule's fix would replace it again)."""
     opt = option_at(cfg, report.key)
     found = literal(cfg, files, report.key)
     if opt is None or found is None:
         return None
     match = one_match(found.text, [str(c) for c in opt.choices if isinstance(c, str) and c], 0.6)
-    return None if match is None else found.replaced(match)
+    if match is None:
+        return None
+    new = dict(opt.deprecated_choices).get(match, match)
+    return found.replaced(new) if isinstance(new, str) else None

@@ -35,7 +35,7 @@ from .. import catalogue
 from ..catalogue import version_key
 from ..config import Config
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, one_match, rename_key, untouchable
+from ..fix.library import Files, one_match, rename_key, replacement, untouchable
 from ..read import SECRET_KEYS
 from ._entries import entries, suggest
 
@@ -131,13 +131,18 @@ def _unknown(cfg: Config, path: str, parent: str, parent_name: str) -> Report:
 
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     """A misspelt key a typo away from exactly one known name of its section (one not set
-    beside it) is renamed; a key that holds a secret, or will, is left to the user."""
+    beside it) is renamed; to the name that replaces it when that name is deprecated (the
+    deprecated rule's fix would rename it again, or leave it beside its replacement); a key
+    that holds a secret, or will, is left to the user."""
     parent, _, name = report.key.rpartition(".")
+    section = cfg.layout.spec_path(parent) if parent else ""
     if parent:
-        known = sorted(cfg.catalogue.children(cfg.layout.spec_path(parent)))
-        match = one_match(name, known, 0.6)
+        match = one_match(name, sorted(cfg.catalogue.children(section)), 0.6)
     else:
         match = one_match(name, cfg.catalogue.top_level_names(), 0.75)
+    if match is not None:
+        # Never a name the deprecated rule's fix would rename again: its replacement.
+        match = replacement(cfg, f"{section}.{match}" if section else match) or match
     if match is None or cfg.has(f"{parent}.{match}" if parent else match):
         return None
     if match in SECRET_KEYS or untouchable(cfg, report.key):
