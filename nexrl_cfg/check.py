@@ -31,7 +31,6 @@ from .suppress import Suppressor
 from .version import Target, target
 
 
-
 @dataclass
 class FileResult:
     path: str

@@ -19,8 +19,8 @@ from pathlib import Path
 import yaml
 
 from ..catalogue import Option
-from ..config import Config, split
 from ..compose import Reader
+from ..config import Config, split
 from ..finding import Fix, RenameKey, SetValue
 from ..read import Document, KeyPath
 from .edits import Tree, edit
