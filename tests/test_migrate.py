@@ -142,3 +142,88 @@ def test_environment_values_keep_their_expressions(copy: Path) -> None:
     text = (copy / "math" / "self_hosted.yaml").read_text(encoding="utf-8")
     assert 'model_path: "${oc.env:NEXRL_MODEL_PATH}/Qwen/Qwen3-8B"' in text
     assert 'url: "http://${oc.env:API_SERVER_URL}:8000"' in text
+
+
+# -- the net under migrate --write ----------------------------------------------------------------
+FLOW = """
+service:
+  inference_service:
+    model_tag: "default"
+    backend: sglang
+  train_service:
+    model_tag: "default"
+    backend: http
+    world_size: 2
+    url: "http://localhost:8000"
+resource:
+  train:
+    default:
+      world_size: 1
+  inference: {replicas: 1, gpus_per_replica: 1, served_model_name: "m", model_path: "/m"}
+"""
+
+
+def test_a_migration_that_would_lose_values_is_refused_with_why(tmp_path: Path) -> None:
+    # Before: the flow-style section's values were lost (`resource:` left empty), exit 0.
+    path = write(tmp_path, "run.yaml", FLOW)
+    before = path.read_bytes()
+    outcome = migrate([path])
+    assert outcome.changes() == {}
+    (problem,) = outcome.problems
+    assert "not migrated" in problem and "service.inference_service.resource" in problem
+    result = CliRunner().invoke(app, ["migrate", "--write", str(path)])
+    assert result.exit_code == 1
+    assert path.read_bytes() == before
+
+
+def test_a_migration_that_damages_a_file_is_refused(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexrl_cfg.fix.plan import FilePlan
+
+    render = FilePlan.render
+
+    def one_line_lost(self: FilePlan) -> str:
+        text = render(self)
+        lines = text.splitlines(keepends=True)
+        return "".join(line for line in lines if "agents_per_worker" not in line)
+
+    monkeypatch.setattr(FilePlan, "render", one_line_lost)
+    outcome = migrate([copy / "math"])
+    assert any("rollout_worker.resource" in p for p in outcome.problems)
+    assert copy / "math" / "common.yaml" not in outcome.changes()
+
+
+def test_what_nexrl_reads_of_a_legacy_config_is_kept() -> None:
+    from nexrl_cfg.fix.legacy import read_as
+
+    legacy = {
+        "service": {
+            "inference_service": {"model_tag": "t"},
+            "train_service": {"model_tag": "t", "backend": "http", "world_size": 8},
+        },
+        "resource": {
+            "train": {"t": {"world_size": 1}},
+            "inference": {"served_model_name": "m", "replicas": 2},
+            "agent": {"num_workers": 4, "other": 1},
+        },
+        "trainer": {"max_prompt_length": 1},
+    }
+    read = read_as(legacy, "1.4")
+    assert read == {
+        "service": {
+            "inference_service": {"identifier": "t", "model": "m", "resource": {"replicas": 2}},
+            "train_service": {
+                "main_actor": {
+                    "identifier": "t",
+                    "backend": "direct-zmq",
+                    "role": "actor",
+                    "resource": {"world_size": 1},
+                }
+            },
+        },
+        "trainer": {},
+        "rollout_worker": {"resource": {"num_workers": 4}},
+    }
+    assert read_as(legacy, "1.2")["service"]["train_service"]["main_actor"]["backend"] == "http"
+    assert legacy["resource"]["agent"] == {"num_workers": 4, "other": 1}  # copied, not changed

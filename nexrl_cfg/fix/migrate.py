@@ -23,11 +23,12 @@ alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..check import Checked, Checker
 from ..compose import Composed, Composer, Reader
 from ..config import Config
 from ..discovery import iter_yaml_files
@@ -46,9 +47,13 @@ from ..nexrl import (
     is_flat,
 )
 from ..pipeline import prepare
-from ..read import KeyPath
+from ..read import KeyPath, dotted
+from ..resolve import resolve
+from ..settings import Settings
 from .edits import Tree, diff, read_text, scalar_text, write_all
+from .legacy import read_as
 from .plan import Conflict, FilePlan
+from .verify import Net, differences
 
 INFERENCE = ("service", "inference_service")
 TRAIN_PATH = ("service", "train_service")
@@ -63,6 +68,9 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     blocked: set[Path] = field(default_factory=set)
+    # What the migration adds that NexRL's own conversion does not: (the file it is written
+    # in, the path in every config that reads that file, the value). See `Migration.verify`.
+    added: list[tuple[Path, KeyPath, Any]] = field(default_factory=list)
 
     def changes(self) -> dict[Path, tuple[str, str, bytes]]:
         out = {}
@@ -86,6 +94,8 @@ class _Entry:
     path: Path
     composed: Composed
     cfg: Config | None
+    # "entry", or "fragment" for a part composed on its own.
+    mode: str = "entry"
 
 
 class Migration:
@@ -111,7 +121,9 @@ class Migration:
             for source in composed.sources:
                 self._plan(Path(source))
             _, cfg = prepare(composed, {}, OLDEST)
-            self.entries.append(_Entry(path, composed, cfg))
+            self.entries.append(
+                _Entry(path, composed, cfg, "entry" if kind == "entry" else "fragment")
+            )
 
     def _plan(self, path: Path) -> None:
         if path in self.out.plans or any(p.samefile(path) for p in self.out.plans):
@@ -175,6 +187,52 @@ class Migration:
             if value is not None:
                 return value
         return None
+
+    # -- verifying ------------------------------------------------------------------------------
+    def verify(self) -> None:
+        """Refuse, with why, the files of every config the migration would change otherwise
+        than it means (see `fix.verify`): each migrated file must read as YAML, and every
+        config that reads one must, read by NexRL `target` (its own conversion of the legacy
+        layout, see `fix.legacy`), be what it was but for what the migration adds on purpose
+        (`Outcome.added`); none may have more errors than before."""
+        changes = self.out.changes()
+        if not changes:
+            return
+        texts = {p.resolve(): (str(p), plan.text) for p, plan in self.out.plans.items()}
+        configs = {
+            e.path.resolve(): Checked(
+                e.path, e.mode, frozenset(Path(s).resolve() for s in e.composed.sources)
+            )
+            for e in self.entries
+        }
+        net = Net(self.checker_for, configs, texts, moved=True)
+        for family in _families(list(changes), configs):
+            new = {path.resolve(): changes[path][1] for path in family}
+            refused = net.trial(new, self.judge).reason
+            if refused:
+                self.problem(f"{family[0]}: not migrated: {refused}", *family)
+
+    def checker_for(self, texts: Mapping[Path, tuple[str, str]]) -> Checker:
+        checker = Checker(Settings(environ={}, nexrl_version=self.target))
+        for name, text in texts.values():
+            checker.provide(Path(name), text.encode("utf-8"))
+        return checker
+
+    def judge(self, config: Checked, old: Composed, new: Composed) -> str | None:
+        """Why a config migrated as `new` is not what NexRL read of it as `old`."""
+        expected = read_as(resolve(old, {}).data, self.target)
+        for file, path, value in self.out.added:
+            if file.resolve() in config.sources and isinstance(expected, dict):
+                node = expected
+                for part in path[:-1]:
+                    node = node.setdefault(part, {}) if isinstance(node, dict) else None
+                if isinstance(node, dict):
+                    node[path[-1]] = value
+        actual = read_as(resolve(new, {}).data, self.target)
+        where = next(differences(expected, actual), None)
+        if where is None:
+            return None
+        return f"NexRL {self.target} would read {dotted(where) or 'the config'} otherwise"
 
     # -- running --------------------------------------------------------------------------------
     def run(self) -> Outcome:
@@ -361,6 +419,7 @@ class Migration:
     # -- rollout_worker.max_sequence_length -------------------------------------------------------
     def sequence_lengths(self) -> None:
         wanted: dict[tuple[Path, int], tuple[list[str], int, Path]] = {}
+        added: dict[Path, list[tuple[str, int]]] = {}
         unknown: list[_Entry] = []
         for entry in self.entries:
             found = self.sequence_length(entry)
@@ -369,7 +428,7 @@ class Migration:
             if isinstance(found, _Entry):
                 unknown.append(found)
                 continue
-            plan, line, lines, total = found
+            plan, line, lines, total, values = found
             known = wanted.get((plan.path, line))
             if known is not None and known[1] != total:
                 self.problem(
@@ -381,8 +440,12 @@ class Migration:
                 )
                 continue
             wanted[(plan.path, line)] = (lines, total, entry.path)
+            added[plan.path] = values
         for (path, line), (lines, _, _) in wanted.items():
             self.out.plans[path].insert_after(line, lines, order=1)
+            self.out.added.extend(
+                (path, ("rollout_worker", name), value) for name, value in added[path]
+            )
         placed = {path for path, _ in wanted}
         for entry in unknown:
             if not placed & {Path(s) for s in entry.composed.sources}:
@@ -426,7 +489,9 @@ class Migration:
             f"({prompt} + {response}).",
             f"{pad}max_sequence_length: {prompt + response}",
         ]
-        return plan, plan.last(path), lines, prompt + response
+        values = [] if has_response else [("max_response_length", response)]
+        values.append(("max_sequence_length", prompt + response))
+        return plan, plan.last(path), lines, prompt + response, values
 
 
 class TrainService:
@@ -516,9 +581,12 @@ class TrainService:
 
     def add_resource(self, source: KeyPath, service: str) -> None:
         plan = self.plan
-        extra = self.pods(source)
-        if extra is None:
+        pods = self.pods(source)
+        if pods is None:
             return
+        resource = (*TRAIN_PATH, service, "resource")
+        self.m.out.added.extend((plan.path, (*resource, k), v) for k, v in pods.items())
+        extra = [f"{name}: {value}" for name, value in pods.items()]
         target = (*TRAIN_PATH, service)
         flat = self.m.flat(plan) and plan.mapping(TRAIN_PATH)
         if flat or plan.mapping(target):
@@ -536,19 +604,19 @@ class TrainService:
             return
         self.m.into_section(plan, target, [], ["resource:"], source, (), tuple(extra))
 
-    def pods(self, source: KeyPath) -> list[str] | None:
-        """Lines to add beside a moved resource: `gpus_per_pod` when only the flat GPU count
+    def pods(self, source: KeyPath) -> dict[str, int] | None:
+        """What to add beside a moved resource: `gpus_per_pod` when only the flat GPU count
         gives it; None (and a problem) when it cannot be known."""
         plan = self.plan
         if "gpus_per_pod" in plan.children(source) or not plan.has((*source, "world_size")):
-            return []
+            return {}
         backend = self.m.composed_value(plan, (*TRAIN_PATH, "backend"))
         if backend in REMOTE_BACKENDS:
-            return []
+            return {}
         pods = plan.value((*source, "world_size")).value
         gpus = self.m.composed_value(plan, (*TRAIN_PATH, "world_size"))
         if str(pods).isdigit() and isinstance(gpus, int) and int(pods) and gpus % int(pods) == 0:
-            return [f"gpus_per_pod: {gpus // int(pods)}"]
+            return {"gpus_per_pod": gpus // int(pods)}
         self.m.problem(
             f"{plan.path}:{plan.line(source) + 1}: resource.gpus_per_pod is needed (NexRL 1.2 "
             "and later multiply it by world_size) and cannot be derived; add it",
@@ -558,6 +626,28 @@ class TrainService:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def _families(files: list[Path], configs: Mapping[Path, Checked]) -> list[list[Path]]:
+    """The changed files in groups that no config reads across: each group is written, or
+    refused, as one."""
+    by_real = {path.resolve(): path for path in files}
+    parent = {path: path for path in files}
+
+    def root(path: Path) -> Path:
+        while parent[path] != path:
+            parent[path] = parent[parent[path]]
+            path = parent[path]
+        return path
+
+    for config in configs.values():
+        read = [by_real[real] for real in config.sources if real in by_real]
+        for path in read[1:]:
+            parent[root(path)] = root(read[0])
+    out: dict[Path, list[Path]] = {}
+    for path in files:
+        out.setdefault(root(path), []).append(path)
+    return list(out.values())
+
+
 def _get(data: Any, path: KeyPath) -> Any:
     for part in path:
         if not isinstance(data, dict) or part not in data:
@@ -608,4 +698,6 @@ def _match_resources(train: dict[str, Any], resource: dict[str, Any]) -> dict[st
 def migrate(paths: Iterable[str | Path], target: str = NEWEST) -> Outcome:
     migration = Migration(target)
     migration.gather(paths)
-    return migration.run()
+    migration.run()
+    migration.verify()
+    return migration.out
