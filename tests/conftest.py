@@ -1,13 +1,21 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-RECIPES = SHARED / "corpus" / "nexrl-v1.0" / "recipe"
+# NexRL's own recipes, the ground truth of the real-recipe tests: those of a NexRL checkout
+# when NEXRL_CHECKOUT names one (any tag: its recipe/ folder, at the version its
+# pyproject.toml gives), else the corpus beside the project (NexRL 1.0 and 1.4).
+CHECKOUT = "NEXRL_CHECKOUT"
+CORPUS_VERSIONS = ("1.0", "1.4")
+# Recipe-shaped configs this project writes itself (NexRL 1.4's shape, every family): for the
+# tests that need the shape of a recipe, not NexRL's own.
+PROJECT_RECIPES = ROOT / "tests" / "fixtures" / "project" / "recipe"
 # What each probe of test_probes.py reports: [area, decided as NexRL, false error].
 PROBE_PROPERTY = "probe"
 SAMPLES = ROOT / "sample_configs"
@@ -24,11 +32,55 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+def checkout_version(root: Path) -> str:
+    """The NexRL version of a checkout, from its pyproject.toml (a release newer than
+    nexrl-cfg knows is checked as the newest it knows)."""
+    from nexrl_cfg.version import checkout_release, nearest
+
+    found = checkout_release(root.resolve())
+    version = nearest(found[0]) if found is not None else None
+    if found is None or version is None or Path(found[1]).parent != root.resolve():
+        raise pytest.UsageError(
+            f"{CHECKOUT}={root}: not a NexRL checkout (no pyproject.toml of the nexrl project "
+            "with a version of 1.0 or later at its top)"
+        )
+    return version
+
+
+@cache
+def nexrl_recipes() -> dict[str, Path]:
+    """NexRL version -> the folder of NexRL's own recipes the real-recipe tests check."""
+    given = os.environ.get(CHECKOUT)
+    if given:
+        root = Path(given).expanduser()
+        return {checkout_version(root): root / "recipe"}
+    return {v: SHARED / "corpus" / f"nexrl-v{v}" / "recipe" for v in CORPUS_VERSIONS}
+
+
+def recipes_at(version: str) -> Path:
+    """NexRL's recipes of `version`; the test is skipped, saying why, when there are none."""
+    folder = nexrl_recipes().get(version)
+    if folder is None:
+        held = " and ".join(nexrl_recipes())
+        where = f"the NexRL checkout {CHECKOUT} names" if os.environ.get(CHECKOUT) else "the corpus"
+        pytest.skip(f"this test is about NexRL {version}'s recipes; {where} holds {held}'s")
+    if not folder.is_dir():
+        pytest.skip(
+            f"NexRL's {version} recipes are not beside the project ({folder} is missing; "
+            f"{CHECKOUT}=/path/to/NexRL runs these tests on a NexRL checkout)"
+        )
+    return folder
+
+
+def pytest_report_header() -> str:
+    where = ", ".join(f"{v}: {folder}" for v, folder in nexrl_recipes().items())
+    return f"NexRL's recipes: {where}"
+
+
 @pytest.fixture
 def recipes() -> Path:
-    if not RECIPES.is_dir():
-        pytest.skip(f"NexRL's recipes are not beside the project ({RECIPES} is missing)")
-    return RECIPES
+    """NexRL 1.0's own recipes."""
+    return recipes_at("1.0")
 
 
 @pytest.fixture

@@ -22,9 +22,12 @@ UPSTREAM = {
     ("pig_latin/self_hosted.yaml", "invalid-choice"),  # trainer.type self_hosted_cross_entropy
     ("pig_latin/self_hosted.yaml", "missing-required"),  # no inference service, a bare actor
     ("nexau_news/self_hosted.yaml", "interpolation-error"),  # max_prompt_length cycle
-    # the nexau worker's tokenizer, which the 1.0 NexAU recipes never give
+    # the nexau worker's tokenizer, which the 1.0 NexAU recipes never give (nexau_deepsearch:
+    # in NexRL's repository at v1.0.0, not in the corpus beside the project)
     ("nexau_news/common.yaml", "missing-required"),
     ("nexau_news/self_hosted.yaml", "missing-required"),
+    ("nexau_deepsearch/common.yaml", "missing-required"),
+    ("nexau_deepsearch/self_hosted.yaml", "missing-required"),
     # the pig_latin worker's rollout_worker.data.tokenizer_path, read eagerly at every version
     ("pig_latin/common.yaml", "missing-required"),
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import PROJECT_RECIPES, nexrl_recipes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,8 +81,14 @@ def test_any_plain_scalar_is_read_as_omegaconf_reads_it(scalar: str) -> None:
         assert doc.data == expected
 
 
-def test_recipes_are_read_as_omegaconf_reads_them(recipes: Path) -> None:
-    for path in sorted(recipes.rglob("*.yaml")):
+def recipe_files() -> list[Path]:
+    """The project's recipe-shaped configs, and NexRL's own recipes where they are."""
+    folders = [PROJECT_RECIPES, *(f for f in nexrl_recipes().values() if f.is_dir())]
+    return sorted(p for folder in folders for p in folder.rglob("*.yaml"))
+
+
+def test_recipes_are_read_as_omegaconf_reads_them() -> None:
+    for path in recipe_files():
         text = path.read_text(encoding="utf-8")
         assert read_text(text, str(path)).data == omegaconf_reads(text), path
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from configs import BASE, edit, position
+from conftest import PROJECT_RECIPES
 from helpers import write
 
 from nexrl_cfg import docs
@@ -117,9 +118,9 @@ def test_check_file_returns_findings(tmp_path: Path) -> None:
         check_file(tmp_path / "missing.yaml")
 
 
-def test_readme_library_example_runs(recipes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     (example,) = blocks(section("integration"), "python")
-    monkeypatch.chdir(recipes.parent)
+    monkeypatch.chdir(PROJECT_RECIPES.parent)  # a project with recipe/math/self_hosted.yaml
     exec(compile(example, "README.md", "exec"), {})
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import PROJECT_RECIPES, nexrl_recipes, recipes_at
 from helpers import write
 from typer.testing import CliRunner
 
@@ -147,7 +148,10 @@ def test_not_a_mapping_exits_1(recipe: Path) -> None:
     assert result.stdout == ""
 
 
-def test_real_recipes_resolve(recipes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("source", ["project", "nexrl"])
+def test_recipes_resolve(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The project's recipe-shaped configs, and NexRL's own (1.0's, or a checkout's).
+    recipes = PROJECT_RECIPES if source == "project" else recipes_at(min(nexrl_recipes()))
     secrets = {"TINKER_API_KEY": "tk-real-secret-000", "WEAVER_API_KEY": "wv-real-secret-000"}
     for name, value in secrets.items():
         monkeypatch.setenv(name, value)

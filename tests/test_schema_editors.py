@@ -24,9 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, nexrl_recipes, recipes_at
 from jsonschema import Draft7Validator
 from jsonschema.validators import validator_for
+
+from nexrl_cfg.catalogue import NEWEST
+from nexrl_cfg.schema import FRAGMENT_FILE as FRAGMENT_NAME
+from nexrl_cfg.schema import SCHEMA_FILE as SCHEMA_NAME
+from nexrl_cfg.schema import dumps
 
 SCHEMAS = ROOT / "nexrl_cfg" / "schemas"
 SCHEMA_FILES = sorted(SCHEMAS.glob("*.schema.json"))
@@ -255,20 +260,20 @@ def mapped(relative: str, patterns: list[str]) -> bool:
     return any(matches) and not any(excluded)
 
 
-def schema_runs(folder: Path) -> Iterator[tuple[Path, list[str]]]:
+def schema_runs(folder: Path, schemas: Path = SCHEMAS) -> Iterator[tuple[Path, list[str]]]:
     """(schema file, files it checks) for each schema of the README's mapping, the files
-    relative to `folder`, the workspace."""
+    relative to `folder`, the workspace; the schemas are those in `schemas`."""
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml"))
     for schema, patterns in readme_mapping().items():
         chosen = [f for f in files if mapped(f, patterns)]
         if chosen:
-            yield SCHEMAS / Path(schema).name, chosen
+            yield schemas / Path(schema).name, chosen
 
 
-def check_jsonschema(folder: Path) -> list[tuple[str, str, str]]:
+def check_jsonschema(folder: Path, schemas: Path = SCHEMAS) -> list[tuple[str, str, str]]:
     """(file, path, message) of each error check-jsonschema reports under the mapping."""
     found = []
-    for schema, files in schema_runs(folder):
+    for schema, files in schema_runs(folder, schemas):
         command = [sys.executable, "-m", "check_jsonschema", "-o", "json"]
         command += ["--schemafile", str(schema), *files]
         run = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300)
@@ -325,10 +330,14 @@ def test_check_jsonschema_finds_mistakes_put_into_them(tmp_path: Path) -> None:
 UPSTREAM = {("recipe/pig_latin/self_hosted.yaml", "$.trainer.type")}
 
 
-@pytest.mark.parametrize("version", ["1.0", "1.4"])
-def test_nexrl_recipes_give_only_the_upstream_bug(version: str) -> None:
-    folder = SHARED / "corpus" / f"nexrl-v{version}"
-    if not (folder / "recipe").is_dir():
-        pytest.skip(f"NexRL's {version} recipes are not beside the project ({folder} is missing)")
-    found = {(file, where) for file, where, _ in check_jsonschema(folder)}
-    assert found == UPSTREAM
+@pytest.mark.parametrize("version", sorted(nexrl_recipes()))
+def test_nexrl_recipes_give_only_the_upstream_bug(version: str, tmp_path: Path) -> None:
+    # The schemas of the recipes' version, as `nexrl-cfg schema --nexrl-version` writes them.
+    schemas = SCHEMAS
+    if version != NEWEST:
+        schemas = tmp_path
+        for fragment, name in ((False, SCHEMA_NAME), (True, FRAGMENT_NAME)):
+            (tmp_path / name).write_text(dumps(version, fragment), encoding="utf-8")
+    # The workspace is the folder holding recipe/ (NexRL's repository, or the corpus').
+    found = check_jsonschema(recipes_at(version).parent, schemas)
+    assert {(file, where) for file, where, _ in found} == UPSTREAM

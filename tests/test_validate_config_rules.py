@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from configs import BASE, add, base, edit, position, put, puts, value_at
+from conftest import recipes_at
 from helpers import check, write
 
 from nexrl_cfg.finding import Finding
@@ -225,12 +226,8 @@ def test_flat_identifier_beside_an_equal_model_tag(tmp_path: Path) -> None:
     assert not of(run(tmp_path, text, "1.0"), "model-tag-match")
 
 
-def test_weaver_opd_recipe_is_rejected_at_1_4(recipes: Path) -> None:
-    recipe = (
-        recipes.parent.parent / "nexrl-v1.4" / "recipe" / "on_policy_distill" / "weaver_opd.yaml"
-    )
-    if not recipe.is_file():
-        pytest.skip("the v1.4 recipes are not beside the project")
+def test_weaver_opd_recipe_is_rejected_at_1_4() -> None:
+    recipe = recipes_at("1.4") / "on_policy_distill" / "weaver_opd.yaml"
     found = [f for f in check(recipe, nexrl_version="1.4") if f.severity.value == "error"]
     assert [(f.rule, f.key, f.line) for f in found] == [
         ("model-tag-match", "service.train_service.main_actor.identifier", 193)
