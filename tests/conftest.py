@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -21,10 +23,59 @@ PROBE_PROPERTY = "probe"
 SAMPLES = ROOT / "sample_configs"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update",
+        action="store_true",
+        default=False,
+        help="write the recorded expected outputs (sample_configs/*/*.expected.json, the "
+        "README's example outputs) from what the code gives now, instead of comparing them; "
+        "review the diff before committing",
+    )
+
+
+# Before xdist's own (trylast): with --update, one process writes the records.
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: takes seconds; started first, so that no worker is left with it last"
     )
+    if config.getoption("update") and hasattr(config.option, "dist"):
+        # Several tests write one README.md: one after the other.
+        config.option.dist = "no"
+        config.option.numprocesses = 0
+
+
+Recorded = Callable[[Path, str], None]
+
+
+@pytest.fixture
+def recorded(request: pytest.FixtureRequest) -> Recorded:
+    """`recorded(path, now)`: the recorded output at `path` is `now`; with --update, `now` is
+    written there (and the path removed when `now` is empty)."""
+    update = bool(request.config.getoption("update"))
+
+    def compare(path: Path, now: str) -> None:
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+        if update:
+            if before != now and now:
+                path.write_text(now, encoding="utf-8")
+            elif not now and path.exists():
+                path.unlink()
+            return
+        if before == now:
+            return
+        diff = difflib.unified_diff(
+            before.splitlines(), now.splitlines(), "recorded", "now", lineterm="", n=1
+        )
+        shown = "\n".join(list(diff)[:40])
+        pytest.fail(
+            f"{path.relative_to(ROOT)} is not what the code gives now; if the change is meant, "
+            f"run `python -m pytest --update` and review the diff:\n{shown}",
+            pytrace=False,
+        )
+
+    return compare
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -57,9 +57,9 @@ def test_errors_exit_1() -> None:
 
 
 def test_warnings_exit_0_unless_strict() -> None:
-    sample = str(INVALID / "unknown_key.yaml")
-    assert cli("check", sample).exit_code == 0
-    assert cli("check", "--strict", sample).exit_code == 1
+    sample = str(INVALID / "unknown_key.yaml")  # written for NexRL 1.4
+    assert cli("check", "--nexrl-version", "1.4", sample).exit_code == 0
+    assert cli("check", "--nexrl-version", "1.4", "--strict", sample).exit_code == 1
 
 
 def test_notes_never_fail() -> None:
@@ -102,9 +102,10 @@ def test_select_and_ignore_choose_rules() -> None:
 
 
 def test_json_document_shape() -> None:
-    document = report(str(INVALID / "invalid_choice.yaml"))
+    sample = INVALID / "invalid_choice.yaml"
+    document = report("--nexrl-version", "1.4", str(sample))
     assert set(document) == {"findings", "summary"}
-    versions = [{"version": "1.0", "source": "--nexrl-version"}]
+    versions = [{"version": "1.4", "source": "--nexrl-version"}]
     assert document["summary"] == {
         "files": 1,
         "errors": 1,
@@ -116,7 +117,8 @@ def test_json_document_shape() -> None:
     keys = {"file", "line", "column", "rule", "severity", "message", "key", "hint", "fixes"}
     assert set(finding) == keys
     assert finding["file"].endswith("invalid_choice.yaml")
-    assert (finding["line"], finding["column"]) == (44, 14)
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    assert (finding["line"], finding["column"]) == (lines.index("    backend: sglan") + 1, 14)
     assert finding["rule"] == "invalid-choice"
     assert finding["severity"] == "error"
     assert finding["key"] == "service.inference_service.backend"
@@ -159,7 +161,7 @@ def test_a_folder_of_valid_configs_is_clean() -> None:
 
 
 def test_text_output_shows_place_source_marker_and_hint() -> None:
-    result = cli("check", "--no-color", str(INVALID / "unknown_key.yaml"))
+    result = cli("check", "--nexrl-version", "1.4", "--no-color", str(INVALID / "unknown_key.yaml"))
     lines = result.stdout.splitlines()
     head = next(i for i, line in enumerate(lines) if "[unknown-key]" in line)
     sample = (INVALID / "unknown_key.yaml").read_text().splitlines()
@@ -168,7 +170,7 @@ def test_text_output_shows_place_source_marker_and_hint() -> None:
     assert lines[head + 1].startswith("  unknown option 'max_retry'")
     assert lines[head + 3] == f"{at} |     max_retry: 3"
     assert lines[head + 4].index("^") == lines[head + 3].index("max_retry")
-    assert lines[head + 5] == "   = hint: Did you mean 'max_retries'?"
+    assert lines[head + 5] == " " * len(str(at)) + " = hint: Did you mean 'max_retries'?"
     assert lines[-3:] == [
         "Found 1 warning in 1 file (1 checked).",
         "For more on a rule: nexrl-cfg explain unknown-key or",

@@ -1,11 +1,13 @@
-"""The README's generated rule table is current, and what its integration section shows works:
-the snippets parse, the settings example is accepted, the hook id exists, the library API
-returns findings."""
+"""The README's generated rule table is current, its example outputs are what the command prints
+(`python -m pytest --update` writes them), and what its integration section shows works: the
+snippets parse, the settings example is accepted, the hook id exists, the library API returns
+findings."""
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 from configs import BASE, edit, position
-from conftest import PROJECT_RECIPES
-from helpers import write
+from conftest import PROJECT_RECIPES, Recorded
+from helpers import cli, write
 
 from nexrl_cfg import docs
 from nexrl_cfg.rules import all_rules
@@ -22,7 +24,15 @@ from nexrl_cfg.settings import read_pyproject
 from nexrl_cfg.suppress import parse
 
 ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README_FILE = ROOT / "README.md"
+README = README_FILE.read_text(encoding="utf-8")
+# An example output: the block between `<!-- output: nexrl-cfg ARGS -->` and `<!-- /output -->`
+# is what `nexrl-cfg ARGS` prints in the project's folder (a text block after `$ nexrl-cfg ARGS`).
+OUTPUT = re.compile(
+    r"(?P<head><!-- output: nexrl-cfg (?P<args>[^\n]*?) -->\n```(?P<lang>\w+)\n)"
+    r"(?P<body>.*?)(?P<tail>```\n<!-- /output -->)",
+    re.S,
+)
 
 
 def section(name: str) -> str:
@@ -35,10 +45,25 @@ def blocks(text: str, language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", text, re.S)
 
 
-def test_rule_table_is_current() -> None:
-    assert docs.with_table(README) == README, (
-        f"The README rule table is stale: run `{docs.COMMAND}` and commit README.md"
-    )
+def test_rule_table_is_current(recorded: Recorded) -> None:
+    # `python -m nexrl_cfg.docs` writes it too.
+    text = README_FILE.read_text(encoding="utf-8")
+    recorded(README_FILE, docs.with_table(text))
+
+
+def printed(example: re.Match[str]) -> str:
+    """The example block as the command prints it now: in the project's folder, with no NexRL
+    variable set, 100 columns wide."""
+    args = example["args"]
+    ran = cli(shlex.split(args), ROOT, {"COLUMNS": "100"}, drop=("NEXRL_", "OPENAI_"))
+    shown = f"$ nexrl-cfg {args}\n{ran.out}" if example["lang"] == "text" else ran.out
+    return example["head"] + shown + example["tail"]
+
+
+def test_example_outputs_are_what_the_command_prints(recorded: Recorded) -> None:
+    text = README_FILE.read_text(encoding="utf-8")
+    assert len(OUTPUT.findall(text)) >= 2
+    recorded(README_FILE, OUTPUT.sub(printed, text))
 
 
 def test_rule_table_lists_every_rule_once() -> None:

@@ -2,9 +2,11 @@
 
 `valid/` holds every example and pattern of the service configuration reference, completed into
 a whole config; each passes with no error, with the environment variables unset and set.
-`invalid/` holds one sample per mistake. `<name>.expected.json` lists the findings of
-`<name>.yaml` as `{rule, severity, line, column, key}` (plus an optional `contains`: text the
-message or hint must include), checked with the variables of ENV set. A valid sample without an
+`invalid/` holds one sample per mistake, most of them a few lines over the base of their
+version (`defaults: [base_1_4, _self_]`, the bases in the same folder). `<name>.expected.json`
+records every finding of `<name>.yaml` as the JSON report gives it, with its fixes (files
+relative to the sample's folder), with the variables of ENV set: `python -m pytest --update`
+writes it from what the code gives now, for review in the diff. A valid sample without an
 expected file must give no finding at all; with the variables unset, the `env-unset` notes for
 them are left out of the comparison (they are tested in test_validate.py).
 """
@@ -12,12 +14,13 @@ them are left out of the comparison (they are tested in test_validate.py).
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, Recorded
 from helpers import VERSION, check, errors
 
 from nexrl_cfg.finding import Finding
@@ -52,11 +55,13 @@ SPEC_SAMPLES = (
 # Rules no file can trigger: a failure of the tool itself.
 NOT_FROM_A_FILE = {"internal-error"}
 
-Row = tuple[str, str, int, int, str]
+
+def record_of(path: Path) -> Path:
+    return path.with_name(path.stem + ".expected.json")
 
 
-def expected(path: Path) -> list[dict[str, object]]:
-    record = path.with_name(path.stem + ".expected.json")
+def expected(path: Path) -> list[dict[str, Any]]:
+    record = record_of(path)
     if not record.exists():
         return []
     return json.loads(record.read_text(encoding="utf-8"))
@@ -70,30 +75,21 @@ def version_of(path: Path) -> str:
     return next((m.group(1) for m in found if m), VERSION)
 
 
-def row(item: Finding | dict[str, object]) -> Row:
-    if isinstance(item, Finding):
-        return (item.rule, item.severity.value, item.line, item.column, item.key)
-    return (
-        str(item["rule"]),
-        str(item["severity"]),
-        int(item["line"]),  # type: ignore[call-overload]
-        int(item["column"]),  # type: ignore[call-overload]
-        str(item["key"]),
-    )
+def as_recorded(finding: Finding, folder: Path) -> dict[str, Any]:
+    """A finding as the JSON report gives it, its files relative to the sample's folder."""
+    item = finding.as_dict()
+    item["file"] = os.path.relpath(str(item["file"]), folder)
+    item["fixes"] = [{**e, "file": os.path.relpath(e["file"], folder)} for e in item["fixes"]]  # type: ignore[attr-defined]
+    return item
 
 
-def assert_recorded(path: Path, found: list[Finding]) -> None:
-    want = expected(path)
-    got = Counter(row(f) for f in found)
-    assert got == Counter(row(w) for w in want), (
-        f"{path.name}: recorded {sorted(row(w) for w in want)}, got {sorted(got)}: "
-        f"{[(f.rule, f.line, f.message) for f in found]}"
+def record(path: Path, found: list[Finding]) -> str:
+    """The text of `path`'s record: its findings in file order, or nothing when none."""
+    items = sorted(
+        (as_recorded(f, path.parent) for f in found),
+        key=lambda i: (i["file"] != path.name, i["file"], i["line"], i["column"], i["rule"]),
     )
-    for item in want:
-        if "contains" not in item:
-            continue
-        texts = [f.message + " " + f.hint for f in found if row(f) == row(item)]
-        assert any(str(item["contains"]) in t for t in texts), (path.name, item, texts)
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n" if items else ""
 
 
 def names(folder: Path) -> list[str]:
@@ -106,38 +102,40 @@ def test_every_spec_example_has_a_valid_sample() -> None:
 
 
 @pytest.mark.parametrize("name", names(VALID))
-def test_valid_sample_passes_with_variables_set(name: str) -> None:
+def test_valid_sample_passes_with_variables_set(name: str, recorded: Recorded) -> None:
     path = VALID / name
-    found = check(path, ENV, nexrl_version=version_of(path))
+    found = check(path, ENV, fixes=True, nexrl_version=version_of(path))
     assert not errors(found), name
-    assert_recorded(path, found)
+    recorded(record_of(path), record(path, found))
 
 
 @pytest.mark.parametrize("name", names(VALID))
 def test_valid_sample_passes_with_variables_unset(name: str) -> None:
     path = VALID / name
-    found = check(path, {}, nexrl_version=version_of(path))
+    found = check(path, {}, fixes=True, nexrl_version=version_of(path))
     assert not errors(found), name
     assert all(f.severity.value == "info" for f in found if f.rule == "env-unset")
-    assert_recorded(path, [f for f in found if f.rule != "env-unset"])
+    found = [f for f in found if f.rule != "env-unset"]
+    assert record(path, found) == (record_of(path).read_text("utf-8") if expected(path) else "")
 
 
 @pytest.mark.parametrize("name", names(INVALID))
-def test_invalid_sample_gives_what_is_recorded(name: str) -> None:
+def test_invalid_sample_gives_what_is_recorded(name: str, recorded: Recorded) -> None:
     path = INVALID / name
-    assert expected(path), f"{name} has no {path.stem}.expected.json"
-    assert_recorded(path, check(path, ENV, nexrl_version=version_of(path)))
+    found = check(path, ENV, fixes=True, nexrl_version=version_of(path))
+    assert found, f"{name} gives no finding: an invalid sample shows a mistake"
+    recorded(record_of(path), record(path, found))
 
 
 def test_every_rule_has_an_invalid_sample() -> None:
     recorded = {str(item["rule"]) for name in names(INVALID) for item in expected(INVALID / name)}
     missing = sorted({r.id for r in all_rules()} - recorded - NOT_FROM_A_FILE)
     assert not missing, (
-        f"no invalid sample shows {missing}: add sample_configs/invalid/<name>.yaml and its "
-        "<name>.expected.json"
+        f"no invalid sample shows {missing}: add sample_configs/invalid/<name>.yaml (the base of "
+        "its version and a few lines) and record its findings: python -m pytest --update"
     )
 
 
 def test_every_record_belongs_to_a_sample() -> None:
-    for record in sorted(SAMPLES.glob("*/*.expected.json")):
-        assert record.with_name(record.name.replace(".expected.json", ".yaml")).exists(), record
+    for path in sorted(SAMPLES.glob("*/*.expected.json")):
+        assert path.with_name(path.name.replace(".expected.json", ".yaml")).exists(), path

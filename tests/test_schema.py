@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, Recorded
 from jsonschema import Draft7Validator
 from test_samples import ENV, expected, version_of
 
@@ -98,10 +98,11 @@ def fragment() -> Draft7Validator:
     ("path", "is_fragment", "command"),
     [(SCHEMA_FILE, False, REGENERATE), (FRAGMENT_FILE, True, REGENERATE_FRAGMENT)],
 )
-def test_committed_schema_is_current(path: Path, is_fragment: bool, command: str) -> None:
-    assert path.exists(), f"{path.name} is missing: run `{command}`"
-    committed = path.read_text(encoding="utf-8")
-    assert committed == dumps(fragment=is_fragment), f"{path.name} is stale: run `{command}`"
+def test_committed_schema_is_current(
+    path: Path, is_fragment: bool, command: str, recorded: Recorded
+) -> None:
+    # `command` writes it too.
+    recorded(path, dumps(fragment=is_fragment))
 
 
 def test_schema_id_is_the_address_of_the_committed_file(schema: dict[str, Any]) -> None:

@@ -41,8 +41,10 @@ check passes as `data`: `cfg.report(..., data=other)`, read back as `report.data
 meets a value of a shape it does not expect (KeyError, ValueError, TypeError) is no fix.
 
 To add a cross-field rule: copy a lint rule such as `max_tokens_match.py` (a check and its fix)
-to a new name, and add a sample config showing the mistake (`sample_configs/invalid/`) with its
-recorded findings; then `python -m nexrl_cfg.docs` updates the README's rule table.
+to a new name, and add a sample config showing the mistake, `sample_configs/invalid/<name>.yaml`:
+the base of its version and the few lines of the mistake (`defaults: [base_1_4, _self_]`, see
+the folder's README); `python -m pytest --update` records its findings (`<name>.expected.json`,
+reviewed in the diff) and `python -m nexrl_cfg.docs` updates the README's rule table.
 """
 
 from __future__ import annotations
