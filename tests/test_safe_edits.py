@@ -5,7 +5,10 @@ pass over the text."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -120,6 +123,21 @@ def test_a_comment_ending_in_a_yaml_line_break_does_not_shift_later_edits(
     run(path)
     after = path.read_text(encoding="utf-8")
     assert after == before.replace("sglnag", "sglang").replace("max_retires", "max_retries")
+
+
+def test_reports_place_a_fix_where_the_finding_is(tmp_path: Path) -> None:
+    # Lines and columns of a fix come from the parser's marks, as the finding's do: after a
+    # comment ending in U+2028 both count one line more than a count of "\n" would.
+    first = "# Self-hosted development: one GPU, local SGLang and NexTrainer servers.\n"
+    path = config(tmp_path, (first, "# Self-hosted development\u2028\n"), TYPO)
+    result = CliRunner().invoke(
+        app, ["check", "--nexrl-version", V, "-f", "json", str(path)], env={"NO_COLOR": "1"}
+    )
+    (finding,) = json.loads(result.stdout)["findings"]
+    (fix,) = finding["fixes"]
+    assert (fix["line"], fix["column"]) == (finding["line"], finding["column"])
+    written_at = BASE[: BASE.index("    backend: sglang")].count("\n") + 1
+    assert fix["line"] == written_at + 1
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
@@ -308,6 +326,38 @@ def test_a_typo_of_a_name_another_fix_renames_away_is_fixed_to_the_new_name(
     after = path.read_text(encoding="utf-8")
     assert '    identifier: "default"\n    api_key' in after
     assert "model_tag" not in after.split("train_service")[0]
+
+
+def test_a_fix_another_fix_would_undo_is_not_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A rule whose fix flips the logger's backend between two names: each fix undoes the
+    # other, so neither is made, and fixing again changes nothing either.
+    from nexrl_cfg import rules
+    from nexrl_cfg.finding import Severity
+    from nexrl_cfg.fix.library import literal
+
+    flips = {"console": "wandb", "wandb": "console"}
+    key = "logger.backend"
+
+    def check(cfg: Any) -> Iterator[Any]:
+        if cfg.get(key) in flips:
+            yield cfg.report("flip it", key)
+
+    def fix(cfg: Any, report: Any, files: Any) -> Any:
+        found = literal(cfg, files, report.key)
+        return None if found is None else found.replaced(flips[found.text])
+
+    flip = rules.Rule("flip", Severity.WARNING, "flips", "lint", "", check, fix=fix)
+    real = rules.all_rules()
+    monkeypatch.setattr(rules, "all_rules", lambda: (*real, flip))
+    path = config(tmp_path)
+    before = path.read_bytes()
+    _, _, err = run(path)
+    assert path.read_bytes() == before
+    assert "the fix of flip at logger.backend would undo it" in err
+    run(path)
+    assert path.read_bytes() == before
 
 
 def test_fixing_again_changes_nothing(tmp_path: Path) -> None:
