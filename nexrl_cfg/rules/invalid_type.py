@@ -84,22 +84,20 @@ def _null_unneeded(cfg: Config, spec: Section, path: str) -> bool:
     return spec.nullable and bool(spec.required_if) and not cfg.required(spec, parent)
 
 
+# What a value is, in words; bool before int (a bool is an int to Python).
+_KINDS = (
+    (type(None), "null"),
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "a string"),
+    (list, "a list"),
+    (dict, "a mapping"),
+)
+
+
 def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+    return next((words for kind, words in _KINDS if isinstance(value, kind)), type(value).__name__)
 
 
 def _hint(kind: str, value: object, from_env: bool) -> str:
