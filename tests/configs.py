@@ -44,7 +44,7 @@ OPENAI_CHANGES = {
     "weight.sync_mode": '"fully-async"',
     "weight.sync_method": '"mock"',
     "service.inference_service.api_key": '"${oc.env:OPENAI_API_KEY}"',
-    "service.inference_service.base_url": '"https://api.openai.com/v1"',
+    "service.inference_service.base_url": '"https://api.openai.com"',
     "service.inference_service.model": '"gpt-4"',
     "service.inference_service.tokenizer": None,
     "service.inference_service.backend": "openai",

@@ -183,8 +183,8 @@ def test_a_literal_api_key_is_never_printed() -> None:
     secret = "sk-proj-Zq8rT2vX9mK4pL7nW3bY6cH1dF5gJ0sA"
     assert secret in sample.read_text()
     for fmt in ("text", "json"):
-        result = cli("check", "--format", fmt, str(sample))
-        assert result.exit_code == 1
+        result = cli("check", "--strict", "--format", fmt, str(sample))
+        assert result.exit_code == 1  # a warning: NexRL runs with it, --strict fails on it
         assert "api-key-literal" in result.stdout
         assert secret not in result.output and secret[3:] not in result.output, fmt
 
@@ -194,10 +194,10 @@ def test_an_environment_value_is_never_printed(
 ) -> None:
     text = (VALID / "openai_api.yaml").read_text(encoding="utf-8")
     text = text.replace('"${oc.env:OPENAI_API_KEY}"', '"EMPTY"')
-    text = text.replace('"https://api.openai.com/v1"', '"${oc.env:OPENAI_BASE_URL}"')
+    text = text.replace('"https://api.openai.com"', '"${oc.env:OPENAI_BASE_URL}"')
     config = tmp_path / "hosted.yaml"
     config.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("OPENAI_BASE_URL", "https://api.openai.com/v1?token=s3cr3t-t0ken")
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://api.openai.com/?token=s3cr3t-t0ken")
     for fmt in ("text", "json"):
         result = cli("check", "--format", fmt, str(config))
         assert "api-key-hosted" in result.stdout, fmt
@@ -242,7 +242,7 @@ def test_explain_a_dotted_path_shows_one_option() -> None:
 
 def test_explain_an_option_with_its_documented_examples() -> None:
     text = cli("explain", "max_retries").stdout
-    for part in ("Range:       >= 0", "# High reliability", "max_retries: 10", "default"):
+    for part in ("Range:       >= 1", "# High reliability", "max_retries: 10", "default"):
         assert part in text, part
 
 

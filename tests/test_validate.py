@@ -66,7 +66,7 @@ def test_a_section_that_is_not_a_mapping(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "key", "bound"),
     [
-        ("max_retries: 3", "max_retries: -1", f"{INFERENCE}.max_retries", ">= 0"),
+        ("max_retries: 3", "max_retries: 0", f"{INFERENCE}.max_retries", ">= 1"),
         ("clip_ratio: 0.2", "clip_ratio: 1.5", f"{ACTOR}.clip_ratio", "in (0, 1)"),
         ("clip_ratio: 0.2", "clip_ratio: 1", f"{ACTOR}.clip_ratio", "in (0, 1)"),
         ("clip_ratio: 0.2", "clip_ratio: 0", f"{ACTOR}.clip_ratio", "in (0, 1)"),
@@ -103,7 +103,7 @@ def test_out_of_range(tmp_path: Path, old: str, new: str, key: str, bound: str) 
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("max_retries: 3", "max_retries: 0"),
+        ("max_retries: 3", "max_retries: 1"),
         ("clip_ratio: 0.2", "clip_ratio: 0.999"),
         (
             "lr_warmup_steps_ratio: 0.0",

@@ -204,10 +204,11 @@ def test_actor_identifier_matches_inference_by_version(tmp_path: Path) -> None:
     assert of(run(tmp_path, text, "1.4"), "model-tag-match") == [
         ("error", "service.train_service.main_actor.identifier", *student)
     ]
-    # 1.2 and 1.3 stop only at the first weight update: a warning.
+    # 1.2 and 1.3 do not compare at start-up, but stop at the initial weight sync (self-hosted)
+    # or the first weight update: an error too.
     for version in ("1.2", "1.3"):
         found = of(run(tmp_path, text, version), "model-tag-match")
-        assert found == [("warning", "service.train_service.main_actor.identifier", *student)]
+        assert found == [("error", "service.train_service.main_actor.identifier", *student)]
     # Compared only when both are set.
     text = edit(NESTED, '      identifier: "default"\n', "")
     assert not of(run(tmp_path, text, "1.4"), "model-tag-match")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ABSENT, Config
+from ..nexrl import VERSIONS
 from ..resolve import Unknown
 
 
@@ -72,3 +73,20 @@ def where(cfg: Config, dotted: str) -> str:
         return "not set"
     span = cfg.span(dotted)
     return f"{Path(span.file).name}:{span.line}"
+
+
+_ENV_VARIABLE = re.compile(r"\$\{oc\.env:([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def env_variable(cfg: Config, dotted: str) -> str | None:
+    """The environment variable the value written at `dotted` reads, when it reads one: a hint
+    then names the variable to set, never the `${oc.env:...}` already written."""
+    raw = cfg.raw(dotted) if cfg.has(dotted) else None
+    found = _ENV_VARIABLE.search(raw) if isinstance(raw, str) else None
+    return found.group(1) if found else None
+
+
+def at_tag(version: str, lines: tuple[str, ...]) -> str:
+    """NexRL's source line for `version`, from `lines` given for each of VERSIONS in order,
+    written as `LINE@vX.Y.0` (the release tag)."""
+    return f"{lines[VERSIONS.index(version)]}@v{version}.0"

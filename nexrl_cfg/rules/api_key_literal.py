@@ -6,7 +6,8 @@ Reports an `api_key` whose value is a literal key (such as `sk-...`) rather than
 at most its first characters.
 
 ## Why is this bad?
-Config files are committed, shared and logged; a key written in one is leaked.
+Config files are committed, shared and logged; a key written in one is leaked. NexRL itself
+runs with it: a warning.
 
 ## Example
 ```yaml
@@ -31,7 +32,8 @@ from ..config import Config
 from ..finding import Report, Severity
 from ._entries import entries
 
-SEVERITY = Severity.ERROR
+# NexRL runs with the key: a leak to fix, not a failure (the severity policy's warning).
+SEVERITY = Severity.WARNING
 SUMMARY = "An API key is written in the config file"
 STAGE = "lint"
 

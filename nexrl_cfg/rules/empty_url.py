@@ -9,7 +9,8 @@ NexRL 1.3, an empty one, and an empty `service.inference_service.base_url` for t
 ## Why is this bad?
 NexRL raises "base_url is required for OpenAI inference service" when it builds the rollout
 workers' inference clients, and "URL is required for LarkReporter" when it sets up logging.
-(Before 1.3 NexRL accepted the empty URL and failed at the first request.)
+(Before 1.3 NexRL accepted the empty URL and failed at the first request: `url-shape`'s
+finding.)
 
 ## Example
 ```yaml
@@ -35,7 +36,7 @@ from ..finding import Report, Severity
 from ..layout import INFERENCE, LOGGER
 from ..nexrl import EMPTY_URLS_REFUSED, OPENAI_CLIENT_BACKENDS, at_least
 from ._services import empty
-from ._values import where
+from ._values import env_variable, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "base_url and feishu_url must not be empty"
@@ -53,10 +54,13 @@ def check(cfg: Config) -> Iterator[Report]:
     strict = at_least(cfg.version, EMPTY_URLS_REFUSED)
     client = cfg.get(f"{INFERENCE}.backend", None) in OPENAI_CLIENT_BACKENDS
     if strict and client and cfg.has(BASE_URL) and empty(cfg.get(BASE_URL)):
+        variable = env_variable(cfg, BASE_URL)
         yield cfg.report(
             f"base_url is {cfg.show(BASE_URL)}: NexRL's inference client requires a URL",
             BASE_URL,
-            "Set base_url to the inference server, e.g. `${oc.env:INFERENCE_BASE_URL}`.",
+            f"Export {variable} with the inference server's URL where NexRL runs."
+            if variable
+            else "Set base_url to the inference server, e.g. `${oc.env:INFERENCE_BASE_URL}`.",
         )
     if cfg.get(FEISHU, None) is not True:
         return
@@ -71,5 +75,7 @@ def check(cfg: Config) -> Iterator[Report]:
             f"feishu_url is {cfg.show(URL)} but enable_feishu_logging is true "
             f"({where(cfg, FEISHU)}): NexRL's Feishu reporter requires a URL",
             URL,
-            "Set feishu_url to the webhook, or `enable_feishu_logging: false`.",
+            f"Export {env_variable(cfg, URL)} with the webhook, or `enable_feishu_logging: false`."
+            if env_variable(cfg, URL)
+            else "Set feishu_url to the webhook, or `enable_feishu_logging: false`.",
         )

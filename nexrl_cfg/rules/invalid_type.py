@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import yaml
+
 from ..catalogue import Section
 from ..config import Config
 from ..finding import Report, Severity
@@ -104,7 +106,17 @@ def _hint(kind: str, value: object, from_env: bool) -> str:
     if isinstance(value, str) and kind in ("int", "number", "bool"):
         if from_env:
             return "Environment variables are strings; wrap it: ${oc.decode:${oc.env:VAR}}."
-        return "Remove the quotes so YAML reads it as a number or boolean."
+        if type_matches(kind, _unquoted(value)):
+            return "Remove the quotes so YAML reads it as a number or boolean."
+        return f"Write {TYPE_WORDS[kind]}, without quotes."
     if kind == "string" and isinstance(value, (int, float, bool)):
         return "Quote the value if it is meant as text."
     return ""
+
+
+def _unquoted(text: str) -> object:
+    """What YAML reads `text` as once its quotes are removed (a string when it cannot)."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text

@@ -1,9 +1,10 @@
 """A NexAU rollout worker needs a `tokenizer`, and `evaluator_module_path` as `path:Class`.
 
 ## What it does
-For `rollout_worker.type: nexau` (without a custom worker class), checks that
-`rollout_worker.tokenizer` is set (not null), and that `evaluator_module_path`, when set, has
-the form `path/to/file.py:ClassName`. A value waiting on an unset variable is not judged.
+For `rollout_worker.type: nexau`, with or without a worker class of one's own (which
+subclasses the nexau worker and runs its `__init__`), checks that `rollout_worker.tokenizer`
+is not null or empty, and that `evaluator_module_path`, when set, has the form
+`path/to/file.py:ClassName`. A value waiting on an unset variable is not judged.
 
 ## Why is this bad?
 NexRL builds the rollout workers at start-up; the NexAU worker raises "Tokenizer path must
@@ -45,13 +46,15 @@ TOKENIZER, EVALUATOR = f"{ROLLOUT}.tokenizer", f"{ROLLOUT}.evaluator_module_path
 def check(cfg: Config) -> Iterator[Report]:
     if cfg.get(f"{ROLLOUT}.type", None) != "nexau":
         return
-    if cfg.has(f"{ROLLOUT}.custom_rollout_worker_module_path"):
-        return  # a custom class decides what it needs
-    # An absent tokenizer is the catalogue's missing-required; a null one is reported here.
-    if cfg.has(TOKENIZER) and cfg.get(TOKENIZER) is None:
+    # A worker class of one's own declared `nexau` runs the nexau worker's __init__ too.
+    # An absent tokenizer is the catalogue's missing-required; a null or empty one is here.
+    tokenizer = cfg.get(TOKENIZER, 0)
+    if tokenizer is None or (isinstance(tokenizer, str) and not tokenizer.strip()):
+        said = "Tokenizer path must be provided" if tokenizer is None else "an invalid repo id"
         yield cfg.report(
-            "a nexau rollout worker needs rollout_worker.tokenizer (null): NexRL raises "
-            "'Tokenizer path must be provided'",
+            f"a nexau rollout worker needs rollout_worker.tokenizer ({cfg.show(TOKENIZER)}): "
+            f"NexRL raises '{said}' when it builds the worker "
+            "(nexrl/rollout_worker/base_nexau_rollout_worker.py:197-201)",
             TOKENIZER,
             "Set rollout_worker.tokenizer to the model's tokenizer, e.g. `${data.tokenizer_path}`.",
         )

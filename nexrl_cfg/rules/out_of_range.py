@@ -1,13 +1,14 @@
 """A number is outside the range its option allows.
 
 ## What it does
-Checks numeric options against their documented bounds: `max_retries` >= 0, `clip_ratio`
+Checks numeric options against their documented bounds: `max_retries` >= 1, `clip_ratio`
 strictly between 0 and 1, `lr_warmup_steps_ratio` in [0, 1], `world_size` >= 1,
 `ppo_epochs` >= 1, `entropy_coeff` >= 0, batch sizes >= 1, `lr` > 0.
 
 ## Why is this bad?
 An out-of-range value either crashes NexRL late (a world size of 0) or trains silently
-wrong (a clip ratio of 1.5 disables PPO clipping).
+wrong (a clip ratio of 1.5 disables PPO clipping). Where NexRL does not read the option on
+the config's path (`max_retries` with the Tinker backend) it is a warning.
 
 ## Example
 ```yaml
@@ -54,12 +55,16 @@ def check(cfg: Config) -> Iterator[Report]:
         )
         if bad:
             allowed = describe_range(low, high, xlow, xhigh)
+            section = entry.path.rpartition(".")[0]
+            used = all(cfg.holds(c, section) is not False for c in opt.used_if)
             note = IGNORED_NOTE if opt.ignored or opt.unread else ""
+            if not note and not used:
+                note = " (NexRL does not read it here, but would fail on it once it does)"
             yield cfg.report(
                 f"'{opt.name}' is {cfg.show(entry.path)}, but it must be {allowed}{note}",
                 entry.path,
                 f"Use a value {allowed}.",
-                severity=ignored_severity(opt),
+                severity=ignored_severity(opt) or (None if used else Severity.WARNING),
             )
 
 

@@ -57,7 +57,7 @@ from ..layout import INFERENCE, TRAIN
 from ..nexrl import REMOTE_BACKENDS, REMOTE_BY_INFERENCE, at_least, is_flat, named_services
 from ..resolve import Unknown
 from ._startup import train_service, value
-from ._values import known, section_present, where
+from ._values import env_variable, known, section_present, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "With tinker or weaver, the train and inference backends and sync_method must all use it"
@@ -160,10 +160,13 @@ def _api_key(cfg: Config, service: str) -> Iterator[Report]:
         message = f"{key} is empty{shown}; NexRL asserts it is not"
     else:
         return
+    variable = env_variable(cfg, key)
     yield cfg.report(
         message,
         key,
-        f'Set `api_key: "${{oc.env:{service.upper()}_API_KEY}}"` under '
+        f"Export {variable} with your {service} key where NexRL runs."
+        if variable
+        else f'Set `api_key: "${{oc.env:{service.upper()}_API_KEY}}"` under '
         f"`service.{service}_service` and export the variable.",
         at="value" if cfg.has(key) else "key",
     )

@@ -193,6 +193,11 @@ ENTRIES: tuple[Option | Section, ...] = (
         required_if=_OPENAI,
         required_for="for the sglang, vllm and openai backends",
         details=(
+            "The server's root URL, with http:// or https://: NexRL appends /v1 for the "
+            "OpenAI-compatible API and /update_weights, /workers for the weight sync. The "
+            "reference page's https://api.openai.com/v1 asks for .../v1/v1/completions. Before "
+            "1.3 NexRL uses it as written; from 1.3 it adds http:// where no scheme parses "
+            "(an IP address, localhost), but host:port parses with the host as its scheme.\n"
             "The tinker and weaver backends take their URL from service.tinker_service / "
             "service.weaver_service."
         ),
@@ -290,7 +295,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="int",
         required_if=(*_OPENAI, _CLIENT, _CALLED),
         required_for="for the sglang, vllm and openai backends (at the first request)",
-        minimum=0,
+        minimum=1,
         used_if=_OPENAI,
         details=(
             "The reference gives 3 as its default; NexRL's client reads it without one. The "

@@ -128,6 +128,8 @@ ENTRIES: tuple[Option | Section, ...] = (
             "nexrl/rollout_worker/agent_rollout_worker.py@v1.4.0:169; spec/rollout-config.md"
         ),
         type="number",
+        minimum=0,
+        used_if=(_GENERATES[1],),
         required_if=_GENERATES,
         required_for=(
             "for every request of a worker that generates: the OpenAI-compatible client reads "
@@ -137,7 +139,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         details=(
             "Read by the inference client, so a custom worker class needs it too. The nexau "
             "worker's own default (1.0) only labels its trajectories; the pig_latin worker "
-            "never generates."
+            "never generates. Inference engines reject a negative temperature at the first "
+            "request."
         ),
     ),
     Option(
@@ -192,6 +195,7 @@ ENTRIES: tuple[Option | Section, ...] = (
             "spec/rollout-config.md"
         ),
         type="int",
+        minimum=1,
         used_if=(_AGENT,),
         required_if=(_AGENT,),
         required_for="for the single_turn_math agent",
