@@ -65,6 +65,11 @@ DIRECT_ZMQ = "1.3"
 # nexrl/train_service_backend/api/direct_zmq_client.py:90 @v1.3.0); before, the URL was used as
 # written (api/client.py:68@v1.0.0).
 TRAIN_URL_SCHEME_ADDED = "1.3"
+# NexRL's inference client, weight sync, Tinker/Weaver holders and OPD teachers add a scheme to
+# a base URL in which urlparse finds none (`ensure_url_scheme`: http://, https:// for the remote
+# services; nexrl/utils/url_utils.py, openai_inference_service_client.py:109-117 @v1.3.0);
+# before, the URL was used as written (openai_inference_service_client.py:52@v1.0.0).
+URL_SCHEME_ADDED = "1.3"
 # Start-up refuses an empty `service.inference_service.base_url` and an empty
 # `logger.feishu_url` (openai_inference_service_client.py, feishu_logger.py @v1.3.0); before,
 # the run failed at the first request.

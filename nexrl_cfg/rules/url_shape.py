@@ -44,14 +44,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from ..config import Config, split
 from ..finding import Applicability, Fix, Report, Severity
 from ..fix.library import Files, literal
 from ..layout import INFERENCE, TINKER, TRAINER, WEAVER
-from ..nexrl import EMPTY_URLS_REFUSED, OPENAI_CLIENT_BACKENDS, REMOTE_API_OPD, at_least
-from ._values import at_tag, known
+from ..nexrl import OPENAI_CLIENT_BACKENDS, REMOTE_API_OPD, URL_SCHEME_ADDED, at_least
+from ..resolve import Unknown
+from ._services import certain_tail, path_of, scheme_problem
+from ._values import at_tag
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A base URL needs http:// or https:// and must not end with /v1"
@@ -66,36 +67,38 @@ NEXRL = (
 )
 
 BASE_URL = f"{INFERENCE}.base_url"
-SCHEMES = ("http", "https")
 # Where the OpenAI-compatible client builds `base_url + "/v1"`, for each of VERSIONS.
 CLIENT = ("52", "52", "107", "115", "115")
-# Normalisation NexRL 1.3 added (`ensure_url_scheme`, nexrl/utils/url_utils.py).
-NORMALISED = EMPTY_URLS_REFUSED
 
 
 def check(cfg: Config) -> Iterator[Report]:
+    adds = at_least(cfg.version, URL_SCHEME_ADDED)
     if cfg.get(f"{INFERENCE}.backend", None) in OPENAI_CLIENT_BACKENDS:
-        yield from _inference(cfg)
+        yield from _inference(cfg, adds)
     for service in (TINKER, WEAVER):
-        yield from _scheme(cfg, f"{service}.base_url", "https", "the service's client")
+        yield from _scheme(cfg, f"{service}.base_url", adds, "the service's client")
     if at_least(cfg.version, REMOTE_API_OPD):
         teachers = cfg.get(f"{TRAINER}.teachers", None)
         for i in range(len(teachers) if isinstance(teachers, list) else 0):
-            yield from _scheme(
-                cfg, f"{TRAINER}.teachers.{i}.base_url", "https", "the teacher's client"
-            )
+            key = f"{TRAINER}.teachers.{i}.base_url"
+            yield from _scheme(cfg, key, adds, "the teacher's client")
 
 
-def _inference(cfg: Config) -> Iterator[Report]:
+def _inference(cfg: Config, adds: bool) -> Iterator[Report]:
     url = cfg.get(BASE_URL, None)
-    if not known(url) or not isinstance(url, str):
-        return
     where = (
         "nexrl/inference_service_client/openai_inference_service_client.py:"
         f"{at_tag(cfg.version, CLIENT)}"
     )
+    if isinstance(url, Unknown):
+        tail = certain_tail(url)
+        if tail is not None and _ends_with_v1(tail):
+            yield _doubled(cfg, where)
+        return
+    if not isinstance(url, str):
+        return
     if not url.strip():
-        if not at_least(cfg.version, NORMALISED):  # from 1.3, empty-url's
+        if not adds:  # from 1.3, empty-url's
             yield cfg.report(
                 f"base_url is {cfg.show(BASE_URL)}: NexRL {cfg.version} builds its inference "
                 f'client with base_url + "/v1" ({where}), a relative URL: every request fails '
@@ -104,73 +107,56 @@ def _inference(cfg: Config) -> Iterator[Report]:
                 "Set base_url to the inference server, e.g. `http://sglang-router:12345`.",
             )
         return
-    shape = _scheme_problem(cfg, url, "http")
-    if shape:
+    problem = scheme_problem(url, adds)
+    if problem is not None:
         yield cfg.report(
-            f"base_url {cfg.show(BASE_URL)} {shape}: NexRL {cfg.version} builds its inference "
-            f'client with base_url + "/v1" ({where}), and every request fails to connect: the '
-            "first rollout stops ('Failed to get completion after all retries')",
+            f"base_url {cfg.show(BASE_URL)} {problem}: NexRL {cfg.version} builds its "
+            f'inference client with base_url + "/v1" ({where}), and every request fails to '
+            "connect: the first rollout stops ('Failed to get completion after all retries')",
             BASE_URL,
-            _scheme_hint(cfg, BASE_URL, "http"),
+            _scheme_hint(cfg, BASE_URL),
             data="scheme",
         )
         return
-    path = urlsplit(_normalised(cfg, url, "http")).path
-    if path.rstrip("/").endswith("/v1"):
-        yield cfg.report(
-            f"base_url {cfg.show(BASE_URL)} ends with /v1, which NexRL appends itself "
-            f'(base_url + "/v1", {where}): its requests go to .../v1/v1/completions and fail '
-            "(404) from the first rollout, and the weight sync's /update_weights and /workers "
-            "miss the server's root",
-            BASE_URL,
-            "Remove /v1 from base_url: give the server's root URL.",
-            data="v1",
-        )
+    if _ends_with_v1(path_of(url, adds).partition("?")[0]):
+        yield _doubled(cfg, where)
 
 
-def _scheme(cfg: Config, key: str, default: str, client: str) -> Iterator[Report]:
+def _ends_with_v1(path: str) -> bool:
+    return path.rstrip("/").endswith("/v1")
+
+
+def _doubled(cfg: Config, where: str) -> Report:
+    return cfg.report(
+        f"base_url {cfg.show(BASE_URL)} ends with /v1, which NexRL appends itself "
+        f'(base_url + "/v1", {where}): its requests go to .../v1/v1/completions and fail '
+        "(404) from the first rollout, and the weight sync's /update_weights and /workers "
+        "miss the server's root",
+        BASE_URL,
+        "Remove /v1 from base_url: give the server's root URL.",
+        data="v1",
+    )
+
+
+def _scheme(cfg: Config, key: str, adds: bool, client: str) -> Iterator[Report]:
     url = cfg.get(key, None)
-    if not known(url) or not isinstance(url, str) or not url.strip():
-        return  # null or empty: NexRL uses the default service
-    shape = _scheme_problem(cfg, url, default)
-    if shape:
+    if not isinstance(url, str) or not url.strip():
+        return  # null or empty: NexRL uses the default service; unknown: not judged
+    problem = scheme_problem(url, adds)
+    if problem is not None:
         yield cfg.report(
-            f"{key.rsplit('.', 1)[-1]} {cfg.show(key)} {shape}: {client} cannot connect, and "
-            f"NexRL {cfg.version} stops at start-up",
+            f"{key.rsplit('.', 1)[-1]} {cfg.show(key)} {problem}: {client} cannot connect, "
+            f"and NexRL {cfg.version} stops at start-up",
             key,
-            _scheme_hint(cfg, key, default),
+            _scheme_hint(cfg, key),
             data="scheme",
         )
 
 
-def _scheme_problem(cfg: Config, url: str, default: str) -> str:
-    """What is wrong with the URL's scheme as NexRL at `cfg.version` sees it, or ""."""
-    parts = urlsplit(url.strip() if at_least(cfg.version, NORMALISED) else url)
-    if parts.scheme in SCHEMES and parts.netloc:
-        return ""
-    if at_least(cfg.version, NORMALISED):
-        if not parts.scheme:
-            return ""  # NexRL adds the default scheme
-        if "//" not in url:
-            return (
-                f"has no {default}:// and Python's urlparse reads '{parts.scheme}' as its scheme, "
-                f"so NexRL does not add one (nexrl/utils/url_utils.py:57-67@v{cfg.version}.0)"
-            )
-        return f"has the scheme '{parts.scheme}', not http or https"
-    if not parts.scheme or "//" not in url:
-        return f"has no http:// or https://, which NexRL {cfg.version} does not add"
-    return f"has the scheme '{parts.scheme}', not http or https"
-
-
-def _normalised(cfg: Config, url: str, default: str) -> str:
-    url = url.strip() if at_least(cfg.version, NORMALISED) else url
-    return url if urlsplit(url).scheme else f"{default}://{url}"
-
-
-def _scheme_hint(cfg: Config, key: str, default: str) -> str:
+def _scheme_hint(cfg: Config, key: str) -> str:
     if cfg.is_secret(split(key)):
-        return f"Make the variable hold a {default}:// URL, or write the scheme before it."
-    return f"Write the scheme: `{default}://` before the host."
+        return "Make the variable hold an http:// or https:// URL, or write the scheme before it."
+    return "Write the scheme (http:// or https://) before the host."
 
 
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
@@ -186,8 +172,8 @@ def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
         if "//" in text:
             return None
         return _unsafe(found.replaced(f"{default}://{text}"))
-    if report.data == "v1":
-        text = value.rstrip("/")
+    text = value.rstrip("/")
+    if report.data == "v1" and text.endswith("/v1"):
         return _unsafe(found.replaced(text[: -len("/v1")]))
     return None
 
