@@ -178,5 +178,5 @@ def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     return None
 
 
-def _unsafe(fixed: Fix) -> Fix:
-    return replace(fixed, applicability=Applicability.UNSAFE)
+def _unsafe(fixed: Fix | None) -> Fix | None:
+    return None if fixed is None else replace(fixed, applicability=Applicability.UNSAFE)
