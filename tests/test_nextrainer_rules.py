@@ -225,3 +225,56 @@ def test_a_warmup_needs_the_total_steps(tmp_path: Path, version: str) -> None:
     assert found(tmp_path, total, version, "nextrainer-no-effect") == []
     # NexRL's recipes write a ratio of 0.0: nothing to say
     assert found(tmp_path, base(version), version, "nextrainer-no-effect") == []
+
+
+# -- distillation-range -------------------------------------------------------------------------
+
+STUDENT = ACTOR["1.4"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"train_token_start_pct": "0.8", "train_token_end_pct": "0.5"}, "train_token_start_pct"),
+        ({"train_token_start_pct": "0.5", "train_token_end_pct": "0.5"}, "train_token_start_pct"),
+        ({"train_token_start_pct": "0.5", "train_token_end_pct": "1.5"}, "train_token_end_pct"),
+        ({"advantage_start_pct": "0.2", "advantage_end_pct": "1.5"}, "advantage_end_pct"),
+        ({"entropy_start_pct": "-0.1", "entropy_end_pct": "0.5"}, "entropy_start_pct"),
+    ],
+)
+def test_a_selected_range_nexrl_fails_on(
+    tmp_path: Path, changes: dict[str, str], expected: str
+) -> None:
+    text = puts(OPD, {f"{STUDENT}.{k}": v for k, v in changes.items()})
+    assert found(tmp_path, text, "1.4", "distillation-range") == [
+        ("distillation-range", "error", f"{STUDENT}.{expected}")
+    ]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"train_token_start_pct": "0.5"},  # the second half of each response
+        {"advantage_end_pct": "1.5"},  # start 0 and end >= 1: nothing is selected
+        {"entropy_start_pct": "-0.5"},
+        {"advantage_start_pct": "0.3", "advantage_end_pct": "0.3"},
+    ],
+)
+def test_a_range_nexrl_runs(tmp_path: Path, changes: dict[str, str]) -> None:
+    text = puts(OPD, {f"{STUDENT}.{k}": v for k, v in changes.items()})
+    assert found(tmp_path, text, "1.4", "distillation-range") == []
+
+
+def test_a_reversed_percentile_range_trains_nothing(tmp_path: Path) -> None:
+    text = puts(OPD, {f"{STUDENT}.entropy_start_pct": "0.6", f"{STUDENT}.entropy_end_pct": "0.4"})
+    assert found(tmp_path, text, "1.4", "distillation-range") == [
+        ("distillation-range", "warning", f"{STUDENT}.entropy_start_pct")
+    ]
+
+
+def test_only_the_student_and_only_under_distillation(tmp_path: Path) -> None:
+    reversed_ = {"train_token_start_pct": "0.8", "train_token_end_pct": "0.5"}
+    teacher = puts(OPD, {f"{TEACHER}.{k}": v for k, v in reversed_.items()})
+    assert found(tmp_path, teacher, "1.4", "distillation-range") == []
+    grpo = puts(base("1.4"), {f"{STUDENT}.{k}": v for k, v in reversed_.items()})
+    assert found(tmp_path, grpo, "1.4", "distillation-range") == []
