@@ -278,3 +278,22 @@ def test_only_the_student_and_only_under_distillation(tmp_path: Path) -> None:
     assert found(tmp_path, teacher, "1.4", "distillation-range") == []
     grpo = puts(base("1.4"), {f"{STUDENT}.{k}": v for k, v in reversed_.items()})
     assert found(tmp_path, grpo, "1.4", "distillation-range") == []
+
+
+# -- worker-group -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("version", "flagged"), [("1.0", True), ("1.1", True), ("1.4", False)])
+def test_the_identifier_must_name_a_launched_worker_group(
+    tmp_path: Path, version: str, flagged: bool
+) -> None:
+    key = "service.train_service.identifier"
+    text = put(base("1.0"), key, '"default"')  # base 1.0 launches the group "actor"
+    rows = found(tmp_path, text, version, "worker-group")
+    assert rows == ([("worker-group", "error", key)] if flagged else [])
+    assert found(tmp_path, put(base("1.0"), key, '"actor"'), version, "worker-group") == []
+
+
+def test_without_the_launcher_any_identifier_goes(tmp_path: Path) -> None:
+    text = puts(base("1.0"), {"service.train_service.identifier": '"default"', "resource": None})
+    assert found(tmp_path, text, "1.0", "worker-group") == []
