@@ -297,3 +297,18 @@ def test_the_identifier_must_name_a_launched_worker_group(
 def test_without_the_launcher_any_identifier_goes(tmp_path: Path) -> None:
     text = puts(base("1.0"), {"service.train_service.identifier": '"default"', "resource": None})
     assert found(tmp_path, text, "1.0", "worker-group") == []
+
+
+# -- weight-provider: the provider with a disk sync --------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.4"])
+def test_the_weight_provider_writes_nothing_for_a_disk_sync(tmp_path: Path, version: str) -> None:
+    key = f"{ACTOR[version]}.rollout.use_weight_provider"
+    text = put(base(version), key, "true")
+    assert found(tmp_path, text, version, "weight-provider") == [
+        ("weight-provider", "error", key)
+    ]
+    # the teacher never saves the weights the sync loads
+    teacher = put(OPD, f"{TEACHER}.rollout.use_weight_provider", "true")
+    assert found(tmp_path, teacher, "1.4", "weight-provider") == []
