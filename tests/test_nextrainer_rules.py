@@ -306,9 +306,27 @@ def test_without_the_launcher_any_identifier_goes(tmp_path: Path) -> None:
 def test_the_weight_provider_writes_nothing_for_a_disk_sync(tmp_path: Path, version: str) -> None:
     key = f"{ACTOR[version]}.rollout.use_weight_provider"
     text = put(base(version), key, "true")
-    assert found(tmp_path, text, version, "weight-provider") == [
-        ("weight-provider", "error", key)
-    ]
+    assert found(tmp_path, text, version, "weight-provider") == [("weight-provider", "error", key)]
     # the teacher never saves the weights the sync loads
     teacher = put(OPD, f"{TEACHER}.rollout.use_weight_provider", "true")
     assert found(tmp_path, teacher, "1.4", "weight-provider") == []
+
+
+# -- optim-betas --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("betas", "bad"),
+    [
+        ("[0.9, 0.999]", False),
+        ("[0.0, 0.5]", False),
+        ("[0.9, 1.0]", True),
+        ("[-0.1, 0.9]", True),
+        ("[0.9]", True),
+        ("[0.9, 0.99, 0.999]", True),
+    ],
+)
+def test_adamw_betas(tmp_path: Path, betas: str, bad: bool) -> None:
+    key = f"{ACTOR['1.4']}.optim.betas"
+    rows = found(tmp_path, put(base("1.4"), key, betas), "1.4", "optim-betas")
+    assert rows == ([("optim-betas", "error", key)] if bad else [])
