@@ -49,6 +49,7 @@ OURS = {
     "missing-required",
 }
 NAMED = ("1.2", "1.3", "1.4")
+MAIN = "service.train_service.main_actor"
 OLD = ("1.0", "1.1")
 
 
@@ -158,7 +159,9 @@ def test_exactly_one_actor(tmp_path: Path, version: str) -> None:
 
 @pytest.mark.parametrize("version", NAMED)
 def test_at_least_one_service_identifier(tmp_path: Path, version: str) -> None:
+    # a remote-backend service, which the catalogue does not require an identifier of
     text = edit(NESTED, '      identifier: "default"\n', "")
+    text = edit(text, "backend: direct-zmq", "backend: tinker")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
     line = position(text, "main_actor:")[0]
     assert [(f.key, f.line) for f in found] == [("service.train_service.main_actor", line)]
@@ -171,6 +174,14 @@ def test_a_lone_service_needs_a_backend_or_url(tmp_path: Path, version: str) -> 
     text = edit(text, '      role: "actor"\n', "")
     found = of(run(tmp_path, text, version), "train-service-roles")
     assert found == [("error", "service.train_service.main_actor", *position(text, "main_actor:"))]
+
+
+@pytest.mark.parametrize("version", NAMED)
+def test_a_missing_identifier_is_one_finding(tmp_path: Path, version: str) -> None:
+    # the self-hosted service requires one: missing-required says so, not this rule again
+    text = edit(NESTED, '      identifier: "default"\n', "")
+    rules = {f.rule for f in run(tmp_path, text, version) if f.key.startswith(MAIN)}
+    assert "missing-required" in rules and "train-service-roles" not in rules
 
 
 @pytest.mark.parametrize("version", OLD)
