@@ -56,7 +56,7 @@ def check(cfg: Config) -> Iterator[Report]:
             continue  # not set, or invalid-type's
         if len(betas) != 2:
             yield cfg.report(
-                f"betas {cfg.show(key)} has {len(betas)} items: AdamW takes two (beta1, beta2)",
+                f"betas has {len(betas)} items: AdamW takes two (beta1, beta2)",
                 key,
                 "Write two numbers: `betas: [0.9, 0.999]`.",
             )
@@ -65,7 +65,8 @@ def check(cfg: Config) -> Iterator[Report]:
             number = isinstance(beta, (int, float)) and not isinstance(beta, bool)
             if not number or not 0 <= beta < 1:  # the first bad one is what AdamW reports
                 yield cfg.report(
-                    f"betas {cfg.show(key)}: item {index} is not a number from 0 up to 1; "
+                    f"betas item {index}, {cfg.show(f'{key}.{index}')}, is not a number from 0 "
+                    "up to 1; "
                     "torch's AdamW raises \"Invalid beta parameter at index "
                     f'{index}" when the workers build the optimiser',
                     key,
