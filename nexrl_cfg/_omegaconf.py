@@ -217,7 +217,10 @@ def _select(key: Any, default: Any = _NOT_GIVEN, *, _parent_: Any) -> Any:
 
 def _register(name: str, fn: Any) -> None:
     if _NEW_API:
-        OmegaConf.register_resolver(name, fn, replace=True, annotation_validation="off")
+        # (OmegaConf 2.4's signature; type-checked against the 2.3 that hydra-core pins.)
+        OmegaConf.register_resolver(  # type: ignore[call-arg, unused-ignore]
+            name, fn, replace=True, annotation_validation="off"
+        )
     else:  # OmegaConf 2.1 - 2.3
         OmegaConf.register_new_resolver(name, fn, replace=True)
 

@@ -391,10 +391,23 @@ MERGES = [
 ]
 
 
+def _pyyaml_merges_differently() -> bool:
+    import yaml
+
+    version = tuple(int(p) for p in yaml.__version__.split(".")[:3])
+    new_omegaconf = tuple(int(p) for p in omegaconf.__version__.split(".")[:2]) >= (2, 4)
+    return version > (6, 0, 2) and not new_omegaconf
+
+
 @pytest.mark.parametrize("yaml_text", MERGES)
 def test_merge_keys_merge_as_omegaconf_does(yaml_text: str) -> None:
     doc = read_text(yaml_text, "merge.yaml")
     assert not doc.findings
+    if "<<: [*b, *a]" in yaml_text and _pyyaml_merges_differently():
+        pytest.skip(
+            "OmegaConf 2.3 merges with PyYAML's merge, which 6.0.3 changed for a merged mapping "
+            "that has merges of its own; NexRL pins PyYAML 6.0.2, which this reader follows"
+        )
     want = OmegaConf.to_container(OmegaConf.create(yaml_text))
     assert doc.data == want
     # Key order as OmegaConf 2.4 gives it; 2.3.0 (NexRL's pin) keeps a merged key given again
