@@ -1,33 +1,64 @@
-"""Stage 2, compose: follow a config's Hydra `defaults:` list the way NexRL's Hydra launch does.
+"""Stage 2, compose: build the config NexRL's Hydra launch builds, value by value.
 
-The checked file is the primary config and its folder the config folder. As in Hydra 1.1 and
-later: entries name configs relative to the folder of the file that lists them (`common` is
-`common.yaml` beside it, `/common` is in the config folder); `group: option` loads
-`group/option.yaml` under the key `group` (`group@pkg: option` under `pkg`, `@_global_` at the
-root; a `# @package` header in the file moves it too), `group: [a, b]` loads both,
-`group: null` nothing, and `optional group: option` nothing when the file is missing;
-`override group: option` changes the option chosen for that group earlier in the defaults
-tree. `_self_` marks where the file's own content goes; without it the content comes last.
-Sources are merged in that order, later ones overriding earlier ones key by key, and every
-value keeps the file and line it was written at. Each file is read once per run however many
-configs include it. Whatever cannot be composed is a `defaults` finding, never an exception.
+`python -m nexrl.main --config-path DIR --config-name NAME overrides...` composes config NAME
+of the config folder DIR with Hydra 1.3 (version_base=None); a checked file is config NAME of
+its own folder. This module follows Hydra's algorithm (hydra/_internal/defaults_list.py and
+config_loader_impl.py at 1.3.2) on our own data, because Hydra's nodes do not remember where
+they were written and ours do (file, line, column, through every merge):
+
+- The defaults tree: each config's `defaults:` list, entries relative to the folder of the
+  file that lists them (`/name` from the config folder); `group: option` loads
+  `group/option.yaml` under the key `group` (`group@pkg: option` under `pkg`, `_global_` at
+  the root, `_group_` and `_here_` as in Hydra; a `# @package` header at the top of the file
+  moves it too, always from the root); `group: [a, b]` loads both, `group: null` nothing,
+  `group: ???` must be chosen on the command line, `optional` tolerates a missing file,
+  `override group: option` (at the end of a list) changes the choice made for that group
+  elsewhere in the tree (the outermost override wins, the command line over all), a choice
+  may be an interpolation of other choices (`${oc.env:M,small}`). `_self_` marks where the
+  file's own content goes; without it the content comes after its defaults. Only `.yaml`
+  files are configs, as in Hydra 1.2 and later.
+- The merge: OmegaConf's (see `merge`), source after source in the tree's order.
+- The command line (see `overrides`): group choices change the tree, the rest are applied to
+  the composed config, which accepts new keys only with `+` or `++`.
+
+Whatever Hydra refuses is a `defaults` finding (an `override` finding for a command-line
+argument) at the entry or argument that causes it, never an exception, and the rest is still
+composed as far as it can be. Each file is read once per run however many configs include it.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import re
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from .defaults_list import (
+    Choice,
+    Default,
+    Deletion,
+    Tree,
+    choice_text,
+    escapes,
+    header,
+    here,
+    inside,
+    keys,
+    package_problem,
+    place,
+    split_package,
+    type_name,
+)
 from .finding import Finding, Severity, Span
+from .merge import MergeError, Merger, Origins, forget
 from .read import Document, KeyPath, dotted, read_file
 from .rules.defaults import ID as DEFAULTS
 
-Origins = dict[KeyPath, tuple[Span | None, Span]]
+if TYPE_CHECKING:
+    from .overrides import Argument, CommandLine
 
 # Bounds on the defaults tree, so that no set of files can make composition slow or deep.
 MAX_CONFIGS = 1000
@@ -35,12 +66,22 @@ MAX_NESTING = 40
 # Values merged into one config, over all its sources (a file of 20,000 values included a
 # thousand times would otherwise be merged a thousand times).
 MAX_COMPOSED = 100_000
-# Levels of a package (`# @package a.b.c`, `group@a.b`), after joining it to its parent's.
-MAX_PACKAGE_DEPTH = 16
-_PACKAGE_PART = re.compile(r"[A-Za-z0-9_\-]+\Z")
-
-_HEADER = re.compile(r"^#\s*@package\s+(?P<package>\S+)")
-_KEYWORDS = ("optional", "override")
+# The groups Hydra's own config (hydra/config) chooses: a plain entry for one chooses it twice.
+_HYDRA_CHOSEN = frozenset(
+    f"hydra/{name}"
+    for name in (
+        "output",
+        "launcher",
+        "sweeper",
+        "help",
+        "hydra_help",
+        "hydra_logging",
+        "job_logging",
+        "callbacks",
+        "env",
+    )
+)
+RULE = DEFAULTS
 
 
 @dataclass
@@ -54,8 +95,10 @@ class Composed:
     sources: list[str] = field(default_factory=list)
     lines: dict[str, list[str]] = field(default_factory=dict)
     ok: bool = True
-    # Literal secret values (`api_key: sk-...`) of the files composed.
+    # Literal secret values (`api_key: sk-...`) of the files composed and the command line.
     secrets: set[str] = field(default_factory=set)
+    # The overrides it was composed with, if any.
+    command_line: CommandLine | None = None
 
     def span(self, path: KeyPath) -> Span:
         while path not in self.origins and path:
@@ -136,206 +179,53 @@ class Reader:
 def _finding(
     message: str, span: Span, hint: str = "", severity: Severity = Severity.ERROR
 ) -> Finding:
-    return Finding(DEFAULTS, severity, message, span, "defaults", hint)
+    return Finding(RULE, severity, message, span, "defaults", hint)
 
 
-# -- merging ------------------------------------------------------------------------------
-def merge(
-    base: Any, base_origins: Origins, top: Any, top_origins: Origins, path: KeyPath = ()
-) -> Any:
-    """OmegaConf-style merge of `top` over `base` at `path`; origins are updated in place.
+@dataclass
+class _Source:
+    """One config to merge: its document, where it goes, and the entry that chose it."""
 
-    Every value of `top` takes its origin from `top`; a mapping given again keeps the keys of
-    both and takes the position of the later one (where a missing key would be added); what a
-    scalar or a list replaced loses its origins.
-    """
-    replaced: list[tuple[KeyPath, Any]] = []
-    out = _merged(base, top, path, replaced)
-    for where, old in replaced:  # the origins of what was replaced, found from its shape
-        for key in _below(where, old):
-            base_origins.pop(key, None)
-    depth = len(path)
-    base_origins.update(
-        top_origins if not path else {k: v for k, v in top_origins.items() if k[:depth] == path}
-    )
-    return out
-
-
-def _merged(base: Any, top: Any, path: KeyPath, replaced: list[tuple[KeyPath, Any]]) -> Any:
-    if isinstance(base, dict) and isinstance(top, dict):
-        out = dict(base)
-        for key, value in top.items():
-            out[key] = _merged(out[key], value, (*path, key), replaced) if key in out else value
-        return out
-    replaced.append((path, base))
-    return top
-
-
-def _below(path: KeyPath, value: Any) -> list[KeyPath]:
-    """The key paths strictly below `path` in `value`."""
-    found: list[KeyPath] = []
-    stack = [(path, value)]
-    while stack:
-        where, node = stack.pop()
-        items = (
-            node.items()
-            if isinstance(node, dict)
-            else enumerate(node)
-            if isinstance(node, list)
-            else ()
-        )
-        for key, child in items:
-            found.append((*where, key))
-            stack.append(((*where, key), child))
-    return found
-
-
-def _drop_origins(origins: Origins, path: KeyPath) -> None:
-    depth = len(path)
-    for key in [k for k in origins if len(k) > depth and k[:depth] == path]:
-        del origins[key]
-
-
-def _place(data: Any, origins: Origins, package: KeyPath) -> tuple[Any, Origins]:
-    """Put a config's content under `package` (a key path)."""
-    if not package:
-        return data, origins
-    for key in reversed(package):
-        data = {key: data}
-    moved = {(*package, *k): v for k, v in origins.items()}
-    root = origins.get(())
-    if root:
-        for depth in range(1, len(package) + 1):
-            moved.setdefault(package[:depth], (None, root[1]))
-    return data, moved
-
-
-# -- the defaults tree ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Node:
-    """One config of the defaults tree: its file, its folder inside the config folder (what
-    its own entries are relative to) and its package (where its content goes)."""
-
-    file: Path
-    folder: PurePosixPath
+    doc: Document
     package: str
-
-
-@dataclass
-class _Entry:
-    """One item of a defaults list, parsed."""
-
-    span: Span
-    kind: str  # "self", "config" or "group"
-    name: str = ""  # the config path ("config") or the group ("group")
-    options: list[Any] = field(default_factory=list)
-    package: str | None = None
-    optional: bool = False
-    override: bool = False
-    # `group: [a, b]`: several configs of one group, no single choice
-    listed: bool = False
-
-
-@dataclass
-class _Override:
-    option: Any
-    span: Span
-    used: bool = False
-
-
-def _package_header(doc: Document) -> str | None:
-    """The `# @package` directive of a file's leading comment, if any."""
-    for line in doc.lines:
-        text = line.strip()
-        if not text:
-            continue
-        if not text.startswith("#"):
-            return None
-        match = _HEADER.match(text)
-        if match:
-            return match.group("package")
-    return None
-
-
-def _join(parent: str, package: str) -> str:
-    """Hydra's package arithmetic: relative to the parent, `_global_` restarts at the root."""
-    full = f"{parent}.{package}" if parent and package else parent or package
-    index = full.rfind("_global_")
-    return full if index < 0 else full[index + len("_global_") + 1 :]
-
-
-def _keys(package: str) -> KeyPath:
-    return tuple(part for part in package.split(".") if part)
-
-
-def _package_problem(package: str) -> str | None:
-    """Why a package cannot be used (too deep, not made of names), or None."""
-    parts = package.split(".", MAX_PACKAGE_DEPTH + 1)
-    shown = package if len(package) <= 40 else package[:37] + "..."
-    if len(parts) > MAX_PACKAGE_DEPTH:
-        return f"package '{shown}' nests more than {MAX_PACKAGE_DEPTH} levels"
-    if not all(_PACKAGE_PART.match(part) for part in parts if part):
-        return f"package {shown!r} is not a dotted name"
-    return None
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+    entry: Default
 
 
 class _Composition:
     """The state of composing one primary config."""
 
-    def __init__(self, reader: Reader, primary: Path, result: Composed) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        root: Path,
+        result: Composed,
+        environ: Mapping[str, str] | None,
+        primary: Path | None,
+    ) -> None:
         self.reader = reader
         # As given, so that findings name files the way the user named the config.
-        self.root = primary.parent
+        self.root = root
         self.result = result
-        self.overrides: dict[str, _Override] = {}
-        self.choices: dict[str, tuple[str, Span]] = {}
+        self.environ = environ
+        self.primary = primary
+        self.choices: dict[str, Choice] = {}
+        self.appended: list[Default] = []
+        self.deletions: dict[str, Deletion] = {}
+        self.known: dict[str, str | None] = {}
+        self.known_at: dict[str, Span] = {}
+        self.known_per_group: dict[str, set[str]] = {}
+        # Groups already reported as chosen twice.
+        self.twice: set[str] = set()
+        self.loaded: dict[str, Document | None] = {}
         self.visits = 0
+        self.stack: list[Path] = []
 
-    # A source is (file, package, document); the list is in merge order.
-    def tree(self, node: _Node, stack: tuple[Path, ...]) -> list[tuple[Path, str, Document]]:
-        doc = self.read(node.file)
-        entries = self.entries(doc)
-        out: list[tuple[Path, str, Document]] = []
-        stack = (*stack, self.reader.real(node.file))
-        # Like Hydra, walk the list backwards: an override at the end of a list applies to
-        # the group defaults before it, including those in the configs they include.
-        for entry in reversed(entries):
-            if entry.kind == "self":
-                out.append((node.file, node.package, doc))
-            elif entry.override:
-                if not _is_hydra(self.group_path(entry.name, node)):
-                    override = _Override(entry.options, entry.span)
-                    self.overrides.setdefault(self.group_key(entry, node), override)
-            else:
-                for child in reversed(self.children(entry, node)):
-                    if self.allowed(child, entry, stack):
-                        out.extend(reversed(self.tree(child, stack)))
-        out.reverse()
-        return out
+    def error(
+        self, message: str, span: Span, hint: str = "", severity: Severity = Severity.ERROR
+    ) -> None:
+        self.result.findings.append(_finding(message, span, hint, severity))
 
-    def allowed(self, child: _Node, entry: _Entry, stack: tuple[Path, ...]) -> bool:
-        """Whether to follow an entry: not into a cycle, nor past the bounds of the tree."""
-        if self.reader.real(child.file) in stack:
-            chain = " -> ".join(p.name for p in (*stack, self.reader.real(child.file)))
-            self.error(f"defaults form a cycle: {chain}", entry.span)
-            return False
-        self.visits += 1
-        if len(stack) > MAX_NESTING or self.visits > MAX_CONFIGS:
-            if self.visits <= MAX_CONFIGS + 1:
-                self.error(
-                    f"defaults nest deeper than {MAX_NESTING} levels or include more than "
-                    f"{MAX_CONFIGS} configs; the rest is not followed",
-                    entry.span,
-                    "A NexRL recipe includes a few configs; check for repeated includes.",
-                )
-                self.visits = MAX_CONFIGS + 2
-            return False
-        return True
-
+    # -- reading configs --------------------------------------------------------------------
     def read(self, path: Path) -> Document:
         doc = self.reader.read(path)
         name = str(path)
@@ -348,16 +238,270 @@ class _Composition:
             self.result.ok = False
         return doc
 
-    def error(
-        self, message: str, span: Span, hint: str = "", severity: Severity = Severity.ERROR
-    ) -> None:
-        self.result.findings.append(_finding(message, span, hint, severity))
+    def load(self, node: Default) -> Document | None:
+        """The document of a config of the tree (None when there is none; a reason that is
+        not plain absence, such as a path out of the config folder, is reported here)."""
+        if node.primary and self.primary is not None:
+            return self.read(self.primary)
+        path = node.config_path()
+        if path in self.loaded:
+            return self.loaded[path]
+        doc = self.locate(path, node)
+        self.loaded[path] = doc
+        return doc
 
-    # -- parsing the list ---------------------------------------------------------------------
-    def entries(self, doc: Document) -> list[_Entry]:
+    def exists(self, node: Default) -> bool:
+        return self.load(node) is not None
+
+    def locate(self, path: str, node: Default) -> Document | None:
+        """The document of config `path` (relative to the config folder), or None. Only a
+        regular file whose real path is inside the config folder is read: not an absolute
+        path, not `..` out of it, not a symbolic link that leads out of it."""
+        relative = path if path.endswith(".yaml") else f"{path}.yaml"
+        if "\x00" in relative or not path:
+            return None
+        absolute = PurePosixPath(relative).is_absolute() or "//" in relative
+        if escapes(relative) or absolute:
+            self.error(
+                f"defaults entry {_show(node.path)} points outside the config folder",
+                node.where(),
+                "Hydra looks configs up inside the config folder; name a config there.",
+            )
+            node.deleted = True
+            return None
+        candidate = Path(os.path.normpath(self.root / relative))
+        if not candidate.is_file():
+            return None
+        try:
+            if not inside(self.reader.real(candidate), self.reader.real(self.root)):
+                self.error(
+                    f"defaults entry {_show(node.path)} is a symbolic link to a file outside "
+                    f"the config folder ({relative}); it is not read",
+                    node.where(),
+                    "Hydra composes configs of the config folder; copy the file into it.",
+                )
+                node.deleted = True
+                return None
+            return self.read(candidate)
+        except OSError as exc:
+            self.error(f"cannot read '{relative}': {exc.strerror or exc}", node.where())
+            node.deleted = True
+            return None
+
+    def group_exists(self, group: str) -> bool:
+        if not group or "\x00" in group or escapes(group):
+            return False
+        folder = self.root / group.strip("/")
+        try:
+            return folder.is_dir() and inside(self.reader.real(folder), self.reader.real(self.root))
+        except OSError:
+            return False
+
+    def options(self, group: str) -> list[str]:
+        """The options of a group (its `.yaml` files), for messages."""
+        try:
+            names = sorted(p.stem for p in (self.root / group).glob("*.yaml") if p.is_file())
+        except OSError:
+            return []
+        return names[:20]
+
+    # -- the command line -------------------------------------------------------------------
+    def take_arguments(self, arguments: list[Argument]) -> list[Argument]:
+        """Hydra's `Overrides`: group choices go to the tree; the config overrides are
+        returned, to be applied once the config is composed."""
+        from .overrides import ADD, DELETE, FORCE_ADD
+
+        rest = []
+        for arg in arguments:
+            if arg.is_hydra:
+                continue
+            if isinstance(arg.value, dict) or not self.group_exists(arg.key):
+                rest.append(arg)
+            elif arg.kind == FORCE_ADD:
+                self.argument_error(
+                    arg,
+                    f"{arg.shown!r}: Hydra does not force-add a config group (++)",
+                    f"Write `+{arg.text[2:]}` to add the group, or `{arg.text[2:]}` to change it.",
+                )
+            elif arg.kind == DELETE:
+                if arg.value is not None and not isinstance(arg.value, str):
+                    self.argument_error(arg, f"{arg.shown!r}: the option to delete is not a name")
+                    continue
+                self.deletions[arg.element] = Deletion(arg.value, arg.span)
+            elif not isinstance(arg.value, (str, list)):
+                self.argument_error(
+                    arg,
+                    f"{arg.shown!r}: a config group's choice must be an option name or a list of "
+                    f"them, not {type_name(arg.value)}",
+                    f"Delete the group with `~{arg.key}`, or name one of its options.",
+                )
+            elif arg.kind == ADD:
+                node = Default(arg.span, "group", arg.key, arg.value, arg.package, external=True)
+                self.appended.append(node)
+            else:
+                self.choices[arg.element] = Choice(arg.value, arg.span, external=True)
+        return rest
+
+    def argument_error(self, arg: Argument, message: str, hint: str = "") -> None:
+        from .overrides import RULE as OVERRIDE
+
+        self.result.findings.append(
+            Finding(OVERRIDE, Severity.ERROR, f"override {message}", arg.span, arg.key, hint)
+        )
+
+    # -- building the tree (Hydra's _create_defaults_tree_impl) -----------------------------
+    def tree(self, root: Tree, is_root: bool, interpolated: bool) -> Tree:
+        parent = root.node
+        if is_root:
+            parent.update_parent("", "")
+        doc = None
+        if not parent.is_missing() and parent.name() is not None:
+            doc = self.load(parent)
+            if doc is not None:
+                parent.header = self.package_header(doc, parent)
+        if self.is_deleted(parent):
+            return root
+        self.set_known_choice(parent)
+        if parent.name() is None or parent.deleted:
+            return root
+        if parent.is_missing():
+            group = parent.group_path() if parent.kind == "group" else parent.path
+            options = self.options(group) if parent.kind == "group" else []
+            shown = f" (options: {', '.join(options)})" if options else ""
+            self.error(
+                f"no option is chosen for the config group '{group}' (`???`); Hydra stops "
+                f"unless it is chosen on the command line{shown}",
+                parent.where(),
+                f"Choose one here, or pass `{parent.override_key()}=<option>` at launch.",
+            )
+            return root
+        if doc is None:
+            if not parent.optional:
+                self.not_found(parent)
+            parent.deleted = True
+            return root
+        real = self.reader.real(Path(doc.path))
+        if not self.enter(real, parent):
+            parent.deleted = True
+            return root
+        self.stack.append(real)
+        try:
+            self.expand(root, parent, doc, is_root, interpolated)
+        finally:
+            self.stack.pop()
+        return root
+
+    def enter(self, real: Path, node: Default) -> bool:
+        """Whether to follow a config: not into a cycle, nor past the bounds of the tree."""
+        if real in self.stack:
+            chain = " -> ".join(p.name for p in (*self.stack, real))
+            self.error(f"defaults form a cycle: {chain}", node.where())
+            return False
+        self.visits += 1
+        if len(self.stack) > MAX_NESTING or self.visits > MAX_CONFIGS:
+            if self.visits <= MAX_CONFIGS + 1:
+                self.error(
+                    f"defaults nest deeper than {MAX_NESTING} levels or include more than "
+                    f"{MAX_CONFIGS} configs; the rest is not followed",
+                    node.where(),
+                    "A NexRL recipe includes a few configs; check for repeated includes.",
+                )
+                self.visits = MAX_CONFIGS + 2
+            return False
+        return True
+
+    def expand(
+        self, root: Tree, parent: Default, doc: Document, is_root: bool, interpolated: bool
+    ) -> None:
+        defaults = self.entries(doc)
+        self_added = False
+        if defaults or (is_root and self.appended):
+            self_added = self.validate_self(defaults, doc)
+        if is_root:
+            defaults.extend(self.appended)
+        self.update_overrides(defaults, parent, interpolated)
+        children: list[Tree | Default] = []
+        for entry in reversed(defaults):
+            if entry.is_self():
+                entry.update_parent(parent.base_dir or "", parent.get_package() or "")
+                children.append(entry)
+                continue
+            if entry.override:
+                continue
+            entry.update_parent(parent.group_path(), parent.final_package())
+            if entry.is_hydra():
+                self.hydra_entry(entry)
+                continue
+            self.apply_choice(entry)
+            if entry.is_options():
+                for item in reversed(entry.value):
+                    if "${" in item:
+                        self.error(
+                            f"defaults entry '{entry.shown()}': Hydra does not support "
+                            "interpolations in a list of options",
+                            entry.where(),
+                        )
+                        continue
+                    node = Default(
+                        entry.where(),
+                        "config",
+                        f"{entry.path}/{item}",
+                        package=entry.package,
+                        optional=entry.optional,
+                    )
+                    node.update_parent(parent.group_path(), parent.final_package())
+                    self.add_child(children, Tree(node, root), interpolated)
+            elif entry.is_interpolation():
+                children.append(entry)
+            else:
+                self.add_child(children, Tree(entry, root), interpolated)
+        self.deferred(children, defaults, self_added, root, parent)
+        if children:
+            root.children = list(reversed(children))
+
+    def deferred(
+        self,
+        children: list[Tree | Default],
+        defaults: list[Default],
+        self_added: bool,
+        root: Tree,
+        parent: Default,
+    ) -> None:
+        """Choices written as interpolations, evaluated once the other choices are known."""
+        known: dict[str, Any] | None = None
+        for index, child in enumerate(children):
+            if not isinstance(child, Default) or not child.is_interpolation():
+                continue
+            if known is None:
+                known = self.interpolation_map(defaults, self_added)
+            if not self.resolve_choice(child, known):
+                child.deleted = True
+                continue
+            child.update_parent(parent.group_path(), parent.final_package())
+            subtree = self.tree(Tree(child, root), False, True)
+            if subtree.children is not None:
+                children[index] = subtree
+
+    def add_child(self, children: list[Tree | Default], new_root: Tree, interpolated: bool) -> None:
+        subtree = self.tree(new_root, False, interpolated)
+        children.append(new_root.node if subtree.children is None else subtree)
+
+    def hydra_entry(self, entry: Default) -> None:
+        """An entry of Hydra's own groups: Hydra composes it into its own settings, which are
+        not the run's config; a plain choice of a group Hydra chooses itself is refused."""
+        if entry.group_path() in _HYDRA_CHOSEN:
+            self.error(
+                f"defaults entry '{entry.shown()}' chooses {entry.group_path()} a second "
+                "time: Hydra's own config already chooses it",
+                entry.where(),
+                f"Write `override {entry.path}: {entry.value}` at the end of the list.",
+            )
+
+    # -- parsing a defaults list (Hydra's ConfigRepository._create_defaults_list) ------------
+    def entries(self, doc: Document) -> list[Default]:
         data = doc.data
         if not isinstance(data, dict) or "defaults" not in data:
-            return [_Entry(Span(doc.path), "self")]
+            return []
         raw = data["defaults"]
         if not isinstance(raw, list):
             self.error(
@@ -365,319 +509,455 @@ class _Composition:
                 doc.span(("defaults",)),
                 "Write it as a list, e.g. `defaults: [common, _self_]`.",
             )
-            return [_Entry(Span(doc.path), "self")]
+            return []
         entries = []
         for index, item in enumerate(raw):
             entry = self.entry(item, doc.span(("defaults", index)))
             if entry is not None:
                 entries.append(entry)
-        return self.check_order(entries, Span(doc.path))
+        return entries
 
-    def entry(self, item: Any, span: Span) -> _Entry | None:
-        if item == "_self_":
-            return _Entry(span, "self")
-        if isinstance(item, str) and item.strip():
-            return _Entry(span, "config", item.strip())
+    def entry(self, item: Any, span: Span) -> Default | None:
+        if isinstance(item, str):
+            path, package = split_package(item)
+            if path == "_self_":
+                if package is not None:
+                    self.error("`_self_@package` is not supported by Hydra", span)
+                return Default(span, "self", "_self_")
+            return Default(span, "config", path, package=here(package))
         if isinstance(item, dict) and len(item) == 1:
             ((key, value),) = item.items()
-            return self.group_entry(str(key), value, span)
+            return self.group_entry(key, value, span)
+        if isinstance(item, dict) and len(item) > 1:
+            problem = "has several keys; each entry is one `group: option`"
+        else:
+            problem = "is not a config name or a group choice"
         self.error(
-            f"defaults entry {_show(item)} is not a config name",
+            f"defaults entry {_show(item)} {problem}",
             span,
             "Each entry is a name such as `common`, `_self_` or `group: option`.",
         )
         return None
 
-    def group_entry(self, key: str, value: Any, span: Span) -> _Entry | None:
-        *words, group = key.split() or [""]
-        unknown = [w for w in words if w not in _KEYWORDS]
-        group, _, package = group.partition("@")
-        options = value if isinstance(value, list) else [value]
-        if (
-            unknown
-            or not group.strip("/")
-            or not all(o is None or isinstance(o, str) for o in options)
-        ):
+    def group_entry(self, key: Any, value: Any, span: Span) -> Default | None:
+        problem = None
+        if not isinstance(key, str):
+            problem = "names its group with a key that is not text"
+        elif value is not None and not isinstance(value, (str, list)):
+            problem = f"chooses {type_name(value)}; a choice is an option name or a list"
+        elif isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            problem = "lists options that are not names"
+        if problem is not None:
             self.error(
-                f"defaults entry {_show({key: value})} is not a config group choice",
+                f"defaults entry {_show({key: value})} {problem}",
                 span,
                 "Write `group: option`, optionally with `optional` or `override` before the group.",
             )
             return None
-        return _Entry(
+        assert isinstance(key, str)
+        group_text, package = split_package(key)
+        words = group_text.split(" ")
+        group = words[-1]
+        optional = override = False
+        ignored = []
+        for index, word in enumerate(words[:-1]):
+            if word == "optional":
+                optional = True
+            elif word == "override":
+                override = True
+            else:
+                ignored = words[index:-1]
+                break
+        if ignored and any(ignored):
+            self.error(
+                f"defaults entry '{key}': Hydra ignores {' '.join(repr(w) for w in ignored)} "
+                f"before the group '{group}'",
+                span,
+                "Only `optional` and `override` may come before a group.",
+                Severity.WARNING,
+            )
+        if not group:
+            self.error(f"defaults entry {_show({key: value})} names no group", span)
+            return None
+        if value == "_self_":
+            return Default(span, "self", "_self_")
+        return Default(
             span,
             "group",
             group,
-            options,
-            package or None,
-            optional="optional" in words,
-            override="override" in words,
-            listed=isinstance(value, list),
+            value,
+            here(package),
+            optional=optional,
+            override=override,
         )
 
-    def check_order(self, entries: list[_Entry], here: Span) -> list[_Entry]:
-        selves = [e for e in entries if e.kind == "self"]
+    def validate_self(self, defaults: list[Default], doc: Document) -> bool:
+        """At most one `_self_`; without one, the content comes after the defaults (added
+        unless the list holds only overrides). Whether it was added."""
+        selves = [d for d in defaults if d.is_self()]
         for extra in selves[1:]:
             self.error("_self_ is listed more than once", extra.span, "Keep one `_self_`.")
-            entries.remove(extra)
-        seen_override = None
-        for entry in entries:
-            if entry.override:
-                seen_override = entry
-            elif seen_override is not None and entry.kind != "self":
+            defaults.remove(extra)
+        if not selves and (any(not d.override for d in defaults) or not defaults):
+            defaults.append(Default(Span(doc.path), "self", "_self_"))
+            return True
+        return False
+
+    def update_overrides(
+        self, defaults: list[Default], parent: Default, interpolated: bool
+    ) -> None:
+        """Hydra's _update_overrides: overrides come last, and register their choice (the
+        first registered wins: the command line, then the outer configs)."""
+        seen: Default | None = None
+        for entry in defaults:
+            if entry.is_self():
+                continue
+            entry.update_parent(parent.group_path(), parent.final_package())
+            if seen is not None and not (entry.override or entry.external):
                 self.error(
-                    f"defaults entry '{entry.name}' comes after the override of "
-                    f"'{seen_override.name}'; Hydra requires overrides at the end of the list",
+                    f"defaults entry '{entry.shown()}' comes after the override "
+                    f"'{seen.shown()}'; Hydra requires overrides at the end of the list",
                     entry.span,
                     "Move the `override` entries to the end of the defaults list.",
                 )
-        if not selves:
-            entries.append(_Entry(here, "self"))
-        return entries
+            if entry.kind != "group" or not entry.override:
+                continue
+            seen = entry
+            if entry.is_hydra():
+                continue
+            if interpolated:
+                self.error(
+                    f"defaults entry '{entry.shown()}': Hydra does not allow an override in "
+                    "a config chosen by an interpolation",
+                    entry.span,
+                )
+                continue
+            key = entry.override_key()
+            if key not in self.choices:
+                self.choices[key] = Choice(entry.value, entry.span, False, parent.config_path())
 
-    # -- resolving an entry to configs --------------------------------------------------------
-    def group_key(self, entry: _Entry, node: _Node) -> str:
-        group = self.group_path(entry.name, node)
-        return f"{group}@{entry.package}" if entry.package else group
-
-    @staticmethod
-    def group_path(name: str, node: _Node) -> str:
-        """A config or group path relative to the config folder."""
-        if name.startswith("/"):
-            return name.strip("/")
-        return str(node.folder / name.strip("/"))
-
-    def children(self, entry: _Entry, node: _Node) -> list[_Node]:
-        if entry.kind == "config":
-            return [n for n in [self.config_child(entry, node)] if n is not None]
-        group = self.group_path(entry.name, node)
-        if _is_hydra(group):
-            return []
-        key = self.group_key(entry, node)
-        options = entry.options
-        override = self.overrides.get(key)
-        if override is not None:
-            override.used = True
-            options = override.option if isinstance(override.option, list) else [override.option]
-        children = []
-        for option in options:
-            child = self.group_child(entry, node, group, option, key)
-            if child is not None:
-                children.append(child)
-        return children
-
-    def config_child(self, entry: _Entry, node: _Node) -> _Node | None:
-        folder = PurePosixPath(entry.name.lstrip("/")).parent
-        package = node.package
-        if ".." not in folder.parts and str(folder) != ".":
-            package = _join(node.package, ".".join(folder.parts))
-        return self.locate(PurePosixPath(self.group_path(entry.name, node)), entry, package)
-
-    def group_child(
-        self, entry: _Entry, node: _Node, group: str, option: Any, key: str
-    ) -> _Node | None:
-        if option is None:
-            return None  # `group: null`: nothing chosen
-        if option == "???":
-            self.error(
-                f"no option is chosen for the config group '{group}' (`???`); Hydra stops "
-                "unless it is given on the command line",
-                entry.span,
-                f"Choose one (`{entry.name}: <option>`), or pass `{group}=<option>` at launch.",
-                Severity.WARNING,
-            )
-            return None
-        if "${" in option:
-            self.error(
-                f"defaults entry '{entry.name}: {option}' is chosen by an interpolation, which "
-                "is not followed; its content is not checked",
-                entry.span,
-                severity=Severity.INFO,
-            )
-            return None
-        if not entry.listed:
-            self.choose(entry, group, option, key)
-        return self.locate(
-            PurePosixPath(group) / option, entry, self.group_package(entry, node, group)
-        )
-
-    def choose(self, entry: _Entry, group: str, option: str, key: str) -> None:
-        """Hydra allows one choice per group; a second one needs `override`."""
-        previous = self.choices.get(key)
-        if previous is None:
-            self.choices[key] = (option, entry.span)
+    def apply_choice(self, entry: Default) -> None:
+        if entry.kind != "group":
             return
-        again = "again" if previous[0] == option else f"'{previous[0]}' and '{option}'"
+        choice = self.choices.get(entry.override_key())
+        if choice is not None:
+            entry.value = choice.value
+            entry.chosen_at = choice.span
+            choice.used = True
+
+    def set_known_choice(self, node: Default) -> None:
+        if node.kind != "group":
+            return
+        key = node.override_key()
+        if key not in self.known:
+            self.known[key] = node.name()
+            self.known_at[key] = node.where()
+        elif self.known[key] != node.name():
+            # Reported at the choice that comes later in the tree (visited first).
+            self.twice.add(key)
+            self.error(
+                f"the config group '{key}' is chosen twice ('{self.known[key]}' here, "
+                f"'{node.name()}' at {_where(node.where())}); Hydra refuses two choices for "
+                "one group",
+                self.known_at[key],
+                f"Write `override {key}: {self.known[key]}` at the end of the list that should "
+                "win.",
+            )
+        self.known_per_group.setdefault(node.group_path(), set()).add(key)
+
+    def is_deleted(self, node: Default) -> bool:
+        if node.kind != "group":
+            return False
+        deletion = self.deletions.get(node.override_key())
+        if deletion is None or (deletion.name is not None and deletion.name != node.name()):
+            return False
+        node.deleted = True
+        deletion.used = True
+        return True
+
+    def package_header(self, doc: Document, node: Default) -> str | None:
+        """The `# @package` header (as Hydra reads it: leading lines that start with `# @`,
+        within the file's first 512 characters), made absolute."""
+        package, problem = header(doc)
+        if problem is not None:
+            self.error(f"{Path(doc.path).name}: {problem}; Hydra stops", Span(doc.path), "")
+        if package is None:
+            return None
+        if package != "_global_" and not package.startswith("_global_."):
+            package = f"_global_.{package}"
+        return package
+
+    def not_found(self, node: Default) -> None:
+        path = node.config_path()
+        if node.kind == "group":
+            group = node.group_path()
+            options = self.options(group)
+            shown = f"; its options: {', '.join(options)}" if options else ""
+            self.error(
+                f"defaults entry '{node.shown()}' chooses '{node.name()}', which the config "
+                f"group '{group}' does not have ({path}.yaml in the config folder){shown}",
+                node.where(),
+                "Check the option's name (configs are .yaml files; Hydra does not read .yml).",
+            )
+            return
         self.error(
-            f"the config group '{group}' is chosen twice ({again}); Hydra refuses two choices "
-            "for one group",
-            entry.span,
-            f"Remove one, or write `override {entry.name}: ...` at the end of the later list.",
+            f"defaults entry '{node.path}' names a config that does not exist ({path}.yaml "
+            "in the config folder)",
+            node.where(),
+            "Check the name; entries are file names without .yaml, relative to the folder of "
+            "the file that lists them (Hydra does not read .yml).",
         )
 
-    @staticmethod
-    def group_package(entry: _Entry, node: _Node, group: str) -> str:
-        if entry.package is None:
-            return _join(node.package, entry.name.strip("/").replace("/", "."))
-        if entry.package == "_here_":
-            return node.package
-        package = entry.package.replace("_group_", f"_global_.{group.replace('/', '.')}")
-        return _join(node.package, package)
+    # -- interpolated choices ---------------------------------------------------------------
+    def interpolation_map(self, defaults: list[Default], self_added: bool) -> dict[str, Any]:
+        known: dict[str, Any] = dict(self.known)
+        listed: list[Any] = []
+        for entry in defaults:
+            if self_added and entry.is_self():
+                continue
+            if entry.kind == "config":
+                listed.append(entry.config_path())
+            elif entry.kind == "group" and entry.base_dir is not None:
+                listed.append({entry.override_key(): entry.value})
+        known["defaults"] = listed
+        return known
 
-    def locate(self, path: PurePosixPath, entry: _Entry, package: str) -> _Node | None:
-        """The node for config `path` (relative to the config folder), or None (reported).
-        Only a regular file whose real path is inside the config folder is composed: not an
-        absolute path, not `..` out of it, not a symbolic link that leads out of it."""
-        name = str(path)
-        relative = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
-        if "\x00" in relative:
-            self.error(f"defaults entry {_show(entry.name)} is not a config name", entry.span)
-            return None
-        if _escapes(relative) or path.is_absolute():
+    def resolve_choice(self, node: Default, known: dict[str, Any]) -> bool:
+        """Evaluate a choice written as an interpolation (`${oc.env:M,small}`, `${other}`)
+        the way Hydra does, against the choices made so far; whether it could be."""
+        from .resolve import Unknown, resolve
+
+        raw = node.value if node.kind == "group" else node.config_path()
+        composed = Composed(node.span.file, {**known, "_dummy_": raw}, {})
+        resolved = resolve(composed, self.environ)
+        value = resolved.data.get("_dummy_") if isinstance(resolved.data, dict) else None
+        if isinstance(value, Unknown) and value.missing:
             self.error(
-                f"defaults entry {_show(entry.name)} points outside the config folder",
-                entry.span,
-                "Hydra looks configs up inside the config folder; name a config there.",
+                f"defaults entry '{node.shown()}' is chosen by environment variable "
+                f"{', '.join(value.missing)}, which is not set; its content is not checked",
+                node.span,
+                "Export the variable to check what it chooses.",
+                Severity.INFO,
             )
-            return None
-        candidate = Path(os.path.normpath(self.root / relative))
-        if not candidate.is_file() and (self.root / f"{name}.yml").is_file():
-            candidate = Path(os.path.normpath(self.root / f"{name}.yml"))
-        if not candidate.is_file():
-            if not entry.optional:
-                self.error(
-                    f"defaults entry '{entry.name}' names a config that does not exist "
-                    f"({relative} in the config folder)",
-                    entry.span,
-                    "Check the name; entries are file names without .yaml, relative to the "
-                    "folder of the file that lists them.",
-                )
-            return None
-        try:
-            if not _inside(self.reader.real(candidate), self.reader.real(self.root)):
-                self.error(
-                    f"defaults entry {_show(entry.name)} is a symbolic link to a file outside "
-                    f"the config folder ({relative}); it is not read",
-                    entry.span,
-                    "Hydra composes configs of the config folder; copy the file into it.",
-                )
-                return None
-            doc = self.reader.read(candidate)
-        except OSError as exc:
-            self.error(f"cannot read '{relative}': {exc.strerror or exc}", entry.span)
-            return None
-        header = _package_header(doc)
-        if header is not None and entry.package is None and header != "_group_":
-            package = _join("_global_", header) if header != "_global_" else ""
-        problem = _package_problem(package)
-        if problem is not None:
+            return False
+        if not isinstance(value, str) or isinstance(value, Unknown):
             self.error(
-                f"defaults entry {_show(entry.name)}: {problem}; it is not composed",
-                entry.span,
-                "A package is a short dotted key path, such as `trainer.model`.",
+                f"defaults entry '{node.shown()}': the interpolation does not evaluate to an "
+                "option name; Hydra stops",
+                node.span,
+                f"Possible keys: {', '.join(k for k in known if k != 'defaults') or 'none'}.",
             )
-            return None
-        return _Node(candidate, PurePosixPath(relative).parent, package)
+            return False
+        if node.kind == "group":
+            node.value = value
+        else:
+            node.path = value
+            node.base_dir = ""
+        return True
 
-    def unused_overrides(self) -> None:
-        for key, override in self.overrides.items():
-            if not override.used:
-                self.error(
-                    f"override of the config group '{key}' matches no group chosen before it "
-                    "in the defaults tree; Hydra stops",
-                    override.span,
-                    "Drop the `override` keyword to add the group, or fix the group name.",
+    # -- after the tree ---------------------------------------------------------------------
+    def flatten(self, tree: Tree) -> list[_Source]:
+        """The configs to merge, in order (Hydra's _tree_to_list)."""
+        out: list[_Source] = []
+        seen: dict[str, Span] = {}
+
+        def visit(owner: Tree | None, node: Default) -> None:
+            if node.deleted or node.is_missing():
+                return
+            if node.is_self():
+                assert owner is not None
+                config, package = owner.node, owner.node.final_package()
+            else:
+                if node.name() is None:
+                    return
+                config, package = node, node.final_package()
+            if node.kind == "group" and not node.is_self():
+                key = node.override_key()
+                if key in seen and key not in self.twice:
+                    self.twice.add(key)
+                    self.error(
+                        f"the config group '{key}' is chosen twice (again); Hydra refuses two "
+                        "choices for one group",
+                        node.where(),
+                        f"Remove one, or write `override {key}: ...` at the end of the list.",
+                    )
+                seen[key] = node.where()
+            doc = self.load(config)
+            if doc is not None:
+                out.append(_Source(doc, package, config))
+
+        def walk(node: Tree) -> None:
+            if not node.children:
+                visit(node.parent, node.node)
+                return
+            for child in node.children:
+                if isinstance(child, Default):
+                    visit(node, child)
+                else:
+                    walk(child)
+
+        walk(tree)
+        return out
+
+    def unused(self) -> None:
+        for key, choice in self.choices.items():
+            if choice.used:
+                continue
+            group = key.split("@")[0]
+            keys = sorted(self.known_per_group.get(group, ()))
+            near = f"; did you mean {' or '.join(keys)}?" if keys else ""
+            if choice.external:
+                self.result.findings.append(
+                    Finding(
+                        "override",
+                        Severity.ERROR,
+                        f"override '{key}={choice_text(choice.value)}' matches no group chosen "
+                        f"in the defaults tree{near}",
+                        choice.span,
+                        key,
+                        f"To add the group, write `+{key}={choice_text(choice.value)}`.",
+                    )
+                )
+                continue
+            self.error(
+                f"override of the config group '{key}' matches no group chosen in the defaults "
+                f"tree{near}; Hydra stops",
+                choice.span,
+                "Drop the `override` keyword to add the group, or fix the group name.",
+            )
+        for key, deletion in self.deletions.items():
+            if not deletion.used:
+                shown = key if deletion.name is None else f"{key}={deletion.name}"
+                self.result.findings.append(
+                    Finding(
+                        "override",
+                        Severity.ERROR,
+                        f"override '~{shown}' deletes nothing: no such choice in the defaults tree",
+                        deletion.span,
+                        key,
+                    )
                 )
 
+    def merge(self, sources: list[_Source]) -> tuple[dict[Any, Any], Origins]:
+        merger = Merger()
+        merged = 0
+        for source in sources:
+            doc = source.doc
+            merged += len(doc.origins)
+            if merged > MAX_COMPOSED:
+                self.error(
+                    f"the defaults list composes more than {MAX_COMPOSED:,} values in all; "
+                    f"{Path(doc.path).name} and the sources after it are not merged",
+                    Span(doc.path),
+                    "A NexRL recipe composes a few hundred values; check for repeated includes.",
+                )
+                break
+            problem = package_problem(source.package)
+            if problem is not None:
+                self.error(
+                    f"defaults entry {_show(source.entry.path)}: {problem}; it is not composed",
+                    source.entry.where(),
+                    "A package is a short dotted key path, such as `trainer.model`.",
+                )
+                continue
+            content = self.content(doc, source)
+            if content is None:
+                continue
+            placed, placed_origins = place(*content, keys(source.package))
+            try:
+                merger.merge(placed, placed_origins)
+            except MergeError as exc:
+                span = placed_origins.get(exc.path, (None, Span(doc.path)))[1]
+                self.error(
+                    f"'{dotted(exc.path)}': {exc.what} (Hydra's merge fails)",
+                    span,
+                    "Write the same kind of value as the config it overrides, or set it to "
+                    "null first.",
+                )
+        data, origins = merger.data, merger.origins
+        if "hydra" in data:  # Hydra's own settings, which it takes out of NexRL's config
+            forget(origins, ("hydra",), data.pop("hydra"))
+            origins.pop(("hydra",), None)
+        return data, origins
 
-def _escapes(relative: str) -> bool:
-    """Whether a path relative to the config folder leads out of it (by `..`)."""
-    depth = 0
-    for part in PurePosixPath(relative).parts:
-        depth += -1 if part == ".." else 0 if part == "." else 1
-        if depth < 0:
-            return True
-    return False
+    def content(self, doc: Document, source: _Source) -> tuple[Any, Origins] | None:
+        """A config's own content, as Hydra loads it: without its defaults list; an empty or
+        null file is an empty mapping; a list goes only under a package."""
+        data = doc.data
+        origins = dict(doc.origins)
+        if data is None:
+            return {}, ({(): origins[()]} if () in origins else {})
+        if isinstance(data, dict):
+            if "defaults" in data:
+                data = {k: v for k, v in data.items() if k != "defaults"}
+                forget(origins, ("defaults",), doc.data["defaults"])
+                origins.pop(("defaults",), None)
+            return data, origins
+        if isinstance(data, list) and source.package:
+            return data, origins
+        what = "a list" if isinstance(data, list) else f"a single value ({type_name(data)})"
+        self.error(
+            f"{Path(doc.path).name} holds {what}, not a mapping; Hydra cannot merge it into "
+            "the config",
+            doc.span(()),
+            "A config included at the root must be a mapping of keys.",
+        )
+        return None
 
 
-def _is_hydra(group: str) -> bool:
-    """Hydra's own config groups (logging, launcher): not part of the run's config."""
-    return group == "hydra" or group.startswith("hydra/")
-
-
+# -- helpers ------------------------------------------------------------------------------
 def _show(item: Any) -> str:
     text = repr(item)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _where(span: Span) -> str:
+    return f"{Path(span.file).name}:{span.line}"
 
 
 class Composer:
     def __init__(self, reader: Reader | None = None) -> None:
         self.reader = reader or Reader()
 
-    def compose(self, path: str | Path) -> Composed:
+    def compose(
+        self,
+        path: str | Path,
+        command_line: CommandLine | None = None,
+        environ: Mapping[str, str] | None = None,
+        root: str | Path | None = None,
+        name: str | None = None,
+    ) -> Composed:
+        """Compose the config at `path` (config `name` of the config folder `root`; by
+        default the file's stem, of its own folder), with the overrides of `command_line`."""
         path = Path(path)
+        folder = Path(root) if root is not None else path.parent
         result = Composed(str(path), {}, {})
-        run = _Composition(self.reader, path, result)
-        doc = self.reader.read(path)
-        header = _package_header(doc)
-        package = "" if header in (None, "_global_", "_group_") else _join("_global_", header)
-        problem = _package_problem(package)
-        if problem is not None:
-            run.error(
-                f"the `# @package` header: {problem}; the file's content is placed at the root",
-                Span(str(path)),
-                "A package is a short dotted key path, such as `trainer.model`.",
-            )
-            package = ""
-        sources = run.tree(_Node(path, PurePosixPath("."), package), ())
-        run.unused_overrides()
-        result.data, result.origins = self._merge(sources, run)
+        run = _Composition(self.reader, folder, result, environ, path)
+        doc = run.read(path)
+        if command_line is not None:
+            result.command_line = command_line
+            result.findings.extend(command_line.findings)
+            result.secrets |= command_line.secrets
+        if not isinstance(doc.data, (dict, type(None))):
+            # A document that is no mapping: kept as it is, later stages report it.
+            result.data, result.origins = doc.data, dict(doc.origins)
+            return result
+        arguments = run.take_arguments(command_line.arguments) if command_line else []
+        primary = Default(Span(str(path)), "config", name or path.stem, primary=True)
+        tree = run.tree(Tree(primary), True, False)
+        sources = run.flatten(tree)
+        run.unused()
+        data, origins = run.merge(sources)
+        if arguments:
+            from .overrides import apply
+
+            apply(arguments, Merger(data, origins), result.findings, environ)
+        result.data, result.origins = data, origins
         return result
-
-    @staticmethod
-    def _merge(sources: list[tuple[Path, str, Document]], run: _Composition) -> tuple[Any, Origins]:
-        data: Any = {}
-        origins: Origins = {}
-        merged = 0
-        for file, package, doc in sources:
-            merged += len(doc.origins)
-            if merged > MAX_COMPOSED:
-                run.error(
-                    f"the defaults list composes more than {MAX_COMPOSED:,} values in all; "
-                    f"{file.name} and the sources after it are not merged",
-                    Span(str(file)),
-                    "A NexRL recipe composes a few hundred values; check for repeated includes.",
-                )
-                break
-            own, own_origins = _content(doc)
-            placed, placed_origins = _place(own, own_origins, _keys(package))
-            if not isinstance(placed, dict):
-                # A non-mapping document: keep it as is, later stages report it.
-                if placed is not None or not data:
-                    data, origins = placed, placed_origins
-                continue
-            data = merge(
-                data if isinstance(data, dict) else {}, origins, placed, placed_origins, ()
-            )
-        return data, origins
-
-
-def _content(doc: Document) -> tuple[Any, Origins]:
-    """A file's own content: without its defaults list, and without Hydra's own `hydra:`
-    settings, which Hydra takes out of the config it hands to NexRL."""
-    data = doc.data
-    origins = dict(doc.origins)
-    if not isinstance(data, dict):
-        return data, origins
-    data = {k: v for k, v in data.items() if k not in ("defaults", "hydra")}
-    for key in ("defaults", "hydra"):
-        _drop_origins(origins, (key,))
-        origins.pop((key,), None)
-    return data, origins
 
 
 def compose_file(path: str | Path, reader: Reader | None = None) -> Composed:
     return Composer(reader).compose(path)
 
 
-__all__ = ["Composed", "Composer", "Reader", "compose_file", "dotted", "merge"]
+__all__ = ["Composed", "Composer", "Reader", "compose_file", "dotted"]

@@ -171,6 +171,9 @@ class Document:
 
 
 _tuple = tuple.__new__
+_NO_KEY: Any = object()
+# Key types OmegaConf accepts besides text (not null: "Incompatible key type").
+_KEY_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
 
 
 def _span(file: str, mark: Any) -> Span:
@@ -310,17 +313,20 @@ class _Builder:
             "Quote it if it is meant as text.",
         )
 
-    def mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
-        explicit: dict[str, Pair] = {}
+    def mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[Any, Any]:
+        # Keyed by the key's text, as OmegaConf's loader tells a repeated key; a number or
+        # boolean key is a key of that type (`1` and `true` are then one key, as in Python).
+        explicit: dict[str, tuple[Any, yaml.Node, yaml.Node]] = {}
         merged: dict[str, Pair] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 merged.update(self.merge_source(value_node, path, {id(node)}))
                 continue
             key = self.key(key_node, path)
-            if key is None:
+            if key is _NO_KEY:
                 continue
-            if key in explicit:
+            text = str(key_node.value)
+            if isinstance(key, str) and text in explicit:
                 self.error(
                     DUPLICATE_KEY,
                     f"key '{key}' is given twice in this mapping",
@@ -329,13 +335,21 @@ class _Builder:
                     "NexRL (OmegaConf) refuses a file with a repeated key; keep one of them.",
                 )
                 continue
-            explicit[key] = (key_node, value_node)
+            if not isinstance(key, str):
+                text = f"\x00{key_node.tag}:{text}"  # never the text of a string key
+                explicit.pop(text, None)
+            explicit[text] = (key, key_node, value_node)
         # As OmegaConf orders them: merged keys first, then the mapping's own.
-        pairs = {k: v for k, v in merged.items() if k not in explicit} | explicit
-        return {
-            key: self.entry(key_node, value_node, (*path, key), depth)
-            for key, (key_node, value_node) in pairs.items()
-        }
+        pairs = [
+            (k, key_node, value_node)
+            for k, (key_node, value_node) in merged.items()
+            if k not in explicit
+        ]
+        pairs.extend(explicit.values())
+        out: dict[Any, Any] = {}
+        for key, key_node, value_node in pairs:
+            out[key] = self.entry(key_node, value_node, (*path, key), depth)
+        return out
 
     def entry(self, key_node: yaml.Node, value_node: yaml.Node, path: KeyPath, depth: int) -> Any:
         self.doc.origins[path] = (
@@ -344,11 +358,17 @@ class _Builder:
         )
         return self.build(value_node, path, depth + 1)
 
-    def key(self, key_node: yaml.Node, path: KeyPath) -> str | None:
+    def key(self, key_node: yaml.Node, path: KeyPath) -> Any:
+        """The key (text, or a number or boolean as OmegaConf takes them), or `_NO_KEY`."""
         if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
             return str(key_node.value)
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _KEY_TAGS:
+            try:
+                return _CONSTRUCT[key_node.tag](key_node)
+            except Exception:  # PyYAML's constructors fail on odd text with explicit tags
+                pass
         if isinstance(key_node, yaml.ScalarNode):
-            shown = f"key {_clip(str(key_node.value))!r} is not a string"
+            shown = f"key {_clip(str(key_node.value))!r} is not a string, number or boolean"
         else:
             kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
             shown = f"a {kind} is used as a key"
@@ -359,7 +379,7 @@ class _Builder:
             path,
             "Quote the key or rename it to a plain name.",
         )
-        return None
+        return _NO_KEY
 
     def merge_source(self, node: yaml.Node, path: KeyPath, visiting: set[int]) -> dict[str, Pair]:
         """The pairs a merge key (`<<: *base` or `<<: [*a, *b]`) brings in, as PyYAML (and so

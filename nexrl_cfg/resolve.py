@@ -386,6 +386,11 @@ class _Resolver:
                 )
             target = (*target, key)
             node = node[key]
+        if node == "???":
+            raise _Broken(
+                f"'{ref}' is `???`, a value that must be given before it is used",
+                f"Give `{ref.lstrip('.')}` a value (in a config or on the command line).",
+            )
         return self.follow(path, target, node, ref)
 
     def lookup(self, target: KeyPath) -> Any:

@@ -241,8 +241,8 @@ def test_path_outside_the_config_folder(tmp_path: Path) -> None:
         ("defaults:\n  common: x\na: 1\n", 2, "must be a list"),
         ("defaults:\n  - 42\n  - _self_\na: 1\n", 2, "not a config name"),
         ("defaults:\n  - [a, b]\n  - _self_\na: 1\n", 2, "not a config name"),
-        ("defaults:\n  - {a: x, b: y}\na: 1\n", 2, "not a config name"),
-        ("defaults:\n  - weird model: x\na: 1\n", 2, "not a config group choice"),
+        ("defaults:\n  - {a: x, b: y}\na: 1\n", 2, "several keys"),
+        ("defaults:\n  - model: 3\na: 1\n", 2, "a choice is an option name"),
         ("defaults:\n  - _self_\n  - _self_\na: 1\n", 3, "more than once"),
     ],
 )
@@ -253,6 +253,15 @@ def test_malformed_defaults_are_findings(tmp_path: Path, text: str, line: int, w
     found = defaults_findings(composed)
     assert [(f[0], f[2]) for f in found] == [("error", line)], found
     assert words in found[0][3]
+
+
+def test_an_unknown_word_before_a_group_is_ignored_as_hydra_ignores_it(tmp_path: Path) -> None:
+    write(tmp_path, "model/x.yaml", "size: 1\n")
+    entry = write(tmp_path, "entry.yaml", "defaults:\n  - weird model: x\n  - _self_\n")
+    composed = compose(entry)
+    assert composed.data == {"model": {"size": 1}}
+    [(severity, _, line, message)] = defaults_findings(composed)
+    assert (severity, line) == ("warning", 2) and "ignores 'weird'" in message
 
 
 def test_unused_override_and_override_not_at_the_end(tmp_path: Path) -> None:

@@ -1,16 +1,17 @@
-"""A mapping key is not a string
+"""A mapping key is not a string, number or boolean
 
 ## What it does
-Reports keys that YAML reads as something other than a string: numbers (`1:`), `null:`,
-booleans, lists or mappings used as keys.
+Reports keys OmegaConf refuses: `null:` (or `~:`), lists or mappings used as keys. (A number
+or a boolean, `1:` or `true:`, is a key OmegaConf accepts, of that type; an option is never
+named so, and such a key is reported as an unknown option.)
 
 ## Why is this bad?
-Config keys are option names; NexRL looks them up by name and never finds these.
+NexRL cannot load the file: OmegaConf stops at such a key.
 
 ## Example
 ```yaml
 data:
-  1: 32
+  null: 32
 ```
 
 ## Use instead
@@ -26,5 +27,5 @@ from ..finding import Severity
 
 ID = "invalid-key"
 SEVERITY = Severity.ERROR
-SUMMARY = "A mapping key is not a string"
+SUMMARY = "A mapping key is not a string, number or boolean"
 STAGE = "read"

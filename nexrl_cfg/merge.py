@@ -1,0 +1,259 @@
+"""OmegaConf's merge and update, on plain data that remembers where each value was written.
+
+Hydra composes a config by merging its sources with OmegaConf (`cfg.merge_with(source)`),
+then applies command-line overrides with `OmegaConf.update` on the composed config, closed
+for new keys (struct mode). These are the same rules, on dicts and lists, with an `Origins`
+map kept in step: every value written takes its origin from the source it came from.
+
+The rules (omegaconf/basecontainer.py `_map_merge`, 2.3): a mapping merges into a mapping key
+by key; a list, a scalar or null replaces what was there; a list and a mapping do not merge
+(an error); `???` keeps what was there; a value that is an interpolation naming a section is
+replaced by a copy of that section before a mapping merges into it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .finding import Span
+from .read import KeyPath
+
+Origins = dict[KeyPath, tuple[Span | None, Span]]
+
+MISSING = "???"
+
+
+class MergeError(Exception):
+    """A merge OmegaConf refuses (a list into a mapping, a mapping into a list); `path` is
+    where, `what` the two kinds."""
+
+    def __init__(self, path: KeyPath, what: str) -> None:
+        super().__init__(what)
+        self.path = path
+        self.what = what
+
+
+def is_interpolation(value: Any) -> bool:
+    """OmegaConf's test: any text holding `${`."""
+    return isinstance(value, str) and "${" in value
+
+
+def kind(value: Any) -> str:
+    return "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else ""
+
+
+class Merger:
+    """Merges sources into one config, in place; `data` is the config so far (its root),
+    `origins` where each of its values was written."""
+
+    def __init__(self, data: dict[Any, Any] | None = None, origins: Origins | None = None):
+        self.data: dict[Any, Any] = {} if data is None else data
+        self.origins: Origins = {} if origins is None else origins
+
+    def merge(self, src: dict[Any, Any], src_origins: Origins) -> None:
+        """Merge mapping `src` (placed at the root) into the config. Raises MergeError at the
+        first key OmegaConf refuses; the keys before it are merged, as in OmegaConf."""
+        self._map(self.data, src, src_origins, (), ())
+
+    def merge_at(self, path: KeyPath, src: dict[Any, Any], src_origins: Origins) -> None:
+        """Merge mapping `src` into the mapping at `path`; `src_origins` are keyed by the
+        paths the values take in the config."""
+        dest = lookup(self.data, path)
+        assert isinstance(dest, dict)
+        self._map(dest, src, src_origins, path, path)
+
+    def _map(
+        self,
+        dest: dict[Any, Any],
+        src: dict[Any, Any],
+        src_origins: Origins,
+        path: KeyPath,
+        src_path: KeyPath,
+    ) -> None:
+        # A mapping given again takes the position of the later one (where a key it lacks
+        # would be added).
+        here = src_origins.get(src_path)
+        if here is not None:
+            self.origins[path] = here
+        for key, value in src.items():
+            at, src_at = (*path, key), (*src_path, key)
+            if key not in dest:
+                self._set(dest, key, value, src_origins, at, src_at)
+                continue
+            current = dest[key]
+            if is_interpolation(current):
+                target = self.deref(at, current)
+                if isinstance(target, (dict, list)):
+                    current = self._copy_section(dest, key, at, target)
+            if isinstance(current, (dict, list)):
+                if isinstance(value, (dict, list)):
+                    if isinstance(value, dict) != isinstance(current, dict):
+                        raise MergeError(at, f"{kind(value)} cannot merge into {kind(current)}")
+                    if isinstance(value, dict):
+                        assert isinstance(current, dict)
+                        self._map(current, value, src_origins, at, src_at)
+                    else:
+                        self._set(dest, key, value, src_origins, at, src_at)
+                elif value != MISSING:
+                    self._set(dest, key, value, src_origins, at, src_at)
+            elif value != MISSING or isinstance(value, (dict, list)):
+                self._set(dest, key, value, src_origins, at, src_at)
+            # `???` over a value keeps the value, and where it was written.
+
+    def _set(
+        self,
+        dest: dict[Any, Any],
+        key: Any,
+        value: Any,
+        src_origins: Origins,
+        at: KeyPath,
+        src_at: KeyPath,
+    ) -> None:
+        """`dest[key] = value` (a copy), with the origins of `value` in `src_origins`."""
+        if key in dest:
+            forget(self.origins, at, dest[key])
+        dest[key] = clone(value)
+        for sub in shape(value):
+            origin = src_origins.get((*src_at, *sub))
+            if origin is not None:
+                self.origins[(*at, *sub)] = origin
+
+    def _copy_section(self, dest: dict[Any, Any], key: Any, at: KeyPath, target: Any) -> Any:
+        """Replace an interpolation naming a section by a copy of the section (OmegaConf does
+        this before merging into it); the copy keeps where each of its values was written."""
+        source = self._find(target)
+        forget(self.origins, at, dest[key])
+        dest[key] = clone(target)
+        if source is not None:
+            for sub in shape(target):
+                origin = self.origins.get((*source, *sub))
+                if origin is not None and sub:
+                    self.origins[(*at, *sub)] = origin
+        return dest[key]
+
+    def _find(self, target: Any) -> KeyPath | None:
+        """The path of the section `target` (an object of the config) in the config."""
+        stack: list[tuple[KeyPath, Any]] = [((), self.data)]
+        while stack:
+            where, node = stack.pop()
+            if node is target:
+                return where
+            if isinstance(node, dict):
+                stack.extend(((*where, k), v) for k, v in node.items())
+            elif isinstance(node, list):
+                stack.extend(((*where, i), v) for i, v in enumerate(node))
+        return None
+
+    # -- interpolations ---------------------------------------------------------------------
+    def deref(self, at: KeyPath, value: str, seen: frozenset[KeyPath] = frozenset()) -> Any:
+        """What a node interpolation (`${a.b}`, `${.x}`, `${oc.select:a.b}`) names in the
+        config so far, following interpolations; None when it names nothing, or is another
+        kind of interpolation (OmegaConf's failure to resolve is no section either)."""
+        match = _NODE.match(value)
+        if match is None:
+            return None
+        target = resolve_key(match.group("key"), at[:-1])
+        if target is None or target in seen:
+            return None
+        found = lookup(self.data, target)
+        if found is _ABSENT:
+            return None
+        if is_interpolation(found):
+            return self.deref(target, found, seen | {target})
+        return found
+
+
+_ABSENT = object()
+# A node interpolation, or oc.select of a key (what OmegaConf returns as a node).
+_KEY = r"(?:\.*[\w\-]+(?:\.[\w\-]+|\[\d+\])*|\.+)"
+_NODE = re.compile(rf"\$\{{(?:oc\.select:)?\s*(?P<key>{_KEY})\s*\}}\Z")
+
+
+def resolve_key(key: str, parent: KeyPath) -> KeyPath | None:
+    """The path a key of an interpolation names, written at a value whose parent is
+    `parent`: absolute (`a.b`, `a[0]`), or relative (`.x` beside it, `..x` one level up)."""
+    dots = len(key) - len(key.lstrip("."))
+    rest = key[dots:]
+    if dots:
+        if dots - 1 > len(parent):
+            return None
+        base = parent[: len(parent) - (dots - 1)]
+    else:
+        base = ()
+    parts: list[str | int] = []
+    for piece in re.findall(r"[^.\[\]]+|\[\d+\]", rest):
+        parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+    return (*base, *parts)
+
+
+def lookup(data: Any, path: KeyPath) -> Any:
+    """The value at `path` the way OmegaConf selects it: a mapping by the key's text, a list
+    by an index (`a.0` or `a[0]`); `_ABSENT` when there is none."""
+    node = data
+    for part in path:
+        if isinstance(node, dict):
+            if part not in node or not isinstance(part, str):
+                return _ABSENT
+            node = node[part]
+        elif isinstance(node, list):
+            try:
+                index = int(part)
+            except ValueError:
+                return _ABSENT
+            if not -len(node) <= index < len(node):
+                return _ABSENT
+            node = node[index]
+        else:
+            return _ABSENT
+    return node
+
+
+def shape(value: Any) -> list[KeyPath]:
+    """The paths in `value`, relative to it: () and every key and index below."""
+    found: list[KeyPath] = []
+    stack: list[tuple[KeyPath, Any]] = [((), value)]
+    while stack:
+        where, node = stack.pop()
+        found.append(where)
+        if isinstance(node, dict):
+            stack.extend(((*where, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*where, i), v) for i, v in enumerate(node))
+    return found
+
+
+def forget(origins: Origins, path: KeyPath, value: Any) -> None:
+    """Forget the origins of `value`, which is at `path` and is being replaced (found from
+    its shape: the origins of a large config are never scanned whole)."""
+    for sub in shape(value):
+        if sub:
+            origins.pop((*path, *sub), None)
+
+
+def clone(value: Any) -> Any:
+    """A copy of the mappings and lists of `value` (the scalars are immutable)."""
+    if isinstance(value, dict):
+        return {k: clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clone(v) for v in value]
+    return value
+
+
+def absent(value: Any) -> bool:
+    return value is _ABSENT
+
+
+__all__ = [
+    "MISSING",
+    "MergeError",
+    "Merger",
+    "Origins",
+    "absent",
+    "clone",
+    "forget",
+    "is_interpolation",
+    "lookup",
+    "resolve_key",
+    "shape",
+]
