@@ -56,6 +56,7 @@ from .finding import Finding, Severity, Span
 from .merge import MergeError, Merger, Origins, forget
 from .read import Document, KeyPath, dotted, read_file
 from .rules.defaults import ID as DEFAULTS
+from .rules.override import ID as OVERRIDE
 
 if TYPE_CHECKING:
     from .overrides import Argument, CommandLine
@@ -343,8 +344,6 @@ class _Composition:
         return rest
 
     def argument_error(self, arg: Argument, message: str, hint: str = "") -> None:
-        from .overrides import RULE as OVERRIDE
-
         self.result.findings.append(
             Finding(OVERRIDE, Severity.ERROR, f"override {message}", arg.span, arg.key, hint)
         )
@@ -809,7 +808,7 @@ class _Composition:
             if choice.external:
                 self.result.findings.append(
                     Finding(
-                        "override",
+                        OVERRIDE,
                         Severity.ERROR,
                         f"override '{key}={choice_text(choice.value)}' matches no group chosen "
                         f"in the defaults tree{near}",
@@ -830,7 +829,7 @@ class _Composition:
                 shown = key if deletion.name is None else f"{key}={deletion.name}"
                 self.result.findings.append(
                     Finding(
-                        "override",
+                        OVERRIDE,
                         Severity.ERROR,
                         f"override '~{shown}' deletes nothing: no such choice in the defaults tree",
                         deletion.span,

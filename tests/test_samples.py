@@ -53,7 +53,8 @@ SPEC_SAMPLES = (
 )
 
 # Rules no file can trigger: a failure of the tool itself.
-NOT_FROM_A_FILE = {"internal-error"}
+# Rules a file alone cannot show: a failure of the tool, a command-line override.
+NOT_FROM_A_FILE = {"internal-error", "override"}
 
 
 def record_of(path: Path) -> Path:
