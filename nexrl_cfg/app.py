@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from .discovery import excluder, outside_note, unreadable, walk
 from .finding import Finding, Severity
+from .launch import Launch, LaunchError, locate
 from .output import Secrets, mask_finding
 from .settings import Lookup, SettingsError
 
 if TYPE_CHECKING:
-    from .check import Checker
+    from .check import Checker, FileResult
     from .fix.autofix import Fixes
     from .fix.migrate import Outcome as Migration
     from .settings import Settings
@@ -61,6 +62,9 @@ class CheckRequest:
     # Each finding a rule can fix carries its fix (for a report that shows them): computed
     # only when asked for. `fix` and `diff` ask for them themselves.
     fixes: bool = False
+    # A launch to check instead (`--config-path`, `--config-name`, overrides, --hydra-check):
+    # the one config it composes.
+    launch: Launch = field(default_factory=Launch)
 
 
 @dataclass
@@ -75,6 +79,9 @@ class Outcome:
     exit_code: int = EXIT_OK
     reason: str = ""
     source_line: Callable[[str, int], str | None] = _no_source
+    # The config a launch composed, when one was checked (a report places the findings
+    # about its command line there when it cannot name the command line itself).
+    launched: str | None = None
 
 
 # -- check ------------------------------------------------------------------------------------
@@ -89,6 +96,7 @@ def check(request: CheckRequest) -> Outcome:
         sorted((t.version, t.source) for t in checker.targets),
         *_exit_code(masked, run.strict, request.exit_zero),
         source_line=_masked_lines(checker.source_line, secrets),
+        launched=None if run.located is None else str(run.located.file),
     )
 
 
@@ -139,6 +147,12 @@ class _Run:
         self.lookup = _lookup(request)
         _check_named(request.paths)
         self._stdin: bytes | None = None
+        self.located = None
+        if request.launch:
+            try:
+                self.located = locate(request.launch, request.paths)
+            except LaunchError as exc:
+                raise Failed(str(exc)) from None
 
     def strict(self, file: str) -> bool:
         return self.lookup.for_file(Path(file)).strict
@@ -164,8 +178,13 @@ class _Run:
         findings: list[Finding] = []
         files = 0
         checking: list[Path] = []
+        if self.located is not None:
+            checking.append(self.located.file)
+            results: Iterable[FileResult] = [checker.check_launch(self.located)]
+        else:
+            results = checker.check_files(self._inputs(checker, outside, checking))
         try:
-            for result in checker.check_files(self._inputs(checker, outside, checking)):
+            for result in results:
                 files += 1
                 findings.extend(result.findings)
         except OSError as exc:
@@ -279,11 +298,29 @@ class Rendering:
         return EXIT_FINDINGS if self.problems else EXIT_OK
 
 
-def resolve(config: str, env_file: str | None = None, show_origin: bool = False) -> Rendering:
-    """The config composed and resolved, every secret redacted (see `report.resolved`)."""
+def resolve(
+    config: str | None,
+    env_file: str | None = None,
+    show_origin: bool = False,
+    launch: Launch | None = None,
+    as_launched: bool = False,
+    nexrl_version: str | None = None,
+) -> Rendering:
+    """The config composed and resolved, every secret redacted (see `report.resolved`): the
+    file `config`, or the config `launch` composes; `as_launched`, as NexRL's code holds it
+    after start-up, for `nexrl_version` (the installed or newest NexRL by default)."""
     from .report.resolved import ResolveError, render_config
     from .settings import build
 
+    located = None
+    if launch:
+        try:
+            located = locate(launch, [config] if config is not None else [])
+        except LaunchError as exc:
+            raise Failed(str(exc)) from None
+        config = str(located.file)
+    if config is None:
+        raise Failed("give the config to resolve")
     problem = unreadable(config)
     if problem == "missing":
         raise Failed(f"path not found: {config}")
@@ -293,12 +330,15 @@ def resolve(config: str, env_file: str | None = None, show_origin: bool = False)
         settings = build(_cwd(), env_file=env_file)
     except SettingsError as exc:
         raise Failed(str(exc)) from None
+    version = _launched_version(Path(config), nexrl_version) if as_launched else None
     try:
         rendered = render_config(
             Path(config),
             settings.environ,
             show_origin=show_origin,
             secret_values=settings.secret_values,
+            launched=located,
+            as_launched=version,
         )
     except ResolveError as exc:  # nothing to show, and why
         return Rendering("", [str(exc)])
@@ -310,6 +350,21 @@ def resolve(config: str, env_file: str | None = None, show_origin: bool = False)
             "you can share it"
         ) from None
     return Rendering(rendered.text, rendered.problems)
+
+
+def _launched_version(path: Path, given: str | None) -> str:
+    """The NexRL version a launched view is for: the one given, else the one `check` would
+    check `path` for."""
+    from .version import target
+
+    return _version(given) if given is not None else target(None, "", path).version
+
+
+def split_arguments(words: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(paths, overrides) of the words of a command line (see `launch.split`)."""
+    from .launch import split
+
+    return split(words)
 
 
 # -- migrate ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .finding import Finding, Severity, Span
 from .fix.library import Files
 from .includers import Includers
 from .kinds import classify
+from .launch import Located
 from .output import REDACTED, Secrets
 from .pipeline import prepare, run_rules
 from .read import KeyPath, dotted
@@ -90,13 +91,23 @@ class Checker:
         for path, named in paths:
             yield self._check_one(path, named, seen)
 
+    def check_launch(self, located: Located) -> FileResult:
+        """Check the config a launch composes (see `launch`): config `located.name` of its
+        config folder with the launch's overrides, as an entry config (whatever includes it
+        or looks like); with `hydra_check`, composed by Hydra too (see `hydra_check`)."""
+        return self._check_one(located.file, True, set(), lambda: self._check_launched(located))
+
     def _check_one(
-        self, path: Path, named: bool, seen: set[tuple[str, int, int, str, str]]
+        self,
+        path: Path,
+        named: bool,
+        seen: set[tuple[str, int, int, str, str]],
+        check: Callable[[], FileResult] | None = None,
     ) -> FileResult:
         if self._settings_for is not None:
             self.settings = self._settings_for(path)
         try:
-            result = self._check(path, named)
+            result = check() if check is not None else self._check(path, named)
         except OSError:
             raise
         except Exception as exc:  # a bug of ours: one line, never a traceback
@@ -199,6 +210,29 @@ class Checker:
         if kind == "entry":
             return FileResult(name, "entry", self._check_entry(path))
         return FileResult(name, "fragment", self._run(self._compose(path), "fragment"))
+
+    def _check_launched(self, located: Located) -> FileResult:
+        from .overrides import COMMAND_LINE, parse
+
+        path = located.file
+        doc = self.reader.read(path)
+        self.secrets.update(doc.secrets)
+        if classify(doc, True)[0] == "broken":
+            return FileResult(str(path), "error", list(doc.findings))
+        command_line = parse(located.overrides) if located.overrides else None
+        if command_line is not None:
+            self.reader.provide(Path(COMMAND_LINE), command_line.document())
+        composed = self.composer.compose(
+            path, command_line, self.settings.environ, located.folder, located.name
+        )
+        findings = self._run(composed, "entry")
+        if located.hydra_check:
+            from .hydra_check import cross_check
+
+            findings.extend(
+                cross_check(composed, located.folder, located.name, located.overrides, self.secrets)
+            )
+        return FileResult(str(path), "entry", findings)
 
     def _compose(self, path: Path) -> Composed:
         key = self.reader.real(path)

@@ -237,13 +237,22 @@ def _main(
     short_help="Check NexRL configs; exit 1 on errors.",
     help="Check NexRL configs. Exit 0 when clean, 1 on errors (or warnings with --strict), "
     "2 when the check could not run. PATH may be a file, a folder (searched for *.yaml and "
-    "*.yml, skipping hidden folders, what git ignores and --exclude), or - for standard input.",
+    "*.yml, skipping hidden folders, what git ignores and --exclude), or - for standard input. "
+    "The config a launch composes: one config file then Hydra overrides (`check run.yaml "
+    "trainer.total_train_steps=100 +debug.x=1 ~k model=large`), or the launch's own "
+    "arguments (`check --config-path DIR --config-name NAME overrides...`). A word is an "
+    "override from the first one that holds `=` or starts with `~` and is not an existing "
+    "file or folder: a file named `a=b.yaml` is a path when it exists.",
 )
 def check(
     ctx: typer.Context,
     paths: Annotated[
-        list[str], typer.Argument(metavar="PATH...", help="Config files or folders; - for stdin.")
-    ],
+        list[str] | None,
+        typer.Argument(
+            metavar="PATH... [OVERRIDE...]",
+            help="Config files or folders; - for stdin; after one config file, overrides.",
+        ),
+    ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Report format.")
     ] = report.DEFAULT,
@@ -311,6 +320,9 @@ def check(
     diff: Annotated[
         bool, typer.Option("--diff", help="Print the safe fixes as a diff; write nothing.")
     ] = False,
+    config_path: Annotated[str | None, _CONFIG_PATH] = None,
+    config_name: Annotated[str | None, _CONFIG_NAME] = None,
+    hydra_check: Annotated[bool, _HYDRA_CHECK] = False,
 ) -> None:
     from .report.run import Run
 
@@ -319,8 +331,9 @@ def check(
         able = [name for name in report.names() if report.get(name).statistics is not None]
         raise _fail(f"--statistics works with --format {' or '.join(able)}")
     out = _Output(output_file, fmt)
+    named, launch = _launch(paths, config_path, config_name, hydra_check)
     request = application.CheckRequest(
-        paths,
+        named,
         _settings_given(ctx),
         config,
         stdin=cache(lambda: sys.stdin.buffer.read()),
@@ -328,6 +341,7 @@ def check(
         only_nexrl=only_nexrl,
         exit_zero=exit_zero,
         fixes=report.get(fmt).fixes,
+        launch=launch,
     )
     try:
         if diff or fix:
@@ -354,6 +368,7 @@ def check(
         exit_code=outcome.exit_code,
         reason=outcome.reason,
         width=out.width(),
+        launched=outcome.launched,
     )
     out.write(run, statistics)
     raise typer.Exit(run.exit_code)
@@ -364,6 +379,35 @@ def _not_fixed(dropped: list[tuple[Finding, str]]) -> None:
     for finding, reason in dropped:
         where = f"{finding.file}:{finding.line}:{finding.column}"
         print(printable(f"not fixed: {where}: {finding.rule}: {reason}"), file=sys.stderr)
+
+
+_CONFIG_PATH = typer.Option(
+    "--config-path",
+    "-cp",
+    metavar="DIR",
+    help="The config folder of a launch (`python -m nexrl.main --config-path DIR ...`).",
+)
+_CONFIG_NAME = typer.Option(
+    "--config-name",
+    "-cn",
+    metavar="NAME",
+    help="The config of the launch, in its config folder (NexRL's default: rl_train).",
+)
+_HYDRA_CHECK = typer.Option(
+    "--hydra-check",
+    help="Also compose the config with Hydra itself and report where it differs.",
+)
+
+
+def _launch(
+    words: list[str] | None, folder: str | None, name: str | None, hydra_check: bool
+) -> tuple[list[str], application.Launch]:
+    """The paths named and the launch of the command line (see `launch.split`)."""
+    paths, overrides = application.split_arguments(words or [])
+    launch = application.Launch(folder, name, overrides, hydra_check)
+    if not paths and not launch:
+        raise _fail("give a config file or folder (PATH), or --config-path and --config-name")
+    return paths, launch
 
 
 class _Output:
@@ -426,16 +470,45 @@ def _color(choice: str, out: _Output) -> bool:
     "variables marked. Exit 1 when NexRL would stop at an error (listed on stderr).",
 )
 def resolve(
-    config: Annotated[
-        str, typer.Argument(metavar="CONFIG", help="The config to compose and resolve.")
-    ],
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="CONFIG [OVERRIDE...]",
+            help="The config to compose and resolve, then Hydra overrides.",
+        ),
+    ] = None,
     show_origin: Annotated[
-        bool, typer.Option("--show-origin", help="Tell the file and line of each value.")
+        bool,
+        typer.Option(
+            "--show-origin",
+            help='Tell the file and line of each value ("command line" for an override).',
+        ),
     ] = False,
     env_file: Annotated[str | None, _setting("env_file")] = None,
+    config_path: Annotated[str | None, _CONFIG_PATH] = None,
+    config_name: Annotated[str | None, _CONFIG_NAME] = None,
+    launched: Annotated[
+        bool,
+        typer.Option(
+            "--as-launched",
+            help="The config as NexRL's code reads it after start-up: with _config_file_path "
+            "and, from NexRL 1.2, the legacy layout migrated (see --nexrl-version).",
+        ),
+    ] = False,
+    nexrl_version: Annotated[str | None, _setting("nexrl_version")] = None,
 ) -> None:
+    paths, launch = _launch(words, config_path, config_name, False)
+    if len(paths) > 1:
+        raise _fail(f"resolve takes one config (got {len(paths)}: {', '.join(paths)})")
     try:
-        rendering = application.resolve(config, env_file, show_origin)
+        rendering = application.resolve(
+            paths[0] if paths else None,
+            env_file,
+            show_origin,
+            launch=launch,
+            as_launched=launched,
+            nexrl_version=nexrl_version,
+        )
     except application.Failed as exc:
         raise _fail(str(exc)) from None
     _emit(lambda: sys.stdout.write(rendering.text))

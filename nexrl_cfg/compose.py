@@ -37,12 +37,15 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .defaults_list import (
+    OPAQUE,
     Choice,
+    ChoiceError,
     Default,
     Deletion,
     Tree,
     choice_text,
     escapes,
+    evaluate_choice,
     header,
     here,
     inside,
@@ -69,17 +72,16 @@ MAX_NESTING = 40
 MAX_COMPOSED = 100_000
 # The groups Hydra's own config (hydra/config) chooses: a plain entry for one chooses it twice.
 _HYDRA_CHOSEN = frozenset(
-    f"hydra/{name}"
-    for name in (
-        "output",
-        "launcher",
-        "sweeper",
-        "help",
-        "hydra_help",
-        "hydra_logging",
-        "job_logging",
-        "callbacks",
-        "env",
+    (
+        "hydra/output",
+        "hydra/launcher",
+        "hydra/sweeper",
+        "hydra/help",
+        "hydra/hydra_help",
+        "hydra/hydra_logging",
+        "hydra/job_logging",
+        "hydra/callbacks",
+        "hydra/env",
     )
 )
 RULE = DEFAULTS
@@ -337,7 +339,8 @@ class _Composition:
                     f"Delete the group with `~{arg.key}`, or name one of its options.",
                 )
             elif arg.kind == ADD:
-                node = Default(arg.span, "group", arg.key, arg.value, arg.package, external=True)
+                package = here(arg.package)
+                node = Default(arg.span, "group", arg.key, arg.value, package, external=True)
                 self.appended.append(node)
             else:
                 self.choices[arg.element] = Choice(arg.value, arg.span, external=True)
@@ -724,27 +727,39 @@ class _Composition:
     def resolve_choice(self, node: Default, known: dict[str, Any]) -> bool:
         """Evaluate a choice written as an interpolation (`${oc.env:M,small}`, `${other}`)
         the way Hydra does, against the choices made so far; whether it could be."""
-        from .resolve import Unknown, resolve
-
         raw = node.value if node.kind == "group" else node.config_path()
-        composed = Composed(node.span.file, {**known, "_dummy_": raw}, {})
-        resolved = resolve(composed, self.environ)
-        value = resolved.data.get("_dummy_") if isinstance(resolved.data, dict) else None
-        if isinstance(value, Unknown) and value.missing:
+        environ = os.environ if self.environ is None else self.environ
+        try:
+            value, unset = evaluate_choice(raw, known, environ)
+        except ChoiceError as exc:
             self.error(
-                f"defaults entry '{node.shown()}' is chosen by environment variable "
-                f"{', '.join(value.missing)}, which is not set; its content is not checked",
+                f"defaults entry '{node.shown()}': {exc}; Hydra stops",
+                node.span,
+                f"Known choices: {', '.join(k for k in known if k != 'defaults') or 'none'}.",
+            )
+            return False
+        if unset is not None:
+            self.error(
+                f"defaults entry '{node.shown()}' is chosen by environment variable {unset}, "
+                "which is not set; its content is not checked",
                 node.span,
                 "Export the variable to check what it chooses.",
                 Severity.INFO,
             )
             return False
-        if not isinstance(value, str) or isinstance(value, Unknown):
+        if value is OPAQUE:
             self.error(
-                f"defaults entry '{node.shown()}': the interpolation does not evaluate to an "
-                "option name; Hydra stops",
+                f"defaults entry '{node.shown()}' is chosen by an interpolation that is not "
+                "followed; its content is not checked",
                 node.span,
-                f"Possible keys: {', '.join(k for k in known if k != 'defaults') or 'none'}.",
+                severity=Severity.INFO,
+            )
+            return False
+        if not isinstance(value, str):
+            self.error(
+                f"defaults entry '{node.shown()}': the interpolation gives {type_name(value)}, "
+                "not an option name; Hydra stops",
+                node.span,
             )
             return False
         if node.kind == "group":
@@ -950,7 +965,7 @@ class Composer:
         if arguments:
             from .overrides import apply
 
-            apply(arguments, Merger(data, origins), result.findings, environ)
+            apply(arguments, Merger(data, origins), result.findings)
         result.data, result.origins = data, origins
         return result
 

@@ -8,6 +8,7 @@ Pure data and arithmetic; `compose` builds the tree of these and reports what is
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -260,3 +261,72 @@ def escapes(relative: str) -> bool:
         if depth < 0:
             return True
     return False
+
+
+# -- choices written as interpolations ------------------------------------------------------
+class ChoiceError(Exception):
+    """A choice's interpolation that OmegaConf cannot evaluate (Hydra stops)."""
+
+
+# What `evaluate_choice` says of an interpolation only OmegaConf itself would evaluate.
+OPAQUE: Any = type("Opaque", (), {"__repr__": lambda self: "OPAQUE"})()
+_PIECE = re.compile(r"\$\{([^${}]*)\}")
+_ENV = re.compile(r"oc\.env:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:,(.*))?\Z", re.S)
+_CHOICE_KEY = re.compile(r"\s*([\w\-/@.]+)\s*\Z")
+
+
+def evaluate_choice(
+    text: str, known: Mapping[str, Any], environ: Mapping[str, str]
+) -> tuple[Any, str | None]:
+    """(value, unset variable) of a choice written as an interpolation (`${oc.env:M,small}`,
+    `${other_group}`, `x_${g}`), as OmegaConf evaluates it against the choices made so far:
+    `oc.env` gives text (its default too, unless null), a choice its option (None for
+    `group: null`), and text around them makes text. `OPAQUE` for anything else (another
+    resolver, a nested or escaped interpolation). Raises ChoiceError where OmegaConf fails."""
+    if "\\" in text:
+        return OPAQUE, None
+    pieces: list[Any] = []
+    position = 0
+    for match in _PIECE.finditer(text):
+        if text[position : match.start()]:
+            pieces.append(text[position : match.start()])
+        value, unset = _piece(match.group(1), known, environ)
+        if value is OPAQUE or unset is not None:
+            return value, unset
+        pieces.append(value)
+        position = match.end()
+    rest = text[position:]
+    if "${" in rest:
+        return OPAQUE, None
+    if rest:
+        pieces.append(rest)
+    if len(pieces) == 1 and _PIECE.fullmatch(text):
+        return pieces[0], None
+    return "".join("None" if p is None else str(p) for p in pieces), None
+
+
+def _piece(
+    inner: str, known: Mapping[str, Any], environ: Mapping[str, str]
+) -> tuple[Any, str | None]:
+    env = _ENV.match(inner.strip())
+    if env is not None:
+        name, default = env.group(1), env.group(2)
+        if name in environ:
+            return environ[name], None
+        if default is None:
+            return None, name
+        default = default.strip()
+        if default in ("null", "~"):
+            return None, None
+        if len(default) >= 2 and default[0] == default[-1] and default[0] in "'\"":
+            return default[1:-1], None
+        return default, None
+    key = _CHOICE_KEY.match(inner)
+    if key is None or ":" in inner:
+        return OPAQUE, None
+    name = key.group(1)
+    if name.startswith("defaults."):
+        raise ChoiceError("the `${defaults.N...}` form is no longer supported by Hydra")
+    if name not in known:
+        raise ChoiceError(f"'{name}' is no choice known at this point")
+    return known[name], None

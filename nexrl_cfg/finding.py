@@ -13,6 +13,11 @@ class Severity(str, Enum):
     INFO = "info"
 
 
+# The file name of a position on the command line: a launch's overrides, one line (see
+# `overrides`); the column is where the argument starts on it.
+COMMAND_LINE = "<command line>"
+
+
 class Span(NamedTuple):
     """A 1-based position in a source file. (A tuple: one is made for every key and value.)"""
 

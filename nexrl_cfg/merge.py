@@ -83,7 +83,7 @@ class Merger:
                 continue
             current = dest[key]
             if is_interpolation(current):
-                target = self.deref(at, current)
+                target = self.deref(at, current)  # a copy of a section, or nothing
                 if isinstance(target, (dict, list)):
                     current = self._copy_section(dest, key, at, target)
             if isinstance(current, (dict, list)):
@@ -147,27 +147,42 @@ class Merger:
 
     # -- interpolations ---------------------------------------------------------------------
     def deref(self, at: KeyPath, value: str, seen: frozenset[KeyPath] = frozenset()) -> Any:
-        """What a node interpolation (`${a.b}`, `${.x}`, `${oc.select:a.b}`) names in the
-        config so far, following interpolations; None when it names nothing, or is another
-        kind of interpolation (OmegaConf's failure to resolve is no section either)."""
+        """What a node interpolation (`${a.b}`, `${.x}`, `${oc.select:a.b}`) written at `at`
+        names in the config so far, following interpolations. `FAILS` when a reference in
+        `value` names nothing (OmegaConf cannot resolve it); `OPAQUE` for what only
+        evaluating tells (a resolver, text around references)."""
         match = _NODE.match(value)
         if match is None:
-            return None
+            return FAILS if self._dangling(at, value) else OPAQUE
         target = resolve_key(match.group("key"), at[:-1])
         if target is None or target in seen:
-            return None
+            return FAILS
         found = lookup(self.data, target)
         if found is _ABSENT:
-            return None
+            return None if value.startswith("${oc.select:") else FAILS
+        if found == MISSING and not value.startswith("${oc.select:"):
+            return FAILS
         if is_interpolation(found):
             return self.deref(target, found, seen | {target})
         return found
 
+    def _dangling(self, at: KeyPath, value: str) -> bool:
+        """Whether a plain reference inside `value` (`x_${a.b}`) names nothing."""
+        for key in _REFERENCE.findall(value):
+            target = resolve_key(key, at[:-1])
+            if target is None or lookup(self.data, target) is _ABSENT:
+                return True
+        return False
+
 
 _ABSENT = object()
+# What `Merger.deref` says when it cannot name a value.
+FAILS: Any = type("Fails", (), {"__repr__": lambda self: "FAILS"})()
+OPAQUE: Any = type("Opaque", (), {"__repr__": lambda self: "OPAQUE"})()
 # A node interpolation, or oc.select of a key (what OmegaConf returns as a node).
 _KEY = r"(?:\.*[\w\-]+(?:\.[\w\-]+|\[\d+\])*|\.+)"
 _NODE = re.compile(rf"\$\{{(?:oc\.select:)?\s*(?P<key>{_KEY})\s*\}}\Z")
+_REFERENCE = re.compile(rf"\$\{{\s*({_KEY})\s*\}}")
 
 
 def resolve_key(key: str, parent: KeyPath) -> KeyPath | None:
@@ -245,7 +260,9 @@ def absent(value: Any) -> bool:
 
 
 __all__ = [
+    "FAILS",
     "MISSING",
+    "OPAQUE",
     "MergeError",
     "Merger",
     "Origins",

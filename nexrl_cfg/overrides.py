@@ -20,16 +20,15 @@ from __future__ import annotations
 import contextlib
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .finding import Finding, Severity, Span
-from .merge import MISSING, MergeError, Merger, clone, forget, lookup, shape
+from .finding import COMMAND_LINE, Finding, Severity, Span
+from .merge import FAILS, MISSING, OPAQUE, MergeError, Merger, clone, forget, lookup, shape
 from .read import SECRET_KEYS, Document, KeyPath, dotted
 from .rules.override import ID as RULE
 
-COMMAND_LINE = "<command line>"
 # Arguments parsed in one run; a launch passes a handful.
 MAX_ARGUMENTS = 1_000
 MAX_ARGUMENT = 10_000
@@ -228,15 +227,10 @@ def _finding(message: str, span: Span, hint: str = "") -> Finding:
 
 
 # -- applying the config overrides --------------------------------------------------------
-def apply(
-    arguments: Sequence[Argument],
-    merger: Merger,
-    findings: list[Finding],
-    environ: Mapping[str, str] | None = None,
-) -> None:
+def apply(arguments: Sequence[Argument], merger: Merger, findings: list[Finding]) -> None:
     """Apply config overrides to the composed config (`merger.data`, with its origins), as
     Hydra's `_apply_overrides_to_config` does; what Hydra refuses is added to `findings`."""
-    overrider = _Overrider(merger, findings, environ)
+    overrider = _Overrider(merger, findings)
     for arg in arguments:
         overrider.apply(arg)
 
@@ -246,12 +240,9 @@ class _Overrider:
     either way, `~k` (`~k=v`) deletes it (when its value is v); the composed config accepts
     no other new key (Hydra closes it: struct mode)."""
 
-    def __init__(
-        self, merger: Merger, findings: list[Finding], environ: Mapping[str, str] | None
-    ) -> None:
+    def __init__(self, merger: Merger, findings: list[Finding]) -> None:
         self.merger = merger
         self.findings = findings
-        self.environ = environ
 
     def error(self, arg: Argument, message: str, hint: str = "") -> None:
         self.findings.append(
@@ -306,39 +297,27 @@ class _Overrider:
         return tuple(parts)
 
     def select(self, arg: Argument, path: KeyPath) -> Any:
-        """OmegaConf.select: the value, with the interpolations on the way to it resolved;
-        None when the key is absent (or null). Raises _Failed (reported) when one of those
-        interpolations cannot be resolved."""
+        """OmegaConf.select: the value, the interpolations on the way to it followed; None
+        when the key is absent (or null, or `???`). Raises _Failed (reported) when one of
+        those interpolations names nothing, as OmegaConf fails to resolve it."""
         node: Any = self.merger.data
-        interpolated = False
-        for part in path:
-            node = _child(node, part)
-            if isinstance(node, str) and "${" in node:
-                interpolated = True
-                break
-            if node is _NONE:
-                return None
-        if not interpolated:
-            return None if node == MISSING else node
-        from .compose import Composed
-        from .resolve import Unknown, resolve
-
-        resolved = resolve(
-            Composed(COMMAND_LINE, self.merger.data, self.merger.origins), self.environ
-        )
-        node = resolved.data
         for depth, part in enumerate(path):
             node = _child(node, part)
-            if isinstance(node, Unknown) and not node.missing:
-                self.error(
-                    arg,
-                    f"Hydra resolves '{dotted(path[: depth + 1])}' to apply it, and its "
-                    "interpolation fails",
-                    "Fix the interpolation (see its own finding).",
-                )
-                raise _Failed
-            if node is _NONE or isinstance(node, Unknown):
-                return None if node is _NONE else node
+            if isinstance(node, str) and "${" in node:
+                at = path[: depth + 1]
+                node = self.merger.deref(at, node)
+                if node is FAILS:
+                    self.error(
+                        arg,
+                        f"Hydra resolves '{dotted(at)}' to apply it, and its interpolation "
+                        "names nothing",
+                        "Fix the interpolation (see its own finding).",
+                    )
+                    raise _Failed
+                if node is OPAQUE:  # known only once evaluated: some value
+                    return lookup(self.merger.data, path) if depth == len(path) - 1 else None
+            if node is _NONE:
+                return None
         return None if node == MISSING else node
 
     def delete(self, arg: Argument, path: KeyPath) -> None:

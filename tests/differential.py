@@ -636,6 +636,42 @@ CASES: list[tuple[dict[str, str], list[str]]] = [
     ({"main.yaml": "x: {'a.b': 1}\ny: ${x.a.b}\n"}, []),
     ({"main.yaml": "x: 1\ny: '\\${x}'\n"}, []),
     ({"main.yaml": "x: 1\ny: ${oc.decode:'{a: ${x}}'}\n"}, []),
+    # choices written as interpolations
+    (
+        {
+            "main.yaml": "defaults:\n  - sub/k: a\n  - h: ${sub/k}\n",
+            "sub/k/a.yaml": "x: 1\n",
+            "h/a.yaml": "y: 1\n",
+        },
+        [],
+    ),
+    ({"main.yaml": "defaults:\n  - g: null\n  - h: ${g}\n", "h/a.yaml": "y: 1\n"}, []),
+    ({"main.yaml": "defaults:\n  - g: null\n  - h: x${g}\n", "h/xNone.yaml": "y: 1\n"}, []),
+    ({"main.yaml": "defaults:\n  - h: ${oc.env:NOPE,1}\n", "h/1.yaml": "y: 1\n"}, []),
+    ({"main.yaml": "defaults:\n  - h: ${oc.env:NOPE,null}\n", "h/1.yaml": "y: 1\n"}, []),
+    ({"main.yaml": "defaults:\n  - h: a${oc.env:NOPE,1}\n", "h/a1.yaml": "y: 1\n"}, []),
+    (
+        {
+            "main.yaml": "defaults:\n  - g@p: a\n  - h: ${g@p}\n",
+            "g/a.yaml": "x: 1\n",
+            "h/a.yaml": "y: 1\n",
+        },
+        [],
+    ),
+    ({"main.yaml": "defaults:\n  - h: ${oc.env:NEXRL_FUZZ_VALUE}\n", "h/7.yaml": "y: 1\n"}, []),
+    ({"main.yaml": "defaults:\n  - h: ${nope}\n", "h/7.yaml": "y: 1\n"}, []),
+    (
+        {"main.yaml": "defaults:\n  - g: a\n  - ${g}\n", "g/a.yaml": "x: 1\n", "a.yaml": "z: 1\n"},
+        [],
+    ),
+    (
+        {
+            "main.yaml": "defaults:\n  - g: a\n  - h/${g}\n",
+            "g/a.yaml": "x: 1\n",
+            "h/a.yaml": "z: 1\n",
+        },
+        [],
+    ),
 ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 
-from ..finding import Finding, Severity
+from ..finding import COMMAND_LINE, Finding, Severity
 from ..output import REDACTED, printable
 from .run import Run
 
@@ -65,9 +65,13 @@ def command(f: Finding, source: str | None = None) -> str:
     if end is not None and end > f.column + 1:
         props["endLine"] = str(f.line)
         props["endColumn"] = str(end - 1)  # the last column of the region
+    words = f.message
+    if f.file == COMMAND_LINE:  # no file to annotate: an annotation of the run, which says where
+        props = {}
+        words = f"command line, column {f.column}: {f.message}"
     props["title"] = f"nexrl-cfg ({f.rule})"
     head = ",".join(f"{key}={escape_property(printable(value))}" for key, value in props.items())
-    message = f"{_words(f.message)}%0A{_words(f.hint)}" if f.hint else _words(f.message)
+    message = f"{_words(words)}%0A{_words(f.hint)}" if f.hint else _words(words)
     return f"::{_COMMAND[f.severity]} {head}::{message}"
 
 

@@ -13,14 +13,19 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalogue import NEWEST
 from ..config import Config
-from ..finding import Finding, Severity
-from ..output import Secrets, display_path, printable
+from ..finding import COMMAND_LINE, Finding, Severity
+from ..output import REDACTED, Secrets, display_path, printable
 from ..read import KeyPath
 from ..resolve import Unknown
+
+if TYPE_CHECKING:
+    from ..compose import Composed
+    from ..launch import Located
+    from ..launched import Sources
 
 
 class ResolveError(Exception):
@@ -39,15 +44,18 @@ def render_config(
     environ: Mapping[str, str] | None = None,
     show_origin: bool = False,
     secret_values: Iterable[str] = (),
+    launched: Located | None = None,
+    as_launched: str | None = None,
 ) -> Rendered:
-    """The config as NexRL sees it. Nothing returned or raised holds a secret value (of the
-    files, of the environment, or `secret_values`, those of an env file)."""
-    from ..compose import Composer, Reader
+    """The config as NexRL sees it: config `path`, or the one a launch composes (with its
+    overrides); `as_launched`, a NexRL version: as its code holds the config after start-up
+    (see `launched`). Nothing returned or raised holds a secret value (of the files, of the
+    command line, of the environment, or `secret_values`, those of an env file)."""
     from ..pipeline import prepare
 
     secrets = Secrets(secret_values)
-    composed = Composer(Reader()).compose(path)
-    findings, cfg = prepare(composed, environ, NEWEST)
+    composed = _compose(path, environ, launched)
+    findings, cfg = prepare(composed, environ, as_launched or NEWEST)
     secrets.update(composed.secrets)
     if cfg is not None:
         secrets.update(cfg.resolved.env_values)
@@ -55,9 +63,27 @@ def render_config(
     if cfg is None:
         where = printable(display_path(str(path)))
         raise ResolveError("\n".join(problems) or f"{where}: not a mapping of sections")
-    lines = _Emitter(cfg, show_origin).mapping(cfg.data, (), 0)
+    data, sources = cfg.data, dict[KeyPath, "KeyPath | str"]()
+    if as_launched is not None:
+        from ..launched import view
+
+        data, sources = view(cfg.data, str(Path(composed.path).resolve()), as_launched)
+    lines = _Emitter(cfg, show_origin, sources).mapping(data, (), 0)
     text = "".join(secrets.mask(line) + "\n" for line in lines)
     return Rendered(text, problems)
+
+
+def _compose(path: Path, environ: Mapping[str, str] | None, launched: Located | None) -> Composed:
+    from ..compose import Composer, Reader
+
+    if launched is None:
+        return Composer(Reader()).compose(path)
+    from ..overrides import parse
+
+    command_line = parse(launched.overrides) if launched.overrides else None
+    return Composer(Reader()).compose(
+        launched.file, command_line, environ, launched.folder, launched.name
+    )
 
 
 def _problem(f: Finding, secrets: Secrets) -> str:
@@ -66,9 +92,11 @@ def _problem(f: Finding, secrets: Secrets) -> str:
 
 
 class _Emitter:
-    def __init__(self, cfg: Config, show_origin: bool) -> None:
+    def __init__(self, cfg: Config, show_origin: bool, sources: Sources | None = None) -> None:
         self.cfg = cfg
         self.show_origin = show_origin
+        # Where each value of a launched view comes from (see `launched.view`).
+        self.sources = sources or {}
 
     def mapping(self, node: dict[Any, Any], path: KeyPath, indent: int) -> list[str]:
         out = []
@@ -96,11 +124,19 @@ class _Emitter:
             return [head, *self.mapping(value, path, indent + 2)]
         if isinstance(value, list) and value:
             return [head, *self.sequence(value, path, indent + 2)]
-        text, notes = self.leaf(value, path)
-        if self.show_origin:
-            span = self.cfg.resolved.composed.span(path)
-            notes.append(_where(span.file, span.line))
+        source = self.sources.get(path, path)
+        if isinstance(source, str):  # a value NexRL sets itself
+            text, notes = self.plain(value, path), ([source] if self.show_origin else [])
+        else:
+            text, notes = self.leaf(value, source)
+            if self.show_origin:
+                span = self.cfg.resolved.composed.span(source)
+                notes.append(_where(span.file, span.line))
         return [f"{head} {text}" + "".join(f"  # {note}" for note in notes)]
+
+    def plain(self, value: Any, path: KeyPath) -> str:
+        """A value NexRL sets (the config's path, `role: actor`): secret only by its key."""
+        return scalar(REDACTED if self.cfg.is_secret(path) else value)
 
     def leaf(self, value: Any, path: KeyPath) -> tuple[str, list[str]]:
         notes = []
@@ -146,4 +182,6 @@ def scalar(value: Any) -> str:
 
 
 def _where(file: str, line: int) -> str:
+    if file == COMMAND_LINE:
+        return "command line"
     return printable(f"{display_path(file)}:{line}")

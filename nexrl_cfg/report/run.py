@@ -31,6 +31,9 @@ class Run:
     exit_code: int = 0
     reason: str = ""
     width: int = 100
+    # The config a launch composed, when one was checked: where a format that cannot name
+    # the command line places the findings about an override.
+    launched: str | None = None
 
     def shown(self, notes: bool = False) -> list[Finding]:
         """The findings a format reports one by one: with --show-notes, every one; otherwise

@@ -7,11 +7,12 @@ when the check could not run, why."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..finding import Finding, Severity
+from ..finding import COMMAND_LINE, Finding, Severity, Span
 from ..output import dumps, working_folder
 from .github_format import end_column
 from .run import Run
@@ -47,7 +48,10 @@ def document(run: Run) -> dict[str, Any]:
     }
     folder = working_folder()
     cwd = Path(folder) if folder is not None else None
-    results = [_result(f, index[f.rule], cwd, run.source_line(f.file, f.line)) for f in shown]
+    results = [
+        _result(_placed(f, run.launched), index[f.rule], cwd, run.source_line(f.file, f.line))
+        for f in shown
+    ]
     bases = {SRCROOT: {"uri": _file_uri(cwd).rstrip("/") + "/"}} if cwd is not None else {}
     return {
         "$schema": SCHEMA,
@@ -122,6 +126,15 @@ def _result(f: Finding, rule_index: int, cwd: Path | None, source: str | None) -
     if f.fixes:
         result["fixes"] = [_fix(f, cwd)]
     return result
+
+
+def _placed(f: Finding, launched: str | None) -> Finding:
+    """A finding about the command line, placed at the start of the launched config (code
+    scanning shows a result in a file), its message saying where on the command line."""
+    if f.file != COMMAND_LINE or launched is None:
+        return f
+    message = f"command line, column {f.column}: {f.message}"
+    return replace(f, message=message, span=Span(launched, 1, 1))
 
 
 def _fix(f: Finding, cwd: Path | None) -> dict[str, Any]:

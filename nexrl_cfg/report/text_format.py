@@ -12,7 +12,7 @@ import textwrap
 from collections import Counter
 from typing import TextIO
 
-from ..finding import Finding, Severity
+from ..finding import COMMAND_LINE, Finding, Severity
 from ..output import display_path
 from ..output import printable as _printable
 from ..rules.env_unset import ID as ENV_UNSET
@@ -145,8 +145,11 @@ def _summary(run: Run) -> list[str]:
         return lines
     # A fragment's findings come through the configs that include it: the files with findings
     # are not always among the files checked.
-    with_findings = _plural(len({f.file for f in listed}), "file")
-    lines.append(f"Found {_counts(listed)} in {with_findings} ({run.files} checked).")
+    files = {f.file for f in listed}
+    where = _plural(len(files - {COMMAND_LINE}), "file")
+    if COMMAND_LINE in files:
+        where = f"{where} and the command line" if len(files) > 1 else "the command line"
+    lines.append(f"Found {_counts(listed)} in {where} ({run.files} checked).")
     fixable = sum(1 for f in listed if f.fixes)
     if fixable:
         lines.append(f"{fixable} fixable with `nexrl-cfg check --fix`.")
