@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -56,7 +56,7 @@ from .defaults_list import (
     type_name,
 )
 from .finding import Finding, Severity, Span
-from .merge import MergeError, Merger, Origins, forget
+from .merge import MergeError, Merger, Origins, clone, forget
 from .read import Document, KeyPath, dotted, read_file
 from .rules.defaults import ID as DEFAULTS
 from .rules.override import ID as OVERRIDE
@@ -855,6 +855,9 @@ class _Composition:
     def merge(self, sources: list[_Source]) -> tuple[dict[Any, Any], Origins]:
         merger = Merger()
         merged = 0
+        # A config merged more than once is loaded once, as Hydra caches it (see `share`).
+        counts = Counter(source.entry.config_path() for source in sources)
+        loaded: dict[str, tuple[Any, Origins] | None] = {}
         for source in sources:
             doc = source.doc
             merged += len(doc.origins)
@@ -874,12 +877,24 @@ class _Composition:
                     "A package is a short dotted key path, such as `trainer.model`.",
                 )
                 continue
-            content = self.content(doc, source)
+            config = source.entry.config_path()
+            again = counts[config] > 1
+            if not again or config not in loaded:
+                content = self.content(doc, source)
+                loaded[config] = (
+                    content
+                    if not again or content is None
+                    else (
+                        clone(content[0]),
+                        content[1],
+                    )
+                )
+            content = loaded[config]
             if content is None:
                 continue
             placed, placed_origins = place(*content, keys(source.package))
             try:
-                merger.merge(placed, placed_origins)
+                merger.merge(placed, placed_origins, share=again and not source.package)
             except MergeError as exc:
                 span = placed_origins.get(exc.path, (None, Span(doc.path)))[1]
                 self.error(

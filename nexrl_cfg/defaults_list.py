@@ -221,7 +221,9 @@ def _clip(text: str) -> str:
 
 
 def keys(package: str) -> KeyPath:
-    return tuple(part for part in package.split(".") if part)
+    """A package as a key path, as OmegaConf splits it (`.t`, from `_group_.t` at the root,
+    is the key '' then 't')."""
+    return tuple(package.split(".")) if package else ()
 
 
 def package_problem(package: str) -> str | None:

@@ -50,11 +50,21 @@ class Merger:
     def __init__(self, data: dict[Any, Any] | None = None, origins: Origins | None = None):
         self.data: dict[Any, Any] = {} if data is None else data
         self.origins: Origins = {} if origins is None else origins
+        self.share = False
 
-    def merge(self, src: dict[Any, Any], src_origins: Origins) -> None:
+    def merge(self, src: dict[Any, Any], src_origins: Origins, share: bool = False) -> None:
         """Merge mapping `src` (placed at the root) into the config. Raises MergeError at the
-        first key OmegaConf refuses; the keys before it are merged, as in OmegaConf."""
-        self._map(self.data, src, src_origins, (), ())
+        first key OmegaConf refuses; the keys before it are merged, as in OmegaConf.
+
+        With `share`, a section `src` adds is not copied: the config holds `src`'s own, and
+        later merges change it there too. Hydra composes so (OmegaConf's no_deepcopy_set_nodes)
+        and keeps each config it loaded, so that a config loaded again (at another package)
+        holds what was merged into the sections it added at the root."""
+        self.share = share
+        try:
+            self._map(self.data, src, src_origins, (), ())
+        finally:
+            self.share = False
 
     def merge_at(self, path: KeyPath, src: dict[Any, Any], src_origins: Origins) -> None:
         """Merge mapping `src` into the mapping at `path`; `src_origins` are keyed by the
@@ -113,7 +123,7 @@ class Merger:
         """`dest[key] = value` (a copy), with the origins of `value` in `src_origins`."""
         if key in dest:
             forget(self.origins, at, dest[key])
-        dest[key] = clone(value)
+        dest[key] = value if self.share else clone(value)
         for sub in shape(value):
             origin = src_origins.get((*src_at, *sub))
             if origin is not None:

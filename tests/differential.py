@@ -672,6 +672,23 @@ CASES: list[tuple[dict[str, str], list[str]]] = [
         },
         [],
     ),
+    # a config loaded twice, first at the root: Hydra shares what it merged there
+    (
+        {
+            "main.yaml": "defaults:\n  - h@_global_: b\n  - _self_\n  - h: b\nsec: {c: 4}\n",
+            "h/b.yaml": "sec: {b: 1}\n",
+        },
+        [],
+    ),
+    ({"main.yaml": "defaults:\n  - c@_group_.t\n", "c.yaml": "a: 1\n"}, []),
+    (
+        {
+            "main.yaml": "# @package q\ndefaults:\n  - g@_here_: b\n",
+            "g/a.yaml": "x: 1\n",
+            "g/b.yaml": "y: 1\n",
+        },
+        ["+g@_here_=a"],
+    ),
 ]
 
 
