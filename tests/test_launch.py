@@ -88,8 +88,7 @@ def composed(path: Path, overrides: list[str]) -> bool:
 
     result = Composer().compose(path, parse(overrides) if overrides else None, {})
     return not any(
-        f.severity is Severity.ERROR and f.rule in ("defaults", "override")
-        for f in result.findings
+        f.severity is Severity.ERROR and f.rule in ("defaults", "override") for f in result.findings
     )
 
 

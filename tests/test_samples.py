@@ -53,8 +53,9 @@ SPEC_SAMPLES = (
 )
 
 # Rules no file can trigger: a failure of the tool itself.
-# Rules a file alone cannot show: a failure of the tool, a command-line override.
-NOT_FROM_A_FILE = {"internal-error", "override"}
+# Rules a file alone cannot show: a failure of the tool, a command-line override, a
+# difference from Hydra (--hydra-check).
+NOT_FROM_A_FILE = {"internal-error", "override", "hydra-check"}
 
 
 def record_of(path: Path) -> Path:
