@@ -332,7 +332,21 @@ class _Resolver:
         if len(values) == 1 and len(pieces) == 1 and pieces[0][0] == "":
             value = values[0]
             return value.text if isinstance(value, _Text) else value
-        return self.join(values)
+        slots = _slots(pieces)
+        return self.join(
+            [self.as_text(path, v, m) for v, (_, m) in zip(values, slots, strict=True)]
+        )
+
+    def as_text(self, path: KeyPath, value: Any, match: re.Match[str] | None) -> Any:
+        """A section referred to inside text is written as OmegaConf writes it: the section as
+        written, its own interpolations unresolved."""
+        if not isinstance(value, (dict, list)) or match is None or match.group("ref") is None:
+            return value
+        dots = len(match.group("dots"))
+        target: Any = self.lookup(path[:-dots] if dots else ())
+        for part in match.group("ref")[dots:].split("."):
+            target = target[int(part) if isinstance(target, list) else part]
+        return _Text(str(target))
 
     @staticmethod
     def split(raw: str) -> list[tuple[str, re.Match[str] | None]] | None:
@@ -544,6 +558,19 @@ def _stack_depth() -> int:
         frame = frame.f_back
         depth += 1
     return depth
+
+
+def _slots(
+    pieces: list[tuple[str, re.Match[str] | None]],
+) -> list[tuple[str, re.Match[str] | None]]:
+    """One slot per value `evaluate` collects: a literal's (no match), an expression's."""
+    out: list[tuple[str, re.Match[str] | None]] = []
+    for literal, match in pieces:
+        if literal:
+            out.append((literal, None))
+        if match is not None:
+            out.append(("", match))
+    return out
 
 
 def _as_text(value: Any) -> str:

@@ -689,6 +689,14 @@ CASES: list[tuple[dict[str, str], list[str]]] = [
         },
         ["+g@_here_=a"],
     ),
+    # a section inside text is written as OmegaConf writes it (unresolved inside)
+    (
+        {
+            "main.yaml": "c:\n  sec:\n    x: 0\n    c: x_${x}\nx: 0.5\ng: x_${c.sec}\n"
+            "l:\n  - 1\n  - ${x}\nm: z_${.l}\n"
+        },
+        [],
+    ),
 ]
 
 
