@@ -72,11 +72,16 @@ def test_scalars_are_read_as_omegaconf_reads_them(scalar: str) -> None:
 @given(st.text(alphabet="0123456789.eE+-_:xo~nulNULtrueyfsaFT ", max_size=12))
 def test_any_plain_scalar_is_read_as_omegaconf_reads_it(scalar: str) -> None:
     text = f"value: '{scalar}'\nplain: {scalar.strip() or 'null'}\n"
+    doc = read_text(text, "x.yaml")
     try:
         expected = omegaconf_reads(text)
     except yaml.YAMLError:
         return  # not a plain scalar: the YAML itself is malformed
-    doc = read_text(text, "x.yaml")
+    except ValueError:
+        # PyYAML's own int constructor fails on some scalars it resolves as ints ('0x_'):
+        # OmegaConf cannot load the file either, so the tool must say so.
+        assert doc.findings
+        return
     if not doc.findings:
         assert doc.data == expected
 
