@@ -117,6 +117,9 @@ class Option(Entry):
     maximum: float | None = None
     exclusive_minimum: float | None = None
     exclusive_maximum: float | None = None
+    # What NexRL does with a value outside the range when it runs on regardless ("trains
+    # nothing"): out-of-range says so in a warning instead of an error.
+    outside_range: str = ""
     # YAML snippets, each may start with a `# comment` line naming the case.
     examples: tuple[str, ...] = ()
     # Never print the value (api keys and the like).

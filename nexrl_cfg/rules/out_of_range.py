@@ -3,12 +3,13 @@
 ## What it does
 Checks numeric options against their documented bounds: `max_retries` >= 1, `clip_ratio`
 strictly between 0 and 1, `lr_warmup_steps_ratio` in [0, 1], `world_size` >= 1,
-`ppo_epochs` >= 1, `entropy_coeff` >= 0, batch sizes >= 1, `lr` > 0.
+`ppo_epochs` >= 1, `weight_decay` >= 0, batch sizes >= 1, `lr` > 0.
 
 ## Why is this bad?
 An out-of-range value either crashes NexRL late (a world size of 0) or trains silently
-wrong (a clip ratio of 1.5 disables PPO clipping). Where NexRL does not read the option on
-the config's path (`max_retries` with the Tinker backend) it is a warning.
+wrong (a grad_clip of 0 zeroes every gradient). Where NexRL runs on regardless (`ppo_epochs:
+0` updates nothing), or does not read the option on the config's path (`max_retries` with the
+Tinker backend), it is a warning.
 
 ## Example
 ```yaml
@@ -60,11 +61,14 @@ def check(cfg: Config) -> Iterator[Report]:
             note = IGNORED_NOTE if opt.ignored or opt.unread else ""
             if not note and not used:
                 note = " (NexRL does not read it here, but would fail on it once it does)"
+            if not note and opt.outside_range:
+                note = f": NexRL runs, but {opt.outside_range}"
+            weak = not used or bool(opt.outside_range)
             yield cfg.report(
                 f"'{opt.name}' is {cfg.show(entry.path)}, but it must be {allowed}{note}",
                 entry.path,
                 f"Use a value {allowed}.",
-                severity=ignored_severity(opt) or (None if used else Severity.WARNING),
+                severity=ignored_severity(opt) or (Severity.WARNING if weak else None),
             )
 
 

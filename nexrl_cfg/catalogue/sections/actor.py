@@ -238,6 +238,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         required_unless=(_TEACHER,),
         required_for=_FOR_UPDATED,
         exclusive_minimum=0,
+        outside_range="gradients clipped to a norm of 0 or less are zeroed or reversed",
         details=(
             "The reference gives 1.0 as its default; NexRL asserts it is set at the first "
             "optimiser step (the self_hosted_opd student's too). 0 or less trains nothing "
@@ -253,6 +254,10 @@ ENTRIES: tuple[Option | Section, ...] = (
         required_for=_FOR,
         exclusive_minimum=0,
         exclusive_maximum=1,
+        outside_range=(
+            "NX_20250515 uses clip_ratio only when clip_ratio_low or clip_ratio_high is 0 or "
+            "less; elsewhere the ratio is clipped to a range that no longer bounds the update"
+        ),
         details=(
             "Common Values: 0.2 (standard), 0.1 (conservative), 0.3 (aggressive).\n"
             "The reference gives 0.2 as its default; NexRL reads it without one."
@@ -308,6 +313,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         required_unless=(_TEACHER,),
         required_for=_FOR_UPDATED,
         minimum=1,
+        outside_range="each training step then updates nothing (range(ppo_epochs) is empty)",
         details=(
             "The reference gives 1 as its default; NexRL reads it without one. The "
             "self_hosted_opd student reads it too, even with distillation_epochs set "
@@ -608,6 +614,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         default=0.0,
         minimum=0,
         maximum=1,
+        outside_range="the warmup then never ends, or never starts",
         details=(
             "The warmup lasts ratio × optim.total_training_steps steps; total_training_steps "
             "defaults to 0 and no NexRL code sets it, so without it there is no warmup."
