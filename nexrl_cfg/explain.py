@@ -61,6 +61,11 @@ def describe(entry: Option | Section, version: str | None = None) -> str:
         rng = _range(entry)
         if rng:
             lines.append(f"Range:       {rng}")
+        if entry.use is not None:
+            use = entry.use
+            lines.append(
+                f"Used as:     {use.kind}, {catalogue.USES[use.kind]}: `{use.code}` ({use.source})"
+            )
         if entry.deprecated_choices:
             old = ", ".join(f"{_value(a)} -> {_value(b)}" for a, b in entry.deprecated_choices)
             lines.append(f"Deprecated:  {old}")

@@ -127,3 +127,6 @@ NEXTRAINER_BACKENDS = ("http", "nextrainer", "direct-zmq")
 OLD_NEXTRAINER_BACKENDS = ("http", "nextrainer")
 # Trainers that train on NexRL's own training service (not a remote API).
 SELF_HOSTED_TRAINERS = ("self_hosted_grpo", "self_hosted_opd")
+# Trainers that train through the Tinker or Weaver service's API (`RemoteApiTrainer` and its
+# subclasses, nexrl/trainer/remote_api_*.py).
+REMOTE_TRAINERS = ("remote_api_grpo", "remote_api_cross_entropy", "remote_api_opd")

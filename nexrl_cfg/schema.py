@@ -86,7 +86,20 @@ def _bounds(opt: Option) -> dict[str, Any]:
     ):
         if bound is not None:
             out[key] = bound
-    return out
+    return {**out, **_use_bounds(opt)}
+
+
+def _use_bounds(opt: Option) -> dict[str, Any]:
+    """The values NexRL's use of the number takes (`Option.use`), where it always fails on
+    the others: a count at least 1, seconds at least 0, a divisor not 0."""
+    use = opt.use
+    if use is None or use.caught or use.when or opt.used_if:
+        return {}
+    if use.kind == "count":
+        return {"minimum": max(1, opt.minimum or 1)}
+    if use.kind == "seconds":
+        return {"minimum": max(0, opt.minimum or 0)}
+    return {"not": {"const": 0}}
 
 
 def _choices(opt: Option) -> dict[str, Any]:

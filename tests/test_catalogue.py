@@ -45,6 +45,24 @@ def test_types_and_choices_are_known_words(module: str) -> None:
 
 
 @pytest.mark.parametrize("module", catalogue.MODULES)
+def test_uses_of_numbers_are_known_and_sourced(module: str) -> None:
+    """A number's use (`Option.use`) is one of the kinds the checks know, on a number, and
+    names the NexRL line that evaluates it."""
+    for entry in _entries(module):
+        if isinstance(entry, Option) and entry.use is not None:
+            assert entry.use.kind in catalogue.USES, entry.path
+            assert entry.type in ("int", "number"), entry.path
+            assert _SOURCE.fullmatch(entry.use.source), (entry.path, entry.use.source)
+
+
+@pytest.mark.parametrize("module", catalogue.MODULES)
+def test_sections_read_as_empty_when_null_accept_null(module: str) -> None:
+    for entry in _entries(module):
+        if isinstance(entry, Section) and (entry.null_as_empty or entry.null_fails_if):
+            assert entry.nullable and entry.null_as_empty, entry.path
+
+
+@pytest.mark.parametrize("module", catalogue.MODULES)
 def test_versions_are_ordered(module: str) -> None:
     for entry in _entries(module):
         assert entry.added in VERSIONS, entry.path

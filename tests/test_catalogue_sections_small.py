@@ -195,7 +195,12 @@ WRONG_TYPE_APPENDED = [
         "runtime_monitor.health_check.timeout",
         VERSIONS,
     ),
-    ("debug:\n  dump_every_n_steps: 1.5\n", "debug.dump_every_n_steps", FROM_1_2),
+    # Read only with dumps on (off, a bad value is a warning).
+    (
+        "debug:\n  enable_data_dump: true\n  dump_every_n_steps: 1.5\n",
+        "debug.dump_every_n_steps",
+        FROM_1_2,
+    ),
 ]
 CASES_TYPE = [((old, new), key, v) for old, new, key, versions in WRONG_TYPE for v in versions] + [
     (("", lines), key, v) for lines, key, versions in WRONG_TYPE_APPENDED for v in versions

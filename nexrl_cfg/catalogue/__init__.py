@@ -12,17 +12,19 @@ import importlib
 from functools import lru_cache
 
 from ..nexrl import NEWEST, VERSIONS, version_key
-from .model import NO_DEFAULT, Condition, Entry, Option, Section
+from .model import NO_DEFAULT, USES, Condition, Entry, Option, Section, Use
 
 __all__ = [
     "NEWEST",
     "NO_DEFAULT",
+    "USES",
     "VERSIONS",
     "Catalogue",
     "Condition",
     "Entry",
     "Option",
     "Section",
+    "Use",
     "all_entries",
     "for_version",
     "history",

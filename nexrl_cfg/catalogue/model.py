@@ -38,6 +38,40 @@ class Condition:
     also: tuple[Condition, ...] = ()
 
 
+# How NexRL's code uses a number (`Use.kind`), and the values that use takes.
+USES = {
+    # Divided by, or a modulo taken with it: 0 raises ZeroDivisionError.
+    "divisor": "other than 0",
+    # A pool size or a loop count that must not come out empty.
+    "count": "at least 1",
+    # Seconds slept (`time.sleep`): a negative number raises ValueError.
+    "seconds": "0 or more",
+}
+
+
+@dataclass(frozen=True)
+class Use:
+    """How NexRL's code uses a number, which decides the values it takes (see `USES`): the
+    expression it evaluates (`code`), where (`source`, file:line@tag), and what a value it
+    cannot take does (`failure`). `caught`: NexRL catches the failure and runs on without the
+    feature (a warning, not an error). `when`: NexRL evaluates it only where these conditions
+    hold (the torch loader, not the mock one); elsewhere a value it cannot take is a warning."""
+
+    kind: str
+    code: str
+    source: str
+    failure: str
+    caught: bool = False
+    when: tuple[Condition, ...] = ()
+
+    def takes(self, value: float) -> bool:
+        if self.kind == "divisor":
+            return value != 0
+        if self.kind == "count":
+            return value >= 1
+        return value >= 0
+
+
 @dataclass(frozen=True)
 class Entry:
     """What options and sections share: where they are, which versions, which source."""
@@ -110,8 +144,10 @@ class Option(Entry):
     # mis-handled): a value outside them is a warning, not an error.
     loose_choices: bool = False
     # Keys (relative to the section when they start with ".") that, when set, let any value
-    # pass: `type` with a `custom_*_module_path`.
+    # pass: `type` with a `custom_*_module_path`; except where a `free_unless` condition
+    # holds (a code path that looks the value up without the custom module).
     free_if_set: tuple[str, ...] = ()
+    free_unless: tuple[Condition, ...] = ()
     nullable: bool = False
     minimum: float | None = None
     maximum: float | None = None
@@ -120,6 +156,8 @@ class Option(Entry):
     # What NexRL does with a value outside the range when it runs on regardless ("trains
     # nothing"): out-of-range says so in a warning instead of an error.
     outside_range: str = ""
+    # How NexRL's code uses the number, which adds to the range it takes (a divisor: not 0).
+    use: Use | None = None
     # YAML snippets, each may start with a `# comment` line naming the case.
     examples: tuple[str, ...] = ()
     # Never print the value (api keys and the like).
@@ -135,3 +173,8 @@ class Section(Entry):
     closed: bool = True
     nullable: bool = False
     open_reason: str = ""
+    # NexRL reads a null here as an empty section (`config.get(k) or {}`, a fallback): null is
+    # fine, except where one of `null_fails_if` holds (a code path that reads it without the
+    # fallback). A section `nullable` only may be null in a shared file, not in a whole config.
+    null_as_empty: bool = False
+    null_fails_if: tuple[Condition, ...] = ()

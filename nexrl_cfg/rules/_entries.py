@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalogue import Option, Section
-from ..config import Config
+from ..catalogue import Condition, Option, Section
+from ..config import Config, show_value
 from ..finding import Severity
 from ..layout import TRAIN
 from ..resolve import Unknown
@@ -101,6 +101,72 @@ IGNORED_NOTE = " (no NexRL version reads this option: it has no effect)"
 def ignored_severity(opt: Option) -> Severity | None:
     """A problem with an option NexRL never reads is a warning, never an error."""
     return Severity.WARNING if opt.ignored or opt.unread else None
+
+
+def unread_because(cfg: Config, path: str) -> str | None:
+    """Why NexRL does not act on the key at `path` on this config's path, in words ("NexRL
+    uses it only where debug.enable_data_dump is true"); None when it may. A `used_if`
+    condition of its entry or of a section around it certainly fails (one whose value is not
+    known counts as holding); a relative condition is read from the entry's own section."""
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        at = ".".join(parts[:end])
+        spec = cfg.catalogue.entry(cfg.layout.spec_path(at))
+        section = at.rpartition(".")[0]
+        for condition in spec.used_if if spec is not None else ():
+            if cfg.holds(condition, section) is False:
+                return f"NexRL uses it only where {condition_words(condition, section)}"
+    return None
+
+
+def read_here(cfg: Config, path: str) -> bool:
+    """Whether NexRL may read the key at `path` on this config's path (see `unread_because`)."""
+    return unread_because(cfg, path) is None
+
+
+def condition_words(condition: Condition, section: str) -> str:
+    """A catalogue condition in words: `trainer.type is "self_hosted_grpo"`."""
+    path = f"{section}{condition.path}" if condition.path.startswith(".") else condition.path
+    values = " or ".join(show_value(v) for v in condition.values)
+    unset = " or unset" if condition.absent else ""
+    return f"{path} is {values}{unset}" if values else f"{path} is unset"
+
+
+def weaker(cfg: Config, opt: Option, path: str) -> tuple[Severity | None, str]:
+    """(severity, note) of a bad value of `opt` at `path`: a warning with a note saying why
+    when NexRL never reads the option, or does not read it on this config's path; (None, "")
+    where the rule's own severity applies."""
+    if opt.ignored or opt.unread:
+        return Severity.WARNING, IGNORED_NOTE
+    why = unread_because(cfg, path)
+    if why is not None:
+        return Severity.WARNING, f" ({why})"
+    return None, ""
+
+
+def freed(cfg: Config, opt: Option, section: str) -> bool:
+    """Whether a key of `opt.free_if_set` is set beside it (a custom module: any value goes),
+    and no `free_unless` condition holds (a code path that looks the value up anyway)."""
+    return _free_key(cfg, opt, section) is not None and not _unfreeing(cfg, opt, section)
+
+
+def not_freed_because(cfg: Config, opt: Option, section: str) -> str | None:
+    """Why a set key of `opt.free_if_set` does not free the value here, in words; None when
+    none is set, or it does free it."""
+    key = _free_key(cfg, opt, section)
+    unfreeing = _unfreeing(cfg, opt, section)
+    if key is None or not unfreeing:
+        return None
+    return f"{key} does not stand in for it where {condition_words(unfreeing[0], section)}"
+
+
+def _free_key(cfg: Config, opt: Option, section: str) -> str | None:
+    at = [f"{section}{key}" if key.startswith(".") else key for key in opt.free_if_set]
+    return next((key for key in at if cfg.has(key)), None)
+
+
+def _unfreeing(cfg: Config, opt: Option, section: str) -> list[Condition]:
+    return [c for c in opt.free_unless if cfg.holds(c, section) is True]
 
 
 def suggest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | None:

@@ -31,7 +31,7 @@ from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Fix, Report, Severity
 from ..fix.library import Files, literal, one_match, option_at
-from ._entries import IGNORED_NOTE, did_you_mean, options
+from ._entries import did_you_mean, freed, not_freed_because, options, weaker
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value is not one of the values its option allows"
@@ -45,7 +45,7 @@ def check(cfg: Config) -> Iterator[Report]:
         if entry.value is None and (opt.nullable or cfg.unreadable(entry.path)):
             continue
         section = entry.path.rpartition(".")[0]
-        if any(cfg.has(_at(section, key)) for key in opt.free_if_set):
+        if freed(cfg, opt, section):
             continue  # a custom module takes any name
         values = entry.value if isinstance(entry.value, list) else [entry.value]
         if isinstance(entry.value, list) and opt.type != "string-or-list":
@@ -54,27 +54,20 @@ def check(cfg: Config) -> Iterator[Report]:
             if value in opt.choices or isinstance(value, (dict, list)):
                 continue
             key = f"{entry.path}.{index}" if isinstance(entry.value, list) else entry.path
-            yield _report(cfg, opt, key, section)
+            yield _report(cfg, opt, key, entry.path)
 
 
-def _at(section: str, key: str) -> str:
-    return f"{section}{key}" if key.startswith(".") else key
-
-
-def _report(cfg: Config, opt: Option, key: str, section: str) -> Report:
+def _report(cfg: Config, opt: Option, key: str, path: str) -> Report:
     allowed = ", ".join(show_value(c) for c in opt.choices)
     hint = did_you_mean(str(cfg.get(key)), [str(c) for c in opt.choices if c != ""])
-    used = all(cfg.holds(c, section) is not False for c in opt.used_if)
-    severity = (
-        Severity.WARNING if opt.loose_choices or not used or opt.ignored or opt.unread else None
-    )
-    effect = ""
+    severity: Severity | None
     if opt.loose_choices:
-        effect = "; NexRL does not stop, but treats it as none of them"
-    elif opt.ignored or opt.unread:
-        effect = IGNORED_NOTE
-    elif not used:
-        effect = "; NexRL does not read it here, but would fail on it once it does"
+        severity, effect = Severity.WARNING, "; NexRL does not stop, but treats it as none of them"
+    else:
+        severity, effect = weaker(cfg, opt, path)
+    why = not_freed_because(cfg, opt, path.rpartition(".")[0])
+    if why is not None:
+        effect += f" ({why}: NexRL looks the name up)"
     return cfg.report(
         f"'{opt.name}' is {cfg.show(key)}, which is not one of: {allowed}{effect}",
         key,

@@ -32,14 +32,7 @@ import yaml
 from ..catalogue import Section
 from ..config import Config
 from ..finding import Report, Severity
-from ._entries import (
-    IGNORED_NOTE,
-    TYPE_WORDS,
-    entries,
-    ignored_severity,
-    options,
-    type_matches,
-)
+from ._entries import TYPE_WORDS, entries, options, type_matches, weaker
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value has the wrong type for its option"
@@ -54,13 +47,13 @@ def check(cfg: Config) -> Iterator[Report]:
         if type_matches(opt.type, value):
             continue
         hint = _hint(opt.type, value, cfg.is_secret(tuple(entry.path.split("."))))
-        note = IGNORED_NOTE if opt.ignored or opt.unread else ""
+        severity, note = weaker(cfg, opt, entry.path)
         yield cfg.report(
             f"'{opt.name}' must be {TYPE_WORDS[opt.type]}, not {_kind(value)} "
             f"({cfg.show(entry.path)}){note}",
             entry.path,
             hint,
-            severity=ignored_severity(opt),
+            severity=severity,
         )
     for entry in entries(cfg):
         spec = entry.spec
@@ -70,7 +63,7 @@ def check(cfg: Config) -> Iterator[Report]:
         # config that includes the file fills it: in a whole config NexRL reads it.
         if entry.value is None and (cfg.mode == "fragment" or cfg.unreadable(entry.path)):
             continue
-        if entry.value is None and _null_unneeded(cfg, spec, entry.path):
+        if entry.value is None and _read_as_empty(cfg, spec, entry.path):
             continue
         yield cfg.report(
             f"'{spec.name}' must be a mapping of options, not {_kind(entry.value)}",
@@ -79,11 +72,12 @@ def check(cfg: Config) -> Iterator[Report]:
         )
 
 
-def _null_unneeded(cfg: Config, spec: Section, path: str) -> bool:
-    """A nullable section NexRL reads only under conditions (`trainer.algorithm`, read by
-    self-hosted trainers) may stay null where they do not hold."""
+def _read_as_empty(cfg: Config, spec: Section, path: str) -> bool:
+    """Whether NexRL reads this null section as an empty one (`get(k) or {}`) on the config's
+    path: no `null_fails_if` condition holds (`trainer.algorithm`, which self-hosted trainers
+    read by attribute)."""
     parent = path.rpartition(".")[0]
-    return spec.nullable and bool(spec.required_if) and not cfg.required(spec, parent)
+    return spec.null_as_empty and not any(cfg.holds(c, parent) for c in spec.null_fails_if)
 
 
 # What a value is, in words; bool before int (a bool is an int to Python).

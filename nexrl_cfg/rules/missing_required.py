@@ -38,7 +38,7 @@ from ..catalogue import Option, Section
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
-from ._entries import sections
+from ._entries import read_here, sections
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A required option is missing"
@@ -54,20 +54,9 @@ def check(cfg: Config) -> Iterator[Report]:
             continue
         if entry.path == TRAIN and cfg.layout.nested:
             continue  # each named service is checked on its own
-        if not _read(cfg, entry.path):
+        if not read_here(cfg, entry.path):
             continue  # NexRL does not read this section on the config's path
         yield from _missing(cfg, section.path, entry.value, entry.path)
-
-
-def _read(cfg: Config, path: str) -> bool:
-    """Whether NexRL reads the section at `path` and every section around it (`used_if`)."""
-    parts = path.split(".")
-    for end in range(len(parts), 0, -1):
-        at = ".".join(parts[:end])
-        spec = cfg.catalogue.section(cfg.layout.spec_path(at))
-        if spec is not None and any(cfg.holds(c, at) is False for c in spec.used_if):
-            return False
-    return True
 
 
 def _missing(cfg: Config, spec_path: str, value: dict[str, object], path: str) -> Iterator[Report]:

@@ -3,13 +3,20 @@
 ## What it does
 Checks numeric options against their documented bounds: `max_retries` >= 1, `clip_ratio`
 strictly between 0 and 1, `lr_warmup_steps_ratio` in [0, 1], `world_size` >= 1,
-`ppo_epochs` >= 1, `weight_decay` >= 0, batch sizes >= 1, `lr` > 0.
+`ppo_epochs` >= 1, `weight_decay` >= 0, batch sizes >= 1, `lr` > 0; and against what NexRL's
+code does with the number: a value it divides by or takes a modulo with must not be 0
+(`runtime_monitor.health_check.check_interval`, `debug.dump_every_n_steps`), a loop count or
+pool size must be at least 1, seconds it sleeps must not be negative. The message names the
+expression and where NexRL evaluates it.
+
+A value NexRL does not read on the config's path (dumps switched off, a trainer type that
+never reads the option) is a warning; so is a failure NexRL catches and runs on from (the
+rollout progress monitor stops), and a value NexRL runs on regardless (`ppo_epochs: 0`
+updates nothing).
 
 ## Why is this bad?
-An out-of-range value either crashes NexRL late (a world size of 0) or trains silently
-wrong (a grad_clip of 0 zeroes every gradient). Where NexRL runs on regardless (`ppo_epochs:
-0` updates nothing), or does not read the option on the config's path (`max_retries` with the
-Tinker backend), it is a warning.
+An out-of-range value either crashes NexRL late (a world size of 0, a ZeroDivisionError at
+the first training step) or trains silently wrong (a grad_clip of 0 zeroes every gradient).
 
 ## Example
 ```yaml
@@ -32,9 +39,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..catalogue import USES, Option
 from ..config import Config
 from ..finding import Report, Severity
-from ._entries import IGNORED_NOTE, ignored_severity, options, type_matches
+from ._entries import Entry, condition_words, options, type_matches, weaker
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A number is outside the range its option allows"
@@ -56,20 +64,37 @@ def check(cfg: Config) -> Iterator[Report]:
         )
         if bad:
             allowed = describe_range(low, high, xlow, xhigh)
-            section = entry.path.rpartition(".")[0]
-            used = all(cfg.holds(c, section) is not False for c in opt.used_if)
-            note = IGNORED_NOTE if opt.ignored or opt.unread else ""
-            if not note and not used:
-                note = " (NexRL does not read it here, but would fail on it once it does)"
-            if not note and opt.outside_range:
-                note = f": NexRL runs, but {opt.outside_range}"
-            weak = not used or bool(opt.outside_range)
+            severity, note = weaker(cfg, opt, entry.path)
+            if severity is None and opt.outside_range:
+                severity, note = Severity.WARNING, f": NexRL runs, but {opt.outside_range}"
             yield cfg.report(
                 f"'{opt.name}' is {cfg.show(entry.path)}, but it must be {allowed}{note}",
                 entry.path,
                 f"Use a value {allowed}.",
-                severity=ignored_severity(opt) or (Severity.WARNING if weak else None),
+                severity=severity,
             )
+        elif opt.use is not None and not opt.use.takes(value):
+            yield _misused(cfg, opt, entry)
+
+
+def _misused(cfg: Config, opt: Option, entry: Entry) -> Report:
+    """A number NexRL's code cannot use the way it does (`Option.use`)."""
+    use = opt.use
+    assert use is not None
+    severity, note = weaker(cfg, opt, entry.path)
+    section = entry.path.rpartition(".")[0]
+    skipped = [c for c in use.when if cfg.holds(c, section) is False]
+    if skipped and severity is None:
+        severity, note = Severity.WARNING, f" (only where {condition_words(skipped[0], section)})"
+    if use.caught and severity is None:
+        severity = Severity.WARNING
+    return cfg.report(
+        f"'{opt.name}' is {cfg.show(entry.path)}, but NexRL computes `{use.code}` "
+        f"({use.source}): {use.failure}{note}",
+        entry.path,
+        f"Use a value {USES[use.kind]}.",
+        severity=severity,
+    )
 
 
 def describe_range(

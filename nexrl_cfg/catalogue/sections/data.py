@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import Condition, Option, Section
+from ..model import Condition, Option, Section, Use
 
 TORCH = "nexrl/data_loader/torch_data_loader.py"
 LOADER = "nexrl/data_loader/data_loader.py"
@@ -37,7 +37,15 @@ def _rollout_repeat_n(prefix: str) -> Option:
         source=f"{_LOADER_READ % ('140,184,237,287', '161,205,258,309')}; spec/data-config.md",
         type="int",
         default=1,
-        minimum=1 if training else None,
+        use=Use(
+            "count",
+            "for _ in range(rollout_repeat_n)",
+            f"{LOADER}@v1.4.0:161,258",
+            "every loaded batch is empty and the loader indexes it at the first rollout "
+            "(IndexError)",
+        )
+        if training
+        else None,
         details=(
             "GRPO needs several samples per prompt to rank them, e.g. 8. Each loaded item "
             "is copied range(n) times: with 0 or less the batch is empty and the loader "

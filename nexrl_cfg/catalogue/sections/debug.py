@@ -5,7 +5,7 @@ The trainers read `trainer.debug` first and fall back to this top-level section.
 
 from __future__ import annotations
 
-from ..model import Condition, Option, Section
+from ..model import Condition, Option, Section, Use
 
 DUMPER = "nexrl/utils/data_dumper.py"
 ADDED = "1.2"
@@ -66,6 +66,9 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Debug data dumps (trajectories, log-probs, losses) written during training.",
         source=_READ % ("84-93", "84-93"),
         added=ADDED,
+        nullable=True,
+        # `parent.get("debug", {}) or {}`; self-hosted trainers skip a null one.
+        null_as_empty=True,
     ),
     Option(
         "debug.enable_data_dump",
@@ -115,6 +118,13 @@ ENTRIES: tuple[Option | Section, ...] = (
         added=ADDED,
         type="int",
         default=1,
+        used_if=(_ON,),
+        use=Use(
+            "divisor",
+            "step % dump_every_n_steps",
+            f"{DUMPER}@v1.4.0:193",
+            "ZeroDivisionError in should_dump, at the first training step",
+        ),
         details="With dumps on, 0 stops training at the first step (division by zero).",
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Option, Section
+from ..model import Condition, Option, Section, Use
 
 CONTROLLER = "nexrl/controller.py"
 TRACKER = "nexrl/activity_tracker.py"
@@ -11,6 +11,7 @@ _EXC = "runtime_monitor.exception_handling"
 _HEALTH = "runtime_monitor.health_check"
 _PROGRESS = "runtime_monitor.rollout_progress_monitor"
 _PAGE = "spec/complete-config.md"
+_PROGRESS_ON = Condition(f"{_PROGRESS}.enabled", (True,))
 
 ENTRIES: tuple[Option | Section, ...] = (
     Section(
@@ -70,10 +71,16 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{CONTROLLER}@v1.0.0:158,178; {CONTROLLER}@v1.4.0:173,194; {_PAGE}",
         type="number",
         default=10.0,
-        exclusive_minimum=0,
+        use=Use(
+            "divisor",
+            "health_check_counter % check_interval",
+            f"{CONTROLLER}@v1.4.0:194",
+            "ZeroDivisionError in the controller's main loop, even with the check disabled",
+        ),
         details=(
             "The controller's loop takes its counter modulo this value, read even when "
-            "the check is disabled: 0 stops the run as soon as training starts."
+            "the check is disabled: 0 stops the run as soon as training starts. A negative "
+            "value is a valid modulo (the check runs every |n| seconds)."
         ),
     ),
     Option(
@@ -105,6 +112,16 @@ ENTRIES: tuple[Option | Section, ...] = (
         added="1.2",
         type="number",
         default=1.0,
+        used_if=(_PROGRESS_ON,),
+        use=Use(
+            "seconds",
+            "time.sleep(update_interval)",
+            f"{TRACKER}@v1.4.0:450",
+            "ValueError, caught as a fatal monitor error: the progress monitor stops (the run "
+            "goes on)",
+            caught=True,
+        ),
+        details="0 makes the monitor thread update without pause.",
     ),
     Option(
         f"{_PROGRESS}.log_interval",
@@ -113,6 +130,15 @@ ENTRIES: tuple[Option | Section, ...] = (
         added="1.2",
         type="int",
         default=10,
+        used_if=(_PROGRESS_ON,),
+        use=Use(
+            "divisor",
+            "update_count % log_interval",
+            f"{TRACKER}@v1.4.0:492",
+            "ZeroDivisionError at every update, caught and logged: progress is never shown "
+            "(the run goes on)",
+            caught=True,
+        ),
         details="0 makes every update fail with an error in the log (the run goes on).",
     ),
     Option(

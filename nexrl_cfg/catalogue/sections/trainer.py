@@ -7,11 +7,12 @@ from ...nexrl import (
     OLDEST,
     REMOTE_API_OPD,
     REMOTE_BACKENDS,
+    REMOTE_TRAINERS,
     SELF_HOSTED_OPD,
     SELF_HOSTED_TRAINERS,
     SEQUENCE_LENGTHS,
 )
-from ..model import Condition, Option, Section
+from ..model import Condition, Option, Section, Use
 from ._copies import distillation_copies
 from .resume import SWITCHES
 
@@ -25,6 +26,10 @@ _CONTROLLER = "nexrl/controller.py"
 _CUSTOM = ".custom_trainer_module_path"
 _NO_CUSTOM = Condition(_CUSTOM, (), absent=True)
 _IS_SELF_HOSTED = Condition("trainer.type", SELF_HOSTED_TRAINERS)
+_IS_REMOTE = Condition("trainer.type", REMOTE_TRAINERS)
+# Ray mode looks the trainer class up by `type` alone, without the custom module
+# (controller.py@v1.0.0:935, @v1.4.0:982-986).
+_RAY = Condition("launch_mode", ("ray",))
 _IS_GRPO = Condition("trainer.type", ("self_hosted_grpo",))
 _IS_OPD = Condition("trainer.type", ("self_hosted_opd",))
 _KL_IN_REWARD = Condition("trainer.algorithm.use_kl_in_reward", (True,))
@@ -52,6 +57,7 @@ def _trainer_type(added: str, removed: str | None, choices: tuple[str, ...], src
         type="string",
         choices=choices,
         free_if_set=(_CUSTOM,),
+        free_unless=(_RAY,),
         required_if=(_NO_CUSTOM,),
         details=_TYPE_DETAILS,
     )
@@ -149,6 +155,8 @@ ALGORITHM: tuple[Option | Section, ...] = (
             "nexrl/controller.py@v1.4.0:786-794; nexrl/trainer/self_hosted_trainer.py@v1.4.0:88"
         ),
         nullable=True,
+        null_as_empty=True,
+        null_fails_if=(_IS_SELF_HOSTED,),
         required_if=(_IS_SELF_HOSTED,),
         required_for="for self-hosted training",
         details=(
@@ -290,10 +298,18 @@ ALGORITHM: tuple[Option | Section, ...] = (
     Option(
         "trainer.algorithm.critic.kl_ctrl.target_kl",
         description="KL the adaptive controller steers towards.",
-        source=_grpo("89"),
+        source=f"{_grpo('89')}; nexrl/algorithm/core_algos.py@v1.4.0:59",
         type="number",
         required_if=(_KL_IN_REWARD, Condition(".type", ("adaptive",))),
         required_for="for the adaptive controller with use_kl_in_reward",
+        used_if=(_IS_GRPO, _KL_IN_REWARD, Condition(".type", ("adaptive",))),
+        use=Use(
+            "divisor",
+            "current_kl / target_kl",
+            "nexrl/algorithm/core_algos.py@v1.4.0:59",
+            "ZeroDivisionError when the controller updates, at the first training step "
+            f"({_GRPO_SRC}@v1.4.0:433)",
+        ),
     ),
     Option(
         "trainer.algorithm.critic.kl_ctrl.horizon",
@@ -474,6 +490,16 @@ ENTRIES: tuple[Option | Section, ...] = (
         added="1.2",
         closed=False,
         open_reason="taken whole as the top-level `debug` section, whose keys it shares",
+        nullable=True,
+        null_as_empty=True,
+        # Remote trainers read `config.get("debug", {}).get(...)`: a null fails at start-up.
+        null_fails_if=(_IS_REMOTE,),
+        details=(
+            "Self-hosted trainers and the data dumper fall back to the top-level `debug` when "
+            "it is null or empty (data_dumper.py@v1.4.0:84-91, "
+            "self_hosted_trainer.py@v1.4.0:131-135); remote trainers stop at start-up on a "
+            "null one (remote_api_trainer.py@v1.2.0:92-93)."
+        ),
     ),
     *ALGORITHM,
     *distillation_copies("trainer", 213),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..model import Condition, Option, Section
+from ..model import Condition, Option, Section, Use
 from .data import LOADER, MOCK, TORCH, loader_entries
 
 CONTROLLER = "nexrl/controller.py"
@@ -63,8 +63,17 @@ ENTRIES: tuple[Option | Section, ...] = (
         default=32,
         required_if=(Condition(".type", ("mock",)),),
         required_for="for the mock data loader, which reads it without a default",
-        minimum=1,
-        details="The torch loader refuses a batch size below 1.",
+        use=Use(
+            "count",
+            "DataLoader(batch_size=batch_size)",
+            f"{TORCH}@v1.4.0:240",
+            "ValueError when the validation loader is built at start-up",
+            when=(Condition(".type", ("torch",)),),
+        ),
+        details=(
+            "The torch loader refuses a batch size below 1 at start-up. The mock loader "
+            "takes 0 (an empty loader), which fails at the first validation."
+        ),
     ),
     Option(
         "validate.data.keep_batch_order",
