@@ -262,8 +262,7 @@ class Checker:
         if cfg.resolved.values > MAX_CHECKED:
             findings.append(_too_many(cfg.resolved.values, composed))
             return findings
-        findings.extend(run_rules(cfg, self.fix_files))
-        return findings
+        return run_rules(cfg, self.fix_files, findings)
 
     def _unset_notes(self, unset: dict[str, tuple[KeyPath, Span]]) -> list[Finding]:
         severity = Severity.ERROR if self.settings.require_env else Severity.INFO

@@ -197,11 +197,14 @@ class Config:
         at: str = "value",
         severity: Severity | None = None,
         data: Any = None,
+        covers: str = "",
     ) -> Report:
         """A rule's report at the value of `key` (or at the key itself, `at="key"`); `data`
-        is for the rule's own `fix` (see `Report`)."""
+        is for the rule's own `fix`, `covers` the missing key it accounts for from elsewhere
+        (see `Report`). A report about a missing key names that key (`at="key"` places it at
+        its nearest section)."""
         span = self.key_span(key) if at == "key" else self.span(key)
-        return Report(message, span, key, hint, severity, data)
+        return Report(message, span, key, hint, severity, data, covers)
 
 
 _ONLY_EXPRESSIONS = re.compile(r"(?:\$\{[^${}]*\})+\Z")

@@ -158,7 +158,9 @@ class Report:
     `severity` is set only where one case of a rule is weaker than the rule's declared
     severity (a warning beside the rule's errors). `data` is what the rule's own `fix` needs
     to know about this report (which case it is, a key the check found); the runner only
-    hands it over."""
+    hands it over. `covers` is a key missing from the config that the report accounts for
+    from another place (a misspelt key): the runner keeps one report per missing key (see
+    `rules.run`)."""
 
     message: str
     span: Span
@@ -166,6 +168,7 @@ class Report:
     hint: str = ""
     severity: Severity | None = None
     data: Any = None
+    covers: str = ""
 
     def stamp(self, rule: str, severity: Severity, fix: Fix | None = None) -> Finding:
         return Finding(

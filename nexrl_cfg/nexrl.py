@@ -74,6 +74,10 @@ URL_SCHEME_ADDED = "1.3"
 # `logger.feishu_url` (openai_inference_service_client.py, feishu_logger.py @v1.3.0); before,
 # the run failed at the first request.
 EMPTY_URLS_REFUSED = "1.3"
+# `ensure_url_scheme` (nexrl/utils/url_utils.py@v1.3.0) gives a URL without a scheme (as
+# `urlparse` sees it) `http://`, or `https://` for the Feishu webhook, before NexRL uses it;
+# before, URLs were used as written.
+URL_SCHEME_ADDED = "1.3"
 # `rollout_worker.max_sequence_length` is required and asserted to be at least
 # `data.max_prompt_length + rollout_worker.max_response_length`; `trainer.max_prompt_length`
 # and `trainer.max_response_length` are no longer read (validate_config.py@v1.4.0:56-68).

@@ -7,7 +7,7 @@ and lint; `check` runs them file by file and `report/` shows what they find.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .compose import Composed
@@ -15,6 +15,7 @@ from .config import Config
 from .finding import Finding
 from .resolve import resolve
 from .rules import run
+from .rules.interpolation_error import ID as INTERPOLATION_ERROR
 from .rules.interpolation_error import cycles_read
 
 if TYPE_CHECKING:
@@ -35,9 +36,25 @@ def prepare(
     return findings, cfg
 
 
-def run_rules(cfg: Config, files: Files | None = None) -> list[Finding]:
+def run_rules(
+    cfg: Config, files: Files | None = None, earlier: Sequence[Finding] = ()
+) -> list[Finding]:
     """Stages 4 and 5: the validate rules and, for a whole config (not a fragment, which
     lacks what the configs that include it add), the lint rules. Given `files`, the findings
-    carry their fixes (see `rules.run`)."""
+    carry their fixes (see `rules.run`).
+
+    `earlier` (the findings of composing and resolving) come first, less each reference to a
+    missing key that a rule's finding accounts for (`${data.seed}` where `data.seed` is
+    reported missing, or misspelt): one mistake, one finding."""
     stages = ("validate", "lint") if cfg.mode == "entry" else ("validate",)
-    return [finding for stage in stages for finding in run(stage, cfg, files)]
+    found = run(stages, cfg, files)
+    kept = [f for f in earlier if not _refers_to(cfg, f, found.missing)]
+    return [*kept, *found.findings]
+
+
+def _refers_to(cfg: Config, finding: Finding, missing: frozenset[str]) -> bool:
+    """Whether `finding` is an interpolation that fails on one of the `missing` keys."""
+    if finding.rule != INTERPOLATION_ERROR or not missing:
+        return False
+    raw = cfg.raw(finding.key)
+    return isinstance(raw, str) and any(f"${{{key}}}" in raw for key in missing)

@@ -264,7 +264,15 @@ def test_mock_service_of_the_nested_layout_is_a_note(tmp_path: Path) -> None:
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 @pytest.mark.parametrize(
     "files",
-    ["[]", '["/data/train.json"]', '"/data/train"', '["${oc.env:NEXRL_DATA_PATH}/x.JSON"]'],
+    [
+        "[]",
+        '["/data/train.json"]',
+        '["/data/train"]',
+        '["${oc.env:NEXRL_DATA_PATH}/x.JSON"]',
+        # One string is iterated character by character ("Unsupported file format: /").
+        '"/data/a.jsonl"',
+        '"${oc.env:F}"',
+    ],
 )
 def test_data_files_the_torch_loader_cannot_read(tmp_path: Path, version: str, files: str) -> None:
     text = put(BASES[version], "data.data_files", files)
@@ -272,7 +280,7 @@ def test_data_files_the_torch_loader_cannot_read(tmp_path: Path, version: str, f
 
 
 @pytest.mark.parametrize(
-    "files", ['["/data/a.PARQUET", "/data/b.csv"]', '"/data/a.jsonl"', '"${oc.env:F}"']
+    "files", ['["/data/a.PARQUET", "/data/b.csv"]', '["/data/a.jsonl"]', '["${oc.env:F}"]']
 )
 def test_data_files_the_torch_loader_reads(tmp_path: Path, files: str) -> None:
     text = put(NESTED, "data.data_files", files)
@@ -288,8 +296,8 @@ def test_missing_data_files_and_the_validation_loader(tmp_path: Path) -> None:
             "validate.data.data_files": '["/data/val.txt"]',
         },
     )
+    # The missing data.data_files is missing-required's (one finding per missing key).
     assert found(tmp_path, text, "1.4") == [
-        ("data-loader", "error", "data"),
         ("data-loader", "error", "validate.data.data_files.0"),
     ]
 
@@ -376,9 +384,11 @@ def test_the_teacher_gets_the_backend_arithmetic(tmp_path: Path) -> None:
 
 def test_remote_api_opd_needs_teachers(tmp_path: Path) -> None:
     remote = edit(NESTED, 'type: "self_hosted_grpo"', 'type: "remote_api_opd"')
-    assert found(tmp_path, remote, "1.4", "opd-teacher") == [
-        ("opd-teacher", "error", "trainer.type")
-    ]
+    # The missing teachers are missing-required's (one finding per missing key).
+    assert found(tmp_path, remote, "1.4", "opd-teacher") == []
+    assert ("missing-required", "error", "trainer.teachers") in found(
+        tmp_path, remote, "1.4", "missing-required"
+    )
     teachers = edit(
         remote,
         'type: "remote_api_opd"',
@@ -406,12 +416,17 @@ def test_empty_base_url_from_1_3(tmp_path: Path, version: str, rows: list[Row]) 
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_feishu_url(tmp_path: Path, version: str) -> None:
     on = put(BASES[version], "logger.enable_feishu_logging", "true")
-    assert found(tmp_path, on, version, "empty-url") == [
-        ("empty-url", "error", "logger.enable_feishu_logging")
+    # Missing, it is missing-required's (one finding per missing key).
+    assert found(tmp_path, on, version, "empty-url") == []
+    assert found(tmp_path, on, version, "missing-required") == [
+        ("missing-required", "error", "logger.feishu_url")
     ]
     unset = put(on, "logger.feishu_url", '"${oc.env:FEISHU_WEBHOOK_URL,}"')
-    expected = [("empty-url", "error", "logger.feishu_url")] if version == "1.4" else []
-    assert found(tmp_path, unset, version, "empty-url") == expected
+    # Empty: refused at start-up from 1.3; before, NexRL sends nothing.
+    severity = "error" if version == "1.4" else "warning"
+    assert found(tmp_path, unset, version, "empty-url") == [
+        ("empty-url", severity, "logger.feishu_url")
+    ]
     off = put(unset, "logger.enable_feishu_logging", "false")
     assert found(tmp_path, off, version, "empty-url") == []
 
@@ -433,10 +448,13 @@ def test_launcher_1_0_agent_and_resources(tmp_path: Path) -> None:
     text = put(FLAT, "resource.agent.agents_per_worker", None)
     # The launcher does not resolve interpolations: a number behind one is text to it.
     text = put(text, "resource.inference.replicas", "${oc.env:REPLICAS,1}")
+    # The missing agents_per_worker is missing-required's (one finding per missing key).
     assert found(tmp_path, text, "1.0", "launcher") == [
-        ("launcher", "error", "resource.agent"),
         ("launcher", "error", "resource.inference.replicas"),
     ]
+    assert ("missing-required", "error", "resource.agent.agents_per_worker") in found(
+        tmp_path, text, "1.0", "missing-required"
+    )
 
 
 def test_launcher_1_0_train_world_size(tmp_path: Path) -> None:
@@ -449,15 +467,18 @@ def test_launcher_1_0_train_world_size(tmp_path: Path) -> None:
 def test_launcher_1_4_service_and_inference(tmp_path: Path) -> None:
     text = put(NESTED, "service.train_service.main_actor.identifier", None)
     text = put(text, "service.inference_service.resource.gpus_per_replica", None)
+    # Each at the missing key; the identifier, which NexRL needs too, is missing-required's.
     assert sorted(found(tmp_path, text, "1.4", "launcher")) == [
-        ("launcher", "error", "service.inference_service.resource"),
-        ("launcher", "error", "service.train_service.main_actor"),
+        ("launcher", "error", "service.inference_service.resource.gpus_per_replica"),
     ]
 
 
 def test_launcher_1_4_migrates_the_legacy_section(tmp_path: Path) -> None:
     text = put(NESTED, "rollout_worker.resource", None)
-    assert found(tmp_path, text, "1.4", "launcher") == 2 * [("launcher", "error", "rollout_worker")]
+    # One missing section, one finding: missing-required's.
+    assert found(tmp_path, text, "1.4", "launcher", "missing-required") == [
+        ("missing-required", "error", "rollout_worker.resource")
+    ]
     legacy = text + "resource:\n  agent:\n    num_workers: 0\n    agents_per_worker: 32\n"
     assert found(tmp_path, legacy, "1.4", "launcher") == []
 
@@ -465,7 +486,9 @@ def test_launcher_1_4_migrates_the_legacy_section(tmp_path: Path) -> None:
 @pytest.mark.parametrize("version", ["1.0", "1.4"])
 def test_launcher_setup_script(tmp_path: Path, version: str) -> None:
     text = BASES[version] + "environment:\n  require_setup_script: true\n"
-    assert found(tmp_path, text, version, "launcher") == [("launcher", "error", "environment")]
+    assert found(tmp_path, text, version, "launcher", "missing-required") == [
+        ("missing-required", "error", "environment.setup_script")
+    ]
     fine = text + '  setup_script: "${oc.env:SETUP}"\n'
     assert found(tmp_path, fine, version, "launcher") == []
 

@@ -169,11 +169,11 @@ def test_reasoning_parser_registry_from_1_3(tmp_path: Path, version: str) -> Non
 def test_flat_train_misspelt_key(tmp_path: Path, version: str) -> None:
     text = edit(flat(version), 'url: "http://localhost:8001"', 'ulr: "http://localhost:8001"')
     result = findings(tmp_path, text, version)
-    assert [(f.rule, f.key) for f in result] == [
-        ("missing-required", f"{TRAIN}.url"),
-        ("unknown-key", f"{TRAIN}.ulr"),
+    # The typo leaves the required url missing: one error, at the typo.
+    assert [(f.rule, f.severity.value, f.key) for f in result] == [
+        ("unknown-key", "error", f"{TRAIN}.ulr")
     ]
-    assert result[1].hint == "Did you mean 'url'?"
+    assert result[0].hint == "Did you mean 'url'?"
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -220,11 +220,10 @@ def test_url_is_required_for_the_mock_backend_too(tmp_path: Path, version: str) 
 def test_nested_misspelt_resource_key(tmp_path: Path, version: str) -> None:
     text = edit(NESTED, "gpus_per_pod: 2", "gpus_per_pd: 2")
     result = findings(tmp_path, text, version)
-    assert [(f.rule, f.key) for f in result] == [
-        ("missing-required", f"{NAMED}.resource.gpus_per_pod"),
-        ("unknown-key", f"{NAMED}.resource.gpus_per_pd"),
+    assert [(f.rule, f.severity.value, f.key) for f in result] == [
+        ("unknown-key", "error", f"{NAMED}.resource.gpus_per_pd")
     ]
-    assert result[1].hint == "Did you mean 'gpus_per_pod'?"
+    assert result[0].hint == "Did you mean 'gpus_per_pod'?"
 
 
 @pytest.mark.parametrize("version", NESTED_VERSIONS)

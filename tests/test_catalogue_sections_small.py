@@ -159,7 +159,7 @@ def test_debug_is_read_from_1_2(tmp_path: Path, version: str) -> None:
 # (old text of BASE, new text, the key, the versions)
 WRONG_TYPE = [
     ("  seed: 42\n", '  seed: "42"\n', "data.seed", VERSIONS),
-    ('  data_files: "data/train.parquet"\n', "  data_files: 3\n", "data.data_files", VERSIONS),
+    ('  data_files: ["data/train.parquet"]\n', "  data_files: 3\n", "data.data_files", VERSIONS),
     ("  batch_size: 8\n", '  batch_size: 8\n  shuffle: "yes"\n', "data.shuffle", VERSIONS),
     (
         "  batch_size: 32\n",
@@ -295,10 +295,10 @@ def test_did_you_mean_for_a_loader_type(tmp_path: Path) -> None:
 MISSING = [
     ("  seed: 42\n", "", "data.seed"),
     ('  type: "torch"\n', "", "data.type"),
-    ('  data_files: "data/train.parquet"\n', "", "data.data_files"),
+    ('  data_files: ["data/train.parquet"]\n', "", "data.data_files"),
     # The mock loader reads no files.
     (
-        '  type: "torch"\n  seed: 42\n  data_files: "data/train.parquet"\n',
+        '  type: "torch"\n  seed: 42\n  data_files: ["data/train.parquet"]\n',
         '  type: "mock"\n  seed: 42\n',
         "",
     ),
@@ -316,12 +316,12 @@ MISSING = [
     ("    batch_size: 4\n", "", "validate.data.batch_size"),
     (
         '    type: "mock"\n    batch_size: 4\n',
-        '    type: "torch"\n    data_files: "data/val.parquet"\n',
+        '    type: "torch"\n    data_files: ["data/val.parquet"]\n',
         "",
     ),
     (
         '    type: "mock"\n    batch_size: 4\n',
-        '    type: "torch"\n    data_files: "data/val.parquet"\n    filter_prompts: true\n',
+        '    type: "torch"\n    data_files: ["data/val.parquet"]\n    filter_prompts: true\n',
         "validate.data.tokenizer_path",
     ),
     (LOGGER, "", "logger"),

@@ -408,8 +408,12 @@ def test_missing_tinker_service(tmp_path: Path) -> None:
     text = TINKER[:start] + TINKER[TINKER.index("  train_service:") :]
     assert "tinker_service" not in text
     _, entry = recipe(tmp_path, text)
-    found = only(check(entry, ENV), "remote-backend")
-    assert found.key == "service.tinker_service.api_key"
+    # One missing section, one finding: missing-required's; remote-backend's missing api_key
+    # inside it stands down.
+    findings = check(entry, ENV)
+    assert not startup(findings)
+    (found,) = [f for f in findings if f.rule == "missing-required"]
+    assert found.key == "service.tinker_service"
     assert found.line == line_of(entry, "service:")
     assert ENV["TINKER_API_KEY"][3:11] not in found.message
 
@@ -440,7 +444,12 @@ def test_network_sync_with_weight_provider_passes(tmp_path: Path) -> None:
 def test_network_sync_without_rollout_section(tmp_path: Path) -> None:
     _, entry = recipe(tmp_path, edit_entry=('sync_method: "disk"', 'sync_method: "network"'))
     entry.write_text(put(entry.read_text(), "service.train_service.actor.rollout", None))
-    found = only(check(entry, ENV), "weight-provider")
+    # The missing section is missing-required's; weight-provider's finding about the
+    # use_weight_provider it lacks stands down (one finding per missing key).
+    findings = check(entry, ENV)
+    assert not startup(findings)
+    (found,) = [f for f in findings if f.rule == "missing-required"]
+    assert found.key == "service.train_service.actor.rollout"
     assert found.line == position(entry.read_text(), "    actor:\n      model:")[0]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from configs import BASE, edit, position, run, summary, value_at
-from helpers import rules
+from helpers import VERSION, rules
 
 INFERENCE = "service.inference_service"
 ACTOR = "service.train_service.actor"
@@ -208,43 +208,50 @@ def test_flat_world_size_is_checked_in_1_0(tmp_path: Path) -> None:
 def test_unknown_option_gets_did_you_mean(tmp_path: Path) -> None:
     text = edit(BASE, "max_retries: 3", "max_retry: 3")
     found = run(tmp_path, text)
-    # NexRL reads max_retries without a default: missing, it is an error of its own.
+    # NexRL reads max_retries without a default: the typo leaves it missing. One mistake, one
+    # finding: an error at the typo, which says so; missing-required stands down.
     assert summary(found) == [
-        (
-            "missing-required",
-            "error",
-            f"{INFERENCE}.max_retries",
-            *position(text, "inference_service"),
-        ),
-        ("unknown-key", "warning", f"{INFERENCE}.max_retry", *position(text, "max_retry")),
+        ("unknown-key", "error", f"{INFERENCE}.max_retry", *position(text, "max_retry")),
     ]
-    assert found[1].hint == "Did you mean 'max_retries'?"
+    assert found[0].hint == "Did you mean 'max_retries'?"
+    assert f"the required {INFERENCE}.max_retries is missing" in found[0].message
 
 
 def test_unknown_option_in_a_nested_section(tmp_path: Path) -> None:
     text = edit(BASE, "clip_ratio: 0.2", "clip_ration: 0.2")
     found = run(tmp_path, text)
     assert summary(found) == [
-        (
-            "missing-required",
-            "error",
-            f"{ACTOR}.clip_ratio",
-            *position(text, "    actor:\n      model:", 4),
-        ),
-        ("unknown-key", "warning", f"{ACTOR}.clip_ration", *position(text, "clip_ration")),
+        ("unknown-key", "error", f"{ACTOR}.clip_ration", *position(text, "clip_ration")),
     ]
-    assert found[1].hint == "Did you mean 'clip_ratio'?"
+    assert found[0].hint == "Did you mean 'clip_ratio'?"
 
 
 def test_misspelt_top_level_section(tmp_path: Path) -> None:
     text = edit(BASE, "trajectory_pool:", "trajectory_pol:")
     found = run(tmp_path, text)
     assert summary(found) == [
-        # At the top-level mapping, which starts at the first key.
-        ("missing-required", "error", "trajectory_pool", *position(text, "project_name:")),
-        ("unknown-key", "warning", "trajectory_pol", *position(text, "trajectory_pol")),
+        ("unknown-key", "error", "trajectory_pol", *position(text, "trajectory_pol")),
     ]
-    assert found[1].hint == "Did you mean 'trajectory_pool'?"
+    assert found[0].hint == "Did you mean 'trajectory_pool'?"
+
+
+def test_a_misspelt_key_of_a_shared_file_is_one_finding_at_the_typo(tmp_path: Path) -> None:
+    """The required key it leaves missing in each config that includes the file, and the
+    references to it, are that one finding: no missing-required per includer, no
+    interpolation-error at `${...}`."""
+    from nexrl_cfg.check import Checker, Settings
+
+    common = (
+        edit(BASE, "max_retries: 3", "max_retry: 3")
+        + "extra:\n  copy: ${service.inference_service.max_retries}\n"
+    )
+    (tmp_path / "common.yaml").write_text(common, encoding="utf-8")
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text("defaults:\n  - common\n  - _self_\n", encoding="utf-8")
+    checker = Checker(Settings(nexrl_version=VERSION))
+    results = list(checker.check_files([(tmp_path / n, True) for n in ("a.yaml", "b.yaml")]))
+    found = [(f.rule, f.severity.value, Path(f.file).name) for r in results for f in r.findings]
+    assert [f for f in found if f[1] != "info"] == [("unknown-key", "error", "common.yaml")]
 
 
 def test_misspelt_service_section(tmp_path: Path) -> None:

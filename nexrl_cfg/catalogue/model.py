@@ -158,10 +158,22 @@ class Option(Entry):
     outside_range: str = ""
     # How NexRL's code uses the number, which adds to the range it takes (a divisor: not 0).
     use: Use | None = None
+    # Values that leave things as they are where NexRL does not read the option (`resume.mode:
+    # disable`, `save_freq: 0`): writing one there is no mistake. None: the default.
+    inert: tuple[Any, ...] | None = None
+    # NexRL reads the option but never acts on it (why, with the NexRL line): a value other
+    # than an inert one has no effect.
+    no_effect: str = ""
     # YAML snippets, each may start with a `# comment` line naming the case.
     examples: tuple[str, ...] = ()
     # Never print the value (api keys and the like).
     secret: bool = False
+
+    def acts(self, value: Any) -> bool:
+        """Whether `value` would change what NexRL does where it reads the option: not null,
+        not one of its inert values (by default, its default)."""
+        inert = self.inert if self.inert is not None else (self.default,)
+        return value is not None and not any(type(value) is type(v) and value == v for v in inert)
 
 
 @dataclass(frozen=True)

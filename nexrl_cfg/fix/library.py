@@ -121,6 +121,10 @@ class Literal:
     def replaced(self, text: str) -> Fix | None:
         return set_value(self.cfg, self.key, (self.tree, self.node), text)
 
+    def listed(self) -> Fix:
+        """The value written as a list of one item, itself: `[value]`."""
+        return Fix((edit(self.tree, self.node, f"[{scalar_text(self.text, self.node)}]"),))
+
 
 def literal(cfg: Config, files: Files, key: str) -> Literal | None:
     """The value of `key` when it is a plain literal string written in a file, not a secret

@@ -3,7 +3,7 @@
 Every module of this package whose name does not start with `_` is a rule; its id is its name
 with dashes (`max_tokens_match.py` is `max-tokens-match`), stable, used by --select/--ignore,
 suppressions and `explain`. Rules are listed (README, `explain --list`) and run by stage, then
-by id; `run` runs the rules of one stage (`pipeline` calls it).
+by id; `run` runs the rules of some stages (`pipeline` calls it), one finding per missing key.
 
 Modules starting with `_` are helpers the rules share, not rules: `_entries` (the config walked
 beside the catalogue, for the validate rules), `_values` (reading values that may wait on
@@ -29,16 +29,21 @@ A rule module declares:
   document them).
 
 A rule's fix. `run` calls `fix` only when the run asks for fixes (`--fix`, `--diff`, a report
-that shows them, an editor), once for each report of the rule that names a key, right after
-`check` made it; a plain check never computes one. `fix` returns a `finding.Fix`: the edits
-(`finding.Edit`: a span of a file and the text that replaces it) and an applicability, `SAFE`
-(`--fix` applies it, reports carry it), `UNSAFE` (only offered) or `DISPLAY_ONLY`; None when
-there is none. It makes its edits with `fix.library`, given the `files` of the run (each read
-and parsed once): `rename_key`, `literal(...).replaced`, `reference` (`key: ${other}`),
-`one_match` (a typo away from exactly one name); they refuse a secret or an environment value.
+that shows them, an editor), once for each report of the rule that names a key and is kept
+(see `run`: one report per missing key); a plain check never computes one. `fix` returns a
+`finding.Fix`: the edits (`finding.Edit`: a span of a file and the text that replaces it) and
+an applicability, `SAFE` (`--fix` applies it, reports carry it), `UNSAFE` (only offered) or
+`DISPLAY_ONLY`; None when there is none. It makes its edits with `fix.library`, given the
+`files` of the run (each read and parsed once): `rename_key`, `literal(...).replaced`,
+`reference` (`key: ${other}`), `one_match` (a typo away from exactly one name); they refuse a
+secret or an environment value.
 What `fix` needs to know beyond the report's key (which case it is, a key the check found) the
 check passes as `data`: `cfg.report(..., data=other)`, read back as `report.data`. A fix that
 meets a value of a shape it does not expect (KeyError, ValueError, TypeError) is no fix.
+
+A report about a missing key names that key (`cfg.report(..., key, at="key")` places it at
+the key's nearest section), or `covers` it when it is made elsewhere (at a misspelt key):
+then `run` keeps one report per missing key, and no two rules report the same absence.
 
 To add a cross-field rule: copy a lint rule such as `max_tokens_match.py` (a check and its fix)
 to a new name, and add a sample config showing the mistake, `sample_configs/invalid/<name>.yaml`:
@@ -54,7 +59,7 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..finding import Finding, Fix, Report, Severity
 from ..nexrl import OLDEST, VERSIONS, versions
@@ -134,17 +139,74 @@ def for_stage(stage: str, version: str) -> list[Rule]:
     ]
 
 
-def run(stage: str, cfg: Config, files: Files | None = None) -> list[Finding]:
-    """Run the rules of `stage` that apply to the config's NexRL version, each report
+def run(stages: tuple[str, ...], cfg: Config, files: Files | None = None) -> Run:
+    """Run the rules of `stages` that apply to the config's NexRL version, each report
     stamped with its rule's id and severity. Given `files` (the run asks for fixes), each
-    report of a rule that has a `fix` carries what that gives."""
-    findings: list[Finding] = []
-    for rule in for_stage(stage, cfg.version):
-        assert rule.check is not None
-        for report in rule.check(cfg):
-            fix = _fix(rule, cfg, report, files) if files is not None else None
-            findings.append(report.stamp(rule.id, rule.severity, fix))
-    return findings
+    report of a rule that has a `fix` carries what that gives.
+
+    One mistake, one finding: of the reports about one missing key (a report names it as its
+    key, not written in the config, or `covers` it from the place of a misspelt key; a key
+    inside a missing section counts as the section), the runner keeps one, the most severe, the misspelt key's before the others, and else the
+    first (by stage, then by rule id): the rule that owns it. The others stand down."""
+    made = [
+        (rule, report)
+        for stage in stages
+        for rule in for_stage(stage, cfg.version)
+        for report in rule.check(cfg)  # type: ignore[misc]
+    ]
+    kept, missing = _one_per_missing_key(cfg, made)
+    findings = [
+        report.stamp(rule.id, rule.severity, _fix(rule, cfg, report, files) if files else None)
+        for rule, report in kept
+    ]
+    return Run(findings, missing)
+
+
+class Run(NamedTuple):
+    findings: list[Finding]
+    # The missing keys the findings account for.
+    missing: frozenset[str]
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _missing_key(cfg: Config, report: Report) -> str | None:
+    """The missing key a report is about: its own key, or what it `covers`, taken at the
+    outermost missing section (`rollout_worker.resource` for its missing `num_workers`: one
+    missing section, one finding)."""
+    key = report.covers or report.key
+    if not key or cfg.has(key):
+        return None
+    parts = key.split(".")
+    for end in range(1, len(parts) + 1):
+        if not cfg.has(".".join(parts[:end])):
+            return ".".join(parts[:end])
+    return key
+
+
+def _one_per_missing_key(
+    cfg: Config, made: list[tuple[Rule, Report]]
+) -> tuple[list[tuple[Rule, Report]], frozenset[str]]:
+    owner: dict[str, int] = {}
+    for index, (_, report) in enumerate(made):
+        key = _missing_key(cfg, report)
+        if key is None:
+            continue
+        if key not in owner or _rank(made[index]) < _rank(made[owner[key]]):
+            owner[key] = index
+    dropped = {
+        index
+        for index, (_, report) in enumerate(made)
+        if (key := _missing_key(cfg, report)) is not None and owner[key] != index
+    }
+    kept = [pair for index, pair in enumerate(made) if index not in dropped]
+    return kept, frozenset(owner)
+
+
+def _rank(made: tuple[Rule, Report]) -> tuple[int, int]:
+    rule, report = made
+    return (_RANK[report.severity or rule.severity], 0 if report.covers else 1)
 
 
 def _fix(rule: Rule, cfg: Config, report: Report, files: Files) -> Fix | None:

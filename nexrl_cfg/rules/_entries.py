@@ -169,6 +169,33 @@ def _unfreeing(cfg: Config, opt: Option, section: str) -> list[Condition]:
     return [c for c in opt.free_unless if cfg.holds(c, section) is True]
 
 
+def lacks(cfg: Config, spec: Option | Section, section: str) -> bool:
+    """Whether the section at `section` (present) lacks `spec`, which the catalogue requires
+    there (no key that provides it is set either)."""
+    if spec.name == "*" or cfg.has(f"{section}.{spec.name}" if section else spec.name):
+        return False
+    if isinstance(spec, Option) and any(cfg.has(f"{section}{alt}") for alt in spec.provided_by):
+        return False
+    return cfg.required(spec, section)
+
+
+def missing_required(cfg: Config, section: str, name: str) -> Option | Section | None:
+    """The entry `name` of the section at `section` when `missing-required` reports it
+    missing: a whole config, the section read on the config's path, the entry required there
+    and not set."""
+    if cfg.mode != "entry" or (section and not read_here(cfg, section)):
+        return None
+    if section == TRAIN and cfg.layout.nested:
+        return None  # each named service is checked on its own
+    spec = cfg.catalogue.children(cfg.layout.spec_path(section)).get(name)
+    return spec if spec is not None and lacks(cfg, spec, section) else None
+
+
+def need_words(spec: Option | Section) -> str:
+    """ "; NexRL needs it at start-up", from the entry's `required_for`."""
+    return f"; NexRL needs it {spec.required_for}" if spec.required_for else ""
+
+
 def suggest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
     matches = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
     return matches[0] if matches else None
@@ -189,6 +216,30 @@ TYPE_WORDS = {
     "mapping": "a mapping",
     "any": "any value",
 }
+
+
+def in_bounds(opt: Option, value: float) -> bool:
+    """Whether a number is within the option's documented bounds."""
+    low, high = opt.minimum, opt.maximum
+    xlow, xhigh = opt.exclusive_minimum, opt.exclusive_maximum
+    return not (
+        (low is not None and value < low)
+        or (high is not None and value > high)
+        or (xlow is not None and value <= xlow)
+        or (xhigh is not None and value >= xhigh)
+    )
+
+
+def acceptable(opt: Option, value: Any) -> bool:
+    """Whether a value passes the option's own checks (type, choices, loose ones too, range,
+    use): one that does not is reported by invalid-type, invalid-choice or out-of-range."""
+    if not type_matches(opt.type, value):
+        return False
+    if opt.choices and not isinstance(value, list) and value not in opt.choices:
+        return False
+    if type_matches("number", value):
+        return in_bounds(opt, value) and (opt.use is None or opt.use.takes(value))
+    return True
 
 
 def type_matches(kind: str, value: Any) -> bool:

@@ -17,6 +17,7 @@ from ..nexrl import (
     NAMED_SERVICES,
     NEXTRAINER_BACKENDS,
     REMOTE_BACKENDS,
+    REMOTE_BY_INFERENCE,
     SELF_HOSTED_OPD,
     SELF_HOSTED_TRAINERS,
     at_least,
@@ -35,6 +36,21 @@ def uses_remote(cfg: Config) -> bool:
     backends = [cfg.get(f"{INFERENCE}.backend", None)]
     backends += [cfg.get(f"{s}.backend", None) for s in cfg.layout.train_services]
     return any(b in REMOTE_BACKENDS for b in backends)
+
+
+def remote_switch(cfg: Config) -> str:
+    """The key whose value tells NexRL a Tinker or Weaver run (`use_tinker`, `use_weaver`,
+    nexrl/utils/config_utils.py): the flat training backend until 1.1, the inference backend
+    from REMOTE_BY_INFERENCE on."""
+    return (
+        f"{INFERENCE}.backend" if at_least(cfg.version, REMOTE_BY_INFERENCE) else f"{TRAIN}.backend"
+    )
+
+
+def remote_run(cfg: Config) -> Any:
+    """The written value of `remote_switch`: "tinker" or "weaver" for a Tinker or Weaver run,
+    a self-hosted backend, or ABSENT / an Unknown (then nothing is certain)."""
+    return cfg.lookup(split(remote_switch(cfg)))
 
 
 def fsdp_services(cfg: Config) -> list[str]:

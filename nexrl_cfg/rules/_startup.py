@@ -36,13 +36,6 @@ def tag(cfg: Config, section: str) -> tuple[str, Any] | None:
     return None
 
 
-def required_by_catalogue(cfg: Config, dotted: str) -> bool:
-    """Whether the catalogue marks `dotted` required here (then `missing-required` reports
-    its absence and a rule must not report it again)."""
-    spec = cfg.catalogue.entry(cfg.layout.spec_path(dotted))
-    return spec is not None and cfg.required(spec, dotted.rpartition(".")[0])
-
-
 def actor(cfg: Config) -> str | None:
     """The training service NexRL 1.2+ takes for the actor: the flat `train_service`, the one
     named service with `role: actor`, or a single named service; None when it cannot tell."""

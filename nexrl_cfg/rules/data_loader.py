@@ -1,9 +1,10 @@
 """The torch data loader needs data files it can read, and a tokenizer to filter prompts.
 
 ## What it does
-For `data` and `validate.data` with `type: torch`, checks that `data_files` is set and not
-empty, that each file ends in `.parquet`, `.csv` or `.jsonl` (case does not matter), and that
-`filter_prompts: true` comes with a `tokenizer_path`. A file path waiting on an unset
+For `data` and `validate.data` with `type: torch`, checks that `data_files` is set, not
+empty and a list (NexRL reads one string character by character), that each file ends in
+`.parquet`, `.csv` or `.jsonl` (case does not matter), and that `filter_prompts: true` comes
+with a `tokenizer_path`. A file path waiting on an unset
 variable is judged by its written ending only (`${oc.env:DATA}/train.json` is certainly a
 `.json` file; `${oc.env:TRAIN_FILE}` could be anything).
 
@@ -36,8 +37,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..config import Config
-from ..finding import Report, Severity
+from ..config import Config, split
+from ..finding import Fix, Report, Severity
+from ..fix.library import Files, literal
 from ..layout import DATA, VALIDATE
 from ._services import certain_tail, empty
 
@@ -47,6 +49,7 @@ STAGE = "lint"
 NEXRL = "nexrl/data_loader/torch_data_loader.py"
 
 FORMATS = ("parquet", "csv", "jsonl")
+ONE_STRING = "one string"
 
 
 def check(cfg: Config) -> Iterator[Report]:
@@ -63,15 +66,23 @@ def _files(cfg: Config, section: str) -> Iterator[Report]:
         state = f"is {cfg.show(key)}" if cfg.has(key) else "is not set"
         yield cfg.report(
             f"{key} {state}: the torch data loader raises 'data_files must be specified'",
-            key if cfg.has(key) else section,
+            key,
             "List the training files, e.g. `- ${oc.env:NEXRL_DATA_PATH}/train.parquet`.",
             at="value" if cfg.has(key) else "key",
         )
         return
-    items = [(key, files)]
-    if isinstance(files, list):
-        items = [(f"{key}.{i}", f) for i, f in enumerate(files)]
-    for item, value in items:
+    if not isinstance(files, list):
+        if _one_string(cfg, key):
+            yield cfg.report(
+                f"{key} is one string, {cfg.show(key)}, not a list: the torch data loader "
+                "iterates it character by character and stops at start-up on the first "
+                f"('Unsupported file format: {_first(cfg, key)}')",
+                key,
+                "Write it as a list of one file: `data_files: [...]`.",
+                data=ONE_STRING,
+            )
+        return
+    for item, value in [(f"{key}.{i}", f) for i, f in enumerate(files)]:
         tail = certain_tail(value)
         if tail is not None and _unsupported(tail, whole=isinstance(value, str)):
             yield cfg.report(
@@ -80,6 +91,25 @@ def _files(cfg: Config, section: str) -> Iterator[Report]:
                 item,
                 "Convert the file to Parquet, CSV or JSON Lines.",
             )
+
+
+def _one_string(cfg: Config, key: str) -> bool:
+    """Whether `data_files` is a single string (an environment value is one too)."""
+    return isinstance(cfg.raw(key), str)
+
+
+def _first(cfg: Config, key: str) -> str:
+    """The 'format' NexRL finds first: the first character, when it may be shown."""
+    value = cfg.get(key)
+    return value[0] if isinstance(value, str) and not cfg.is_secret(split(key)) else "..."
+
+
+def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
+    """A single data file written as a list of one."""
+    if report.data != ONE_STRING:
+        return None
+    found = literal(cfg, files, report.key)
+    return None if found is None else found.listed()
 
 
 def _unsupported(tail: str, whole: bool) -> bool:

@@ -69,6 +69,11 @@ def check(cfg: Config) -> Iterator[Report]:
         yield from _layout(cfg)
 
 
+def migrate(cfg: Config, path: str) -> str:
+    """The command that rewrites the file where `path` is written for the config's version."""
+    return f"`nexrl-cfg migrate --to {cfg.version} --write {cfg.span(path).file}`"
+
+
 def _key(cfg: Config, path: str, since: str, replacement: str) -> Report:
     name = path.rsplit(".", 1)[-1]
     use = f"; use {replacement} instead" if replacement else ""
@@ -76,7 +81,9 @@ def _key(cfg: Config, path: str, since: str, replacement: str) -> Report:
         f"'{name}' is deprecated since NexRL {since}{use}; NexRL {cfg.version} still reads it "
         "with a deprecation warning",
         path,
-        f"Write {replacement} in its place." if replacement else "Remove it.",
+        f"Write {replacement} in its place, or run {migrate(cfg, path)}."
+        if replacement
+        else "Remove it.",
         at="key",
     )
 
@@ -88,7 +95,7 @@ def _choice(cfg: Config, opt: Option, path: str, value: object) -> Iterator[Repo
                 f"'{opt.name}: {show_value(old)}' is deprecated; NexRL {cfg.version} runs it "
                 f"as {show_value(new)} with a deprecation warning",
                 path,
-                f"Write `{opt.name}: {new}`.",
+                f"Write `{opt.name}: {new}`, or run {migrate(cfg, path)}.",
             )
 
 
@@ -102,8 +109,8 @@ def _layout(cfg: Config) -> Iterator[Report]:
             f"{NAMED_SERVICES}; NexRL {cfg.version} migrates it to a named service "
             "'main_actor' with role: actor",
             TRAIN,
-            "Move the keys under a name of your choice (`main_actor:`) and add "
-            "`role: actor` and `identifier:` there.",
+            f"Run {migrate(cfg, TRAIN)}: it moves the keys under `main_actor:` with "
+            "`role: actor` and `identifier:` (or do so by hand, under a name of your choice).",
             at="key",
         )
         return

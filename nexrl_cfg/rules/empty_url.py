@@ -1,16 +1,18 @@
 """A URL NexRL connects to at start-up must not be empty.
 
 ## What it does
-Reports a missing `logger.feishu_url` when `logger.enable_feishu_logging` is true and, from
-NexRL 1.3, an empty one, and an empty `service.inference_service.base_url` for the `sglang`,
-`vllm` and `openai` backends (all served through NexRL's OpenAI-compatible client). A missing
-`base_url` is reported by `missing-required`.
+Reports a missing `logger.feishu_url` when `logger.enable_feishu_logging` is true and an
+empty one (an error from NexRL 1.3, a warning before: NexRL then sends nothing), and, from
+NexRL 1.3, an empty `service.inference_service.base_url` for the `sglang`, `vllm` and
+`openai` backends (all served through NexRL's OpenAI-compatible client). A missing
+`base_url` is reported by `missing-required`. A value read from an environment variable that
+is set but empty is reported too: the hint says to export the variable.
 
 ## Why is this bad?
 NexRL raises "base_url is required for OpenAI inference service" when it builds the rollout
 workers' inference clients, and "URL is required for LarkReporter" when it sets up logging.
-(Before 1.3 NexRL accepted the empty URL and failed at the first request: `url-shape`'s
-finding.)
+(Before 1.3 NexRL accepted an empty base URL and failed at the first request: `url-shape`'s
+finding; an empty Feishu URL made every message fail to send, caught by the reporter.)
 
 ## Example
 ```yaml
@@ -66,16 +68,26 @@ def check(cfg: Config) -> Iterator[Report]:
         return
     if not cfg.has(URL):
         yield cfg.report(
-            "enable_feishu_logging is true but feishu_url is not set: NexRL reads it",
-            FEISHU,
+            f"enable_feishu_logging is true ({where(cfg, FEISHU)}) but feishu_url is not set: "
+            "NexRL reads it",
+            URL,
             "Set logger.feishu_url, or `enable_feishu_logging: false`.",
+            at="key",
         )
-    elif strict and empty(cfg.get(URL)):
+    elif empty(cfg.get(URL)):
+        effect = (
+            "NexRL's Feishu reporter requires a URL"
+            if strict
+            else f"NexRL {cfg.version} takes it, and every message fails to send (requests "
+            "raises MissingSchema, which the reporter catches): nothing is ever sent"
+        )
+        variable = env_variable(cfg, URL)
         yield cfg.report(
             f"feishu_url is {cfg.show(URL)} but enable_feishu_logging is true "
-            f"({where(cfg, FEISHU)}): NexRL's Feishu reporter requires a URL",
+            f"({where(cfg, FEISHU)}): {effect}",
             URL,
-            f"Export {env_variable(cfg, URL)} with the webhook, or `enable_feishu_logging: false`."
-            if env_variable(cfg, URL)
+            f"Export {variable} with the webhook, or `enable_feishu_logging: false`."
+            if variable
             else "Set feishu_url to the webhook, or `enable_feishu_logging: false`.",
+            severity=None if strict else Severity.WARNING,
         )

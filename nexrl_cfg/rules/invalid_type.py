@@ -25,12 +25,11 @@ service:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-import yaml
-
 from ..catalogue import Section
-from ..config import Config
+from ..config import Config, split
 from ..finding import Report, Severity
 from ._entries import TYPE_WORDS, entries, options, type_matches, weaker
 
@@ -46,7 +45,7 @@ def check(cfg: Config) -> Iterator[Report]:
             continue
         if type_matches(opt.type, value):
             continue
-        hint = _hint(opt.type, value, cfg.is_secret(tuple(entry.path.split("."))))
+        hint = _hint(cfg, opt.type, entry.path)
         severity, note = weaker(cfg, opt, entry.path)
         yield cfg.report(
             f"'{opt.name}' must be {TYPE_WORDS[opt.type]}, not {_kind(value)} "
@@ -96,10 +95,17 @@ def _kind(value: object) -> str:
     return next((words for kind, words in _KINDS if isinstance(value, kind)), type(value).__name__)
 
 
-def _hint(kind: str, value: object, from_env: bool) -> str:
+def _hint(cfg: Config, kind: str, path: str) -> str:
+    """A hint that fixes the value when applied as written: remove the quotes only when the
+    text unquoted is a value of the type (`"8192"`, not `"three"`); decode a value read from
+    the environment, naming the expression written."""
+    value = cfg.get(path)
     if isinstance(value, str) and kind in ("int", "number", "bool"):
-        if from_env:
-            return "Environment variables are strings; wrap it: ${oc.decode:${oc.env:VAR}}."
+        if cfg.is_secret(split(path)):
+            shown = cfg.show(path)  # the expression, never the value
+            if _ENV_ONLY.fullmatch(shown):
+                return f"Environment variables are strings; decode it: `${{oc.decode:{shown}}}`."
+            return "Environment variables are strings; decode it with ${oc.decode:...}."
         if type_matches(kind, _unquoted(value)):
             return "Remove the quotes so YAML reads it as a number or boolean."
         return f"Write {TYPE_WORDS[kind]}, without quotes."
@@ -108,9 +114,16 @@ def _hint(kind: str, value: object, from_env: bool) -> str:
     return ""
 
 
+# A value that is one environment variable and nothing else: `${oc.env:VAR}` (with a default).
+_ENV_ONLY = re.compile(r"\$\{oc\.env:[^${}]*\}")
+
+
 def _unquoted(text: str) -> object:
-    """What YAML reads `text` as once its quotes are removed (a string when it cannot)."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
+    """What NexRL's YAML reads `text` as, written without quotes (`1e-4` is a number there);
+    None when it is not one value."""
+    from ..read import read_text
+
+    doc = read_text(f"value: {text}", "hint") if "\n" not in text else None
+    if doc is None or not doc.ok or not isinstance(doc.data, dict):
+        return None
+    return doc.data.get("value")

@@ -116,13 +116,10 @@ def _for_launcher(cfg: Config) -> bool:
 
 
 def _report(cfg: Config, key: str, problem: str, hint: str) -> Report:
-    """At `key`, or at the nearest section written when it is missing."""
-    at, node = key, cfg.raw(key)
-    while node is ABSENT and "." in at:
-        at = at.rsplit(".", 1)[0]
-        node = cfg.raw(at)
-    present = at == key
-    return cfg.report(f"{key} {problem}: {LAUNCHER}", at, hint, at="value" if present else "key")
+    """At `key`; when it is missing, at the nearest section written (a rule that owns the
+    missing key, `missing-required`, may report it instead: see `rules.run`)."""
+    where = "value" if cfg.raw(key) is not ABSENT else "key"
+    return cfg.report(f"{key} {problem}: {LAUNCHER}", key, hint, at=where)
 
 
 def _setup_script(cfg: Config) -> Iterator[Report]:

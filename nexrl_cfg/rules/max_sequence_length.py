@@ -42,7 +42,7 @@ from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import DATA, INFERENCE, ROLLOUT
 from ..nexrl import SEQUENCE_LENGTHS
-from ._startup import required_by_catalogue, value
+from ._startup import value
 from ._values import where
 
 SEVERITY = Severity.ERROR
@@ -71,7 +71,7 @@ def check(cfg: Config) -> Iterator[Report]:
     if not isinstance(value(cfg, ROLLOUT), dict):
         return
     sequence = value(cfg, SEQUENCE)
-    if sequence is None or (sequence is ABSENT and not required_by_catalogue(cfg, SEQUENCE)):
+    if sequence is None or sequence is ABSENT:
         yield _missing(cfg, sequence)
         return
     prompt, response = _number(cfg, PROMPT), _number(cfg, RESPONSE)

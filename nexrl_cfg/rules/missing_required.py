@@ -34,11 +34,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalogue import Option, Section
+from ..catalogue import Section
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
-from ._entries import read_here, sections
+from ._entries import lacks, need_words, read_here, sections
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A required option is missing"
@@ -62,19 +62,14 @@ def check(cfg: Config) -> Iterator[Report]:
 def _missing(cfg: Config, spec_path: str, value: dict[str, object], path: str) -> Iterator[Report]:
     """The required options and sections of the section at `path` that it lacks."""
     for name, spec in cfg.catalogue.children(spec_path).items():
-        if name in value or name == "*":
-            continue
-        if isinstance(spec, Option) and any(cfg.has(f"{path}{alt}") for alt in spec.provided_by):
-            continue
-        if not cfg.required(spec, path):
+        if name in value or not lacks(cfg, spec, path):
             continue
         key = f"{path}.{name}" if path else name
         kind = "section" if isinstance(spec, Section) else "option"
         owner = f"'{path.rsplit('.', 1)[-1]}'" if path else "The config"
         where = f"under `{path}`" if path else "at the top level"
-        need = f"; NexRL needs it {spec.required_for}" if spec.required_for else ""
         yield cfg.report(
-            f"{owner} is missing the required {kind} '{name}'{need}",
+            f"{owner} is missing the required {kind} '{name}'{need_words(spec)}",
             key,
             f"Add `{name}:` {where} ({spec.description.rstrip('.')}).",
             at="key",

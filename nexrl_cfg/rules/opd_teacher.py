@@ -101,8 +101,9 @@ def _teachers(cfg: Config) -> Iterator[Report]:
         yield cfg.report(
             f"trainer.type is remote_api_opd but trainer.teachers is {state}: NexRL raises "
             "'teachers must be specified'",
-            TEACHERS if cfg.has(TEACHERS) else TYPE,
+            TEACHERS,
             "List the teachers, each with a base_model.",
+            at="value" if cfg.has(TEACHERS) else "key",
         )
         return
     if not isinstance(teachers, list):

@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from ..catalogue import USES, Option
 from ..config import Config
 from ..finding import Report, Severity
-from ._entries import Entry, condition_words, options, type_matches, weaker
+from ._entries import Entry, condition_words, in_bounds, options, type_matches, weaker
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A number is outside the range its option allows"
@@ -54,16 +54,10 @@ def check(cfg: Config) -> Iterator[Report]:
         value = entry.value
         if not type_matches("number", value):
             continue
-        low, high = opt.minimum, opt.maximum
-        xlow, xhigh = opt.exclusive_minimum, opt.exclusive_maximum
-        bad = (
-            (low is not None and value < low)
-            or (high is not None and value > high)
-            or (xlow is not None and value <= xlow)
-            or (xhigh is not None and value >= xhigh)
-        )
-        if bad:
-            allowed = describe_range(low, high, xlow, xhigh)
+        if not in_bounds(opt, value):
+            allowed = describe_range(
+                opt.minimum, opt.maximum, opt.exclusive_minimum, opt.exclusive_maximum
+            )
             severity, note = weaker(cfg, opt, entry.path)
             if severity is None and opt.outside_range:
                 severity, note = Severity.WARNING, f": NexRL runs, but {opt.outside_range}"

@@ -55,6 +55,7 @@ def check(cfg: Config) -> Iterator[Report]:
         return
     yield cfg.report(
         "resume.mode is from_path but resume_path is not set: NexRL requires a checkpoint path",
-        MODE,
+        PATH,
         "Set resume.resume_path to the checkpoint folder, or use `mode: auto`.",
+        at="key",
     )

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
+from ..nexrl import DIRECT_ZMQ, at_least
 
 SEVERITY = Severity.INFO
 SUMMARY = "The mock training backend trains nothing"
@@ -45,6 +46,11 @@ def check(cfg: Config) -> Iterator[Report]:
             yield cfg.report(
                 f"{service.rsplit('.', 1)[-1]} uses the mock backend: nothing will be trained",
                 key,
-                "Use a NexTrainer backend (`http`; `direct-zmq` from NexRL 1.3) with its url "
-                "for a real run.",
+                f"Use a NexTrainer backend (`{_nextrainer(cfg)}`) with its url for a real run.",
             )
+
+
+def _nextrainer(cfg: Config) -> str:
+    """The NexTrainer backend to name at the config's version (`http` is deprecated from
+    DIRECT_ZMQ on)."""
+    return "direct-zmq" if at_least(cfg.version, DIRECT_ZMQ) else "http"

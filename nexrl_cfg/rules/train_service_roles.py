@@ -134,7 +134,7 @@ def _identifiers(cfg: Config, names: list[str]) -> Iterator[Report]:
     yield cfg.report(
         f"no train service has an identifier or model_tag ({_listed(names)}); NexRL "
         f"{cfg.version} asserts at least one train_service group has one",
-        f"{TRAIN}.{names[0]}",
+        f"{TRAIN}.{names[0]}.identifier",
         f'Add `identifier: "default"` under `service.train_service.{names[0]}` (the same '
         "as service.inference_service.identifier).",
         at="key",

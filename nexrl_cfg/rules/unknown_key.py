@@ -37,7 +37,7 @@ from ..config import Config
 from ..finding import Fix, Report, Severity
 from ..fix.library import Files, one_match, rename_key, replacement, untouchable
 from ..read import SECRET_KEYS
-from ._entries import entries, suggest
+from ._entries import entries, missing_required, need_words, suggest
 
 SEVERITY = Severity.WARNING
 SUMMARY = "A key is not a known option of its section"
@@ -110,8 +110,9 @@ def _elsewhere(cfg: Config, path: str, how: str, version: str, replacement: str)
 def _top_level(cfg: Config, path: str) -> Iterator[Report]:
     match = suggest(path, cfg.catalogue.top_level_names(), cutoff=0.75)
     if match:
-        yield cfg.report(
-            f"unknown top-level key '{path}'", path, f"Did you mean '{match}'?", at="key"
+        message = f"unknown top-level key '{path}'"
+        yield _typo(cfg, path, "", match, message) or cfg.report(
+            message, path, f"Did you mean '{match}'?", at="key"
         )
 
 
@@ -119,13 +120,32 @@ def _unknown(cfg: Config, path: str, parent: str, parent_name: str) -> Report:
     name = path.rsplit(".", 1)[-1]
     known = sorted(cfg.catalogue.children(parent))
     match = suggest(name, known)
+    message = f"unknown option '{name}' in '{parent}'; NexRL ignores it"
+    typo = _typo(cfg, path, path.rpartition(".")[0], match, message) if match else None
+    if typo is not None:
+        return typo
     hint = (
         f"Did you mean '{match}'?"
         if match
         else (f"Known options of '{parent_name}': {', '.join(known)}.")
     )
+    return cfg.report(message, path, hint, at="key")
+
+
+def _typo(cfg: Config, path: str, section: str, match: str, message: str) -> Report | None:
+    """The misspelt key's error when the name it stands for is required and missing: one
+    finding, here, for both (`missing-required` stands down; see `rules.run`)."""
+    spec = missing_required(cfg, section, match)
+    if spec is None:
+        return None
+    missing = f"{section}.{match}" if section else match
     return cfg.report(
-        f"unknown option '{name}' in '{parent}'; NexRL ignores it", path, hint, at="key"
+        f"{message}, so the required {missing} is missing{need_words(spec)}",
+        path,
+        f"Did you mean '{match}'?",
+        at="key",
+        severity=Severity.ERROR,
+        covers=missing,
     )
 
 

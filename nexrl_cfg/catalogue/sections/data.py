@@ -46,6 +46,9 @@ def _rollout_repeat_n(prefix: str) -> Option:
         )
         if training
         else None,
+        no_effect=""
+        if training
+        else f"the validation loader never repeats its items ({LOADER}@v1.4.0:309)",
         details=(
             "GRPO needs several samples per prompt to rank them, e.g. 8. Each loaded item "
             "is copied range(n) times: with 0 or less the batch is empty and the loader "

@@ -59,6 +59,7 @@ def _self_hosted(
             required_unless=remote,
             required_for=_FOR,
             used_if=self_hosted,
+            inert=("disable",),
             choices=("disable", "auto", "from_path"),
             details=(
                 "- disable: train from scratch\n"
@@ -84,6 +85,7 @@ def _self_hosted(
             required_unless=remote,
             required_for="when a self-hosted run's mode is from_path",
             used_if=self_hosted,
+            inert=("",),
             details=(
                 "A relative path is taken from the working directory. An empty path or one "
                 "that does not exist stops a self-hosted run when it starts; Tinker and "

@@ -9,8 +9,10 @@ from ...nexrl import (
     NAMED_SERVICES,
     NEXTRAINER_BACKENDS,
     OLD_NEXTRAINER_BACKENDS,
+    OLDEST,
     OPENAI_CLIENT_BACKENDS,
     REMOTE_BACKENDS,
+    REMOTE_TRAINERS,
 )
 from ..model import Condition, Option, Section
 
@@ -24,6 +26,10 @@ _NO_LEGACY_RESOURCE = Condition("resource.train", (None,), absent=True)
 # The inference backend decides between self-hosted and Tinker/Weaver training (from 1.2;
 # before, NexRL asserts both backends agree).
 _SELF_HOSTED_RUN = (Condition("service.inference_service.backend", OPENAI_CLIENT_BACKENDS),)
+# The training hyperparameters of `config` are read by remote trainers only
+# (remote_api_trainer.py@v1.0.0:68-73, @v1.4.0:75-83); self-hosted runs read `zmq_*` there.
+_REMOTE_TRAINER = (Condition("trainer.type", REMOTE_TRAINERS),)
+_CROSS_ENTROPY = "nexrl/trainer/remote_api_cross_entropy_trainer.py@v1.4.0"
 
 _BACKEND_DETAILS = (
     "- http: NexTrainer HTTP API\n"
@@ -129,7 +135,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         added=IDENTIFIERS,
         required_if=_SELF_HOSTED,
         provided_by=(".model_tag",),
-        required_for="(or the deprecated model_tag) for self-hosted training",
+        required_for="for self-hosted training",
         details=(
             "Previously named `model_tag`. The actor service's identifier must match "
             "service.inference_service.identifier; the launcher names the GPU workers by it."
@@ -282,17 +288,34 @@ ENTRIES: tuple[Option | Section, ...] = (
         minimum=1,
         unread=True,
     ),
-    Option(
-        "service.train_service.config.loss_fn",
-        description="Loss function the Tinker or Weaver service computes.",
-        source="nexrl/trainer/remote_api_trainer.py@v1.0.0:69",
-        type="string",
-        default="importance_sampling",
-        details=(
-            "Handed to the service unchecked. NexRL's recipes use importance_sampling for "
-            "RL (GRPO; the default) and cross_entropy for supervised training (the default "
-            "of remote_api_cross_entropy)."
-        ),
+    *(
+        Option(
+            "service.train_service.config.loss_fn",
+            description="Loss function the Tinker or Weaver service computes.",
+            source=f"nexrl/trainer/remote_api_trainer.py@v1.0.0:69; {_CROSS_ENTROPY}:52-53",
+            type="string",
+            added=added,
+            removed=removed,
+            default="importance_sampling",
+            used_if=(Condition("trainer.type", readers),),
+            inert=inert,
+            details=(
+                "Handed to the service unchecked. NexRL's recipes use importance_sampling for "
+                "RL (GRPO; the default) and cross_entropy for supervised training (the default "
+                "of remote_api_cross_entropy). From 1.2 remote_api_cross_entropy looks for it "
+                "in the flat layout, which NexRL has migrated to named services: it always "
+                "uses cross_entropy."
+            ),
+        )
+        for added, removed, readers, inert in (
+            (OLDEST, NAMED_SERVICES, REMOTE_TRAINERS, None),
+            (
+                NAMED_SERVICES,
+                None,
+                tuple(t for t in REMOTE_TRAINERS if t != "remote_api_cross_entropy"),
+                ("cross_entropy",),
+            ),
+        )
     ),
     Option(
         "service.train_service.config.learning_rate",
@@ -301,6 +324,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="number",
         default=2e-06,
         exclusive_minimum=0,
+        used_if=_REMOTE_TRAINER,
     ),
     Option(
         "service.train_service.config.beta1",
@@ -308,6 +332,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source="nexrl/trainer/remote_api_trainer.py@v1.0.0:71",
         type="number",
         default=0.9,
+        used_if=_REMOTE_TRAINER,
     ),
     Option(
         "service.train_service.config.beta2",
@@ -315,6 +340,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source="nexrl/trainer/remote_api_trainer.py@v1.0.0:72",
         type="number",
         default=0.95,
+        used_if=_REMOTE_TRAINER,
     ),
     Option(
         "service.train_service.config.eps",
@@ -322,6 +348,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source="nexrl/trainer/remote_api_trainer.py@v1.0.0:73",
         type="number",
         default=1e-08,
+        used_if=_REMOTE_TRAINER,
     ),
     Option(
         "service.train_service.config.weight_decay",
@@ -330,6 +357,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="number",
         added="1.2",
         default=0.01,
+        used_if=_REMOTE_TRAINER,
     ),
     Option(
         "service.train_service.config.grad_clip_norm",
@@ -338,6 +366,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="number",
         added="1.2",
         default=1.0,
+        used_if=_REMOTE_TRAINER,
     ),
     Option(
         "service.train_service.config.entropy_coeff",
@@ -346,6 +375,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="number",
         added="1.2",
         default=0.0001,
+        used_if=_REMOTE_TRAINER,
     ),
     Option(
         "service.train_service.config.kl_penalty_coef",
@@ -357,6 +387,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         added="1.4",
         default=1.0,
         details="Read by the remote_api_opd trainer.",
+        used_if=(Condition("trainer.type", ("remote_api_opd",)),),
     ),
     Option(
         "service.train_service.config.kl_discount_factor",
@@ -366,6 +397,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         added="1.4",
         default=0.0,
         details="Read by the remote_api_opd trainer.",
+        used_if=(Condition("trainer.type", ("remote_api_opd",)),),
     ),
     Option(
         "service.train_service.config.zmq_recv_timeout_ms",

@@ -190,6 +190,11 @@ ALGORITHM: tuple[Option | Section, ...] = (
         type="bool",
         default=False,
         used_if=(_IS_GRPO,),
+        no_effect=(
+            "the KL penalty needs the reference policy's log-probabilities, which no NexRL "
+            "version computes, so the coefficient used is 0 and the reward is unchanged "
+            f"({_GRPO_SRC}@v1.4.0:416-426)"
+        ),
         details=(
             "The penalty needs the reference policy's log-probabilities (`ref_log_prob`), "
             "which no NexRL version computes: with true the coefficient used is 0 and the "
@@ -385,6 +390,9 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="int",
         required_if=(_IS_SELF_HOSTED,),
         required_for="for self-hosted training (read after the first step)",
+        # Remote trainers save no full checkpoints (remote_api_trainer.py@v1.4.0:138-251).
+        used_if=(_IS_SELF_HOSTED,),
+        inert=(0,),
         details=(
             "The reference gives it a default of 0, but self-hosted trainers read it "
             "without a default: leaving it out stops the run after the first step."

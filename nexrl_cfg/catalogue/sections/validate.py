@@ -81,6 +81,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{LOADER}@v1.0.0:178-181; {LOADER}@v1.4.0:199-202",
         type="bool",
         default=False,
+        no_effect=f"the validation loader sets it to false ({LOADER}@v1.4.0:201-202)",
     ),
     Section(
         "validate.eval",
