@@ -74,9 +74,9 @@ URL_SCHEME_ADDED = "1.3"
 # `logger.feishu_url` (openai_inference_service_client.py, feishu_logger.py @v1.3.0); before,
 # the run failed at the first request.
 EMPTY_URLS_REFUSED = "1.3"
-# `ensure_url_scheme` (nexrl/utils/url_utils.py@v1.3.0) gives a URL without a scheme (as
-# `urlparse` sees it) `http://`, or `https://` for the Feishu webhook, before NexRL uses it;
-# before, URLs were used as written.
+# NexRL adds a scheme to a URL in which urlparse finds none (`ensure_url_scheme`,
+# nexrl/utils/url_utils.py@v1.3.0: http://, https:// for the Feishu webhook,
+# feishu_logger.py:29@v1.3.0); before, the URL was used as written.
 URL_SCHEME_ADDED = "1.3"
 # `rollout_worker.max_sequence_length` is required and asserted to be at least
 # `data.max_prompt_length + rollout_worker.max_response_length`; `trainer.max_prompt_length`

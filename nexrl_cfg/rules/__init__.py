@@ -146,8 +146,9 @@ def run(stages: tuple[str, ...], cfg: Config, files: Files | None = None) -> Run
 
     One mistake, one finding: of the reports about one missing key (a report names it as its
     key, not written in the config, or `covers` it from the place of a misspelt key; a key
-    inside a missing section counts as the section), the runner keeps one, the most severe, the misspelt key's before the others, and else the
-    first (by stage, then by rule id): the rule that owns it. The others stand down."""
+    inside a missing section counts as the section), the runner keeps one, the most severe,
+    the misspelt key's before the others, and else the first (by stage, then by rule id): the
+    rule that owns it. The others stand down."""
     made = [
         (rule, report)
         for stage in stages

@@ -31,13 +31,13 @@ logger:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlparse
 
 from ..config import Config
 from ..finding import Fix, Report, Severity
 from ..fix.library import Files, literal
 from ..layout import LOGGER
 from ..nexrl import URL_SCHEME_ADDED, at_least
+from ._services import scheme_problem
 from ._values import where
 
 SEVERITY = Severity.WARNING
@@ -55,33 +55,19 @@ def check(cfg: Config) -> Iterator[Report]:
     url = cfg.get(URL, None)
     if cfg.get(FEISHU, None) is not True or not isinstance(url, str) or not url.strip():
         return
-    scheme = urlparse(as_nexrl_reads(cfg, url)).scheme
-    if scheme in ("http", "https"):
+    problem = scheme_problem(url, at_least(cfg.version, URL_SCHEME_ADDED))
+    if problem is None:
         return
-    why = (
-        f"urlparse takes '{scheme}' for its scheme, so NexRL {cfg.version} keeps it as written"
-        if scheme
-        else f"it has no scheme, and NexRL {cfg.version} does not add one"
-    )
     yield cfg.report(
-        f"feishu_url {cfg.show(URL)} ({why}): requests refuses it for every message and the "
-        f"Feishu reporter only prints that it could not connect, so nothing reaches the webhook "
-        f"(enable_feishu_logging at {where(cfg, FEISHU)})",
+        f"feishu_url {cfg.show(URL)} {problem} (NexRL {cfg.version}): requests refuses it for "
+        "every message and the Feishu reporter only prints that it could not connect, so "
+        f"nothing reaches the webhook (enable_feishu_logging at {where(cfg, FEISHU)})",
         URL,
         f'Write the scheme: `feishu_url: "https://{url.strip()}"`.'
         if not cfg.is_secret(tuple(URL.split(".")))
         else "Write the URL with its scheme, https://.",
         data=f"https://{url.strip()}",
     )
-
-
-def as_nexrl_reads(cfg: Config, url: str) -> str:
-    """The URL NexRL posts to: from 1.3, `ensure_url_scheme` (url_utils.py) adds https:// when
-    urlparse finds no scheme; before, as written."""
-    url = url.strip()
-    if at_least(cfg.version, URL_SCHEME_ADDED) and not urlparse(url).scheme:
-        return f"https://{url}"
-    return url
 
 
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:

@@ -15,8 +15,10 @@ on it:
   computes the reference log-probabilities it needs).
 
 Values that leave things as they are (`resume.mode: disable`, `save_freq: 0`, an option's
-default) are not reported: NexRL's own recipes write them for every kind of run. A bad value
-is reported by `invalid-type`, `invalid-choice` or `out-of-range` instead.
+default) are not reported: NexRL's own recipes write them for every kind of run; nor is the
+value of an option NexRL reads without a default where it reads it (`max_retries` in a Tinker
+recipe is what the OpenAI client would need, not a request). A bad value is reported by
+`invalid-type`, `invalid-choice` or `out-of-range` instead.
 
 ## Why is this bad?
 The run goes on without the setting: no checkpoint is loaded, no learning rate changed, no
@@ -41,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalogue import Condition, Option
+from ..catalogue import NO_DEFAULT, Condition, Option
 from ..config import ABSENT, Config, show_value
 from ..finding import Report, Severity
 from ._entries import Entry, acceptable, condition_words, options
@@ -59,10 +61,8 @@ NEXRL = (
 
 def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
-        if opt.ignored or opt.unread or not opt.acts(entry.value):
+        if opt.ignored or opt.unread or not _acts(opt, entry.value):
             continue
-        if not acceptable(opt, entry.value):
-            continue  # a bad value: another rule's finding
         section = entry.path.rpartition(".")[0]
         decided = [c for c in opt.used_if if _decided_against(cfg, c, section)]
         if decided:
@@ -76,17 +76,36 @@ def check(cfg: Config) -> Iterator[Report]:
             )
 
 
+def _acts(opt: Option, value: object) -> bool:
+    """Whether the value asks for something NexRL would not do without it: a right value
+    other than the option's default or inert ones. An option NexRL reads without a default
+    (where it reads it) has nothing to compare with: what is written for another mode is
+    not judged."""
+    if opt.inert is None and opt.default is NO_DEFAULT:
+        return False
+    return opt.acts(value) and acceptable(opt, value)
+
+
 def _decided_against(cfg: Config, condition: Condition, section: str) -> bool:
     """Whether the condition certainly fails by a value the config holds (written, or the
-    catalogue's default): not by a key left out, whose meaning may be a custom module's."""
-    path = f"{section}{condition.path}" if condition.path.startswith(".") else condition.path
-    return cfg.get(path) is not ABSENT and cfg.holds(condition, section) is False
+    catalogue's default) and that is itself right (a misspelt backend is its own finding):
+    not by a key left out, whose meaning may be a custom module's."""
+    path = _absolute(condition, section)
+    value = cfg.get(path)
+    if value is ABSENT or cfg.holds(condition, section) is not False:
+        return False
+    spec = cfg.catalogue.option(cfg.layout.spec_path(path))
+    return spec is None or acceptable(spec, value)
+
+
+def _absolute(condition: Condition, section: str) -> str:
+    return f"{section}{condition.path}" if condition.path.startswith(".") else condition.path
 
 
 def _elsewhere(
     cfg: Config, opt: Option, entry: Entry, condition: Condition, section: str
 ) -> Report:
-    path = f"{section}{condition.path}" if condition.path.startswith(".") else condition.path
+    path = _absolute(condition, section)
     shown = cfg.show(path) if cfg.has(path) else f"{show_value(cfg.get(path))} (the default)"
     return cfg.report(
         f"'{opt.name}' is {cfg.show(entry.path)}, but it has no effect here: NexRL "
