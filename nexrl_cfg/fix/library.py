@@ -121,9 +121,15 @@ class Literal:
     def replaced(self, text: str) -> Fix | None:
         return set_value(self.cfg, self.key, (self.tree, self.node), text)
 
-    def listed(self) -> Fix:
-        """The value written as a list of one item, itself: `[value]`."""
-        return Fix((edit(self.tree, self.node, f"[{scalar_text(self.text, self.node)}]"),))
+    def listed(self) -> Fix | None:
+        """The value written as a list of one item, itself (`[value]`); its intent: the value
+        becomes that list."""
+        made = edit(self.tree, self.node, self.text)  # the scalar as it is, where it is
+        if made is None:
+            return None
+        cfg, key = self.cfg, self.key
+        intent = SetValue(cfg.path, key, cfg.span(key), [self.text])
+        return Fix((made._replace(text=f"[{made.text}]"),), intent=(intent,))
 
 
 def literal(cfg: Config, files: Files, key: str) -> Literal | None:

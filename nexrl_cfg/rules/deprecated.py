@@ -48,6 +48,7 @@ from ..finding import Fix, Report, Severity
 from ..fix.library import Files, literal, rename_key, replacement
 from ..layout import TRAIN
 from ..nexrl import NAMED_SERVICES, at_least, is_flat, named_services
+from ..output import display_path
 from ._entries import entries
 from ._startup import train_service
 
@@ -71,7 +72,7 @@ def check(cfg: Config) -> Iterator[Report]:
 
 def migrate(cfg: Config, path: str) -> str:
     """The command that rewrites the file where `path` is written for the config's version."""
-    return f"`nexrl-cfg migrate --to {cfg.version} --write {cfg.span(path).file}`"
+    return f"`nexrl-cfg migrate --to {cfg.version} --write {display_path(cfg.span(path).file)}`"
 
 
 def _key(cfg: Config, path: str, since: str, replacement: str) -> Report:
@@ -81,9 +82,7 @@ def _key(cfg: Config, path: str, since: str, replacement: str) -> Report:
         f"'{name}' is deprecated since NexRL {since}{use}; NexRL {cfg.version} still reads it "
         "with a deprecation warning",
         path,
-        f"Write {replacement} in its place, or run {migrate(cfg, path)}."
-        if replacement
-        else "Remove it.",
+        f"Write {replacement} in its place." if replacement else "Remove it.",
         at="key",
     )
 
