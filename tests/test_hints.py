@@ -79,7 +79,7 @@ HINTS: list[tuple[str, re.Pattern[str], Callable[[Finding, re.Match[str]], Chang
     ),
     (
         "export",
-        re.compile(r"Export the variable that \$\{oc\.env:([A-Za-z_]\w*)[^}]*\} reads"),
+        re.compile(r"Export ([A-Za-z_]\w*) with "),
         lambda f, m: Change("export", m.group(1), "value-from-the-hint"),
     ),
     (

@@ -164,7 +164,14 @@ def test_at_least_one_service_identifier(tmp_path: Path, version: str) -> None:
     text = edit(text, "backend: direct-zmq", "backend: tinker")
     found = [f for f in run(tmp_path, text, version) if f.rule == "train-service-roles"]
     line = position(text, "main_actor:")[0]
-    assert [(f.key, f.line) for f in found] == [("service.train_service.main_actor", line)]
+    # At the missing key (placed at its service): the rule that owns it reports it.
+    assert [(f.key, f.line) for f in found] == [
+        ("service.train_service.main_actor.identifier", line)
+    ]
+    # A self-hosted service's missing identifier is missing-required's: one finding for it.
+    text = edit(NESTED, '      identifier: "default"\n', "")
+    found = [f for f in run(tmp_path, text, version) if f.key.endswith("main_actor.identifier")]
+    assert [f.rule for f in found] == ["missing-required"]
 
 
 @pytest.mark.parametrize("version", NAMED)

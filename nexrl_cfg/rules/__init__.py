@@ -20,6 +20,8 @@ A rule module declares:
 * optionally `SINCE` and `UNTIL`, facts of `nexrl` (`SINCE = NAMED_SERVICES`): the rule
   applies from the NexRL version `SINCE` on, to the versions before `UNTIL`; all by default;
 * optionally `NEXRL`: the NexRL code whose check it mirrors, shown by `explain`;
+* optionally `DEFERS = True`: its reports of a missing key stand down to any other rule's
+  (the launcher's requirements, which only a run started by `nexrl` meets, after NexRL's);
 * for the validate and lint stages, `check(cfg) -> Iterator[Report]` (see `Config.report`).
   The runner, not the rule, stamps each report with the rule's id and severity; a report
   may carry a weaker severity of its own for a weaker case;
@@ -95,6 +97,8 @@ class Rule:
     # The NexRL code whose check the rule mirrors ("" for the tool's own advice).
     nexrl: str = ""
     fix: FixFunction | None = None
+    # Its reports of a missing key stand down to any other rule's (see `run`).
+    defers: bool = False
 
     def applies_to(self, version: str) -> bool:
         return version in self.versions
@@ -117,6 +121,7 @@ def _load(name: str) -> Rule:
         versions=versions(getattr(module, "SINCE", OLDEST), getattr(module, "UNTIL", None)),
         nexrl=getattr(module, "NEXRL", ""),
         fix=getattr(module, "fix", None),
+        defers=getattr(module, "DEFERS", False),
     )
 
 
@@ -147,8 +152,8 @@ def run(stages: tuple[str, ...], cfg: Config, files: Files | None = None) -> Run
     One mistake, one finding: of the reports about one missing key (a report names it as its
     key, not written in the config, or `covers` it from the place of a misspelt key; a key
     inside a missing section counts as the section), the runner keeps one, the most severe,
-    the misspelt key's before the others, and else the first (by stage, then by rule id): the
-    rule that owns it. The others stand down."""
+    the misspelt key's before the others, a rule's that `DEFERS` after them, and else the
+    first (by stage, then by rule id): the rule that owns it. The others stand down."""
     made = [
         (rule, report)
         for stage in stages
@@ -205,9 +210,9 @@ def _one_per_missing_key(
     return kept, frozenset(owner)
 
 
-def _rank(made: tuple[Rule, Report]) -> tuple[int, int]:
+def _rank(made: tuple[Rule, Report]) -> tuple[int, int, int]:
     rule, report = made
-    return (_RANK[report.severity or rule.severity], 0 if report.covers else 1)
+    return (_RANK[report.severity or rule.severity], 0 if report.covers else 1, int(rule.defers))
 
 
 def _fix(rule: Rule, cfg: Config, report: Report, files: Files) -> Fix | None:

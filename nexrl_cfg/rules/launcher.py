@@ -67,6 +67,8 @@ from ..nexrl import INFERENCE_SERVERS, NAMED_SERVICES, REMOTE_BACKENDS, at_least
 SEVERITY = Severity.ERROR
 SUMMARY = "The nexrl launcher's requirements on the resource sections"
 STAGE = "lint"
+# A key the launcher needs and NexRL needs too is NexRL's rule's to report.
+DEFERS = True
 NEXRL = "cli/common/config_utils.py; cli/self_hosted/config_utils.py; cli/self_hosted/run.py"
 
 LAUNCHER = "the nexrl launcher rejects the config"

@@ -56,7 +56,7 @@ from ..finding import Report, Severity
 from ..layout import TRAIN
 from ..nexrl import IDENTIFIERS, is_flat, named_services
 from ..resolve import Unknown
-from ._startup import required_by_catalogue, tag, train_service
+from ._startup import tag, train_service
 from ._values import where
 
 SEVERITY = Severity.ERROR
@@ -129,8 +129,6 @@ def _actor_count(cfg: Config, actors: list[str]) -> Report:
 def _identifiers(cfg: Config, names: list[str]) -> Iterator[Report]:
     if not names or any(tag(cfg, f"{TRAIN}.{name}") is not None for name in names):
         return
-    if any(required_by_catalogue(cfg, f"{TRAIN}.{name}.identifier") for name in names):
-        return  # missing-required reports each missing identifier: one finding per mistake
     yield cfg.report(
         f"no train service has an identifier or model_tag ({_listed(names)}); NexRL "
         f"{cfg.version} asserts at least one train_service group has one",
