@@ -104,9 +104,11 @@ def fix(request: CheckRequest) -> Fixes:
     """The safe fixes of the findings of the check, made in memory round by round, each
     verified before it is kept (see `fix.autofix`); nothing is written (see `write_fixes`)."""
     from .fix.autofix import Fixes, fix_round
+    from .fix.land import Boundary
 
     run = _Run(replace(request, fixes=True))
-    fixes = Fixes()
+    stdin = (request.stdin_name or "-") if "-" in request.paths else None
+    fixes = Fixes(boundary=Boundary.named(request.paths), stdin=stdin)
     for _ in range(FIX_ROUNDS):
         checker, findings, _ = run.collect(fixes.texts())
         if not fix_round(checker, findings, run.checker, fixes):
@@ -115,13 +117,27 @@ def fix(request: CheckRequest) -> Fixes:
 
 
 def write_fixes(fixes: Fixes) -> list[Path]:
-    """Write the fixed files: all, or none when one changed since it was read."""
-    from .fix.edits import StaleFile
+    """Write the fixed files (see `fix.land`); Failed, saying which were written, when one
+    cannot be."""
+    return _landed(fixes.write(), "changed while it was being fixed")
 
+
+def _landed(writes: Iterator[Path], stale: str) -> list[Path]:
+    """The files `writes` writes; one line (Failed) when one cannot be written, naming those
+    already written."""
+    from .fix.land import Refused, StaleFile, WriteFailed
+
+    written: list[Path] = []
     try:
-        return list(fixes.write())
-    except StaleFile as exc:
-        raise Failed(f"{exc} changed while it was being fixed; nothing written") from None
+        for path in writes:
+            written.append(path)
+    except (StaleFile, Refused) as exc:
+        done = ", ".join(map(str, written)) if written else "none"
+        what = f"{exc} {stale}" if isinstance(exc, StaleFile) else str(exc)
+        raise Failed(f"{what}; files already written: {done}") from None
+    except WriteFailed as exc:
+        raise Failed(str(exc)) from None
+    return written
 
 
 def diff(request: CheckRequest) -> str:
@@ -386,13 +402,8 @@ def migrate(paths: Sequence[str], to: str) -> Migration:
 
 
 def write_migration(migration: Migration) -> list[Path]:
-    """Write the migrated files (all or none); the files written."""
-    from .fix.edits import StaleFile
-
-    try:
-        return migration.write()
-    except StaleFile as exc:
-        raise Failed(f"{exc} changed since it was read; nothing written") from None
+    """Write the migrated files (see `fix.land`); the files written."""
+    return _landed(migration.writes(), "changed since it was read")
 
 
 # -- explain, schema --------------------------------------------------------------------------

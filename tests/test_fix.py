@@ -138,8 +138,11 @@ def test_a_fix_goes_into_the_included_file_where_the_value_is_written(tmp_path: 
     entry.write_text("defaults:\n  - common\n  - _self_\n\nexperiment_name: other\n", "utf-8")
     entry_before = entry.read_text(encoding="utf-8")
     fixes = application.fix(CheckRequest([str(entry)], {"nexrl_version": V}))
-    assert [Path(c.name) for c in fixes.changed().values()] == [common]
-    assert fix(entry)[0] == 0
+    assert [Path(c.name) for c in fixes.changed().values()] == []
+    # Only the files and folders named are written: common.yaml is named with its folder.
+    assert fix(entry)[0] == 1
+    assert "    backend: sglnag\n" in common.read_text(encoding="utf-8")
+    assert fix(tmp_path)[0] == 0
     assert "    backend: sglang\n" in common.read_text(encoding="utf-8")
     assert entry.read_text(encoding="utf-8") == entry_before
 

@@ -36,7 +36,9 @@ UPSTREAM = {
 @pytest.fixture
 def copy(recipes: Path, tmp_path: Path) -> Path:
     target = tmp_path / "recipe"
-    shutil.copytree(recipes, target)
+    # Plain copies, writable whatever the modes of the originals (a read-only file is not
+    # written).
+    shutil.copytree(recipes, target, copy_function=shutil.copyfile)
     return target
 
 
@@ -88,7 +90,8 @@ def test_the_diff_is_what_the_guide_asks(copy: Path) -> None:
 
 
 def test_an_included_file_is_changed_once(copy: Path) -> None:
-    outcome = migrate([copy / "math" / "tinker.yaml", copy / "math" / "weaver.yaml"])
+    named = ["tinker.yaml", "weaver.yaml", "common.yaml"]
+    outcome = migrate([copy / "math" / name for name in named])
     _, new, _ = outcome.changes()[copy / "math" / "common.yaml"]
     assert new.count("max_sequence_length:") == 1
     assert new.count("agents_per_worker") == 1
@@ -121,7 +124,7 @@ def test_a_gpu_count_without_pods_is_a_choice_not_a_guess(tmp_path: Path) -> Non
 
 
 def test_write_refuses_a_file_changed_since_it_was_read(copy: Path) -> None:
-    from nexrl_cfg.fix.edits import StaleFile
+    from nexrl_cfg.fix.land import StaleFile
 
     outcome = migrate([copy / "math"])
     common = copy / "math" / "common.yaml"

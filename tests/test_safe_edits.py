@@ -305,11 +305,11 @@ def test_a_fix_that_breaks_another_config_sharing_the_file_is_not_made(tmp_path:
         "defaults:\n  - common\n  - _self_\n\nrollout_worker:\n  max_sequence_length: 2048\n"
     )
     before = common.read_bytes()
-    _, _, err = run(first, version="1.4")
+    _, _, err = run(first, str(common), version="1.4")
     assert common.read_bytes() == before
     assert "second.yaml (max-sequence-length at rollout_worker.max_sequence_length)" in err
     second.unlink()
-    run(first, version="1.4")
+    run(first, str(common), version="1.4")
     assert b"  max_prompt_length: 1024\n" in common.read_bytes()
 
 

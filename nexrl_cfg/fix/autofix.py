@@ -25,7 +25,8 @@ from ..compose import Composed
 from ..config import split
 from ..finding import Edit, Finding, Intent, RenameKey, SetValue
 from ..read import dotted
-from .edits import Overlap, apply, diff, write_all
+from .edits import Overlap, apply, diff
+from .land import ANYWHERE, Boundary, land_all
 from .verify import Net, Trial, differences, intended
 
 
@@ -72,6 +73,11 @@ class Fixes:
 
     files: dict[Path, Change] = field(default_factory=dict)
     dropped: list[tuple[Finding, str]] = field(default_factory=list)
+    # Where fixes may be written (the files and folders named); a fix elsewhere is not made.
+    boundary: Boundary = ANYWHERE
+    # The name the text read from standard input stands for: its fixed text is printed, it
+    # is never written (see `stdin_text`).
+    stdin: str | None = None
 
     def texts(self) -> dict[Path, tuple[str, str]]:
         """The fixed text of each changed file so far (real path -> (name, text))."""
@@ -80,14 +86,23 @@ class Fixes:
     def changed(self) -> dict[Path, Change]:
         return {real: c for real, c in self.files.items() if c.new != c.old}
 
+    def stdin_text(self, read: str) -> str:
+        """The fixed text of standard input (`read` as read when no fix changed it)."""
+        for change in self.files.values():
+            if change.name == self.stdin:
+                return change.new
+        return read
+
     def diff(self) -> str:
         return "".join(diff(c.name, c.old, c.new) for c in self.changed().values())
 
     def write(self) -> Iterator[Path]:
-        """Write every fixed file (atomically; StaleFile, before writing any, when one no
-        longer holds the bytes the fixes were planned on)."""
-        changes = {Path(c.name): (c.new, c.raw) for c in self.changed().values()}
-        return write_all(changes)
+        """Write every fixed file but standard input's (see `land`: inside the boundary,
+        each compared with the bytes its fixes were planned on right before it is written)."""
+        changes = {
+            Path(c.name): (c.new, c.raw) for c in self.changed().values() if c.name != self.stdin
+        }
+        return land_all(changes, self.boundary)
 
 
 class Round:
@@ -214,6 +229,18 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
+def _outside(candidate: Candidate, fixes: Fixes) -> str:
+    """Why the candidate may not be made: it edits a file that may not be written (outside
+    the files and folders named; standard input's text, where it stands for another file)."""
+    for e in candidate.edits:
+        if e.file == fixes.stdin:
+            continue
+        why = fixes.boundary.why_not(e.file)
+        if why:
+            return f"it would change {e.file}: {why}"
+    return ""
+
+
 def fix_round(
     checker: Checker,
     findings: list[Finding],
@@ -235,8 +262,12 @@ def fix_round(
         raw.setdefault(real, doc.raw)
     net = Net(checker_for, checker.configs, texts)
     round_ = Round(net)
-    round_.select([c for c in found if all(net.real(e.file) in texts for e in c.edits)])
+    outside = [(c, _outside(c, fixes)) for c in found]
+    round_.select(
+        [c for c, why in outside if not why and all(net.real(e.file) in texts for e in c.edits)]
+    )
     fixes.dropped = [(c.finding, reason) for c, reason in round_.dropped]
+    fixes.dropped += [(c.finding, why) for c, why in outside if why]
     for real, text in round_.texts.items():
         name, old = texts[real]
         fixes.files.setdefault(real, Change(name, old, raw[real], old)).new = text

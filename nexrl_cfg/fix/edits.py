@@ -1,6 +1,5 @@
 """The edit engine: where each key and value of a YAML file starts and ends, edits at those
-spans, a unified diff of the result, and an atomic write that refuses a file changed since it
-was read.
+spans and a unified diff of the result (`land` writes it).
 
 Every position is the YAML parser's own: an edit replaces the characters between the offsets
 PyYAML recorded (`Mark.index`), never a place found by counting lines again (YAML breaks lines
@@ -13,19 +12,19 @@ no edit, and so no fix.
 
 from __future__ import annotations
 
-import os
+import errno
 import re
-import stat
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from ..files import read_regular
 from ..finding import Edit
-from ..read import KeyPath, _Loader
+from ..read import MAX_BYTES, KeyPath, _Loader
 
 Pair = tuple[yaml.Node, yaml.Node]
 
@@ -33,10 +32,6 @@ Pair = tuple[yaml.Node, yaml.Node]
 BREAKS = "\r\n\x85\u2028\u2029"
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _FLOW_INDICATORS = frozenset(",[]{}")
-
-
-class StaleFile(Exception):
-    """A file changed on disk after it was read: nothing is written."""
 
 
 class Overlap(Exception):
@@ -264,37 +259,10 @@ def diff(path: str, old: str, new: str) -> str:
 
 
 def read_text(path: Path) -> tuple[str, bytes]:
-    """The text of a file (UTF-8, a byte-order mark kept aside) and its bytes as read."""
-    raw = path.read_bytes()
+    """The text of a file (UTF-8, a byte-order mark kept aside) and its bytes as read, through
+    the bounded reader every file is read with (no FIFO or device; OSError past the size
+    limit, as a file too large is not a config)."""
+    raw = read_regular(path, MAX_BYTES)
+    if len(raw) > MAX_BYTES:
+        raise OSError(errno.EFBIG, "larger than a config may be", str(path))
     return raw.decode("utf-8-sig"), raw
-
-
-def write_atomic(path: Path, text: str, read_as: bytes) -> None:
-    """Write `text` to `path` through a temporary file and `os.replace`, keeping the file's
-    mode; raise StaleFile (writing nothing) when the file is no longer what was read."""
-    import tempfile
-
-    if path.read_bytes() != read_as:
-        raise StaleFile(str(path))
-    bom = b"\xef\xbb\xbf" if read_as.startswith(b"\xef\xbb\xbf") else b""
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(bom + text.encode("utf-8"))
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
-def write_all(changes: dict[Path, tuple[str, bytes]]) -> Iterator[Path]:
-    """Write every changed file, after checking that none changed since it was read."""
-    for path, (_, read_as) in changes.items():
-        if path.read_bytes() != read_as:
-            raise StaleFile(str(path))
-    for path, (text, read_as) in changes.items():
-        write_atomic(path, text, read_as)
-        yield path

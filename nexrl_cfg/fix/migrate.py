@@ -23,7 +23,7 @@ alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,8 @@ from ..pipeline import prepare
 from ..read import KeyPath, dotted
 from ..resolve import resolve
 from ..settings import Settings
-from .edits import Tree, diff, read_text, scalar_text, write_all
+from .edits import Tree, diff, read_text, scalar_text
+from .land import ANYWHERE, Boundary, land_all
 from .legacy import read_as
 from .plan import Conflict, FilePlan
 from .verify import Net, differences
@@ -71,6 +72,8 @@ class Outcome:
     # What the migration adds that NexRL's own conversion does not: (the file it is written
     # in, the path in every config that reads that file, the value). See `Migration.verify`.
     added: list[tuple[Path, KeyPath, Any]] = field(default_factory=list)
+    # Where the migration may write: the files and folders named (see `land`).
+    boundary: Boundary = ANYWHERE
 
     def changes(self) -> dict[Path, tuple[str, str, bytes]]:
         out = {}
@@ -85,8 +88,13 @@ class Outcome:
     def diff(self) -> str:
         return "".join(diff(str(p), old, new) for p, (old, new, _) in self.changes().items())
 
+    def writes(self) -> Iterator[Path]:
+        """Write the migrated files, each as it is written (see `land`)."""
+        changes = {p: (new, raw) for p, (_, new, raw) in self.changes().items()}
+        return land_all(changes, self.boundary)
+
     def write(self) -> list[Path]:
-        return list(write_all({p: (new, raw) for p, (_, new, raw) in self.changes().items()}))
+        return list(self.writes())
 
 
 @dataclass
@@ -207,6 +215,11 @@ class Migration:
         }
         net = Net(self.checker_for, configs, texts, moved=True)
         for family in _families(list(changes), configs):
+            outside = next((p for p in family if self.out.boundary.why_not(p)), None)
+            if outside is not None:
+                why = self.out.boundary.why_not(outside)
+                self.problem(f"{outside}: not migrated: {why}; name it to migrate it", *family)
+                continue
             new = {path.resolve(): changes[path][1] for path in family}
             refused = net.trial(new, self.judge).reason
             if refused:
@@ -697,6 +710,7 @@ def _match_resources(train: dict[str, Any], resource: dict[str, Any]) -> dict[st
 
 def migrate(paths: Iterable[str | Path], target: str = NEWEST) -> Outcome:
     migration = Migration(target)
+    migration.out.boundary = Boundary.named(paths)
     migration.gather(paths)
     migration.run()
     migration.verify()
