@@ -82,6 +82,8 @@ class Outcome:
     # The config a launch composed, when one was checked (a report places the findings
     # about its command line there when it cannot name the command line itself).
     launched: str | None = None
+    # The real path of every file the run read: the report may not be written over one.
+    read: frozenset[Path] = frozenset()
 
 
 # -- check ------------------------------------------------------------------------------------
@@ -97,7 +99,45 @@ def check(request: CheckRequest) -> Outcome:
         *_exit_code(masked, run.strict, request.exit_zero),
         source_line=_masked_lines(checker.source_line, secrets),
         launched=None if run.located is None else str(run.located.file),
+        read=_read_by(checker),
     )
+
+
+def _read_by(checker: Checker) -> frozenset[Path]:
+    """Every file a check read: each file read, and the sources of every config composed."""
+    sources = (s for config in checker.configs.values() for s in config.sources)
+    return frozenset(checker.reader.seen).union(sources)
+
+
+def output_clash(output: str, request: CheckRequest, read: Iterable[Path] = ()) -> str | None:
+    """Why the report may not be written to the file `output`: it is a file the run checks,
+    reads or fixes (named, composed, the file standard input stands for, a YAML file in a
+    folder checked or beside a file checked), however it is spelt (compared by device and
+    inode where it exists, through symbolic and hard links); None when it may."""
+    real = Path(os.path.realpath(output))
+    try:
+        info = os.stat(real)
+    except OSError:
+        return None  # a new file: nothing it could replace
+    elsewhere = "write the report elsewhere"
+    same = f"{output} is a file this run reads; {elsewhere}"
+    named = [Path(p) for p in request.paths if p != "-"]
+    if request.stdin_name is not None:
+        named.append(Path(request.stdin_name))
+    for path in [*named, *read]:
+        try:
+            other = os.stat(path)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+            return same
+    if real.suffix in (".yaml", ".yml"):
+        for path in named:
+            folder = Path(os.path.realpath(path))
+            folder = folder if folder.is_dir() else folder.parent
+            if real.is_relative_to(folder):
+                return f"{output} is a YAML file among the configs checked; {elsewhere}"
+    return None
 
 
 def fix(request: CheckRequest) -> Fixes:
@@ -107,10 +147,12 @@ def fix(request: CheckRequest) -> Fixes:
     from .fix.land import Boundary
 
     run = _Run(replace(request, fixes=True))
-    stdin = (request.stdin_name or "-") if "-" in request.paths else None
+    stdin = str(Path(request.stdin_name or "-")) if "-" in request.paths else None
     fixes = Fixes(boundary=Boundary.named(request.paths), stdin=stdin)
     for _ in range(FIX_ROUNDS):
         checker, findings, _ = run.collect(fixes.texts())
+        fixes.read |= _read_by(checker)
+        fixes.secrets = checker.secrets
         if not fix_round(checker, findings, run.checker, fixes):
             break
     return fixes

@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -23,11 +24,12 @@ from . import app as application
 from . import report
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from .nexrl import NAMED_SERVICES, NEWEST
-from .output import printable
+from .output import Secrets, printable, shown
 from .settings import SETTINGS
 
 if TYPE_CHECKING:
     from .finding import Finding
+    from .fix.autofix import Fixes
     from .report.run import Run
 
 
@@ -106,8 +108,8 @@ def _where(exc: BaseException) -> str:
 
 
 def _dashed_paths(group: TyperGroup, argv: list[str]) -> list[str]:
-    """`argv` with each existing path that looks like an option (`-x.yaml`) moved after `--`,
-    so that the command takes it as a path."""
+    """`argv` with each existing path that looks like an option (`-x.yaml`) but is not an
+    option's bare name (`--fix`) moved after `--`, so that the command takes it as a path."""
     index = next((i for i, word in enumerate(argv) if not word.startswith("-")), None)
     if index is None or "--" in argv[:index]:
         return argv
@@ -127,8 +129,10 @@ def _dashed_paths(group: TyperGroup, argv: list[str]) -> list[str]:
         if word == "--":
             paths.extend(rest)
             break
-        option = word.split("=", 1)[0]
-        if not word.startswith("-") or word == "-" or option in names:
+        # A bare option name stays the option it names, whatever file exists; any other word
+        # that exists as a file (`-x.yaml`, `--output-file=x.yaml`, `-ox.yaml`, as a glob or
+        # a hook passes them) is a path: no file name sets an option.
+        if not word.startswith("-") or word == "-" or word in names:
             kept.append(word)
             value = next(rest, None) if word in takes_value else None
             if value is not None:
@@ -330,31 +334,46 @@ def check(
     if statistics and report.get(fmt).statistics is None:
         able = [name for name in report.names() if report.get(name).statistics is not None]
         raise _fail(f"--statistics works with --format {' or '.join(able)}")
+    if diff and fmt != report.DEFAULT:
+        raise _fail(
+            f"--diff prints a unified diff and takes no --format {fmt} (check --format {fmt} "
+            "gives each finding's fixes)"
+        )
     out = _Output(output_file, fmt)
     named, launch = _launch(paths, config_path, config_name, hydra_check)
+    if fix and not diff and "-" in named and len(named) > 1:
+        raise _fail("--fix with - (standard input) takes no other path")
     request = application.CheckRequest(
         named,
         _settings_given(ctx),
         config,
-        stdin=cache(lambda: sys.stdin.buffer.read()),
+        stdin=cache(_read_stdin),
         stdin_name=stdin_filename,
         only_nexrl=only_nexrl,
         exit_zero=exit_zero,
         fixes=report.get(fmt).fixes,
         launch=launch,
     )
+    out.guard(request)
     try:
         if diff or fix:
             fixes = application.fix(request)
+            out.guard(request, fixes.read)
         if diff:
-            _emit(lambda: sys.stdout.write(fixes.diff()))
-            _not_fixed(fixes.dropped)
-            raise typer.Exit(EXIT_OK)
+            shown = fixes.diff()
+            out.text(shown)
+            _not_fixed(fixes.dropped, fixes.secrets)
+            raise typer.Exit(EXIT_FINDINGS if shown else EXIT_OK)
         if fix:
             for path in application.write_fixes(fixes):
-                print(f"fixed {path}", file=sys.stderr)
-            _not_fixed(fixes.dropped)
+                _line(f"fixed {path}")
+            _not_fixed(fixes.dropped, fixes.secrets)
+            if fixes.stdin is not None:
+                fixed = _print_stdin(fixes, request)
+                request = replace(request, stdin=lambda: fixed)  # what is left is checked
+                out.stream = sys.stderr  # as ruff: the text on stdout, the report on stderr
         outcome = application.check(request)
+        out.guard(request, outcome.read)
     except application.Failed as exc:
         raise out.fail(str(exc)) from None
     run = Run(
@@ -374,11 +393,45 @@ def check(
     raise typer.Exit(run.exit_code)
 
 
-def _not_fixed(dropped: list[tuple[Finding, str]]) -> None:
+def _not_fixed(dropped: list[tuple[Finding, str]], secrets: Secrets | None = None) -> None:
     """A line on stderr for each fix the check offers that is not made, and why."""
     for finding, reason in dropped:
         where = f"{finding.file}:{finding.line}:{finding.column}"
-        print(printable(f"not fixed: {where}: {finding.rule}: {reason}"), file=sys.stderr)
+        _line(f"not fixed: {where}: {finding.rule}: {reason}", secrets)
+
+
+def _line(text: str, secrets: Secrets | None = None) -> None:
+    """One line about the files on stderr, as every such line is shown (`output.shown`)."""
+    print(shown(text, secrets), file=sys.stderr)
+
+
+def _read_stdin() -> bytes:
+    """Standard input, read as a file is: at most one byte past the size limit (a larger
+    text is reported as too large, as a file is)."""
+    from .read import MAX_BYTES
+
+    return sys.stdin.buffer.read(MAX_BYTES + 1)
+
+
+def _print_stdin(fixes: Fixes, request: application.CheckRequest) -> bytes:
+    """The fixed text of standard input on stdout (the text as read when nothing was fixed),
+    as `ruff check --fix -` does; refused when it holds a secret, which is never printed."""
+    from .read import read_bytes
+
+    raw = request.stdin()
+    doc = read_bytes(raw, fixes.stdin or "-")
+    # A placeholder (`api_key: EMPTY`, shorter than a secret is masked at) is printed as the
+    # text is; a real key is not.
+    if Secrets(doc.secrets).holds(doc.text) or fixes.secrets.holds(doc.text):
+        raise _fail(
+            "standard input holds a secret (an api_key's value or a value from the "
+            "environment), which is never printed: fix the file itself with --fix PATH"
+        )
+    read = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    fixed = fixes.stdin_text("")
+    data = read if not fixed else raw[: len(raw) - len(read)] + fixed.encode("utf-8")
+    _emit(lambda: sys.stdout.buffer.write(data))
+    return data
 
 
 _CONFIG_PATH = typer.Option(
@@ -416,6 +469,28 @@ class _Output:
 
     def __init__(self, file: str | None, fmt: str) -> None:
         self.file, self.format = file, fmt
+        # Where the report goes without a file (stderr when stdout carries fixed text).
+        self.stream: TextIO = sys.stdout
+        self.refused = False
+
+    def guard(self, request: application.CheckRequest, read: Any = ()) -> None:
+        """Refuse (exit 2, writing nothing) a report file that is a file the run reads."""
+        clash = self.file and application.output_clash(self.file, request, read)
+        if clash:
+            self.refused = True
+            raise _fail(clash)
+
+    def text(self, text: str) -> None:
+        """Write `text` (a diff) where the report goes."""
+        if self.file is None:
+            _emit(lambda: sys.stdout.write(text))
+            return
+        stream = _open(self.file)
+        try:
+            stream.write(text)
+            stream.close()
+        except OSError as exc:
+            raise _fail(f"cannot write {self.file}: {exc.strerror or exc}") from None
 
     def isatty(self) -> bool:
         return self.file is None and sys.stdout.isatty()
@@ -429,7 +504,7 @@ class _Output:
 
     def write(self, run: Run, statistics: bool = False) -> None:
         if self.file is None:
-            _emit(lambda: report.write(self.format, run, sys.stdout, statistics))
+            _emit(lambda: report.write(self.format, run, self.stream, statistics))
             return
         stream = _open(self.file)
         try:
@@ -439,7 +514,7 @@ class _Output:
             raise _fail(f"cannot write {self.file}: {exc.strerror or exc}") from None
 
     def fail(self, reason: str) -> typer.Exit:
-        if report.get(self.format).failure_report:
+        if report.get(self.format).failure_report and not self.refused:
             from .report.run import Run
 
             with contextlib.suppress(typer.Exit):
@@ -610,11 +685,11 @@ def migrate(
     if written is None:
         _emit(lambda: sys.stdout.write(migration.diff()))
     for path in written or ():
-        print(f"migrated {path}", file=sys.stderr)
+        _line(f"migrated {path}")
     for line in migration.notes:
-        print(f"note: {line}", file=sys.stderr)
+        _line(f"note: {line}")
     for line in migration.problems:
-        print(f"needs a choice: {line}", file=sys.stderr)
+        _line(f"needs a choice: {line}")
     raise typer.Exit(EXIT_FINDINGS if migration.problems else EXIT_OK)
 
 

@@ -151,6 +151,8 @@ class Reader:
         self._docs: Recent[Path, Document] = Recent(size)
         self._real: dict[Path, Path] = {}
         self._given: dict[Path, Document] = {}
+        # The real path of every file read or provided: an output may not replace one.
+        self.seen: set[Path] = set()
 
     def provide(self, path: Path, doc: Document) -> None:
         """Serve `doc` as the file at `path` for the whole run (a text read from stdin)."""
@@ -168,6 +170,7 @@ class Reader:
 
     def read(self, path: Path) -> Document:
         key = self.real(path)
+        self.seen.add(key)
         doc = self._given.get(key) or self._docs.get(key)
         if doc is None:
             doc = read_file(path)

@@ -49,10 +49,26 @@ def _escape(char: str) -> str:
     return f"\\u{code:04x}"
 
 
+# What a CI system takes as a command in a log line: GitHub Actions' workflow commands
+# (`::error ...::`, at the start of a line, spaces before it allowed), Azure Pipelines'
+# logging commands (`##vso[...]`, anywhere in a line) and formatting (`##[group]`), and
+# TeamCity's service messages (`##teamcity[...]`). Their first character is escaped.
+_COMMAND = re.compile(r"^(\s*):(?=:)|#(?=#(?:vso\[|\[|teamcity\[))", re.I)
+
+
 def printable(text: str) -> str:
-    """`text` as it may reach a terminal: one line, control and formatting characters escaped
-    (`\\u001b`), undecodable bytes of a file name as `\\xff`."""
-    return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+    """`text` as it may reach a terminal or a CI log: one line, control and formatting
+    characters escaped (`\\u001b`), undecodable bytes of a file name as `\\xff`, and no
+    CI command (`::warning::` at its start, `##vso[` anywhere: the first `:` or `#` as
+    `\\u003a`, `\\u0023`)."""
+    text = _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+    return _COMMAND.sub(lambda m: (m.group(1) or "") + _escape(m.group()[-1]), text)
+
+
+def shown(text: str, secrets: Secrets | None = None) -> str:
+    """A line printed about a file (a diff's line, `fixed ...`, `needs a choice: ...`): every
+    form of a secret value masked, then escaped (see `printable`)."""
+    return printable(secrets.mask(text) if secrets is not None else text)
 
 
 def dumps(document: Any, indent: int | None = 2) -> str:

@@ -151,7 +151,7 @@ def test_diff_shows_the_fix_and_writes_nothing(tmp_path: Path) -> None:
     path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
     before = path.read_text(encoding="utf-8")
     code, out = fix(path, "--diff")
-    assert code == 0
+    assert code == 1  # something to fix
     assert "-    backend: sglnag\n+    backend: sglang\n" in out
     assert path.read_text(encoding="utf-8") == before
 

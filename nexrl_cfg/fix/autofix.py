@@ -24,6 +24,7 @@ from ..check import Checked, Checker
 from ..compose import Composed
 from ..config import split
 from ..finding import Edit, Finding, Intent, RenameKey, SetValue
+from ..output import Secrets
 from ..read import dotted
 from .edits import Overlap, apply, diff
 from .land import ANYWHERE, Boundary, land_all
@@ -78,6 +79,10 @@ class Fixes:
     # The name the text read from standard input stands for: its fixed text is printed, it
     # is never written (see `stdin_text`).
     stdin: str | None = None
+    # The real path of every file the fixing runs read.
+    read: frozenset[Path] = frozenset()
+    # The secret values the runs read: masked in every line shown (see `edits.diff`).
+    secrets: Secrets = field(default_factory=Secrets)
 
     def texts(self) -> dict[Path, tuple[str, str]]:
         """The fixed text of each changed file so far (real path -> (name, text))."""
@@ -94,7 +99,7 @@ class Fixes:
         return read
 
     def diff(self) -> str:
-        return "".join(diff(c.name, c.old, c.new) for c in self.changed().values())
+        return "".join(diff(c.name, c.old, c.new, self.secrets) for c in self.changed().values())
 
     def write(self) -> Iterator[Path]:
         """Write every fixed file but standard input's (see `land`: inside the boundary,

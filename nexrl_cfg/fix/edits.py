@@ -24,7 +24,9 @@ import yaml
 
 from ..files import read_regular
 from ..finding import Edit
-from ..read import MAX_BYTES, KeyPath, _Loader
+from ..output import REDACTED, Secrets, shown
+from ..read import MAX_BYTES, KeyPath, _Loader, _scanned_secrets
+from ..read import read_text as parse_text
 
 Pair = tuple[yaml.Node, yaml.Node]
 
@@ -247,15 +249,54 @@ def apply(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
-def diff(path: str, old: str, new: str) -> str:
+def diff(path: str, old: str, new: str, secrets: Secrets | None = None) -> str:
+    """A unified diff of `old` and `new`, safe to print: the lines are YAML's (see `Lines`),
+    the value of every secret key is `<redacted>` on both sides (found by the parser, or by
+    the scanner in a file that does not parse), every form of `secrets` is masked, and each
+    line is escaped as every printed line is (`output.shown`: no control character, no CI
+    command)."""
     import difflib
 
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-    )
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-    )
+    literal = Secrets()  # the literal secrets of either text, wherever else they are written
+    before, after = _redacted_lines(old, path, literal), _redacted_lines(new, path, literal)
+    lines = difflib.unified_diff(before, after, f"a/{path}", f"b/{path}", lineterm="")
+    out = []
+    for line in lines:
+        ending = "\n\\ No newline at end of file\n" if line.endswith(_NO_NEWLINE) else "\n"
+        out.append(shown(literal.mask(line.rstrip(_NO_NEWLINE)), secrets) + ending)
+    return "".join(out)
+
+
+# A secret key however it is quoted or escaped (`"api\\x5fkey"`), and the rest of its line.
+_SECRET_KEY = re.compile(
+    r"""(api(?:_|\\x5f|\\u005f|\\U0000005f)key["']?\s*:\s*).*""", re.IGNORECASE
+)
+
+# Marks the last line of a text that does not end with a line break (taken off when shown).
+_NO_NEWLINE = "\x00"
+
+
+def _redacted_lines(text: str, path: str, literal: Secrets) -> list[str]:
+    """The lines of `text` (YAML's, without their breaks), each secret value redacted (and
+    added to `literal`)."""
+    doc = parse_text(text, path)
+    literal.update(doc.secrets)
+    starts = Lines(text).starts
+    if doc.scan_secrets or not doc.ok:  # found by the scanner, on this text's own lines
+        doc.scan_secrets = False
+        doc.secret_spans.extend(_scanned_secrets(text, len(starts)))
+    lines = []
+    for number, start in enumerate(starts, 1):
+        end = starts[number] if number < len(starts) else len(text)
+        body = text[start:end]
+        stripped = body.rstrip(BREAKS)
+        if number == len(starts) and not body:
+            break  # the text ends with a line break
+        line = doc.redact_line(number, stripped)
+        if not doc.ok and _SECRET_KEY.search(line):  # past where the scanner stopped
+            line = _SECRET_KEY.sub(lambda m: m.group(1) + REDACTED, line)
+        lines.append(line if stripped != body else line + _NO_NEWLINE)
+    return lines
 
 
 def read_text(path: Path) -> tuple[str, bytes]:
