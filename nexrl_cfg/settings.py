@@ -264,6 +264,8 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise SettingsError(f"{path}: not valid settings (nested too deep)") from None
 
 
 def read_pyproject(path: Path, *, bare: bool = False) -> dict[str, Any]:

@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .files import read_regular
 from .nexrl import NEWEST, VERSIONS, version_key
 
-_DIST = re.compile(r"^nexrl-([0-9][^-]*)\.(?:dist|egg)-info$", re.I)
-_PROJECT = re.compile(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", re.M | re.S)
-_FIELD = r'^\s*{}\s*=\s*["\']([^"\']*)["\']'
-_MAX_PYPROJECT = 1 << 20
+# Every pattern here runs in time linear in the text: no nested or overlapping repetition,
+# none that crosses lines where it is tried at every line (a 1 MB file of blank lines).
+_PROJECT = re.compile(r"^\[project\][ \t]*$(.*?)(?=^\[|\Z)", re.M | re.S)
+_FIELD = r'^[ \t]*{}[ \t]*=[ \t]*["\']([^"\'\n]{{0,100}})["\']'
+_MAX_PYPROJECT = 256 * 1024  # the prefix of a pyproject.toml read: [project] comes early
+# A release as PEP 440 writes it (`1.4.0`, `1.4.0rc1`, `1.4.0.post1+local`), and nothing else.
+_RELEASE = re.compile(r"v?[0-9]{1,9}(?:\.[0-9]{1,9}){0,4}[A-Za-z0-9.+!_-]{0,40}")
 
 
 class UnknownVersion(ValueError):
@@ -83,30 +87,25 @@ def target(setting: str | None, source: str, config: Path) -> Target:
 
 @lru_cache(maxsize=1)
 def installed_release() -> str | None:
-    """The version of an installed `nexrl` distribution, from its metadata folder."""
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            match = _DIST.match(name)
-            if match:
-                return _metadata_version(Path(entry or ".", name)) or match.group(1)
+    """The version of the `nexrl` distribution the interpreter has installed (its metadata,
+    as `importlib.metadata` finds it on the import path less the working folder: a
+    `nexrl-*.dist-info` folder where the command runs is not an installation)."""
+    from importlib import metadata
+
+    here = _working_folder()
+    path = [entry for entry in sys.path if entry and os.path.realpath(entry) != here]
+    for dist in metadata.distributions(name="nexrl", path=path):
+        version = dist.version
+        if isinstance(version, str) and _RELEASE.fullmatch(version):
+            return version
     return None
 
 
-def _metadata_version(folder: Path) -> str | None:
-    for name in ("METADATA", "PKG-INFO"):
-        try:
-            with open(folder / name, encoding="utf-8", errors="replace") as handle:
-                head = handle.read(64 * 1024)
-        except OSError:
-            continue
-        match = re.search(r"^Version:\s*(\S+)", head, re.M)
-        if match:
-            return match.group(1)
-    return None
+def _working_folder() -> str | None:
+    try:
+        return os.path.realpath(os.getcwd())
+    except OSError:
+        return None
 
 
 @lru_cache(maxsize=256)
@@ -118,10 +117,10 @@ def checkout_release(folder: Path) -> tuple[str, str] | None:
         try:
             if not path.is_file():
                 continue
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read(_MAX_PYPROJECT)
+            raw = read_regular(path, _MAX_PYPROJECT)[:_MAX_PYPROJECT]
         except OSError:
             continue
+        text = raw.decode("utf-8", "replace")
         project = _PROJECT.search(text)
         if project is None:
             continue
@@ -129,5 +128,7 @@ def checkout_release(folder: Path) -> tuple[str, str] | None:
         if name is None or name.group(1).lower() != "nexrl":
             continue
         release = re.search(_FIELD.format("version"), project.group(1), re.M)
-        return (release.group(1), str(path)) if release else None
+        if release is None or not _RELEASE.fullmatch(release.group(1)):
+            return None  # no version, or text that is none (it is shown: never anything else)
+        return release.group(1), str(path)
     return None

@@ -132,7 +132,8 @@ class _Emitter:
             if self.show_origin:
                 span = self.cfg.resolved.composed.span(source)
                 notes.append(_where(span.file, span.line))
-        return [f"{head} {text}" + "".join(f"  # {note}" for note in notes)]
+        # A note may name a variable (any text): escaped, it stays one comment.
+        return [f"{head} {text}" + "".join(f"  # {printable(note)}" for note in notes)]
 
     def plain(self, value: Any, path: KeyPath) -> str:
         """A value NexRL sets (the config's path, `role: actor`): secret only by its key."""

@@ -132,9 +132,10 @@ def _summed_up(run: Run) -> list[str]:
 
 
 def summary_lines(run: Run) -> list[str]:
-    # The versions line names where the version came from (a path): left whole.
-    versions = [run.versions_line()] if run.versions_line() else []
-    return versions + [line for part in _summary(run) for line in _wrap(part, run.width, "", "")]
+    # The versions line names where the version came from (a path): escaped, not wrapped.
+    versions = [_printable(run.versions_line())] if run.versions_line() else []
+    parts = (_printable(part) for part in _summary(run))
+    return versions + [line for part in parts for line in _wrap(part, run.width, "", "")]
 
 
 def _summary(run: Run) -> list[str]:
