@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .discovery import excluder, outside_note, unreadable, walk
 from .finding import Finding, Severity
@@ -156,6 +156,33 @@ def fix(request: CheckRequest) -> Fixes:
         if not fix_round(checker, findings, run.checker, fixes):
             break
     return fixes
+
+
+def read_stdin(stream: BinaryIO) -> bytes:
+    """Standard input, read as a file is: at most one byte past the size limit (a larger
+    text is then reported as too large, as a file is)."""
+    from .read import MAX_BYTES
+
+    return stream.read(MAX_BYTES + 1)
+
+
+def fixed_stdin(fixes: Fixes, request: CheckRequest) -> bytes:
+    """What `check --fix -` prints, as `ruff check --fix -` does: the fixed text of standard
+    input (the text as read when nothing was fixed). Failed when it holds a secret, which is
+    never printed; a placeholder (`api_key: EMPTY`, shorter than a secret is masked at) is
+    printed as the text is."""
+    from .read import read_bytes
+
+    raw = request.stdin()
+    doc = read_bytes(raw, fixes.stdin or "-")
+    if Secrets(doc.secrets).holds(doc.text) or fixes.secrets.holds(doc.text):
+        raise Failed(
+            "standard input holds a secret (an api_key's value or a value from the "
+            "environment), which is never printed: fix the file itself with --fix PATH"
+        )
+    read = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    fixed = fixes.stdin_text("")
+    return read if not fixed else raw[: len(raw) - len(read)] + fixed.encode("utf-8")
 
 
 def write_fixes(fixes: Fixes) -> list[Path]:

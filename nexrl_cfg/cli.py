@@ -347,7 +347,7 @@ def check(
         named,
         _settings_given(ctx),
         config,
-        stdin=cache(_read_stdin),
+        stdin=cache(lambda: application.read_stdin(sys.stdin.buffer)),
         stdin_name=stdin_filename,
         only_nexrl=only_nexrl,
         exit_zero=exit_zero,
@@ -405,31 +405,9 @@ def _line(text: str, secrets: Secrets | None = None) -> None:
     print(shown(text, secrets), file=sys.stderr)
 
 
-def _read_stdin() -> bytes:
-    """Standard input, read as a file is: at most one byte past the size limit (a larger
-    text is reported as too large, as a file is)."""
-    from .read import MAX_BYTES
-
-    return sys.stdin.buffer.read(MAX_BYTES + 1)
-
-
 def _print_stdin(fixes: Fixes, request: application.CheckRequest) -> bytes:
-    """The fixed text of standard input on stdout (the text as read when nothing was fixed),
-    as `ruff check --fix -` does; refused when it holds a secret, which is never printed."""
-    from .read import read_bytes
-
-    raw = request.stdin()
-    doc = read_bytes(raw, fixes.stdin or "-")
-    # A placeholder (`api_key: EMPTY`, shorter than a secret is masked at) is printed as the
-    # text is; a real key is not.
-    if Secrets(doc.secrets).holds(doc.text) or fixes.secrets.holds(doc.text):
-        raise _fail(
-            "standard input holds a secret (an api_key's value or a value from the "
-            "environment), which is never printed: fix the file itself with --fix PATH"
-        )
-    read = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    fixed = fixes.stdin_text("")
-    data = read if not fixed else raw[: len(raw) - len(read)] + fixed.encode("utf-8")
+    """The fixed text of standard input on stdout (see `app.fixed_stdin`); its bytes."""
+    data = application.fixed_stdin(fixes, request)
     _emit(lambda: sys.stdout.buffer.write(data))
     return data
 

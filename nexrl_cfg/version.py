@@ -88,12 +88,14 @@ def target(setting: str | None, source: str, config: Path) -> Target:
 @lru_cache(maxsize=1)
 def installed_release() -> str | None:
     """The version of the `nexrl` distribution the interpreter has installed (its metadata,
-    as `importlib.metadata` finds it on the import path less the working folder: a
-    `nexrl-*.dist-info` folder where the command runs is not an installation)."""
+    as `importlib.metadata` finds it on the import path less the working folder and the
+    relative entries that name it: a `nexrl-*.dist-info` folder where the command runs is not
+    an installation)."""
     from importlib import metadata
 
     here = _working_folder()
-    path = [entry for entry in sys.path if entry and os.path.realpath(entry) != here]
+    path = [entry for entry in sys.path if entry and os.path.isabs(entry)]
+    path = [entry for entry in path if os.path.realpath(entry) != here]
     for dist in metadata.distributions(name="nexrl", path=path):
         version = dist.version
         if isinstance(version, str) and _RELEASE.fullmatch(version):

@@ -263,6 +263,13 @@ class Migration:
     def migrate_file(self, plan: FilePlan) -> None:
         if not self.at_least(NAMED_SERVICES):
             return
+        for section in (("service",), INFERENCE, TRAIN_PATH, ("rollout_worker",)):
+            if plan.has(section) and plan.flow(section) and plan.has(("resource",)):
+                raise Conflict(
+                    f"{plan.path}:{plan.line(section) + 1}: {dotted(section)} is written in "
+                    "flow style ({...}), where the migration adds keys; write it as a block "
+                    "(a key per line) to migrate it"
+                )
         _rename(plan, (*INFERENCE, "model_tag"), "identifier")
         train = TrainService(self, plan)
         train.migrate()

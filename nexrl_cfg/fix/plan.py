@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
-from ..read import KeyPath
+from ..read import KeyPath, _Loader
 from .edits import Tree
 
 
@@ -93,7 +94,48 @@ class FilePlan:
 
     # -- recording edits ----------------------------------------------------------------------
     def delete(self, path: KeyPath) -> None:
-        self.deleted.update(range(self.line(path), self.last(path) + 1))
+        first, last = self.line(path), self.last(path)
+        self._keep_anchors(path, first, last)
+        self.deleted.update(range(first, last + 1))
+
+    def _keep_anchors(self, path: KeyPath, first: int, last: int) -> None:
+        """Conflict when lines `first`..`last` define an anchor an alias elsewhere uses: moved
+        or deleted, the alias would name nothing (or another node)."""
+        for name, line in self.anchors:
+            if first <= line <= last:
+                used = [at for alias, at in self.aliases if alias == name]
+                outside = [at for at in used if not first <= at <= last]
+                if outside:
+                    raise Conflict(
+                        f"{self.path}:{line + 1}: {'.'.join(map(str, path))} holds the anchor "
+                        f"&{name}, which line {outside[0] + 1} refers to (*{name}); move it "
+                        "by hand, or write the value there instead of the alias"
+                    )
+
+    @cached_property
+    def _marks(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        anchors, aliases = [], []
+        for token in yaml.scan(self.text, Loader=_Loader):
+            if isinstance(token, yaml.AnchorToken):
+                anchors.append((str(token.value), int(token.start_mark.line)))
+            elif isinstance(token, yaml.AliasToken):
+                aliases.append((str(token.value), int(token.start_mark.line)))
+        return anchors, aliases
+
+    @property
+    def anchors(self) -> list[tuple[str, int]]:
+        return self._marks[0]
+
+    @property
+    def aliases(self) -> list[tuple[str, int]]:
+        return self._marks[1]
+
+    def flow(self, path: KeyPath) -> bool:
+        """Whether the value at `path`, or a section above it, is written in flow style."""
+        return any(
+            self.has(path[:i]) and getattr(self.value(path[:i]), "flow_style", False)
+            for i in range(1, len(path) + 1)
+        )
 
     def indent_block(self, path: KeyPath, by: int) -> None:
         for index in range(self.line(path) + 1, self.last(path) + 1):
@@ -104,7 +146,10 @@ class FilePlan:
         if start.line != end.line:
             raise Conflict(f"{self.path}:{start.line + 1}: a value over several lines")
         spans = self.subs.setdefault(start.line, {})
-        span = (start.column, end.column)
+        # The scalar's own text: an anchor or a tag written before it stays.
+        token = self.tree.tokens.get(end.index)
+        own = token[0] - start.index if token and start.index <= token[0] < end.index else 0
+        span = (start.column + own, end.column)
         if spans.get(span, text) != text:
             raise Conflict(f"{self.path}:{start.line + 1}: two different changes")
         spans[span] = text
@@ -127,7 +172,15 @@ class FilePlan:
 
     def block(self, path: KeyPath, indent: int, skip: tuple[str, ...] = ()) -> list[str]:
         """The lines of the mapping at `path` (its children, with their comments), indented
-        to `indent`, leaving out the children named in `skip`; references rewritten."""
+        to `indent`, leaving out the children named in `skip`; references rewritten. A
+        mapping written in flow style (`{a: 1, b: {c: 2}}`) gives a line per child, each
+        value as written."""
+        if getattr(self.value(path), "flow_style", False):
+            return [
+                " " * indent + self.rewrite(f"{self.tree.source(key)}: {self.tree.source(value)}")
+                for key, value in self.value(path).value
+                if str(key.value) not in skip
+            ]
         left_out: set[int] = set()
         for name in skip:
             if self.has((*path, name)):
