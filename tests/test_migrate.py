@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import write
 from typer.testing import CliRunner
 
@@ -169,16 +170,29 @@ resource:
 """
 
 
-def test_a_migration_that_would_lose_values_is_refused_with_why(tmp_path: Path) -> None:
-    # Before: the flow-style section's values were lost (`resource:` left empty), exit 0.
+def test_a_flow_style_section_moves_with_its_values(tmp_path: Path) -> None:
+    # Before: the flow-style section's values were lost (`resource:` left empty), exit 0;
+    # then refused by the net; now its values move, one per line.
     path = write(tmp_path, "run.yaml", FLOW)
-    before = path.read_bytes()
     outcome = migrate([path])
-    assert outcome.changes() == {}
-    (problem,) = outcome.problems
-    assert "not migrated" in problem and "service.inference_service.resource" in problem
+    assert outcome.problems == []
     result = CliRunner().invoke(app, ["migrate", "--write", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    inference = data["service"]["inference_service"]
+    assert inference["resource"] and "resource" not in data
+
+
+def test_keys_are_not_added_into_a_flow_style_section(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "run.yaml",
+        "service: {inference_service: {model_tag: m, backend: sglang}}\n"
+        "resource: {inference: {served_model_name: x, replicas: 1}}\n",
+    )
+    before = path.read_bytes()
+    result = CliRunner().invoke(app, ["migrate", "--write", str(path)])
+    assert result.exit_code == 1 and "flow style" in result.stderr
     assert path.read_bytes() == before
 
 
