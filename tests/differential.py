@@ -700,7 +700,25 @@ CASES: list[tuple[dict[str, str], list[str]]] = [
 ]
 
 
+# Launches of a config in a subfolder (`--config-name sub/main`): its content goes under `sub`.
+NAMED: list[tuple[dict[str, str], list[str]]] = [
+    (
+        {
+            "sub/main.yaml": "defaults:\n  - c\n  - /g: a\n  - _self_\nx: 1\n",
+            "sub/c.yaml": "y: 2\n",
+            "g/a.yaml": "z: 3\n",
+            "g/b.yaml": "z: 4\n",
+        },
+        ["g=b", "sub.x=5"],
+    ),
+    ({"sub/main.yaml": "# @package _global_\nx: 1\n"}, ["x=2"]),
+]
+
+
 def written(index: int) -> Case:
+    if index >= len(CASES):
+        files, overrides = NAMED[index - len(CASES)]
+        return Case(-1 - index, dict(files), list(overrides), "sub/main")
     files, overrides = CASES[index]
     return Case(-1 - index, dict(files), list(overrides))
 
@@ -745,7 +763,9 @@ def our_side(folder: Path, case: Case) -> Outcome:
     from nexrl_cfg.overrides import parse
 
     command_line = parse(case.overrides) if case.overrides else None
-    composed = Composer(Reader()).compose(folder / f"{case.name}.yaml", command_line, ENV)
+    composed = Composer(Reader()).compose(
+        folder / f"{case.name}.yaml", command_line, ENV, folder, case.name
+    )
     errors = [
         f for f in composed.findings if f.severity is Severity.ERROR and f.rule in COMPOSE_RULES
     ]

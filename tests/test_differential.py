@@ -23,7 +23,7 @@ GENERATED = int(os.environ.get("NEXRL_CFG_DIFFERENTIAL", "20"))
 FIRST = int(os.environ.get("NEXRL_CFG_DIFFERENTIAL_SEED", "0"))
 
 
-@pytest.mark.parametrize("index", range(len(differential.CASES)))
+@pytest.mark.parametrize("index", range(len(differential.CASES) + len(differential.NAMED)))
 def test_written_case_agrees_with_hydra(index: int) -> None:
     case = differential.written(index)
     outcome, ours, hydra = differential.compare(case)

@@ -286,3 +286,16 @@ def test_hydra_is_imported_only_for_a_launch(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_fixing_never_edits_the_command_line(tmp_path: Path) -> None:
+    path = next(p for p in recipes() if p.name == "self_hosted.yaml" and "v1.4" in str(p))
+    for name in ("common.yaml", "self_hosted.yaml"):
+        write(tmp_path, name, (path.parent / name).read_text(encoding="utf-8"))
+    decoy = write(tmp_path, COMMAND_LINE, "service.inference_service.max_tokens=4096\n")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    args = ["self_hosted.yaml", "service.inference_service.max_tokens=4096"]
+    ran = cli(["check", "--fix", "--nexrl-version", "1.4", *args], cwd=tmp_path)
+    assert ran.returncode == 1 and "max-tokens-match" in ran.out
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert decoy.read_text(encoding="utf-8") == "service.inference_service.max_tokens=4096\n"

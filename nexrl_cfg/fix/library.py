@@ -21,7 +21,7 @@ import yaml
 from ..catalogue import Option
 from ..compose import Reader
 from ..config import Config, split
-from ..finding import Fix, RenameKey, SetValue
+from ..finding import COMMAND_LINE, Fix, RenameKey, SetValue
 from ..read import Document, KeyPath
 from .edits import Tree, edit
 
@@ -40,6 +40,8 @@ class Files:
         self.docs: dict[str, Document] = {}
 
     def tree(self, file: str) -> Tree | None:
+        if file == COMMAND_LINE:  # an override: the command line is no file to edit
+            return None
         if file not in self._trees:
             try:
                 doc: Document | None = self.reader.read(Path(file))
