@@ -54,6 +54,7 @@ from .defaults_list import (
     place,
     split_package,
     type_name,
+    unknown_setting,
 )
 from .finding import Finding, Severity, Span
 from .merge import MergeError, Merger, Origins, clone, forget
@@ -584,7 +585,8 @@ class _Composition:
         if not group:
             self.error(f"defaults entry {_show({key: value})} names no group", span)
             return None
-        if value == "_self_":
+        if value == "_self_":  # Hydra takes it for `_self_`, then fails on an assertion
+            self.error(f"defaults entry '{key}: _self_' is not supported by Hydra", span)
             return Default(span, "self", "_self_")
         return Default(
             span,
@@ -908,6 +910,15 @@ class _Composition:
                 )
         data, origins = merger.data, merger.origins
         if "hydra" in data:  # Hydra's own settings, which it takes out of NexRL's config
+            unknown = unknown_setting(data["hydra"])
+            if unknown is not None:
+                where = ("hydra", *unknown)
+                self.error(
+                    f"'{dotted(where)}' is no setting of Hydra's; Hydra stops",
+                    _key_span(origins, where, Span(self.result.path)),
+                    "Hydra's settings are documented at hydra.cc (hydra.run.dir, hydra.job...); "
+                    "the run's own settings go outside `hydra:`.",
+                )
             forget(origins, ("hydra",), data.pop("hydra"))
             origins.pop(("hydra",), None)
         return data, origins
@@ -938,6 +949,11 @@ class _Composition:
 
 
 # -- helpers ------------------------------------------------------------------------------
+def _key_span(origins: Origins, path: KeyPath, default: Span) -> Span:
+    key, value = origins.get(path, (None, default))
+    return key or value
+
+
 def _show(item: Any) -> str:
     text = repr(item)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -332,3 +332,59 @@ def _piece(
     if name not in known:
         raise ChoiceError(f"'{name}' is no choice known at this point")
     return known[name], None
+
+
+# -- Hydra's own settings ---------------------------------------------------------------------
+# The keys of Hydra 1.3's settings (hydra/conf/__init__.py: HydraConf and the structures it
+# holds); None where any key is accepted (a mapping of any keys, or any value).
+_ANY = None
+HYDRA_SETTINGS: dict[str, Any] = {
+    "defaults": _ANY,
+    "mode": _ANY,
+    "searchpath": _ANY,
+    "run": {"dir": _ANY},
+    "sweep": {"dir": _ANY, "subdir": _ANY},
+    "hydra_logging": _ANY,
+    "job_logging": _ANY,
+    "sweeper": _ANY,
+    "launcher": _ANY,
+    "callbacks": _ANY,
+    "help": {"app_name": _ANY, "header": _ANY, "footer": _ANY, "template": _ANY},
+    "hydra_help": {"hydra_help": _ANY, "template": _ANY},
+    "output_subdir": _ANY,
+    "overrides": {"hydra": _ANY, "task": _ANY},
+    "job": {
+        "name": _ANY,
+        "chdir": _ANY,
+        "override_dirname": _ANY,
+        "id": _ANY,
+        "num": _ANY,
+        "config_name": _ANY,
+        "env_set": _ANY,
+        "env_copy": _ANY,
+        "config": {"override_dirname": {"kv_sep": _ANY, "item_sep": _ANY, "exclude_keys": _ANY}},
+    },
+    "runtime": {
+        "version": _ANY,
+        "version_base": _ANY,
+        "cwd": _ANY,
+        "config_sources": _ANY,
+        "output_dir": _ANY,
+        "choices": _ANY,
+    },
+    "verbose": _ANY,
+}
+
+
+def unknown_setting(value: Any, schema: Any = HYDRA_SETTINGS, path: KeyPath = ()) -> KeyPath | None:
+    """The first key of a `hydra:` section that Hydra's settings do not have (Hydra refuses
+    to merge it), or None."""
+    if schema is None or not isinstance(value, dict):
+        return None
+    for key, item in value.items():
+        if key not in schema:
+            return (*path, key)
+        found = unknown_setting(item, schema[key], (*path, key))
+        if found is not None:
+            return found
+    return None

@@ -386,7 +386,11 @@ class _Resolver:
             raise _Broken(f"'{ref}' goes above the top of the config")
         target: KeyPath = path[:-dots] if dots else ()
         node: Any = self.lookup(target)
-        for part in ref[dots:].split("."):
+        parts = ref[dots:].split(".")
+        for index, part in enumerate(parts):
+            if isinstance(node, str) and "${" in node and target:
+                # A section written as an interpolation: OmegaConf follows it on the way.
+                return self.through(path, target, node, parts[index:], ref)
             if isinstance(node, dict) and part in node:
                 key: str | int = part
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -406,6 +410,23 @@ class _Resolver:
                 f"Give `{ref.lstrip('.')}` a value (in a config or on the command line).",
             )
         return self.follow(path, target, node, ref)
+
+    def through(self, path: KeyPath, target: KeyPath, raw: str, rest: list[str], ref: str) -> Any:
+        """The value of `${ref}` whose way passes `target`, an interpolation: the rest of the
+        key is looked up in what that interpolation gives."""
+        node = self.follow(path, target, raw, ref)
+        for part in rest:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, Unknown):
+                return node
+            else:
+                raise _Broken(f"key '{ref}' is not in the config")
+        if node == "???":
+            raise _Broken(f"'{ref}' is `???`, a value that must be given before it is used")
+        return node
 
     def lookup(self, target: KeyPath) -> Any:
         node: Any = self.raw

@@ -697,6 +697,12 @@ CASES: list[tuple[dict[str, str], list[str]]] = [
         },
         [],
     ),
+    # Hydra's own settings, a `_self_` choice, a reference through a referenced section
+    ({"main.yaml": "defaults: [_self_]\nhydra:\n  foo: 1\na: 1\n"}, []),
+    ({"main.yaml": "defaults: [_self_]\nhydra:\n  run:\n    dir: x\n  job: {name: n}\n"}, []),
+    ({"main.yaml": "defaults:\n  - g: _self_\n  - c\nx: 1\n", "c.yaml": "x: 2\n"}, []),
+    ({"main.yaml": "a: {b: {c: 1}}\nd: ${a.b}\ne: ${d.c}\nf: x_${d.c}\n"}, []),
+    ({"main.yaml": "x: 1\n"}, ["x=nan"]),
 ]
 
 
@@ -789,6 +795,8 @@ def typed(value: Any) -> Any:
         return ("list", [typed(v) for v in value])
     if isinstance(value, Unknown):
         return ("unknown", str(value))
+    if isinstance(value, float) and value != value:
+        return ("float", "nan")
     return (type(value).__name__, value)
 
 

@@ -479,3 +479,14 @@ def test_well_known_top_level_lists_are_skipped(tmp_path: Path) -> None:
 def test_any_other_top_level_list_is_an_error(tmp_path: Path) -> None:
     config = write(tmp_path, "run.yaml", "- service\n- data\n")
     assert [f.rule for f in check(config)] == ["not-a-config"]
+
+
+def test_hydras_own_settings_are_checked_by_their_keys(tmp_path: Path) -> None:
+    from nexrl_cfg.defaults_list import HYDRA_SETTINGS
+
+    hydra_conf = pytest.importorskip("hydra.conf")
+    assert set(HYDRA_SETTINGS) == set(hydra_conf.HydraConf.__dataclass_fields__)
+    assert set(HYDRA_SETTINGS["job"]) == set(hydra_conf.JobConf.__dataclass_fields__)
+    entry = write(tmp_path, "entry.yaml", "hydra:\n  run:\n    dir: out\n  jbo:\n    name: x\n")
+    [(severity, _, line, message)] = defaults_findings(compose(entry))
+    assert (severity, line) == ("error", 4) and "'hydra.jbo'" in message
