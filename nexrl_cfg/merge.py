@@ -180,8 +180,8 @@ class Merger:
         """Whether a plain reference inside `value` (`x_${a.b}`) names nothing."""
         for key in _REFERENCE.findall(value):
             target = resolve_key(key, at[:-1])
-            if target is None or lookup(self.data, target) is _ABSENT:
-                return True
+            if target is None or target == at or lookup(self.data, target) is _ABSENT:
+                return True  # names nothing, or itself (OmegaConf: a recursive interpolation)
         return False
 
 

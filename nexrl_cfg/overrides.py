@@ -302,6 +302,9 @@ class _Overrider:
         those interpolations names nothing, as OmegaConf fails to resolve it."""
         node: Any = self.merger.data
         for depth, part in enumerate(path):
+            if isinstance(node, list) and _index(part) is None:
+                self.error(arg, f"'{dotted(path[:depth])}' is a list, which has no key '{part}'")
+                raise _Failed  # OmegaConf: "Index (str) is not an int"
             node = _child(node, part)
             if isinstance(node, str) and "${" in node:
                 at = path[: depth + 1]
@@ -310,7 +313,7 @@ class _Overrider:
                     self.error(
                         arg,
                         f"Hydra resolves '{dotted(at)}' to apply it, and its interpolation "
-                        "names nothing",
+                        "names nothing (or itself)",
                         "Fix the interpolation (see its own finding).",
                     )
                     raise _Failed
@@ -430,9 +433,18 @@ _NONE: Any = object()
 def _child(node: Any, part: Any) -> Any:
     if isinstance(node, dict):
         return node.get(part, _NONE)
-    if isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
-        return node[part]
+    index = _index(part)
+    if isinstance(node, list) and index is not None and -len(node) <= index < len(node):
+        return node[index]
     return _NONE
+
+
+def _index(part: Any) -> int | None:
+    """A key as a list index (`0`, `"0"`), or None."""
+    if isinstance(part, int):
+        return part
+    text = str(part)
+    return int(text) if text.lstrip("-").isdigit() else None
 
 
 def _new_key(current: dict[Any, Any], value: dict[Any, Any], path: KeyPath) -> KeyPath | None:

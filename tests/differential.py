@@ -703,6 +703,10 @@ CASES: list[tuple[dict[str, str], list[str]]] = [
     ({"main.yaml": "defaults:\n  - g: _self_\n  - c\nx: 1\n", "c.yaml": "x: 2\n"}, []),
     ({"main.yaml": "a: {b: {c: 1}}\nd: ${a.b}\ne: ${d.c}\nf: x_${d.c}\n"}, []),
     ({"main.yaml": "x: 1\n"}, ["x=nan"]),
+    # Hydra resolves what an override passes through: a list has no key, a value is no itself
+    ({"main.yaml": "b: [1, 2]\na: ${b}\n"}, ["+a.c=5"]),
+    ({"main.yaml": "b: [1, 2]\na: ${b}\n"}, ["+a.0=5"]),
+    ({"main.yaml": "b: 'x_${b}'\n"}, ["+b={a: 1}"]),
 ]
 
 
