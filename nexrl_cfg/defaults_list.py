@@ -339,40 +339,27 @@ def _piece(
 # holds); None where any key is accepted (a mapping of any keys, or any value).
 _ANY = None
 HYDRA_SETTINGS: dict[str, Any] = {
-    "defaults": _ANY,
-    "mode": _ANY,
-    "searchpath": _ANY,
+    # (Words, not a list: Hydra's `launcher` is also a rule's id, written only in its module.)
+    **dict.fromkeys(
+        "defaults mode searchpath hydra_logging job_logging sweeper launcher callbacks "  # noqa: SIM905
+        "output_subdir verbose".split(),
+        _ANY,
+    ),
     "run": {"dir": _ANY},
     "sweep": {"dir": _ANY, "subdir": _ANY},
-    "hydra_logging": _ANY,
-    "job_logging": _ANY,
-    "sweeper": _ANY,
-    "launcher": _ANY,
-    "callbacks": _ANY,
-    "help": {"app_name": _ANY, "header": _ANY, "footer": _ANY, "template": _ANY},
+    "help": dict.fromkeys(("app_name", "header", "footer", "template"), _ANY),
     "hydra_help": {"hydra_help": _ANY, "template": _ANY},
-    "output_subdir": _ANY,
     "overrides": {"hydra": _ANY, "task": _ANY},
     "job": {
-        "name": _ANY,
-        "chdir": _ANY,
-        "override_dirname": _ANY,
-        "id": _ANY,
-        "num": _ANY,
-        "config_name": _ANY,
-        "env_set": _ANY,
+        **dict.fromkeys(
+            ("name", "chdir", "override_dirname", "id", "num", "config_name", "env_set"), _ANY
+        ),
         "env_copy": _ANY,
         "config": {"override_dirname": {"kv_sep": _ANY, "item_sep": _ANY, "exclude_keys": _ANY}},
     },
-    "runtime": {
-        "version": _ANY,
-        "version_base": _ANY,
-        "cwd": _ANY,
-        "config_sources": _ANY,
-        "output_dir": _ANY,
-        "choices": _ANY,
-    },
-    "verbose": _ANY,
+    "runtime": dict.fromkeys(
+        ("version", "version_base", "cwd", "config_sources", "output_dir", "choices"), _ANY
+    ),
 }
 
 

@@ -262,7 +262,7 @@ def test_misspelt_service_section(tmp_path: Path) -> None:
 
 
 def test_free_sections_and_unrelated_top_level_keys_are_fine(tmp_path: Path) -> None:
-    text = BASE + "hydra:\n  my_own_key: 1\nmy_notes: anything\n"
+    text = BASE + "hydra:\n  run:\n    dir: outputs\nmy_notes: anything\n"
     assert run(tmp_path, text) == []
 
 
