@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Condition, Option, Section, Use
+from ._shared import CHECKS, CONTROLLER
 
 TORCH = "nexrl/data_loader/torch_data_loader.py"
 LOADER = "nexrl/data_loader/data_loader.py"
 MOCK = "nexrl/mock/mock_data_loader.py"
-CONTROLLER = "nexrl/controller.py"
-CHECKS = "nexrl/utils/validate_config.py"
 
 # The loaders read the same lines at every release from v1.0.0 to v1.4.0.
 _TORCH_READ = f"{TORCH}@v1.0.0:%s; {TORCH}@v1.4.0:%s"

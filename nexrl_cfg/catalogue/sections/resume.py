@@ -14,8 +14,8 @@ from ...nexrl import (
     REMOTE_BY_INFERENCE,
 )
 from ..model import Condition, Option, Section
+from ._shared import CONTROLLER
 
-CONTROLLER = "nexrl/controller.py"
 SWITCH = "nexrl/utils/config_utils.py"
 
 _MODE_READ = f"{CONTROLLER}@v1.0.0:252,269,284,290,307; {CONTROLLER}@v1.4.0:273,291,306,312,329"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..model import Condition, Option, Section, Use
+from ._shared import CONTROLLER
 
-CONTROLLER = "nexrl/controller.py"
 TRACKER = "nexrl/activity_tracker.py"
 
 _EXC = "runtime_monitor.exception_handling"

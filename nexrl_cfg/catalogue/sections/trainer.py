@@ -14,22 +14,19 @@ from ...nexrl import (
 )
 from ..model import Condition, Option, Section, Use
 from ._copies import distillation_copies
+from ._shared import RAY
 from .resume import SWITCHES
 
 # The trainer types each NexRL version registers (`controller.py`, `_get_module_class_for_role`).
 _TYPES_1_0 = ("self_hosted_grpo", "remote_api_grpo", "remote_api_cross_entropy")
 _TYPES_1_2 = ("self_hosted_grpo", "self_hosted_opd", "remote_api_grpo", "remote_api_cross_entropy")
 _TYPES_1_4 = (*_TYPES_1_2, "remote_api_opd")
-_CONTROLLER = "nexrl/controller.py"
 
 # A custom trainer module replaces the registry: the type is not looked up.
 _CUSTOM = ".custom_trainer_module_path"
 _NO_CUSTOM = Condition(_CUSTOM, (), absent=True)
 _IS_SELF_HOSTED = Condition("trainer.type", SELF_HOSTED_TRAINERS)
 _IS_REMOTE = Condition("trainer.type", REMOTE_TRAINERS)
-# Ray mode looks the trainer class up by `type` alone, without the custom module
-# (controller.py@v1.0.0:935, @v1.4.0:982-986).
-_RAY = Condition("launch_mode", ("ray",))
 _IS_GRPO = Condition("trainer.type", ("self_hosted_grpo",))
 _IS_OPD = Condition("trainer.type", ("self_hosted_opd",))
 _KL_IN_REWARD = Condition("trainer.algorithm.use_kl_in_reward", (True,))
@@ -57,7 +54,9 @@ def _trainer_type(added: str, removed: str | None, choices: tuple[str, ...], src
         type="string",
         choices=choices,
         free_if_set=(_CUSTOM,),
-        free_unless=(_RAY,),
+        # Ray mode looks the trainer class up by `type` alone, without the custom module
+        # (controller.py@v1.0.0:935, @v1.4.0:982-986).
+        free_unless=(RAY,),
         required_if=(_NO_CUSTOM,),
         details=_TYPE_DETAILS,
     )

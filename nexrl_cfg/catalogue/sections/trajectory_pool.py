@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from ..model import Condition, Option, Section
+from ..model import Option, Section
+from ._shared import CHECKS, CONTROLLER, module_type
 
 POOL = "nexrl/trajectory_pool.py"
-CONTROLLER = "nexrl/controller.py"
-CHECKS = "nexrl/utils/validate_config.py"
-
-RAY = Condition("launch_mode", ("ray",))
 
 ENTRIES: tuple[Option | Section, ...] = (
     Section(
@@ -18,18 +15,11 @@ ENTRIES: tuple[Option | Section, ...] = (
         required=True,
         required_for="to build the trajectory pool",
     ),
-    Option(
+    module_type(
         "trajectory_pool.type",
-        description="Trajectory pool implementation.",
-        source=(
-            f"{CONTROLLER}@v1.0.0:604-606,644,875; {CONTROLLER}@v1.4.0:652-654,692,925; "
-            "spec/complete-config.md"
-        ),
-        type="string",
-        default="default",
-        choices=("default",),
-        required_if=(RAY,),
-        required_for="in ray mode, which reads it without a default",
+        "Trajectory pool implementation.",
+        "604-606,644,875",
+        "652-654,692,925",
     ),
     Option(
         "trajectory_pool.batch_size",

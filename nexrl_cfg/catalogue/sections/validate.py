@@ -4,11 +4,8 @@
 from __future__ import annotations
 
 from ..model import Condition, Option, Section, Use
+from ._shared import CONTROLLER, module_type
 from .data import LOADER, MOCK, TORCH, loader_entries
-
-CONTROLLER = "nexrl/controller.py"
-
-RAY = Condition("launch_mode", ("ray",))
 
 ENTRIES: tuple[Option | Section, ...] = (
     Section(
@@ -90,18 +87,8 @@ ENTRIES: tuple[Option | Section, ...] = (
         required=True,
         required_for="to build the validator",
     ),
-    Option(
-        "validate.eval.type",
-        description="Validator implementation.",
-        source=(
-            f"{CONTROLLER}@v1.0.0:614-616,644,907; {CONTROLLER}@v1.4.0:662-664,692,957; "
-            "spec/complete-config.md"
-        ),
-        type="string",
-        default="default",
-        choices=("default",),
-        required_if=(RAY,),
-        required_for="in ray mode, which reads it without a default",
+    module_type(
+        "validate.eval.type", "Validator implementation.", "614-616,644,907", "662-664,692,957"
     ),
     Option(
         "validate.eval.validate_freq",

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from ...nexrl import REMOTE_BACKENDS
-from ..model import Condition, Option, Section
+from ..model import Option, Section
+from ._shared import CHECKS, CONTROLLER, module_type
 
 SYNC = "nexrl/weight_sync/weight_sync_controller.py"
-CONTROLLER = "nexrl/controller.py"
-CHECKS = "nexrl/utils/validate_config.py"
-
-RAY = Condition("launch_mode", ("ray",))
 
 ENTRIES: tuple[Option | Section, ...] = (
     Section(
@@ -19,18 +16,11 @@ ENTRIES: tuple[Option | Section, ...] = (
         required=True,
         required_for="to build the weight-sync controller",
     ),
-    Option(
+    module_type(
         "weight.type",
-        description="Weight-sync controller implementation.",
-        source=(
-            f"{CONTROLLER}@v1.0.0:607-609,644,886; {CONTROLLER}@v1.4.0:655-657,692,936; "
-            "spec/complete-config.md"
-        ),
-        type="string",
-        default="default",
-        choices=("default",),
-        required_if=(RAY,),
-        required_for="in ray mode, which reads it without a default",
+        "Weight-sync controller implementation.",
+        "607-609,644,886",
+        "655-657,692,936",
     ),
     Option(
         "weight.sync_mode",
