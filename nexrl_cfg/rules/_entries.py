@@ -89,6 +89,12 @@ def options(cfg: Config) -> Iterator[tuple[Option, Entry]]:
             yield entry.spec, entry
 
 
+def null_allowed(cfg: Config, opt: Option, entry: Entry) -> bool:
+    """Whether the entry is a null that is no wrong value: the option takes null, or the
+    value could not be read at all (reported where it is)."""
+    return entry.value is None and (opt.nullable or cfg.unreadable(entry.path))
+
+
 def sections(cfg: Config) -> Iterator[tuple[Section, Entry]]:
     for entry in entries(cfg):
         if isinstance(entry.spec, Section):

@@ -143,6 +143,12 @@ def training_gpus(cfg: Config, service: str) -> int | None:
     return total
 
 
+def gpus_secret(cfg: Config, service: str, *keys: str) -> bool:
+    """Whether any of `keys`, or the service's GPU count, holds a value read from the
+    environment (see `secret`): a message then prints none of the numbers."""
+    return secret(cfg, *keys, *gpu_keys(cfg, service))
+
+
 def describe_gpus(cfg: Config, service: str) -> str:
     """`resource.world_size 1 × resource.gpus_per_pod 8 = 8 GPUs`, for a message."""
     named = [f"{_short(k)} {cfg.show(k)}" for k in gpu_keys(cfg, service)]

@@ -36,6 +36,12 @@ def tag(cfg: Config, section: str) -> tuple[str, Any] | None:
     return None
 
 
+def written_tags(cfg: Config, section: str) -> list[str]:
+    """The keys of `identifier` and `model_tag` written in `section`, in the order NexRL
+    tries them (see `tag`)."""
+    return [f"{section}.{name}" for name in TAGS if cfg.has(f"{section}.{name}")]
+
+
 def actor(cfg: Config) -> str | None:
     """The training service NexRL 1.2+ takes for the actor: the flat `train_service`, the one
     named service with `role: actor`, or a single named service; None when it cannot tell."""

@@ -1,6 +1,6 @@
 """Reading values for a rule without tripping over what cannot be known before launch: whether
-a value is known, whether two values certainly differ, which of two keys to blame and where a
-key was written, for a message.
+a value is known, whether two values certainly differ or a flag disagrees with what needs
+it, which of two keys to blame and where a key was written, for a message.
 
 Not a rule (its name starts with `_`): the lint rules share it.
 """
@@ -46,6 +46,20 @@ def _could_be(unknown: Unknown, text: str) -> bool:
         return True
     pattern = ".*".join(re.escape(literal) for literal in parts[0::2])
     return re.fullmatch(pattern, text, re.S) is not None
+
+
+def flag_conflict(cfg: Config, flag: str, key: str, needing: tuple[str, ...]) -> bool | None:
+    """For a boolean `flag` that must be true exactly when the string at `key` is one of
+    `needing` (`data.keep_batch_order` and what waits for loaded batches): where they
+    disagree, whether `key` needs the flag (True) or not (False); None where they agree, or
+    either is unset, waits on an unset variable or has the wrong type (reported elsewhere)."""
+    if not (cfg.has(flag) and cfg.has(key)):
+        return None
+    on, chosen = cfg.get(flag), cfg.get(key)
+    if not isinstance(on, bool) or not isinstance(chosen, str):
+        return None
+    needs = chosen in needing
+    return None if needs == on else needs
 
 
 def section_present(cfg: Config, dotted: str) -> bool:

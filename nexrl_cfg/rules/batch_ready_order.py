@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ._values import blame, where
+from ._values import blame, flag_conflict, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "keep_batch_order must be true exactly when batch readiness waits for loaded batches"
@@ -50,13 +50,8 @@ WAITS_FOR_LOADED = ("loaded_batch_finished", "batch_size_reached_and_loaded_batc
 
 
 def check(cfg: Config) -> Iterator[Report]:
-    if not (cfg.has(KEEP) and cfg.has(FUNCTION)):
-        return
-    keep, function = cfg.get(KEEP), cfg.get(FUNCTION)
-    if not isinstance(keep, bool) or not isinstance(function, str):
-        return  # unknown (an unset variable) or of the wrong type: reported elsewhere
-    waits = function in WAITS_FOR_LOADED
-    if waits == keep:
+    waits = flag_conflict(cfg, KEEP, FUNCTION, WAITS_FOR_LOADED)
+    if waits is None:
         return
     if waits:
         at = blame(cfg, KEEP, FUNCTION)

@@ -49,14 +49,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ._services import (
-    describe_gpus,
-    fsdp_services,
-    gpu_keys,
-    positive_int,
-    secret,
-    training_gpus,
-)
+from ._services import describe_gpus, fsdp_services, gpus_secret, positive_int, training_gpus
 
 SEVERITY = Severity.ERROR
 SUMMARY = "fsdp_size and ulysses_sequence_parallel_size must fit the training GPUs"
@@ -77,7 +70,7 @@ def _fsdp_size(cfg: Config, service: str, gpus: int | None) -> Iterator[Report]:
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         return
     if size == 0 or (gpus is not None and size < gpus):
-        hide = secret(cfg, key, *gpu_keys(cfg, service))
+        hide = gpus_secret(cfg, service, key)
         over = f" ({describe_gpus(cfg, service)})" if gpus is not None and not hide else ""
         yield cfg.report(
             f"fsdp_size {cfg.show(key)} is below the number of training GPUs{over}: NexTrainer "
@@ -92,7 +85,7 @@ def _sequence_parallel(cfg: Config, service: str, gpus: int | None) -> Iterator[
     size = cfg.get(key, None)
     if gpus is None or not positive_int(size) or gpus % size == 0:
         return
-    if secret(cfg, key, *gpu_keys(cfg, service)):
+    if gpus_secret(cfg, service, key):
         yield cfg.report(
             "ulysses_sequence_parallel_size does not divide the training GPUs (values from "
             "the environment not shown): the sequence-parallel mesh cannot cover them",

@@ -34,8 +34,8 @@ from collections.abc import Iterator
 from ..config import Config
 from ..finding import Report, Severity
 from ..layout import INFERENCE
-from ..nexrl import IDENTIFIERS, TAGS
-from ._startup import tag, value
+from ..nexrl import IDENTIFIERS
+from ._startup import tag, value, written_tags
 
 SEVERITY = Severity.ERROR
 SUMMARY = "The inference service needs an identifier (or model_tag)"
@@ -47,7 +47,7 @@ NEXRL = "nexrl/utils/validate_config.py"
 def check(cfg: Config) -> Iterator[Report]:
     if not isinstance(value(cfg, INFERENCE), dict) or tag(cfg, INFERENCE) is not None:
         return
-    written = [f"{INFERENCE}.{n}" for n in TAGS if cfg.has(f"{INFERENCE}.{n}")]
+    written = written_tags(cfg, INFERENCE)
     key = written[0] if written else f"{INFERENCE}.identifier"
     empty = "".join(f" ({k} is {cfg.show(k)})" for k in written)
     yield cfg.report(

@@ -31,7 +31,7 @@ from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Fix, Report, Severity
 from ..fix.library import Files, literal, one_match, option_at
-from ._entries import did_you_mean, freed, not_freed_because, options, weaker
+from ._entries import did_you_mean, freed, not_freed_because, null_allowed, options, weaker
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value is not one of the values its option allows"
@@ -42,7 +42,7 @@ def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
         if not opt.choices or isinstance(entry.value, dict):
             continue
-        if entry.value is None and (opt.nullable or cfg.unreadable(entry.path)):
+        if null_allowed(cfg, opt, entry):
             continue
         section = entry.path.rpartition(".")[0]
         if freed(cfg, opt, section):

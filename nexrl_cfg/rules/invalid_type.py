@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from ..catalogue import Section
 from ..config import Config, split
 from ..finding import Report, Severity
-from ._entries import TYPE_WORDS, entries, options, type_matches, weaker
+from ._entries import TYPE_WORDS, entries, null_allowed, options, type_matches, weaker
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value has the wrong type for its option"
@@ -41,7 +41,7 @@ STAGE = "validate"
 def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
         value = entry.value
-        if value is None and (opt.nullable or cfg.unreadable(entry.path)):
+        if null_allowed(cfg, opt, entry):
             continue
         if type_matches(opt.type, value):
             continue

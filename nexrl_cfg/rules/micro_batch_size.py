@@ -61,7 +61,7 @@ from ..finding import Report, Severity
 from ._services import (
     describe_gpus,
     fsdp_services,
-    gpu_keys,
+    gpus_secret,
     positive_int,
     secret,
     training_gpus,
@@ -101,7 +101,7 @@ def _check_actor(cfg: Config, service: str, dp: int) -> Iterator[Report]:
     if not (positive_int(mini) and positive_int(n)):
         return
     keys = (mini_key, micro_key, n_key, f"{actor}.ulysses_sequence_parallel_size")
-    hide = secret(cfg, *keys, *gpu_keys(cfg, service))
+    hide = gpus_secret(cfg, service, *keys)
     ranks = HIDDEN if hide else _ranks(cfg, service, dp)
     per_rank = mini * n // dp
     if per_rank == 0:

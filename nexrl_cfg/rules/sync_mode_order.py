@@ -35,7 +35,7 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..finding import Report, Severity
-from ._values import blame, where
+from ._values import blame, flag_conflict, where
 
 SEVERITY = Severity.ERROR
 SUMMARY = "keep_batch_order must be true exactly when weight.sync_mode is sync or batch-async"
@@ -47,13 +47,8 @@ ORDERED_MODES = ("sync", "batch-async")
 
 
 def check(cfg: Config) -> Iterator[Report]:
-    if not (cfg.has(KEEP) and cfg.has(MODE)):
-        return
-    keep, mode = cfg.get(KEEP), cfg.get(MODE)
-    if not isinstance(keep, bool) or not isinstance(mode, str):
-        return
-    ordered = mode in ORDERED_MODES
-    if ordered == keep:
+    ordered = flag_conflict(cfg, KEEP, MODE, ORDERED_MODES)
+    if ordered is None:
         return
     at = blame(cfg, KEEP, MODE)
     other = MODE if at == KEEP else KEEP

@@ -53,9 +53,9 @@ from typing import Any
 from ..config import ABSENT, Config
 from ..finding import Report, Severity
 from ..layout import TRAIN
-from ..nexrl import FLAT_MARKERS, NAMED_SERVICES, TAGS, is_flat, named_services
+from ..nexrl import FLAT_MARKERS, NAMED_SERVICES, is_flat, named_services
 from ..resolve import Unknown
-from ._startup import train_service, value
+from ._startup import train_service, value, written_tags
 from ._values import where
 
 SEVERITY = Severity.ERROR
@@ -102,7 +102,7 @@ def _service_ids(cfg: Config, train: dict[str, Any]) -> list[tuple[str, Any]]:
     sections = [TRAIN] if is_flat(train) else [f"{TRAIN}.{n}" for n in named_services(train)]
     found = []
     for section in sections:
-        written = [f"{section}.{n}" for n in TAGS if cfg.has(f"{section}.{n}")]
+        written = written_tags(cfg, section)
         key = written[0] if written else section
         found.append((key, value(cfg, key) if written else ABSENT))
     return found

@@ -8,10 +8,14 @@ part to its new place with a deprecation warning, so most entries come twice: re
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any, TypeVar
+
 from ...nexrl import NAMED_SERVICES, SELF_HOSTED_TRAINERS
 from ..model import NO_DEFAULT, Condition, Option, Section
 
 _MOVED = NAMED_SERVICES
+_E = TypeVar("_E", Option, Section)
 _SELF_HOSTED = (Condition("trainer.type", SELF_HOSTED_TRAINERS),)
 _FOR_SELF_HOSTED = "for the nexrl launcher's self-hosted mode"
 
@@ -41,6 +45,12 @@ _REPLACEMENTS = {
 }
 
 
+def _moved(read: _E, source: str, **changes: Any) -> _E:
+    """The entry `read` by 1.0 and 1.1 as it is from 1.2 on, moved: `source` is NexRL's
+    migration code, `changes` what else differs."""
+    return replace(read, source=source, added=_MOVED, removed=None, **changes)
+
+
 def _section(
     path: str,
     description: str,
@@ -49,24 +59,17 @@ def _section(
     required_for: str = "",
 ) -> tuple[Section, Section]:
     """A section read by 1.0 and 1.1, moved from 1.2."""
-    return (
-        Section(
-            path,
-            description=description,
-            source=sources[0],
-            removed=_MOVED,
-            required_if=required_if,
-            required_for=required_for,
-        ),
-        # Each key inside is deprecated on its own, naming its replacement.
-        Section(
-            path,
-            description=description,
-            source=sources[1],
-            added=_MOVED,
-            details=f"Moved from NexRL 1.2 on to {_REPLACEMENTS[path]}.",
-        ),
+    read = Section(
+        path,
+        description=description,
+        source=sources[0],
+        removed=_MOVED,
+        required_if=required_if,
+        required_for=required_for,
     )
+    # Each key inside is deprecated on its own, naming its replacement.
+    details = f"Moved from NexRL 1.2 on to {_REPLACEMENTS[path]}."
+    return read, _moved(read, sources[1], required_if=(), required_for="", details=details)
 
 
 def _option(
@@ -78,28 +81,19 @@ def _option(
     default: object = NO_DEFAULT,
 ) -> tuple[Option, Option]:
     """An option the 1.0 and 1.1 launcher requires (unless it has a default), moved from 1.2."""
-    return (
-        Option(
-            path,
-            description=description,
-            source=sources[0],
-            removed=_MOVED,
-            type=kind,
-            minimum=minimum,
-            default=default,
-            required=default is NO_DEFAULT,
-        ),
-        Option(
-            path,
-            description=description,
-            source=sources[1],
-            added=_MOVED,
-            deprecated=_MOVED,
-            replaced_by=_REPLACEMENTS[path],
-            type=kind,
-            minimum=minimum,
-            default=default,
-        ),
+    read = Option(
+        path,
+        description=description,
+        source=sources[0],
+        removed=_MOVED,
+        type=kind,
+        minimum=minimum,
+        default=default,
+        required=default is NO_DEFAULT,
+    )
+    replaced_by = _REPLACEMENTS[path]
+    return read, _moved(
+        read, sources[1], deprecated=_MOVED, replaced_by=replaced_by, required=False
     )
 
 
