@@ -10,6 +10,49 @@ from ..model import Condition, Option, Section
 _TINKER = (Condition("service.inference_service.backend", ("tinker",)),)
 _WEAVER = (Condition("service.inference_service.backend", ("weaver",)),)
 
+
+def _connection(
+    name: str, used: tuple[Condition, ...], key_source: str, sources: tuple[str, str]
+) -> tuple[Option, ...]:
+    """How NexRL connects to Tinker or Weaver (`service.<name>_service`): the API key, needed
+    where the product is used; the base URL and the LoRA rank (`sources`: where NexRL reads
+    those two)."""
+    section, product, variable = f"service.{name}_service", name.title(), name.upper()
+    return (
+        Option(
+            f"{section}.api_key",
+            description=(
+                f"{product} API key; the {variable}_API_KEY environment variable takes precedence."
+            ),
+            source=key_source,
+            type="string",
+            required_if=used,
+            required_for=f"for the {name} backend",
+            details=f"NexRL stops at start-up when it is missing or empty and {product} is used.",
+            examples=(f'api_key: "${{oc.env:{variable}_API_KEY}}"',),
+            secret=True,
+        ),
+        Option(
+            f"{section}.base_url",
+            description=(
+                f"{product} API base URL; null uses the default service or {variable}_BASE_URL."
+            ),
+            source=sources[0],
+            type="string",
+            default=None,
+            nullable=True,
+        ),
+        Option(
+            f"{section}.lora_rank",
+            description=f"LoRA rank of the adapter {product} trains.",
+            source=sources[1],
+            type="int",
+            default=32,
+            minimum=1,
+        ),
+    )
+
+
 ENTRIES: tuple[Option | Section, ...] = (
     Section(
         "service.tinker_service",
@@ -25,64 +68,20 @@ ENTRIES: tuple[Option | Section, ...] = (
         source="nexrl/utils/validate_config.py@v1.0.0:77-83; nexrl/controller.py@v1.0.0:1036",
         details="Used when the inference and training backends are `weaver`.",
     ),
-    Option(
-        "service.tinker_service.api_key",
-        description="Tinker API key; the TINKER_API_KEY environment variable takes precedence.",
-        source=(
+    *_connection(
+        "tinker",
+        _TINKER,
+        (
             "nexrl/utils/validate_config.py@v1.0.0:68; nexrl/controller.py@v1.0.0:983-993; "
             "nexrl/utils/validate_config.py@v1.4.0:208"
         ),
-        type="string",
-        required_if=_TINKER,
-        required_for="for the tinker backend",
-        details="NexRL stops at start-up when it is missing or empty and Tinker is used.",
-        examples=('api_key: "${oc.env:TINKER_API_KEY}"',),
-        secret=True,
+        ("nexrl/controller.py@v1.0.0:978-980", "nexrl/controller.py@v1.0.0:999"),
     ),
-    Option(
-        "service.tinker_service.base_url",
-        description="Tinker API base URL; null uses the default service or TINKER_BASE_URL.",
-        source="nexrl/controller.py@v1.0.0:978-980",
-        type="string",
-        default=None,
-        nullable=True,
-    ),
-    Option(
-        "service.tinker_service.lora_rank",
-        description="LoRA rank of the adapter Tinker trains.",
-        source="nexrl/controller.py@v1.0.0:999",
-        type="int",
-        default=32,
-        minimum=1,
-    ),
-    Option(
-        "service.weaver_service.api_key",
-        description="Weaver API key; the WEAVER_API_KEY environment variable takes precedence.",
-        source=(
-            "nexrl/utils/validate_config.py@v1.0.0:82-83; nexrl/utils/validate_config.py@v1.4.0:219"
-        ),
-        type="string",
-        required_if=_WEAVER,
-        required_for="for the weaver backend",
-        details="NexRL stops at start-up when it is missing or empty and Weaver is used.",
-        examples=('api_key: "${oc.env:WEAVER_API_KEY}"',),
-        secret=True,
-    ),
-    Option(
-        "service.weaver_service.base_url",
-        description="Weaver API base URL; null uses the default service or WEAVER_BASE_URL.",
-        source="nexrl/controller.py@v1.0.0:1041",
-        type="string",
-        default=None,
-        nullable=True,
-    ),
-    Option(
-        "service.weaver_service.lora_rank",
-        description="LoRA rank of the adapter Weaver trains.",
-        source="nexrl/controller.py@v1.0.0:1061",
-        type="int",
-        default=32,
-        minimum=1,
+    *_connection(
+        "weaver",
+        _WEAVER,
+        "nexrl/utils/validate_config.py@v1.0.0:82-83; nexrl/utils/validate_config.py@v1.4.0:219",
+        ("nexrl/controller.py@v1.0.0:1041", "nexrl/controller.py@v1.0.0:1061"),
     ),
     Option(
         "service.weaver_service.training_mode",
