@@ -30,6 +30,13 @@ _SELF_HOSTED_RUN = (Condition("service.inference_service.backend", OPENAI_CLIENT
 # (remote_api_trainer.py@v1.0.0:68-73, @v1.4.0:75-83); self-hosted runs read `zmq_*` there.
 _REMOTE_TRAINER = (Condition("trainer.type", REMOTE_TRAINERS),)
 _CROSS_ENTROPY = "nexrl/trainer/remote_api_cross_entropy_trainer.py@v1.4.0"
+_OPD_TRAINER = (Condition("trainer.type", ("remote_api_opd",)),)
+# What the direct-zmq client's timeouts (1.3 on) do.
+_ZMQ_TIMEOUT = (
+    "Read for the direct-zmq backend (and http/nextrainer, mapped to it), by the client NexRL "
+    "builds to save the initial checkpoint, which talks HTTP only: the trainers' own clients "
+    "are built without it, so it has no effect."
+)
 
 _BACKEND_DETAILS = (
     "- http: NexTrainer HTTP API\n"
@@ -387,7 +394,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         added="1.4",
         default=1.0,
         details="Read by the remote_api_opd trainer.",
-        used_if=(Condition("trainer.type", ("remote_api_opd",)),),
+        used_if=_OPD_TRAINER,
     ),
     Option(
         "service.train_service.config.kl_discount_factor",
@@ -397,7 +404,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         added="1.4",
         default=0.0,
         details="Read by the remote_api_opd trainer.",
-        used_if=(Condition("trainer.type", ("remote_api_opd",)),),
+        used_if=_OPD_TRAINER,
     ),
     Option(
         "service.train_service.config.zmq_recv_timeout_ms",
@@ -406,11 +413,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="int",
         added="1.3",
         default=600000,
-        details=(
-            "Read for the direct-zmq backend (and http/nextrainer, mapped to it), by the "
-            "client NexRL builds to save the initial checkpoint, which talks HTTP only: the "
-            "trainers' own clients are built without it, so it has no effect."
-        ),
+        details=_ZMQ_TIMEOUT,
     ),
     Option(
         "service.train_service.config.zmq_total_timeout_ms",
@@ -419,10 +422,6 @@ ENTRIES: tuple[Option | Section, ...] = (
         type="int",
         added="1.3",
         default=3600000,
-        details=(
-            "Read for the direct-zmq backend (and http/nextrainer, mapped to it), by the "
-            "client NexRL builds to save the initial checkpoint, which talks HTTP only: the "
-            "trainers' own clients are built without it, so it has no effect."
-        ),
+        details=_ZMQ_TIMEOUT,
     ),
 )
