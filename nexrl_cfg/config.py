@@ -199,10 +199,13 @@ class Config:
         data: Any = None,
         covers: str = "",
     ) -> Report:
-        """A rule's report at the value of `key` (or at the key itself, `at="key"`); `data`
-        is for the rule's own `fix`, `covers` the missing key it accounts for from elsewhere
-        (see `Report`). A report about a missing key names that key (`at="key"` places it at
-        its nearest section)."""
+        """A rule's report at the value of `key` (or at the key itself, `at="key"`; at the
+        value where `key` is written and else at the key, `at="written"`); `data` is for the
+        rule's own `fix`, `covers` the missing key it accounts for from elsewhere (see
+        `Report`). A report about a missing key names that key (`at="key"` places it at its
+        nearest section)."""
+        if at == "written":
+            at = "value" if self.has(key) else "key"
         span = self.key_span(key) if at == "key" else self.span(key)
         return Report(message, span, key, hint, severity, data, covers)
 

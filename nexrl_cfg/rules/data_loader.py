@@ -68,7 +68,7 @@ def _files(cfg: Config, section: str) -> Iterator[Report]:
             f"{key} {state}: the torch data loader raises 'data_files must be specified'",
             key,
             "List the training files, e.g. `- ${oc.env:NEXRL_DATA_PATH}/train.parquet`.",
-            at="value" if cfg.has(key) else "key",
+            at="written",
         )
         return
     if not isinstance(files, list):

@@ -72,13 +72,12 @@ def check(cfg: Config) -> Iterator[Report]:
         if cfg.has(NEED)
         else ("need_llm_inference is not set (NexRL's default: false)")
     )
-    where = "value" if cfg.has(NEED) else "key"
     if kind in FAILS and not need:
         yield cfg.report(
             f"{stated}, so NexRL builds no inference client: {FAILS[kind]}",
             NEED,
             "Set `need_llm_inference: true` under rollout_worker.",
-            at=where,
+            at="written",
         )
     elif kind == "nexau" and not need:
         yield cfg.report(
@@ -86,7 +85,7 @@ def check(cfg: Config) -> Iterator[Report]:
             "inference service, and its trajectories carry no tokens to train on",
             NEED,
             "Set `need_llm_inference: true` under rollout_worker.",
-            at=where,
+            at="written",
             severity=Severity.WARNING,
         )
     elif kind == "pig_latin" and need:

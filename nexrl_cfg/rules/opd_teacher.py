@@ -103,7 +103,7 @@ def _teachers(cfg: Config) -> Iterator[Report]:
             "'teachers must be specified'",
             TEACHERS,
             "List the teachers, each with a base_model.",
-            at="value" if cfg.has(TEACHERS) else "key",
+            at="written",
         )
         return
     if not isinstance(teachers, list):

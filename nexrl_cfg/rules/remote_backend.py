@@ -131,7 +131,7 @@ def check(cfg: Config) -> Iterator[Report]:
             f"{cfg.version} asserts {_asserted_words(cfg, service)} when any part uses it",
             key,
             f"Set `{key.rsplit('.', 1)[-1]}: {service}`, or use a self-hosted setup throughout.",
-            at="value" if cfg.has(key) else "key",
+            at="written",
         )
     yield from _api_key(cfg, service)
 
@@ -168,5 +168,5 @@ def _api_key(cfg: Config, service: str) -> Iterator[Report]:
         if variable
         else f'Set `api_key: "${{oc.env:{service.upper()}_API_KEY}}"` under '
         f"`service.{service}_service` and export the variable.",
-        at="value" if cfg.has(key) else "key",
+        at="written",
     )

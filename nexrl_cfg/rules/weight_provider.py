@@ -79,7 +79,7 @@ def check(cfg: Config) -> Iterator[Report]:
         f"({where(cfg, SYNC)}); NexRL asserts the actor's rollout uses the weight provider",
         key,
         "Set `use_weight_provider: true` under the actor's `rollout`, or use `sync_method: disk`.",
-        at="value" if cfg.has(key) else "key",
+        at="written",
     )
 
 
