@@ -506,3 +506,139 @@ def _version(given: str) -> str:
         return parse(given)
     except UnknownVersion as exc:
         raise Failed(str(exc)) from None
+
+
+# -- an editor's check ------------------------------------------------------------------------
+@dataclass
+class BufferCheck:
+    """Configs checked as an editor holds them (`check_buffers`): the findings of each config
+    checked (every secret masked in their words, each with its fix), by the path it was
+    checked as, and what the language server asks of the same run afterwards: the checker
+    (its compositions: where each key is written, what each defaults entry loads) and the
+    texts read in place of the files."""
+
+    findings: dict[Path, list[Finding]]
+    # Each path asked for -> the configs it was checked through (itself, or its includers).
+    roots: dict[Path, list[Path]]
+    checker: Checker
+    buffers: dict[Path, str]
+    lookup: Lookup
+    # The settings could not be read: why (nothing was checked).
+    problem: str = ""
+
+
+def check_buffers(
+    paths: Iterable[Path],
+    buffers: Mapping[Path, str],
+    cwd: Path | None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> BufferCheck:
+    """Check each of `paths` as `check` checks a file found in a folder (only when shaped
+    like NexRL; one with a defaults list always), reading the texts of `buffers` (path ->
+    text) in place of those files: a config other configs include is checked through each of
+    them, as an entry (each includer once however many paths it includes). The settings of
+    each file are found as for `check` (from `cwd`); `cancelled` is asked between configs,
+    and stops the check when it says so."""
+    from .check import Checker
+
+    given = {Path(path): text for path, text in buffers.items()}
+    try:
+        lookup = Lookup(cwd)
+    except SettingsError as exc:
+        empty = Checker()
+        return BufferCheck({}, {}, empty, given, Lookup(None), problem=str(exc))
+    checker = _buffer_checker(lookup, given)
+    found: dict[Path, list[Finding]] = {}
+    roots: dict[Path, list[Path]] = {}
+    for path in paths:
+        if cancelled():
+            break
+        try:
+            roots[path] = checker.includers.of(path) or [path]
+        except OSError:
+            roots[path] = [path]
+        for root in roots[path]:
+            if root in found or cancelled():
+                continue
+            named = root != path or _has_defaults(checker, root)
+            try:
+                (result,) = checker.check_files([(root, named)])
+            except (OSError, SettingsError):
+                found[root] = []
+                continue
+            found[root] = [mask_finding(f, checker.secrets, fixes=False) for f in result.findings]
+    return BufferCheck(found, roots, checker, given, lookup)
+
+
+def _buffer_checker(lookup: Lookup, buffers: Mapping[Path, str]) -> Checker:
+    """A checker that reads each buffer in place of its file; one that holds what the file
+    holds is left to be read when needed (an editor keeps many files open, most of them
+    saved)."""
+    from .check import Checker
+    from .files import read_regular
+    from .read import MAX_BYTES
+
+    checker = Checker(lookup.default, settings_for=lookup.for_file, fixes=True)
+    for path, text in buffers.items():
+        raw = text.encode("utf-8", "surrogatepass")
+        try:
+            if read_regular(path, MAX_BYTES + 1) == raw:
+                continue
+        except OSError:
+            pass  # not on disk (yet): the buffer is the file
+        checker.provide(path, raw)
+    return checker
+
+
+def _has_defaults(checker: Checker, path: Path) -> bool:
+    """Whether the file at `path` is a Hydra config with a defaults list (an entry config,
+    checked whatever sections it holds)."""
+    try:
+        data = checker.reader.read(path).data
+    except OSError:
+        return False
+    return isinstance(data, dict) and isinstance(data.get("defaults"), list)
+
+
+def verified_fixes(run: BufferCheck, findings: Iterable[Finding]) -> list[Finding]:
+    """Those of `findings` (of `run`) whose safe fix the net accepts (see `fix.verify`), made
+    together with the others that pass: an editor offers only these. A fix whose text would
+    show a secret is not offered."""
+    from .fix.autofix import Round, candidates
+    from .fix.verify import Net
+
+    checker = run.checker
+    files = checker.fix_files
+    offered = [
+        f for f in findings if f.fixes and not any(checker.secrets.holds(e.text) for e in f.fixes)
+    ]
+    if files is None or not offered:
+        return []
+    texts: dict[Path, tuple[str, str]] = {}
+    for name, doc in files.docs.items():
+        texts.setdefault(checker.reader.real(Path(name)), (name, doc.text))
+
+    def checker_for(changed: Mapping[Path, tuple[str, str]]) -> Checker:
+        fresh = _buffer_checker(run.lookup, run.buffers)
+        for name, text in changed.values():
+            fresh.provide(Path(name), text.encode("utf-8", "surrogatepass"))
+        return fresh
+
+    net = Net(checker_for, checker.configs, texts)
+    trial = Round(net)
+    found = candidates(offered)
+    trial.select([c for c in found if all(net.real(e.file) in texts for e in c.edits)])
+    accepted = {frozenset(c.edits) for c in trial.accepted}
+    return [f for f in offered if frozenset(f.fixes) in accepted]
+
+
+def version_for(path: Path, cwd: Path | None) -> str:
+    """The NexRL version `check` checks the config at `path` for (its settings, else its
+    surroundings: see `version.py`)."""
+    from .version import target
+
+    try:
+        settings = Lookup(cwd).for_file(path)
+    except SettingsError:
+        return target(None, "", path).version
+    return target(settings.nexrl_version, settings.version_source, path).version

@@ -103,6 +103,9 @@ class Composed:
     secrets: set[str] = field(default_factory=set)
     # The overrides it was composed with, if any.
     command_line: CommandLine | None = None
+    # Each defaults entry that loaded a config -> the files it loaded (an editor's "go to
+    # definition" on the entry).
+    includes: dict[Span, list[str]] = field(default_factory=dict)
 
     def span(self, path: KeyPath) -> Span:
         while path not in self.origins and path:
@@ -252,9 +255,13 @@ class _Composition:
             return self.read(self.primary)
         path = node.config_path()
         if path in self.loaded:
-            return self.loaded[path]
-        doc = self.locate(path, node)
-        self.loaded[path] = doc
+            doc = self.loaded[path]
+        else:
+            doc = self.loaded[path] = self.locate(path, node)
+        if doc is not None:
+            loaded = self.result.includes.setdefault(node.span, [])
+            if doc.path not in loaded:
+                loaded.append(doc.path)
         return doc
 
     def exists(self, node: Default) -> bool:
