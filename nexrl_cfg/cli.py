@@ -1,4 +1,4 @@
-"""The command line: `nexrl-cfg check | resolve | explain | schema | migrate`.
+"""The command line: `nexrl-cfg check | resolve | explain | schema | migrate | lsp`.
 
 It parses the arguments, calls the application (`app`) and prints what comes back; nothing
 else. Settings flags are declared with the settings (`settings.Settings`), the output formats
@@ -669,6 +669,27 @@ def migrate(
     for line in migration.problems:
         _line(f"needs a choice: {line}")
     raise typer.Exit(EXIT_FINDINGS if migration.problems else EXIT_OK)
+
+
+@app.command(
+    short_help="Serve an editor: the language server, on standard input and output.",
+    help="Run the language server (LSP, on standard input and output) for an editor: "
+    "diagnostics as you type, hover, completion, code actions and go to definition. Needs the "
+    "`lsp` extra: pip install 'nexrl-cfg[lsp]'.",
+)
+def lsp(
+    stdio: Annotated[
+        bool, typer.Option("--stdio", help="Talk on standard input and output (the default).")
+    ] = True,
+) -> None:
+    from . import lsp as server
+
+    if not server.available():
+        raise _fail(server.MISSING)
+    code = server.serve()
+    # The server closed standard output when the client said exit: nothing is left to flush.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stands in for stdout until exit
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -91,6 +91,7 @@ PLACES = {
     "nexrl_cfg.schema": "run",
     "nexrl_cfg.docs": "run",
     "nexrl_cfg.cli": "run",
+    "nexrl_cfg.lsp": "run",
     "nexrl_cfg.__main__": "run",
     "nexrl_cfg": "run",
 }
@@ -294,8 +295,9 @@ def test_no_module_imports_a_later_stage() -> None:
 
 def test_the_command_line_only_parses_and_prints() -> None:
     """It calls the application, the report's registry and the declared settings (and names
-    NexRL's versions in its help), and knows no stage."""
-    allowed = {"app", "report", "report.run", "settings", "output", "about", "nexrl"}
+    NexRL's versions in its help), and knows no stage; `lsp` starts the language server, the
+    other front end of the application."""
+    allowed = {"app", "report", "report.run", "settings", "output", "about", "nexrl", "lsp"}
     assert graph()["nexrl_cfg.cli"] <= {f"{PACKAGE}.{name}" for name in allowed}
 
 
