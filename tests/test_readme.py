@@ -105,13 +105,27 @@ def test_precommit_snippet_names_the_hook() -> None:
 
 
 def test_settings_snippet_is_accepted(tmp_path: Path) -> None:
-    (toml,) = blocks(section("integration"), "toml")
+    (toml,) = [b for b in blocks(section("integration"), "toml") if "[tool.nexrl-cfg]" in b]
     path = write(tmp_path, "pyproject.toml", toml)
     found = read_pyproject(path)
     assert found["ignore"] == {"unknown-key"}
     assert found["strict"] is True
     assert found["env_file"] == tmp_path / "deploy/ci.env"
     assert found["per_file_ignores"]["common.yaml"] == {"env-unset"}
+
+
+def test_editor_snippets_start_the_language_server() -> None:
+    """Each editor's set-up starts `nexrl-cfg lsp` for YAML files."""
+    tomllib = pytest.importorskip("tomllib")
+    text = section("integration")
+    (helix,) = [b for b in blocks(text, "toml") if "language-server" in b]
+    server = tomllib.loads(helix)["language-server"]["nexrl-cfg"]
+    assert [server["command"], *server["args"]] == ["nexrl-cfg", "lsp"]
+    (neovim,) = blocks(text, "lua")
+    assert 'cmd = { "nexrl-cfg", "lsp" }' in neovim and '"yaml"' in neovim
+    (code,) = blocks(text, "js")
+    assert '{ command: "nexrl-cfg", args: ["lsp"] }' in code and 'language: "yaml"' in code
+    assert "pip install 'nexrl-cfg[lsp]'" in text
 
 
 def test_suppression_snippet_is_understood() -> None:
