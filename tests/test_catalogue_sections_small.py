@@ -160,7 +160,6 @@ def test_debug_is_read_from_1_2(tmp_path: Path, version: str) -> None:
 WRONG_TYPE = [
     ("  seed: 42\n", '  seed: "42"\n', "data.seed", VERSIONS),
     ('  data_files: ["data/train.parquet"]\n', "  data_files: 3\n", "data.data_files", VERSIONS),
-    ("  batch_size: 8\n", '  batch_size: 8\n  shuffle: "yes"\n', "data.shuffle", VERSIONS),
     (
         "  batch_size: 32\n",
         '  batch_size: 32\n  key_list: "uid"\n',
@@ -168,20 +167,8 @@ WRONG_TYPE = [
         VERSIONS,
     ),
     ("  validate_freq: 0\n", '  validate_freq: "0"\n', "weight.validate_freq", VERSIONS),
-    (
-        "  validate_before_train: false\n",
-        '  validate_before_train: "no"\n',
-        "validate.validate_before_train",
-        VERSIONS,
-    ),
     ("    batch_size: 4\n", '    batch_size: "4"\n', "validate.data.batch_size", VERSIONS),
     ("  backend: console\n", "  backend: {console: true}\n", "logger.backend", VERSIONS),
-    (
-        "  mode: disable\n",
-        '  mode: disable\n  resume_dataloader: "yes"\n',
-        "resume.resume_dataloader",
-        FROM_1_1,
-    ),
 ]
 # Sections BASE does not have: (the section to append, the key, the versions)
 WRONG_TYPE_APPENDED = [
@@ -212,6 +199,37 @@ def test_wrong_type(tmp_path: Path, change: tuple[str, str], key: str, version: 
     old, new = change
     text = edit(BASE, old, new) if old else BASE + new
     assert of(check(tmp_path, text, version), "invalid-type") == [(key, "error")]
+
+
+# Options NexRL only tests for truth (`if value:`): another type runs, read by truthiness ("no"
+# is true), mis-handled: a warning. (old text of BASE, new text, the key, the versions)
+READ_AS_TRUTH = [
+    ("  batch_size: 8\n", '  batch_size: 8\n  shuffle: "yes"\n', "data.shuffle", VERSIONS),
+    (
+        "  validate_before_train: false\n",
+        '  validate_before_train: "no"\n',
+        "validate.validate_before_train",
+        VERSIONS,
+    ),
+    (
+        "  mode: disable\n",
+        '  mode: disable\n  resume_dataloader: "yes"\n',
+        "resume.resume_dataloader",
+        FROM_1_1,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "version"),
+    [(old, new, key, v) for old, new, key, versions in READ_AS_TRUTH for v in versions],
+)
+def test_a_value_tested_for_truth_is_a_warning(
+    tmp_path: Path, old: str, new: str, key: str, version: str
+) -> None:
+    found = [f for f in check(tmp_path, edit(BASE, old, new), version) if f.rule == "invalid-type"]
+    assert [(f.key, f.severity.value) for f in found] == [(key, "warning")]
+    assert "reads it as true" in found[0].message
 
 
 # -- a name no registry knows -----------------------------------------------------------------

@@ -158,6 +158,9 @@ class Option(Entry):
     outside_range: str = ""
     # How NexRL's code uses the number, which adds to the range it takes (a divisor: not 0).
     use: Use | None = None
+    # NexRL only tests whether the value is true (`if value:`): a value of another type runs,
+    # read by Python's truthiness ("false" is true), so it is mis-handled, not a failure.
+    truthy: bool = False
     # Values that leave things as they are where NexRL does not read the option (`resume.mode:
     # disable`, `save_freq: 0`): writing one there is no mistake. None: the default.
     inert: tuple[Any, ...] | None = None

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..catalogue import Section
+from ..catalogue import NO_DEFAULT, Option, Section
 from ..config import Config, split
 from ..finding import Report, Severity
 from ._entries import TYPE_WORDS, entries, null_allowed, options, type_matches, weaker
@@ -43,10 +43,17 @@ def check(cfg: Config) -> Iterator[Report]:
         value = entry.value
         if null_allowed(cfg, opt, entry):
             continue
+        if value is None and _unread_null(cfg, opt, entry.path):
+            continue
         if type_matches(opt.type, value):
             continue
         hint = _hint(cfg, opt.type, entry.path)
         severity, note = weaker(cfg, opt, entry.path)
+        if severity is None and opt.truthy:
+            # NexRL runs on it, reading it as true or false: mis-handled, not a failure.
+            read = "" if cfg.is_secret(split(entry.path)) else f" as {str(bool(value)).lower()}"
+            note = f"; NexRL only tests whether it is true: it reads it{read}"
+            severity = Severity.WARNING
         yield cfg.report(
             f"'{opt.name}' must be {TYPE_WORDS[opt.type]}, not {_kind(value)} "
             f"({cfg.show(entry.path)}){note}",
@@ -69,6 +76,16 @@ def check(cfg: Config) -> Iterator[Report]:
             entry.path,
             f"Write `{spec.name}:` followed by its options, indented below it.",
         )
+
+
+def _unread_null(cfg: Config, opt: Option, path: str) -> bool:
+    """Whether a null option is one NexRL reads only where the catalogue requires it (no
+    default, a conditional requirement), and it is not required here: NexRL never reads it.
+    (An option with a default is read with `.get(key, default)`, which gives the null.)"""
+    conditional = bool(opt.required_if or opt.required_unless) and not opt.required
+    if opt.default is not NO_DEFAULT or not conditional:
+        return False
+    return not cfg.required(opt, path.rpartition(".")[0])
 
 
 def _read_as_empty(cfg: Config, spec: Section, path: str) -> bool:

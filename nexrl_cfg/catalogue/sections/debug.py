@@ -54,6 +54,7 @@ def _switches(section: str, line: int, description: str) -> tuple[Option | Secti
                 source=_READ % (used, used),
                 added=ADDED,
                 type="bool",
+                truthy=True,
                 default=False,
             )
         )
@@ -76,6 +77,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=_READ % (99, 99),
         added=ADDED,
         type="bool",
+        truthy=True,
         default=False,
     ),
     Option(

@@ -43,6 +43,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Post start, failure and completion messages to a Feishu (Lark) webhook.",
         source=f"{TRACKING}@v1.0.0:62; {TRACKING}@v1.4.0:62; spec/complete-config.md",
         type="bool",
+        truthy=True,
         default=False,
     ),
     Option(

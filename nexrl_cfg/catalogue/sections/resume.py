@@ -103,6 +103,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{CONTROLLER}@v1.1.0:335; {CONTROLLER}@v1.4.0:357; spec/complete-config.md",
         added="1.1",
         type="bool",
+        truthy=True,
         default=True,
     ),
 )

@@ -29,6 +29,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Check the modules' reported errors and apply the policy.",
         source=f"{CONTROLLER}@v1.0.0:420; {CONTROLLER}@v1.4.0:466; {_PAGE}",
         type="bool",
+        truthy=True,
         default=True,
     ),
     Option(
@@ -63,6 +64,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Check module liveness; a dead module stops the run.",
         source=f"{CONTROLLER}@v1.0.0:403; {CONTROLLER}@v1.4.0:449; {_PAGE}",
         type="bool",
+        truthy=True,
         default=True,
     ),
     Option(
@@ -103,6 +105,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{TRACKER}@v1.2.0:64; {TRACKER}@v1.4.0:64",
         added="1.2",
         type="bool",
+        truthy=True,
         default=True,
     ),
     Option(
@@ -147,6 +150,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         source=f"{TRACKER}@v1.2.0:67; {TRACKER}@v1.4.0:67,493",
         added="1.2",
         type="bool",
+        truthy=True,
         default=True,
     ),
 )

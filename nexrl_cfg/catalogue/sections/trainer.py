@@ -179,6 +179,7 @@ ALGORITHM: tuple[Option | Section, ...] = (
         description="Recompute log-probabilities of the rollout policy before the update.",
         source=_grpo("54"),
         type="bool",
+        truthy=True,
         default=True,
         used_if=(_IS_GRPO,),
     ),
@@ -187,6 +188,7 @@ ALGORITHM: tuple[Option | Section, ...] = (
         description="Subtract a KL penalty against the reference model from the reward.",
         source=f"{_grpo('55')}; {_GRPO_SRC}@v1.0.0:308-316; {_GRPO_SRC}@v1.4.0:416-426",
         type="bool",
+        truthy=True,
         default=False,
         used_if=(_IS_GRPO,),
         no_effect=(

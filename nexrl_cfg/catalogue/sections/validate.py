@@ -30,6 +30,7 @@ ENTRIES: tuple[Option | Section, ...] = (
         description="Run a validation pass before the first training step.",
         source=f"{CONTROLLER}@v1.0.0:140,148; {CONTROLLER}@v1.4.0:149,162",
         type="bool",
+        truthy=True,
         required=True,
         required_for="when the run starts",
     ),
