@@ -4,6 +4,12 @@
 Checks every documented option against its type: `max_tokens` is an integer, `lr` a number,
 `freeze_for_weight_sync` true or false, a section such as `inference_service` a mapping.
 
+A wrong type is a warning where NexRL runs on it: an option it does not read on the config's
+path, and a switch it only tests for truth (`validate_before_train: "false"` runs validation:
+the string is true). A null is not judged where NexRL reads the option only when required
+and it is not (`trainer.checkpoint_path` with no resume and no saves), nor a null section
+NexRL reads as empty (`debug`).
+
 ## Why is this bad?
 NexRL reads configs untyped: `max_tokens: "8192"` is loaded as the string "8192" and fails
 (or silently compares unequal to `data.max_response_length`) only when the run reaches it.
