@@ -97,7 +97,7 @@ def _use_bounds(opt: Option) -> dict[str, Any]:
         return {}
     if use.kind == "count":
         return {"minimum": max(1, opt.minimum or 1)}
-    if use.kind == "seconds":
+    if use.kind in ("seconds", "non-negative"):
         return {"minimum": max(0, opt.minimum or 0)}
     return {"not": {"const": 0}}
 

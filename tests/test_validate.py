@@ -97,11 +97,24 @@ def test_out_of_range(tmp_path: Path, old: str, new: str, key: str, bound: str) 
     text = edit(BASE, old, new)
     found = run(tmp_path, text)
     # NexRL runs on with these, training wrongly or not at all: a warning that says how
-    runs = key.rsplit(".", 1)[-1] in ("clip_ratio", "lr_warmup_steps_ratio", "ppo_epochs")
+    runs = key.rsplit(".", 1)[-1] in ("clip_ratio", "lr_warmup_steps_ratio", "ppo_epochs", "lr")
     severity = "warning" if runs else "error"
     assert summary(found) == [("out-of-range", severity, key, *value_at(text, new))]
     assert f"must be {bound}" in found[0].message
     assert ("NexRL runs, but" in found[0].message) == runs
+
+
+def test_a_value_the_code_refuses_is_an_error_beside_a_range_nexrl_runs_outside(
+    tmp_path: Path,
+) -> None:
+    # lr 0 runs (AdamW trains nothing: a warning); a negative lr AdamW refuses at start-up.
+    text = edit(BASE, "lr: 5e-6", "lr: -5e-6")
+    found = run(tmp_path, text)
+    assert summary(found) == [
+        ("out-of-range", "error", f"{ACTOR}.optim.lr", *value_at(text, "lr: -5e-6"))
+    ]
+    assert "Invalid learning rate" in found[0].message
+    assert found[0].hint == "Use a value > 0."
 
 
 @pytest.mark.parametrize(
@@ -182,6 +195,18 @@ def test_requirements_follow_the_backend(tmp_path: Path) -> None:
     assert rules(run(tmp_path, text)) == ["train-backend"]
     text = edit(text, '    url: "http://localhost:8001"\n', "")
     assert rules(run(tmp_path, text)) == ["missing-required", "train-backend"]
+
+
+def test_values_of_an_actor_no_worker_reads_are_no_errors(tmp_path: Path) -> None:
+    # The mock backend starts no NexTrainer workers: a bad value or a missing key of its
+    # actor has no effect (a warning at most), where the NexTrainer backend fails on it.
+    text = edit(BASE, "lr: 5e-6", "lr: -5e-6")
+    text = edit(text, "        path: ", "        paht: ")
+    assert len([f for f in run(tmp_path, text) if f.severity.value == "error"]) == 2
+    mock = run(tmp_path, edit(text, "backend: http", "backend: mock"))
+    assert not [f for f in mock if f.severity.value == "error"]
+    assert [f.rule for f in mock if f.key == f"{ACTOR}.optim.lr"] == ["out-of-range"]
+    assert "backend is" in next(f.message for f in mock if f.key == f"{ACTOR}.optim.lr")
 
 
 # -- the flat world_size: read by NexRL 1.0 and 1.1 only --------------------------------------

@@ -46,6 +46,8 @@ USES = {
     "count": "at least 1",
     # Seconds slept (`time.sleep`): a negative number raises ValueError.
     "seconds": "0 or more",
+    # Handed to a library that refuses a negative number (torch's AdamW learning rate).
+    "non-negative": "0 or more",
 }
 
 

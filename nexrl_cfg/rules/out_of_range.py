@@ -6,13 +6,13 @@ strictly between 0 and 1, `lr_warmup_steps_ratio` in [0, 1], `world_size` >= 1,
 `ppo_epochs` >= 1, `weight_decay` >= 0, batch sizes >= 1, `lr` > 0; and against what NexRL's
 code does with the number: a value it divides by or takes a modulo with must not be 0
 (`runtime_monitor.health_check.check_interval`, `debug.dump_every_n_steps`), a loop count or
-pool size must be at least 1, seconds it sleeps must not be negative. The message names the
-expression and where NexRL evaluates it.
+pool size must be at least 1, seconds it sleeps must not be negative, nor a learning rate it
+hands to torch's AdamW. The message names the expression and where NexRL evaluates it.
 
 A value NexRL does not read on the config's path (dumps switched off, a trainer type that
 never reads the option) is a warning; so is a failure NexRL catches and runs on from (the
 rollout progress monitor stops), and a value NexRL runs on regardless (`ppo_epochs: 0`
-updates nothing).
+updates nothing, `lr: 0` trains nothing).
 
 ## Why is this bad?
 An out-of-range value either crashes NexRL late (a world size of 0, a ZeroDivisionError at
@@ -54,10 +54,11 @@ def check(cfg: Config) -> Iterator[Report]:
         value = entry.value
         if not type_matches("number", value):
             continue
-        if not in_bounds(opt, value):
-            allowed = describe_range(
-                opt.minimum, opt.maximum, opt.exclusive_minimum, opt.exclusive_maximum
-            )
+        misused = opt.use is not None and not opt.use.takes(value)
+        # A range NexRL runs on regardless (`outside_range`) is advice; where the value is
+        # also one NexRL's use of it refuses (a negative learning rate), that failure wins.
+        if not in_bounds(opt, value) and not (misused and opt.outside_range):
+            allowed = _allowed(opt)
             severity, note = weaker(cfg, opt, entry.path)
             if severity is None and opt.outside_range:
                 severity, note = Severity.WARNING, f": NexRL runs, but {opt.outside_range}"
@@ -67,7 +68,7 @@ def check(cfg: Config) -> Iterator[Report]:
                 f"Use a value {allowed}.",
                 severity=severity,
             )
-        elif opt.use is not None and not opt.use.takes(value):
+        elif misused:
             yield _misused(cfg, opt, entry)
 
 
@@ -82,13 +83,18 @@ def _misused(cfg: Config, opt: Option, entry: Entry) -> Report:
         severity, note = Severity.WARNING, f" (only where {condition_words(skipped[0], section)})"
     if use.caught and severity is None:
         severity = Severity.WARNING
+    allowed = _allowed(opt) if opt.outside_range else USES[use.kind]
     return cfg.report(
         f"'{opt.name}' is {cfg.show(entry.path)}, but NexRL computes `{use.code}` "
         f"({use.source}): {use.failure}{note}",
         entry.path,
-        f"Use a value {USES[use.kind]}.",
+        f"Use a value {allowed}.",
         severity=severity,
     )
+
+
+def _allowed(opt: Option) -> str:
+    return describe_range(opt.minimum, opt.maximum, opt.exclusive_minimum, opt.exclusive_maximum)
 
 
 def describe_range(

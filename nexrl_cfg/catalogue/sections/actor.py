@@ -8,7 +8,7 @@ training step.
 from __future__ import annotations
 
 from ...nexrl import ACTOR, NEXTRAINER_BACKENDS, SELF_HOSTED_OPD, SELF_HOSTED_TRAINERS, TEACHER
-from ..model import Condition, Option, Section
+from ..model import Condition, Option, Section, Use
 from ._copies import distillation_copies
 
 A = "service.train_service.actor"
@@ -77,8 +77,13 @@ ENTRIES: tuple[Option | Section, ...] = (
         required_if=(Condition(".backend", NEXTRAINER_BACKENDS),),
         required_for=_FOR,
         # Only a self-hosted trainer starts the NexTrainer workers that read it; with a trainer
-        # type no NexRL registers, the controller stops before anything reads the actor.
-        used_if=(Condition("trainer.type", SELF_HOSTED_TRAINERS, absent=True),),
+        # type no NexRL registers, the controller stops before anything reads the actor. The
+        # mock backend starts no workers (mock_train_service_client.py ignores the config),
+        # nor does a Tinker or Weaver one: there nothing in the actor is read.
+        used_if=(
+            Condition("trainer.type", SELF_HOSTED_TRAINERS, absent=True),
+            Condition(".backend", NEXTRAINER_BACKENDS, absent=True),
+        ),
     ),
     Section(
         f"{A}.model",
@@ -599,7 +604,19 @@ ENTRIES: tuple[Option | Section, ...] = (
         required=True,
         required_for=_FOR,
         exclusive_minimum=0,
-        details="Guidelines: small model 5e-6, medium model 2e-6, large model 1e-6.",
+        outside_range="AdamW then leaves the weights as they are: nothing is trained",
+        use=Use(
+            "non-negative",
+            "torch.optim.AdamW(..., lr=optim.lr)",
+            f"{_WORKERS_10}:337-342",
+            "torch raises ValueError 'Invalid learning rate' when the workers build the "
+            "optimiser, at start-up",
+        ),
+        details=(
+            "Guidelines: small model 5e-6, medium model 2e-6, large model 1e-6.\n"
+            "NexRL hands it to torch's AdamW, which refuses a negative one; 0 runs and "
+            "trains nothing."
+        ),
         examples=(
             ("# Small model\nlr: 5e-6"),
             ("# Medium model\nlr: 2e-6"),
@@ -753,11 +770,21 @@ ENTRIES: tuple[Option | Section, ...] = (
     Option(
         f"{A}.rollout.tensor_model_parallel_size",
         description="Tensor-parallel size of the inference engine, used when exporting weights.",
-        source=f"{_WORKERS_10}:418",
+        source=(
+            f"{_WORKERS_10}:418; "
+            "nexrl/train_service_backend/utils/checkpoint_manager.py@v1.0.0:303,417-423"
+        ),
         type="int",
         required=True,
         required_for=_FOR,
         minimum=1,
+        # The workers read it at start-up, but only the weight provider uses it (a modulo
+        # with it when it exports the weights).
+        used_if=(Condition(".use_weight_provider", (True,)),),
+        details=(
+            "Read by the workers at start-up; only the weight provider (use_weight_provider) "
+            "uses it, taking `mesh_size % tp_size` when it exports weights."
+        ),
     ),
     Option(
         f"{A}.rollout.log_prob_micro_batch_size",
