@@ -12,7 +12,7 @@ import importlib
 from functools import lru_cache
 
 from ..nexrl import NEWEST, VERSIONS, version_key
-from .model import NO_DEFAULT, USES, Condition, Entry, Option, Section, Use
+from .model import NO_DEFAULT, USES, Condition, Entry, Option, Product, Section, Use
 
 __all__ = [
     "NEWEST",
@@ -23,6 +23,7 @@ __all__ = [
     "Condition",
     "Entry",
     "Option",
+    "Product",
     "Section",
     "Use",
     "all_entries",

@@ -75,6 +75,20 @@ class Use:
 
 
 @dataclass(frozen=True)
+class Product:
+    """NexRL takes `int(this * other)` of the option and another of its section (`other`,
+    ".name"): `code` is the expression, `source` where (file:line@tag). Python multiplies a
+    string by an integer n into the text repeated n times, so a quoted number is the number
+    meant only when the other factor is 1. `when`: NexRL evaluates it only where these
+    conditions hold (elsewhere the option's type is checked as usual)."""
+
+    other: str
+    code: str
+    source: str
+    when: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
 class Entry:
     """What options and sections share: where they are, which versions, which source."""
 
@@ -163,6 +177,9 @@ class Option(Entry):
     # NexRL only tests whether the value is true (`if value:`): a value of another type runs,
     # read by Python's truthiness ("false" is true), so it is mis-handled, not a failure.
     truthy: bool = False
+    # NexRL multiplies it by another option and takes int() of the product: a value of another
+    # type may still give the number meant (`int("8" * 1)`), or another one.
+    product: Product | None = None
     # Values that leave things as they are where NexRL does not read the option (`resume.mode:
     # disable`, `save_freq: 0`): writing one there is no mistake. None: the default.
     inert: tuple[Any, ...] | None = None

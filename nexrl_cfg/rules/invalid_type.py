@@ -35,9 +35,10 @@ import re
 from collections.abc import Iterator
 
 from ..catalogue import NO_DEFAULT, Option, Section
-from ..config import Config, split
+from ..config import Config, show_value, split
 from ..finding import Report, Severity
 from ._entries import TYPE_WORDS, entries, null_allowed, options, type_matches, weaker
+from ._services import secret
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value has the wrong type for its option"
@@ -60,6 +61,8 @@ def check(cfg: Config) -> Iterator[Report]:
             read = "" if cfg.is_secret(split(entry.path)) else f" as {str(bool(value)).lower()}"
             note = f"; NexRL only tests whether it is true: it reads it{read}"
             severity = Severity.WARNING
+        elif severity is None and opt.product is not None:
+            severity, note = _product(cfg, opt, entry.path)
         yield cfg.report(
             f"'{opt.name}' must be {TYPE_WORDS[opt.type]}, not {_kind(value)} "
             f"({cfg.show(entry.path)}){note}",
@@ -92,6 +95,51 @@ def _unread_null(cfg: Config, opt: Option, path: str) -> bool:
     if opt.default is not NO_DEFAULT or not conditional:
         return False
     return not cfg.required(opt, path.rpartition(".")[0])
+
+
+def _product(cfg: Config, opt: Option, path: str) -> tuple[Severity | None, str]:
+    """What NexRL makes of a value of the wrong type in `int(a * b)` (`Option.product`),
+    where it computes that: Python repeats a string n times, which is the number meant only
+    when n is 1; a float gives the number when the product is whole; a string times a string
+    or a float raises TypeError at start-up."""
+    product = opt.product
+    assert product is not None
+    section = path.rpartition(".")[0]
+    other_path = f"{section}{product.other}"
+    value, other = cfg.get(path), cfg.get(other_path)
+    if not all(cfg.holds(c, section) is True for c in product.when):
+        return None, ""
+    if secret(cfg, path, other_path) or not _factor(other) or not _factor(value):
+        return None, ""
+    names = (opt.name, other_path.rsplit(".", 1)[-1])
+    swap = product.code.find(names[0]) > product.code.find(names[1])
+    a, b = (other, value) if swap else (value, other)
+    computes = f"`{product.code}` ({product.source})"
+    try:
+        got, meant = int(a * b), float(value) * float(other)
+    except TypeError:
+        kinds = " and ".join(_kind(x) for x in (a, b))
+        return None, f": NexRL computes {computes}, which raises TypeError for {kinds} at start-up"
+    except ValueError:
+        return None, ""  # text that is no number: NexRL's int() raises, as for any option
+    shown = " * ".join(show_value(x) for x in (a, b))
+    where = f"{computes} as int({shown}) = {got}"
+    if got != meant:
+        return None, (
+            f": NexRL computes {where} where {meant:g} is meant, pads every batch to a "
+            "multiple of it and fails at the first training step"
+        )
+    repeated = isinstance(value, str) or isinstance(other, str)
+    why = f" only because {names[1]} is {other}" if repeated else ""
+    return Severity.WARNING, f": NexRL computes {where}, the number meant{why}"
+
+
+def _factor(value: object) -> bool:
+    """A value `int(a * b)` may be computed with here: a number, or text repeated by a small
+    integer (a string times a large one is not built)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float, str)) and not (isinstance(value, int) and value > 64)
 
 
 def _read_as_empty(cfg: Config, spec: Section, path: str) -> bool:

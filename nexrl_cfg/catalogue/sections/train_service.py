@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ...nexrl import (
+    ACTOR,
     DIRECT_ZMQ,
     IDENTIFIERS,
     NAMED_SERVICES,
@@ -13,8 +14,10 @@ from ...nexrl import (
     OPENAI_CLIENT_BACKENDS,
     REMOTE_BACKENDS,
     REMOTE_TRAINERS,
+    SELF_HOSTED_TRAINERS,
+    TEACHER,
 )
-from ..model import Condition, Option, Section
+from ..model import Condition, Option, Product, Section
 
 # Backends served by NexRL's own training service (its client needs `url`); `mock` skips
 # the workers. `direct-zmq` exists from 1.3 (an invalid choice before, reported as such).
@@ -26,6 +29,17 @@ _NO_LEGACY_RESOURCE = Condition("resource.train", (None,), absent=True)
 # The inference backend decides between self-hosted and Tinker/Weaver training (from 1.2;
 # before, NexRL asserts both backends agree).
 _SELF_HOSTED_RUN = (Condition("service.inference_service.backend", OPENAI_CLIENT_BACKENDS),)
+# A self-hosted trainer takes int(world_size * gpus_per_pod) of its actor's resource (and the
+# self_hosted_opd trainer of its teacher's) as the number its batches are padded to.
+_TRAINER_SRC = "nexrl/trainer/self_hosted_trainer.py@v1.2.0:84"
+_GPUS = (
+    "int(world_size * gpus_per_pod)",
+    f"{_TRAINER_SRC}; nexrl/trainer/self_hosted_opd_trainer.py@v1.2.0:106",
+    (
+        Condition("trainer.type", SELF_HOSTED_TRAINERS),
+        Condition("^role", (ACTOR, TEACHER), absent=True),
+    ),
+)
 # The training hyperparameters of `config` are read by remote trainers only
 # (remote_api_trainer.py@v1.0.0:68-73, @v1.4.0:75-83); self-hosted runs read `zmq_*` there.
 _REMOTE_TRAINER = (Condition("trainer.type", REMOTE_TRAINERS),)
@@ -195,7 +209,9 @@ ENTRIES: tuple[Option | Section, ...] = (
         details=(
             f"{_BACKEND_DETAILS}\n"
             "In 1.0 and 1.1 NexRL asserts that a tinker or weaver run sets it to the "
-            "inference backend as well."
+            "inference backend as well. A 1.2 self_hosted_opd teacher with another backend is "
+            "skipped at start-up and stops the first training step "
+            "(nexrl/trainer/self_hosted_opd_trainer.py@v1.2.0:202-206,359-364)."
         ),
     ),
     _backend(
@@ -213,7 +229,12 @@ ENTRIES: tuple[Option | Section, ...] = (
             "- direct-zmq: NexTrainer with direct ZMQ data transfer\n"
             f"{_BACKEND_DETAILS}\n"
             "NexRL maps http and nextrainer to direct-zmq with a deprecation warning. The "
-            "reference lists http, weaver, tinker and mock."
+            "reference lists http, weaver, tinker and mock.\n"
+            'NexRL starts the workers where `backend in ("direct-zmq")`, a substring test '
+            "(nexrl/trainer/self_hosted_trainer.py@v1.4.0:120, "
+            "nexrl/trainer/self_hosted_opd_trainer.py@v1.4.0:153), but only direct-zmq and mock "
+            "have a client (nexrl/utils/init_utils.py@v1.4.0:88): `direct`, `zmq` or an empty "
+            "backend stops the run at start-up all the same."
         ),
     ),
     Option(
@@ -267,23 +288,28 @@ ENTRIES: tuple[Option | Section, ...] = (
         required_if=(_NO_LEGACY_RESOURCE,),
         required_for="for self-hosted training",
         minimum=1,
+        product=Product(".gpus_per_pod", *_GPUS),
         details=(
             "NexRL trains on world_size × gpus_per_pod GPUs; the reference calls it the "
-            "number of GPUs."
+            "number of GPUs. The trainer pads each batch to a multiple of "
+            "int(world_size * gpus_per_pod): a quoted number is repeated there "
+            '(int("2" * 8) is 22222222) and the first training step fails.'
         ),
     ),
     Option(
         "service.train_service.resource.gpus_per_pod",
         description="GPUs per pod.",
-        source=("spec/v1.4/service-config.md; nexrl/trainer/self_hosted_trainer.py@v1.2.0:79-84"),
+        source="spec/v1.4/service-config.md; nexrl/trainer/self_hosted_trainer.py@v1.2.0:79-84",
         type="int",
         added=NAMED_SERVICES,
         required_if=(_NO_LEGACY_RESOURCE,),
         required_for="for self-hosted training",
         minimum=1,
+        product=Product(".world_size", *_GPUS),
         details=(
             "The reference says it defaults to world_size; NexRL stops at start-up when it "
-            "is missing."
+            "is missing. A quoted number gives the number meant only with world_size 1 "
+            '(int(1 * "8") is 8, int(2 * "8") is 88).'
         ),
     ),
     Option(
