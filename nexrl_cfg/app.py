@@ -70,8 +70,9 @@ class CheckRequest:
 @dataclass
 class Outcome:
     """A check done: its findings (sorted, each once, every secret masked), the number of
-    files checked, the NexRL versions checked for (with where each came from), the exit
-    status and why when the check could not be done, and each finding's source line (masked)."""
+    files looked at and how many of them were skipped (not NexRL configs), the NexRL versions
+    checked for (with where each came from), the exit status and why when the check could
+    not be done, and each finding's source line (masked)."""
 
     findings: list[Finding]
     files: int
@@ -84,6 +85,7 @@ class Outcome:
     launched: str | None = None
     # The real path of every file the run read: the report may not be written over one.
     read: frozenset[Path] = frozenset()
+    skipped: int = 0
 
 
 # -- check ------------------------------------------------------------------------------------
@@ -94,12 +96,13 @@ def check(request: CheckRequest) -> Outcome:
     masked = [mask_finding(f, secrets) for f in findings]
     return Outcome(
         masked,
-        files,
+        files.total,
         sorted((t.version, t.source) for t in checker.targets),
         *_exit_code(masked, run.strict, request.exit_zero),
         source_line=_masked_lines(checker.source_line, secrets),
         launched=None if run.located is None else str(run.located.file),
         read=_read_by(checker),
+        skipped=files.skipped,
     )
 
 
@@ -255,13 +258,14 @@ class _Run:
 
     def collect(
         self, texts: Mapping[Path, tuple[str, str]] | None = None
-    ) -> tuple[Checker, list[Finding], int]:
+    ) -> tuple[Checker, list[Finding], Files]:
         """The checker, the findings of every file (sorted, each once, not masked) and the
-        number of files checked; the files in `texts` are read as the text given there."""
+        number of files looked at and skipped; the files in `texts` are read as the text
+        given there."""
         checker = self.checker(texts)
         outside: list[tuple[Path, Path]] = []
         findings: list[Finding] = []
-        files = 0
+        files = Files()
         checking: list[Path] = []
         if self.located is not None:
             checking.append(self.located.file)
@@ -270,15 +274,16 @@ class _Run:
             results = checker.check_files(self._inputs(checker, outside, checking))
         try:
             for result in results:
-                files += 1
+                files.count(result.kind == "skipped")
                 findings.extend(result.findings)
         except OSError as exc:
             raise Failed(f"cannot read {checking[-1]}: {exc.strerror or exc}") from None
         except SettingsError as exc:
             raise Failed(str(exc)) from None
-        files += len(outside)
-        findings.extend(outside_note(link, folder) for link, folder in dict.fromkeys(outside))
-        if not files:
+        for link, folder in dict.fromkeys(outside):  # not read: skipped
+            files.count(skipped=True)
+            findings.append(outside_note(link, folder))
+        if not files.total:
             raise Failed(f"no YAML files (*.yaml, *.yml) found in {', '.join(self.request.paths)}")
         return checker, sorted(findings, key=Finding.sort_key), files
 
@@ -311,6 +316,18 @@ class _Run:
         if self._stdin is None:
             self._stdin = self.request.stdin()
         return self._stdin
+
+
+@dataclass
+class Files:
+    """How many files a check looked at, and how many of those it skipped."""
+
+    total: int = 0
+    skipped: int = 0
+
+    def count(self, skipped: bool) -> None:
+        self.total += 1
+        self.skipped += skipped
 
 
 def _lookup(request: CheckRequest) -> Lookup:

@@ -388,6 +388,7 @@ def check(
         reason=outcome.reason,
         width=out.width(),
         launched=outcome.launched,
+        skipped=outcome.skipped,
     )
     out.write(run, statistics)
     raise typer.Exit(run.exit_code)

@@ -47,7 +47,7 @@ def report(*args: str) -> dict[str, Any]:
 def test_clean_config_exits_0() -> None:
     result = cli("check", CLEAN)
     assert result.exit_code == 0, result.output
-    assert "All checks passed (1 file)." in result.stdout
+    assert "All checks passed (1 file checked)." in result.stdout
 
 
 def test_errors_exit_1() -> None:
@@ -108,6 +108,8 @@ def test_json_document_shape() -> None:
     versions = [{"version": "1.4", "source": "--nexrl-version"}]
     assert document["summary"] == {
         "files": 1,
+        "checked": 1,
+        "skipped": 0,
         "errors": 1,
         "warnings": 0,
         "infos": 0,
@@ -152,6 +154,8 @@ def test_a_folder_of_valid_configs_is_clean() -> None:
         "findings": [],
         "summary": {
             "files": len(names),
+            "checked": len(names),
+            "skipped": 0,
             "errors": 0,
             "warnings": 0,
             "infos": 0,

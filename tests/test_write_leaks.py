@@ -103,7 +103,7 @@ def test_the_unset_variable_line_is_escaped(tmp_path: Path) -> None:
     path = tmp_path / "run.yaml"
     path.write_text(BASE.replace('"debug-run"', '"${oc.env:\\"X\\u001b[2J::error::\\"}"'), "utf-8")
     ran = cli(["check", "--nexrl-version", V, str(path)])
-    assert "variable not set" in ran.out and "\x1b" not in ran.out
+    assert "unset variable: X" in ran.out and "\x1b" not in ran.out
 
 
 def test_a_version_read_from_a_pyproject_is_never_forged(tmp_path: Path) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..output import dumps
 from .run import Run
 
@@ -23,5 +21,4 @@ def render(run: Run) -> str:
 
 def statistics(run: Run) -> str:
     """A count per rule, most frequent first: [{"code": rule, "count": n}, ...]."""
-    counts = Counter(f.rule for f in run.shown(notes=True))
-    return dumps([{"code": rule, "count": n} for rule, n in counts.most_common()])
+    return dumps([{"code": rule, "count": n} for rule, n in run.statistics()])

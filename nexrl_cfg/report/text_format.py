@@ -1,8 +1,9 @@
-"""Text for a terminal. Each finding: `file:line:col: severity [rule]`, the message on the lines
-below it, the source line with a marker under the offending column, and a hint; every line
-fits the width (100 columns), wrapped between words. Colour (through rich) only when asked
-for. The summary counts the findings and the files, sums up unset variables and skipped files
-in a line each, and points at `nexrl-cfg explain`."""
+"""Text for a terminal, quiet by default: the errors, then the warnings, each
+`file:line:col: severity [rule]`, the message on the lines below it, the source line with a
+marker under the offending column, and a hint; every line fits the width (100 columns),
+wrapped between words. Colour (through rich) only when asked for. The summary counts the
+findings (errors first) and the files checked and skipped, sums up the notes in one line
+(`--show-notes` lists them after the warnings), and points at `nexrl-cfg explain`."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from ..finding import COMMAND_LINE, Finding, Severity
 from ..output import display_path
 from ..output import printable as _printable
 from ..rules.env_unset import ID as ENV_UNSET
-from ..rules.not_nexrl import ID as NOT_NEXRL
 from .run import Run
 
 DESCRIPTION = "for a terminal"
@@ -24,8 +24,6 @@ FIXES = False
 STREAMS = True
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-# Notes the summary sums up instead of listing (unless --show-notes).
-_SUMMED = (ENV_UNSET, NOT_NEXRL)
 _UNSET = re.compile(r"^environment variable (\S+) is not set")
 _INDENT = "  "
 
@@ -84,13 +82,14 @@ def _block(f: Finding, run: Run) -> list[tuple[str, str]]:
     return lines
 
 
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
 def _listed(run: Run) -> list[Finding]:
-    """The findings shown one by one: notes sum up in the summary unless asked for."""
-    if run.show_notes:
-        return run.findings
-    if run.quiet:
-        return [f for f in run.findings if f.severity is not Severity.INFO]
-    return [f for f in run.findings if f.severity is not Severity.INFO or f.rule not in _SUMMED]
+    """The findings shown one by one, errors first, then warnings (each kind by file and
+    line): notes only with --show-notes; otherwise the summary counts them in one line."""
+    shown = run.findings if run.show_notes else run.shown()
+    return sorted(shown, key=lambda f: _RANK[f.severity])
 
 
 def _plural(count: int, word: str) -> str:
@@ -111,24 +110,36 @@ def _counts(listed: list[Finding]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _summed_up(run: Run) -> list[str]:
-    """A line for the unset variables and one for the skipped files, when not listed."""
-    if run.show_notes:
+def _notes_line(run: Run) -> list[str]:
+    """The notes not listed, in one line: how many, of what kind, the most first (none with
+    --quiet)."""
+    if run.show_notes or run.quiet:
         return []
     notes = [f for f in run.findings if f.severity is Severity.INFO]
+    if not notes:
+        return []
+    from ..rules import by_id
+
+    known = by_id()
+    kinds = Counter(f.rule for f in notes)
+    parts = []
+    for rule, count in sorted(kinds.items(), key=lambda item: (-item[1], item[0])):
+        if rule == ENV_UNSET:
+            parts.append(_unset(notes, count))
+        elif rule in known:
+            parts.append(known[rule].notes(count))
+        else:
+            parts.append(f"{count} {rule} note{'' if count == 1 else 's'}")
+    shown = f"{_plural(len(notes), 'note')} not shown ({'; '.join(parts)})"
+    return [f"{shown}; --show-notes lists them."]
+
+
+def _unset(notes: list[Finding], count: int) -> str:
+    """The unset-variable notes in words, with the variables' names (never their values)."""
     names = sorted({m.group(1) for f in notes if (m := _UNSET.match(f.message))})
-    lines = []
-    if names:
-        lines.append(
-            f"{_plural(len(names), 'variable')} not set: {', '.join(names)}; checks that need "
-            "them were skipped; --require-env makes this an error."
-        )
-    skipped = sum(1 for f in notes if f.rule == NOT_NEXRL)
-    if skipped and not run.quiet:
-        lines.append(
-            f"{_plural(skipped, 'YAML file')} skipped: not NexRL configs (--show-notes lists them)."
-        )
-    return lines
+    variables = _plural(len(names), "unset variable")
+    uses = variables if count == len(names) else f"{count} uses of {variables}"
+    return f"{uses}: {', '.join(names)}" if names else _plural(count, "unset variable")
 
 
 def summary_lines(run: Run) -> list[str]:
@@ -138,29 +149,35 @@ def summary_lines(run: Run) -> list[str]:
     return versions + [line for part in parts for line in _wrap(part, run.width, "", "")]
 
 
+def _checked(run: Run, count: str) -> str:
+    """ "15 checked, 1 skipped": the files checked (`count`, in words), and those skipped."""
+    return f"{count} checked, {run.skipped} skipped" if run.skipped else f"{count} checked"
+
+
 def _summary(run: Run) -> list[str]:
+    """The count of the findings listed (errors first), the fixable ones, the notes not
+    listed, and where to read more."""
     listed = _listed(run)
-    lines = _summed_up(run)
     if not listed:
-        lines.append(f"All checks passed ({_plural(run.files, 'file')}).")
-        return lines
+        checked = _checked(run, _plural(run.checked, "file"))
+        return [f"All checks passed ({checked}).", *_notes_line(run)]
     # A fragment's findings come through the configs that include it: the files with findings
     # are not always among the files checked.
     files = {f.file for f in listed}
     where = _plural(len(files - {COMMAND_LINE}), "file")
     if COMMAND_LINE in files:
         where = f"{where} and the command line" if len(files) > 1 else "the command line"
-    lines.append(f"Found {_counts(listed)} in {where} ({run.files} checked).")
+    lines = [f"Found {_counts(listed)} in {where} ({_checked(run, str(run.checked))})."]
     fixable = sum(1 for f in listed if f.fixes)
     if fixable:
         lines.append(f"{fixable} fixable with `nexrl-cfg check --fix`.")
+    lines += _notes_line(run)
     # The most severe finding's rule (errors sort before warnings, and notes last).
     from ..rules import by_id
 
-    rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     explained = [f for f in listed if f.rule in by_id()]  # not internal-error
     if explained:
-        first = min(explained, key=lambda f: (rank[f.severity], f.rule))
+        first = min(explained, key=lambda f: (_RANK[f.severity], f.rule))
         from ..about import rule_url
 
         lines.append(
@@ -212,12 +229,11 @@ def statistics(run: Run) -> str:
     from ..rules import by_id
 
     known = by_id()
-    counts = Counter(f.rule for f in _listed(run))
-    if not counts:
+    rows = run.statistics()
+    if not rows:
         return ""
-    width = len(str(max(counts.values())))
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    name_width = max(len(rule) for rule in counts)
+    width = len(str(rows[0][1]))
+    name_width = max(len(rule) for rule, _ in rows)
     lines = []
     for rule, count in rows:
         summary = known[rule].summary if rule in known else ""

@@ -22,6 +22,9 @@ A rule module declares:
 * optionally `NEXRL`: the NexRL code whose check it mirrors, shown by `explain`;
 * optionally `DEFERS = True`: its reports of a missing key stand down to any other rule's
   (the launcher's requirements, which only a run started by `nexrl` meets, after NexRL's);
+* optionally `NOTE = ("skipped file", "skipped files")`: what one of its notes (info
+  findings) is, then several, as the text report's line of the notes it does not list says
+  it; by default "<id> note(s)";
 * for the validate and lint stages, `check(cfg) -> Iterator[Report]` (see `Config.report`).
   The runner, not the rule, stamps each report with the rule's id and severity; a report
   may carry a weaker severity of its own for a weaker case;
@@ -99,6 +102,13 @@ class Rule:
     fix: FixFunction | None = None
     # Its reports of a missing key stand down to any other rule's (see `run`).
     defers: bool = False
+    # What one of its notes is, and several (see `NOTE` above).
+    note: tuple[str, str] = ("", "")
+
+    def notes(self, count: int) -> str:
+        """`count` of its notes in words: "3 skipped files"."""
+        one, many = self.note if self.note[0] else (f"{self.id} note", f"{self.id} notes")
+        return f"{count} {one if count == 1 else many}"
 
     def applies_to(self, version: str) -> bool:
         return version in self.versions
@@ -122,6 +132,7 @@ def _load(name: str) -> Rule:
         nexrl=getattr(module, "NEXRL", ""),
         fix=getattr(module, "fix", None),
         defers=getattr(module, "DEFERS", False),
+        note=getattr(module, "NOTE", ("", "")),
     )
 
 

@@ -33,3 +33,4 @@ ID = "not-nexrl"
 SEVERITY = Severity.INFO
 SUMMARY = "The file is not a NexRL config and was skipped"
 STAGE = "read"
+NOTE = ("skipped file", "skipped files")

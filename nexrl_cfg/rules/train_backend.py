@@ -37,6 +37,7 @@ from ..nexrl import DIRECT_ZMQ, at_least
 SEVERITY = Severity.INFO
 SUMMARY = "The mock training backend trains nothing"
 STAGE = "lint"
+NOTE = ("mock training backend", "mock training backends")
 
 
 def check(cfg: Config) -> Iterator[Report]:

@@ -42,6 +42,10 @@ from ._entries import entries, missing_required, need_words, suggest
 SEVERITY = Severity.WARNING
 SUMMARY = "A key is not a known option of its section"
 STAGE = "validate"
+NOTE = (
+    "key NexRL's recipes write that no version reads",
+    "keys NexRL's recipes write that no version reads",
+)
 
 
 def check(cfg: Config) -> Iterator[Report]:

@@ -35,3 +35,7 @@ ID = "unused-suppression"
 SEVERITY = Severity.INFO
 SUMMARY = "A suppression comment suppresses nothing"
 STAGE = "report"
+NOTE = (
+    "suppression comment that suppresses nothing",
+    "suppression comments that suppress nothing",
+)
