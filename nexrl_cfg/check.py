@@ -12,11 +12,11 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._interpolation import HIDDEN_NAME
 from .compose import Composed, Composer, Reader, Recent
 from .finding import Finding, Severity, Span
-from .fix.library import Files
 from .includers import Includers
 from .kinds import classify
 from .launch import Located
@@ -30,6 +30,9 @@ from .rules.too_complex import ID as TOO_COMPLEX
 from .settings import Settings
 from .suppress import Suppressor
 from .version import Target, target
+
+if TYPE_CHECKING:
+    from .fix.library import Files
 
 
 @dataclass
@@ -53,7 +56,7 @@ class Checker:
         self.settings = settings or Settings()
         self.fixes = fixes
         self._settings_for = settings_for
-        self.reader = Reader(32)
+        self.reader = Reader(32, nodes=fixes)
         self.composer = Composer(self.reader)
         self._entry_results: Recent[tuple[Path, int], list[Finding]] = Recent(64)
         # Configs of one folder are checked one after another: a few dozen recent files and
@@ -73,7 +76,11 @@ class Checker:
         # is verified against every one of them that reads the file it edits.
         self.configs: dict[Path, Checked] = {}
         # The files fixes are planned on: those this checker read (given `fixes`).
-        self._fix_files = Files(self.reader) if fixes else None
+        self._fix_files: Files | None = None
+        if fixes:
+            from .fix.library import Files
+
+            self._fix_files = Files(self.reader)
 
     # -- public ---------------------------------------------------------------------------
     def check_file(self, path: str | Path, named: bool = True) -> FileResult:
@@ -125,7 +132,7 @@ class Checker:
         and settings are found from where it would be."""
         from .read import read_bytes
 
-        self.reader.provide(path, read_bytes(raw, str(path)))
+        self.reader.provide(path, read_bytes(raw, str(path), self.reader.nodes))
 
     @property
     def fix_files(self) -> Files | None:

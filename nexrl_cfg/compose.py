@@ -149,9 +149,11 @@ class Recent(OrderedDict[K, V]):
 
 
 class Reader:
-    """Reads each file once per run (within the most recent few hundred)."""
+    """Reads each file once per run (within the most recent few hundred). With `nodes`, each
+    document keeps the parser's nodes (for a run that plans fixes on them)."""
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 256, nodes: bool = False) -> None:
+        self.nodes = nodes
         self._docs: Recent[Path, Document] = Recent(size)
         self._real: dict[Path, Path] = {}
         self._given: dict[Path, Document] = {}
@@ -177,7 +179,7 @@ class Reader:
         self.seen.add(key)
         doc = self._given.get(key) or self._docs.get(key)
         if doc is None:
-            doc = read_file(path)
+            doc = read_file(path, self.nodes)
             self._docs[key] = doc
         return doc
 

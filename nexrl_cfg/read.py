@@ -142,6 +142,9 @@ class Document:
     # planned on this text, and written only while the file still holds these bytes.
     text: str = field(default="", repr=False)
     raw: bytes = field(default=b"", repr=False)
+    # The parser's nodes of the text, kept when asked for (a run that plans fixes edits at
+    # their offsets, see `fix.edits.Tree`): the text is parsed once.
+    node: yaml.Node | None = field(default=None, repr=False)
 
     def redact_line(self, number: int, line: str) -> str:
         """Line `number` (1-based) with every part of a secret value on it replaced."""
@@ -529,8 +532,9 @@ def _failed(doc: Document, exc: yaml.MarkedYAMLError, text: str) -> Document:
     return doc
 
 
-def read_text(text: str, path: str) -> Document:
-    """Parse YAML text; never raises for bad input, reports it as findings instead."""
+def read_text(text: str, path: str, keep_node: bool = False) -> Document:
+    """Parse YAML text; never raises for bad input, reports it as findings instead. With
+    `keep_node`, the document keeps the parser's nodes of a text that is one document."""
     doc = Document(path, lines=text.splitlines(), text=text)
     crowded = _crowded(text) if len(text) > _SMALL else None
     if crowded is not None:
@@ -581,6 +585,8 @@ def read_text(text: str, path: str) -> Document:
         doc.data = None
         return doc
     doc.origins[()] = (None, _span(path, node.start_mark))
+    if keep_node and not doc.scan_secrets:  # not the first of several documents
+        doc.node = node
     builder = _Builder(doc)
     doc.data = builder.build(node, (), 0)
     doc.ok = not builder.stopped
@@ -649,16 +655,17 @@ def _crowded(text: str) -> Any:
     return None
 
 
-def read_file(path: str | Path) -> Document:
+def read_file(path: str | Path, keep_node: bool = False) -> Document:
     """Read one file. OSError (missing, unreadable, a directory, not a regular file such as a
     FIFO, which would block) is left to the caller."""
     name = str(path)
     raw = read_regular(path, MAX_BYTES)
-    return read_bytes(raw, name)
+    return read_bytes(raw, name, keep_node)
 
 
-def read_bytes(raw: bytes, name: str) -> Document:
-    """Read the bytes of a file called `name` (standard input, for one)."""
+def read_bytes(raw: bytes, name: str, keep_node: bool = False) -> Document:
+    """Read the bytes of a file called `name` (standard input, for one); `keep_node`: see
+    `read_text`."""
     if len(raw) > MAX_BYTES:
         doc = Document(name, ok=False)
         doc.findings.append(
@@ -675,6 +682,6 @@ def read_bytes(raw: bytes, name: str) -> Document:
     if text is None:
         doc.ok = False
         return doc
-    doc = read_text(text, name)
+    doc = read_text(text, name, keep_node)
     doc.raw = raw
     return doc

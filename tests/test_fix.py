@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,6 +227,40 @@ def test_fixes_are_computed_only_when_the_run_asks(
     monkeypatch.setattr(Files, "tree", unread)
     (finding,) = check(path, nexrl_version=V)
     assert finding.rule == "invalid-choice" and finding.fix is None
+
+
+@pytest.mark.parametrize("fixes", [False, True])
+def test_each_file_is_parsed_once_and_fixes_are_planned_on_that_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixes: bool
+) -> None:
+    import yaml
+
+    path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
+    composed: list[str] = []
+    compose = yaml.compose
+
+    def counted(stream: str, Loader: type) -> object:
+        composed.append(stream)
+        return compose(stream, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "compose", counted)
+    found = check(path, fixes=fixes, nexrl_version=V)
+    assert [f.rule for f in found if f.fixes] == (["invalid-choice"] if fixes else [])
+    assert composed == [path.read_text(encoding="utf-8")]
+
+
+def test_a_text_check_loads_nothing_of_the_fixes(tmp_path: Path) -> None:
+    path = config(tmp_path, ("    backend: sglang", "    backend: sglnag"))
+    code = (
+        "import sys\n"
+        "from nexrl_cfg.cli import main\n"
+        f"sys.argv = ['nexrl-cfg', 'check', '--nexrl-version', {V!r}, {str(path)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print([m for m in sys.modules if m.startswith('nexrl_cfg.fix')], file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "invalid-choice" in done.stdout
+    assert done.stderr.strip() == "[]"
 
 
 def test_only_a_safe_fix_is_applied_and_reported() -> None:

@@ -76,28 +76,37 @@ class Tree:
     # section's value starts where its first key does: the side tells them apart.
     starts: dict[tuple[int, int, str], KeyPath] = field(default_factory=dict)
     ok: bool = True
-    # The end offset of each scalar's own text -> where that text starts and its style: a
-    # node's marks include the anchor and tag written before it, the token's do not.
-    tokens: dict[int, tuple[int, str | None]] = field(default_factory=dict)
     # Nodes inside a flow collection (`{...}`, `[...]`), by id: `,[]{}` end a plain scalar there.
     flow: set[int] = field(default_factory=set)
 
     @classmethod
-    def parse(cls, path: str, text: str) -> Tree:
+    def parse(cls, path: str, text: str, root: yaml.Node | None = None) -> Tree:
+        """The tree of `text`; given `root`, the nodes the reader composed from that same
+        text (it is not parsed again)."""
         tree = cls(path, text)
-        try:
-            root = yaml.compose(text, Loader=_Loader)
-            tree.tokens = {
-                token.end_mark.index: (token.start_mark.index, token.style)
-                for token in yaml.scan(text, Loader=_Loader)
-                if isinstance(token, yaml.ScalarToken)
-            }
-        except (yaml.YAMLError, RecursionError):
-            tree.ok = False
-            return tree
+        if root is None:
+            try:
+                root = yaml.compose(text, Loader=_Loader)
+            except (yaml.YAMLError, RecursionError):
+                tree.ok = False
+                return tree
         if root is not None:
             tree._index(root)
         return tree
+
+    @cached_property
+    def tokens(self) -> dict[int, tuple[int, str | None]]:
+        """The end offset of each scalar's own text -> where that text starts and its style:
+        a node's marks include the anchor and tag written before it, the token's do not.
+        Scanned when a first edit is made (no edit is made in a text that does not scan)."""
+        try:
+            return {
+                token.end_mark.index: (token.start_mark.index, token.style)
+                for token in yaml.scan(self.text, Loader=_Loader)
+                if isinstance(token, yaml.ScalarToken)
+            }
+        except (yaml.YAMLError, RecursionError):
+            return {}
 
     def _index(self, root: yaml.Node) -> None:
         # Depth first in file order, so that a position names the path where it is written

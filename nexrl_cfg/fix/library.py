@@ -34,7 +34,7 @@ class Files:
     were found in (and in the text a round of fixing gave it, see `fix.autofix`)."""
 
     def __init__(self, reader: Reader | None = None) -> None:
-        self.reader = reader or Reader()
+        self.reader = reader or Reader(nodes=True)
         self._trees: dict[str, Tree | None] = {}
         # The document each tree was parsed from: its text and the bytes read.
         self.docs: dict[str, Document] = {}
@@ -47,7 +47,7 @@ class Files:
                 doc: Document | None = self.reader.read(Path(file))
             except OSError:
                 doc = None
-            parsed = Tree.parse(file, doc.text) if doc is not None and doc.ok else None
+            parsed = Tree.parse(file, doc.text, doc.node) if doc is not None and doc.ok else None
             self._trees[file] = parsed if parsed is not None and parsed.ok else None
             if doc is not None and parsed is not None and parsed.ok:
                 self.docs[file] = doc

@@ -41,16 +41,19 @@ service:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, literal, rename_key, replacement
 from ..layout import TRAIN
 from ..nexrl import NAMED_SERVICES, at_least, is_flat, named_services
 from ..output import display_path
 from ._entries import entries
 from ._startup import train_service
+
+if TYPE_CHECKING:
+    from ..fix.library import Files
 
 SEVERITY = Severity.WARNING
 SUMMARY = "A key, value or layout the NexRL version deprecates"
@@ -128,6 +131,8 @@ def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     """A value the catalogue maps to another (`deprecated_choices`) is replaced by it; else a
     deprecated key whose `replaced_by` is in the same section is renamed to it, unless that
     key is already set."""
+    from ..fix.library import rename_key, replacement
+
     key = report.key
     spec = cfg.layout.spec_path(".".join(p for p in key.split(".") if not p.isdigit()))
     entry = cfg.catalogue.entry(spec)
@@ -143,6 +148,8 @@ def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
 
 
 def _replaced_choice(cfg: Config, files: Files, key: str, opt: Option) -> Fix | None:
+    from ..fix.library import literal
+
     found = literal(cfg, files, key)
     if found is None:
         return None

@@ -26,12 +26,15 @@ service:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..catalogue import Option
 from ..config import Config, show_value
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, literal, one_match, option_at
 from ._entries import did_you_mean, freed, not_freed_because, null_allowed, options, weaker
+
+if TYPE_CHECKING:
+    from ..fix.library import Files
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A value is not one of the values its option allows"
@@ -80,6 +83,8 @@ def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     """A misspelt literal value a typo away from exactly one allowed value is replaced by it;
     by the value that replaces it when that value is deprecated (`deprecated_choices`: the
     deprecated rule's fix would replace it again)."""
+    from ..fix.library import literal, one_match, option_at
+
     opt = option_at(cfg, report.key)
     found = literal(cfg, files, report.key)
     if opt is None or found is None:

@@ -31,13 +31,16 @@ service:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, reference
 from ..layout import INFERENCE
 from ..resolve import Unknown
 from ._values import differ, section_present
+
+if TYPE_CHECKING:
+    from ..fix.library import Files
 
 SEVERITY = Severity.ERROR
 SUMMARY = "max_tokens must equal data.max_response_length"
@@ -67,4 +70,6 @@ def check(cfg: Config) -> Iterator[Report]:
 
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     """`max_tokens` made `${data.max_response_length}`."""
+    from ..fix.library import reference
+
     return reference(cfg, files, report.key, RESPONSE)

@@ -37,12 +37,15 @@ weight:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, reference
 from ..nexrl import REMOTE_BACKENDS, SYNC_PATH_SELF_HOSTED_ONLY, at_least
 from ._values import blame, differ, where
+
+if TYPE_CHECKING:
+    from ..fix.library import Files
 
 SEVERITY = Severity.ERROR
 SUMMARY = "trainer.sync_weight_path must equal weight.sync_weight_path and not be empty"
@@ -94,4 +97,6 @@ def check(cfg: Config) -> Iterator[Report]:
 
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     """Of two paths that differ, the one blamed made a reference to the other (`report.data`)."""
+    from ..fix.library import reference
+
     return None if report.data is None else reference(cfg, files, report.key, report.data)

@@ -30,14 +30,17 @@ service:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from .. import catalogue
 from ..catalogue import version_key
 from ..config import Config
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, one_match, rename_key, replacement, untouchable
 from ..read import SECRET_KEYS
 from ._entries import entries, missing_required, need_words, suggest
+
+if TYPE_CHECKING:
+    from ..fix.library import Files
 
 SEVERITY = Severity.WARNING
 SUMMARY = "A key is not a known option of its section"
@@ -158,6 +161,8 @@ def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     beside it) is renamed; to the name that replaces it when that name is deprecated (the
     deprecated rule's fix would rename it again, or leave it beside its replacement); a key
     that holds a secret, or will, is left to the user."""
+    from ..fix.library import one_match, rename_key, replacement, untouchable
+
     parent, _, name = report.key.rpartition(".")
     section = cfg.layout.spec_path(parent) if parent else ""
     if parent:

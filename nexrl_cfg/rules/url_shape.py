@@ -44,15 +44,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..config import Config, split
 from ..finding import Applicability, Fix, Report, Severity
-from ..fix.library import Files, literal
 from ..layout import INFERENCE, TINKER, TRAINER, WEAVER
 from ..nexrl import OPENAI_CLIENT_BACKENDS, REMOTE_API_OPD, URL_SCHEME_ADDED, at_least
 from ..resolve import Unknown
 from ._services import certain_tail, path_of, scheme_problem
 from ._values import at_tag
+
+if TYPE_CHECKING:
+    from ..fix.library import Files
 
 SEVERITY = Severity.ERROR
 SUMMARY = "A base URL needs http:// or https:// and must not end with /v1"
@@ -162,6 +165,8 @@ def _scheme_hint(cfg: Config, key: str) -> str:
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     """The scheme written before the host, or `/v1` taken off the end (unsafe: the server's
     own layout decides)."""
+    from ..fix.library import literal
+
     found = literal(cfg, files, report.key)
     value = cfg.get(report.key, None)
     if found is None or not isinstance(value, str):
