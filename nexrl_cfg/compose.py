@@ -56,9 +56,10 @@ from .defaults_list import (
     type_name,
     unknown_setting,
 )
+from .files import read_regular
 from .finding import Finding, Severity, Span
 from .merge import MergeError, Merger, Origins, clone, forget
-from .read import Document, KeyPath, dotted, read_file
+from .read import MAX_BYTES, Document, KeyPath, dotted, read_bytes, read_file
 from .rules.defaults import ID as DEFAULTS
 from .rules.override import ID as OVERRIDE
 
@@ -148,6 +149,11 @@ class Recent(OrderedDict[K, V]):
             self.popitem(last=False)
 
 
+# Bytes of files read ahead of their parse (see `Reader.raw`): a folder of a few thousand
+# configs is read once, a larger one without holding all of it.
+READ_AHEAD = 16 * 1024 * 1024
+
+
 class Reader:
     """Reads each file once per run (within the most recent few hundred). With `nodes`, each
     document keeps the parser's nodes (for a run that plans fixes on them)."""
@@ -159,6 +165,9 @@ class Reader:
         self._given: dict[Path, Document] = {}
         # The real path of every file read or provided: an output may not replace one.
         self.seen: set[Path] = set()
+        # Bytes read before the file is parsed (see `raw`), by real path, oldest first.
+        self._ahead: OrderedDict[Path, bytes] = OrderedDict()
+        self._ahead_size = 0
 
     def provide(self, path: Path, doc: Document) -> None:
         """Serve `doc` as the file at `path` for the whole run (a text read from stdin)."""
@@ -179,9 +188,32 @@ class Reader:
         self.seen.add(key)
         doc = self._given.get(key) or self._docs.get(key)
         if doc is None:
-            doc = read_file(path, self.nodes)
+            raw = self._ahead.pop(key, None)
+            if raw is None:
+                doc = read_file(path, self.nodes)
+            else:
+                self._ahead_size -= len(raw)
+                doc = read_bytes(raw, str(path), self.nodes)
             self._docs[key] = doc
         return doc
+
+    def raw(self, path: Path) -> bytes:
+        """The bytes of the file at `path` (at most one more than a config may hold; OSError
+        as `read`), kept for `read` to parse: a file looked at before it is checked (by the
+        includer index) is read from disk once. At most `READ_AHEAD` bytes are kept."""
+        key = self.real(path)
+        self.seen.add(key)
+        doc = self._docs.get(key)
+        if doc is not None and doc.raw:
+            return doc.raw
+        raw = self._ahead.get(key)
+        if raw is None:
+            raw = read_regular(path, MAX_BYTES)
+            self._ahead[key] = raw
+            self._ahead_size += len(raw)
+            while self._ahead_size > READ_AHEAD:
+                self._ahead_size -= len(self._ahead.popitem(last=False)[1])
+        return raw
 
     def cached(self, path: Path) -> Document | None:
         key = self.real(path)

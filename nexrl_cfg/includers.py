@@ -17,7 +17,6 @@ from pathlib import Path
 
 from .compose import Reader
 from .discovery import YAML_SUFFIXES
-from .files import read_regular
 from .read import MAX_BYTES
 
 _DEFAULTS_START = re.compile(r"^defaults\s*:", re.M)
@@ -33,7 +32,7 @@ class Includers:
         self.reader = reader
         self.sources = sources
         # Real folder -> {name -> files whose defaults block holds that name}.
-        self._index: dict[str, dict[str, list[Path]]] = {}
+        self._index: dict[Path, dict[str, list[Path]]] = {}
 
     def of(self, path: Path) -> list[Path]:
         """Configs that include `path` through their defaults: those beside it, else those
@@ -66,35 +65,38 @@ class Includers:
         return found
 
     def _folder_index(self, folder: Path) -> dict[str, list[Path]]:
-        key = os.path.realpath(folder)
+        try:
+            key = self.reader.real(folder)
+        except OSError:
+            return {}
         index = self._index.get(key)
         if index is None:
-            index = self._index[key] = _index(folder, key)
+            index = self._index[key] = self._build(folder, key)
         return index
 
-
-def _index(folder: Path, real_folder: str) -> dict[str, list[Path]]:
-    """name -> the YAML files directly in `folder` whose defaults block holds that name. Only
-    regular files whose real path is in the folder: a FIFO is not read, nor a symbolic link
-    that leads out of the folder."""
-    index: dict[str, list[Path]] = {}
-    try:
-        with os.scandir(folder) as listing:
-            names = sorted(e.name for e in listing if e.name.endswith(YAML_SUFFIXES))
-    except OSError:
-        return index
-    for name in names:
-        path = folder / name
-        if os.path.dirname(os.path.realpath(path)) != real_folder:
-            continue
+    def _build(self, folder: Path, real_folder: Path) -> dict[str, list[Path]]:
+        """name -> the YAML files directly in `folder` whose defaults block holds that name.
+        Only regular files whose real path is in the folder: a FIFO is not read, nor a
+        symbolic link that leads out of the folder. Their bytes are the reader's (see
+        `Reader.raw`): a file is read once, here and for its check."""
+        index: dict[str, list[Path]] = {}
         try:
-            raw = read_regular(path, MAX_BYTES)
+            with os.scandir(folder) as listing:
+                names = sorted(e.name for e in listing if e.name.endswith(YAML_SUFFIXES))
         except OSError:
-            continue
-        block = _defaults_block(raw[:MAX_BYTES].decode("utf-8", "replace"))
-        for word in _words(block):
-            index.setdefault(word, []).append(path)
-    return index
+            return index
+        for name in names:
+            path = folder / name
+            try:
+                if self.reader.real(path).parent != real_folder:
+                    continue
+                raw = self.reader.raw(path)
+            except OSError:
+                continue
+            block = _defaults_block(raw[:MAX_BYTES].decode("utf-8", "replace"))
+            for word in _words(block):
+                index.setdefault(word, []).append(path)
+        return index
 
 
 def _words(block: str) -> set[str]:
