@@ -11,6 +11,7 @@ import io
 import re
 import textwrap
 from collections import Counter
+from collections.abc import Iterator
 from typing import TextIO
 
 from ..finding import COMMAND_LINE, Finding, Severity
@@ -28,12 +29,10 @@ _UNSET = re.compile(r"^environment variable (\S+) is not set")
 _INDENT = "  "
 
 
-def _relative(file: str) -> str:
-    return display_path(file)
-
-
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     """`text` in lines of at most `width` columns, broken between words only."""
+    if text and len(first) + len(text) <= width and "\t" not in text and not text[-1].isspace():
+        return [first + text]  # what textwrap gives a line that fits, without its cost
     return textwrap.wrap(
         text,
         width=max(width, len(first) + 20),
@@ -59,10 +58,11 @@ def _excerpt(source: str, column: int, room: int) -> tuple[str, int]:
     return head + source[start:end] + tail, offset - start + len(head)
 
 
-def _block(f: Finding, run: Run) -> list[tuple[str, str]]:
-    """Lines of one finding, each with a rich style ("" for none)."""
+def _block(f: Finding, run: Run, where: str) -> list[tuple[str, str]]:
+    """Lines of one finding, each with a rich style ("" for none); `where`: its file as
+    shown."""
     style = _STYLE[f.severity]
-    head = f"{_relative(f.file)}:{f.line}:{f.column}: {f.severity.value} [{f.rule}]"
+    head = f"{where}:{f.line}:{f.column}: {f.severity.value} [{f.rule}]"
     if f.fixes:
         head += " (fixable)"
     lines = [(_printable(head), style)]
@@ -83,6 +83,15 @@ def _block(f: Finding, run: Run) -> list[tuple[str, str]]:
 
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _blocks(run: Run) -> Iterator[list[tuple[str, str]]]:
+    """The lines of each finding listed; each file's name as shown worked out once."""
+    shown: dict[str, str] = {}
+    for f in _listed(run):
+        if f.file not in shown:
+            shown[f.file] = display_path(f.file)
+        yield _block(f, run, shown[f.file])
 
 
 def _listed(run: Run) -> list[Finding]:
@@ -198,8 +207,8 @@ def write(run: Run, out: TextIO) -> None:
     if run.color:
         _write_rich(run, out)
         return
-    for f in _listed(run):
-        out.write("\n".join(line for line, _ in _block(f, run)))
+    for block in _blocks(run):
+        out.write("\n".join(line for line, _ in block))
         out.write("\n\n")
     out.write("\n".join(summary_lines(run)) + "\n")
 
@@ -216,8 +225,8 @@ def _write_rich(run: Run, out: TextIO) -> None:
         highlight=False,
         soft_wrap=True,
     )
-    for f in _listed(run):
-        for line, style in _block(f, run):
+    for block in _blocks(run):
+        for line, style in block:
             console.print(Text(line, style=style))
         console.print()
     for line in summary_lines(run):
