@@ -36,12 +36,15 @@ data:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..config import Config, split
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, literal
 from ..layout import DATA, VALIDATE
 from ._services import certain_tail, empty
+
+if TYPE_CHECKING:
+    from ..fix.library import Files
 
 SEVERITY = Severity.ERROR
 SUMMARY = "The torch data loader needs .parquet/.csv/.jsonl data_files, and a tokenizer to filter"
@@ -106,6 +109,8 @@ def _first(cfg: Config, key: str) -> str:
 
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     """A single data file written as a list of one."""
+    from ..fix.library import literal
+
     if report.data != ONE_STRING:
         return None
     found = literal(cfg, files, report.key)

@@ -31,14 +31,17 @@ logger:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..finding import Fix, Report, Severity
-from ..fix.library import Files, literal
 from ..layout import LOGGER
 from ..nexrl import URL_SCHEME_ADDED, at_least
 from ._services import scheme_problem
 from ._values import where
+
+if TYPE_CHECKING:
+    from ..fix.library import Files
 
 SEVERITY = Severity.WARNING
 SUMMARY = "The Feishu webhook URL must have an http(s) scheme, as NexRL reads it"
@@ -72,5 +75,7 @@ def check(cfg: Config) -> Iterator[Report]:
 
 def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
     """The written URL given the scheme https://."""
+    from ..fix.library import literal
+
     found = literal(cfg, files, report.key)
     return None if found is None else found.replaced(str(report.data))
