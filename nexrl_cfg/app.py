@@ -91,7 +91,7 @@ class Outcome:
 # -- check ------------------------------------------------------------------------------------
 def check(request: CheckRequest) -> Outcome:
     run = _Run(request)
-    checker, findings, files = run.collect()
+    checker, findings, files = run.collect(workers=True)
     secrets = checker.secrets
     masked = [mask_finding(f, secrets) for f in findings]
     return Outcome(
@@ -257,27 +257,28 @@ class _Run:
         return checker
 
     def collect(
-        self, texts: Mapping[Path, tuple[str, str]] | None = None
+        self, texts: Mapping[Path, tuple[str, str]] | None = None, workers: bool = False
     ) -> tuple[Checker, list[Finding], Files]:
         """The checker, the findings of every file (sorted, each once, not masked) and the
         number of files looked at and skipped; the files in `texts` are read as the text
-        given there."""
+        given there. With `workers`, a folder or a long list of files is checked by worker
+        processes (see `pool`; what they met is merged into the checker)."""
         checker = self.checker(texts)
         outside: list[tuple[Path, Path]] = []
         findings: list[Finding] = []
         files = Files()
-        checking: list[Path] = []
         if self.located is not None:
-            checking.append(self.located.file)
+            inputs = [(self.located.file, True)]
             results: Iterable[FileResult] = [checker.check_launch(self.located)]
         else:
-            results = checker.check_files(self._inputs(checker, outside, checking))
+            inputs = self._inputs(checker, outside)
+            results = self._results(checker, inputs, workers)
         try:
             for result in results:
                 files.count(result.kind == "skipped")
                 findings.extend(result.findings)
         except OSError as exc:
-            raise Failed(f"cannot read {checking[-1]}: {exc.strerror or exc}") from None
+            raise Failed(f"cannot read {inputs[files.total][0]}: {exc.strerror or exc}") from None
         except SettingsError as exc:
             raise Failed(str(exc)) from None
         for link, folder in dict.fromkeys(outside):  # not read: skipped
@@ -287,21 +288,32 @@ class _Run:
             raise Failed(f"no YAML files (*.yaml, *.yml) found in {', '.join(self.request.paths)}")
         return checker, sorted(findings, key=Finding.sort_key), files
 
+    def _results(
+        self, checker: Checker, inputs: list[tuple[Path, bool]], workers: bool
+    ) -> Iterator[FileResult]:
+        """The result of each input, in order: from worker processes when asked for and the
+        run allows (not for standard input, whose text only this process has)."""
+        from . import pool
+
+        jobs = pool.workers(self.lookup.default.jobs) if workers and not self._stdin_used else 1
+        request = replace(self.request, stdin=bytes)  # what a spawned worker is sent
+        return pool.check_files(checker, inputs, jobs, _worker_checker, request)
+
     def _inputs(
-        self, checker: Checker, outside: list[tuple[Path, Path]], checking: list[Path]
-    ) -> Iterator[tuple[Path, bool]]:
-        """(path, named) of each file to check (see `discovery.walk`); `checking` ends with
-        the one being checked."""
+        self, checker: Checker, outside: list[tuple[Path, Path]]
+    ) -> list[tuple[Path, bool]]:
+        """(path, named) of each file to check (see `discovery.walk`)."""
         request = self.request
         excluded = excluder(self.lookup.for_folder, self.lookup.cwd)
         found = walk(request.paths, excluded, outside)
+        inputs: list[tuple[Path, bool]] = []
         while True:
             try:
                 path, named = next(found, (None, True))
             except OSError as exc:  # a folder that cannot be listed: nothing below it is checked
                 raise Failed(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
             if path is None:
-                return
+                return inputs
             if named and request.only_nexrl:
                 if excluded(path):
                     continue
@@ -309,13 +321,21 @@ class _Run:
             if str(path) == "-":
                 path = Path(request.stdin_name or "-")
                 checker.provide(path, self.stdin())
-            checking.append(path)
-            yield path, named
+            inputs.append((path, named))
 
     def stdin(self) -> bytes:
         if self._stdin is None:
             self._stdin = self.request.stdin()
         return self._stdin
+
+    @property
+    def _stdin_used(self) -> bool:
+        return self._stdin is not None
+
+
+def _worker_checker(request: CheckRequest) -> Checker:
+    """The checker of a worker process of the run of `request` (see `pool`)."""
+    return _Run(request).checker()
 
 
 @dataclass

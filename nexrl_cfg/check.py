@@ -9,7 +9,7 @@ or masks secrets (see `app`).
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,6 +111,14 @@ class Checker:
         seen: set[tuple[str, int, int, str, str]],
         check: Callable[[], FileResult] | None = None,
     ) -> FileResult:
+        return reported(self.checked(path, named, check), seen)
+
+    def checked(
+        self, path: Path, named: bool, check: Callable[[], FileResult] | None = None
+    ) -> FileResult:
+        """The findings of one file (see `check_file`) filtered by its settings and
+        suppressions, each finding's source line kept; not yet `reported`: a finding that
+        other files share is still there. An unreadable path raises OSError."""
         if self._settings_for is not None:
             self.settings = self._settings_for(path)
         try:
@@ -118,14 +126,31 @@ class Checker:
         except OSError:
             raise
         except Exception as exc:  # a bug of ours: one line, never a traceback
-            finding = _failed(exc, str(path), self.settings.debug)
             # Never filtered away: the file was not checked.
-            return FileResult(str(path), "error", _once([finding], seen))
-        kept = self._filter(self.suppressor.apply(result.findings, str(path)))
-        result.findings = capped(_once(kept, seen), str(path))
+            return FileResult(str(path), "error", [_failed(exc, str(path), self.settings.debug)])
+        result.findings = self._filter(self.suppressor.apply(result.findings, str(path)))
         for f in result.findings:  # while the file is still among the recently read
-            self._shown.setdefault((f.file, f.line), self._source_line(f.file, f.line))
+            if (f.file, f.line) not in self._shown:
+                self._shown[(f.file, f.line)] = self._source_line(f.file, f.line)
         return result
+
+    def lines(self, findings: Iterable[Finding]) -> dict[tuple[str, int], str | None]:
+        """The source line of each of `findings` (see `source_line`), by (file, line)."""
+        return {(f.file, f.line): self.source_line(f.file, f.line) for f in findings}
+
+    def merge(
+        self,
+        lines: Mapping[tuple[str, int], str | None],
+        secrets: Iterable[str],
+        targets: Mapping[Target, int],
+    ) -> None:
+        """Take in what another checker of the run (a worker's) met: the source lines of its
+        findings, the secret values it read, the versions it checked for."""
+        for where, text in lines.items():
+            self._shown.setdefault(where, text)
+        self.secrets.update(secrets)
+        for found, count in targets.items():
+            self.targets[found] = self.targets.get(found, 0) + count
 
     def provide(self, path: Path, raw: bytes) -> None:
         """Check `raw` as the text of the file at `path` (read from standard input): defaults
@@ -345,6 +370,18 @@ def _failed(exc: Exception, file: str, debug: bool) -> Finding:
     )
 
 
+def crashed(file: str, how: str) -> Finding:
+    """The finding for a file whose check stopped the process checking it (a worker of the
+    run, see `pool`): `how` it stopped."""
+    return Finding(
+        INTERNAL_ERROR,
+        Severity.ERROR,
+        f"nexrl-cfg failed on this file ({how}); please report it",
+        Span(file),
+        hint="Report it with the file if you can share it.",
+    )
+
+
 def _rule_ids() -> list[str]:
     from .rules import by_id
 
@@ -381,6 +418,13 @@ def capped(findings: list[Finding], file: str) -> list[Finding]:
         hint="Fix the findings shown first; most often one mistake causes many of them.",
     )
     return sorted([*kept, more], key=Finding.sort_key)
+
+
+def reported(result: FileResult, seen: set[tuple[str, int, int, str, str]]) -> FileResult:
+    """`result` as it is reported: its findings sorted, those in `seen` (reported with an
+    earlier file) left out and the others added to it, at most `MAX_FINDINGS`."""
+    result.findings = capped(_once(result.findings, seen), result.path)
+    return result
 
 
 def _once(findings: list[Finding], seen: set[tuple[str, int, int, str, str]]) -> list[Finding]:

@@ -182,7 +182,8 @@ def _fail(message: str) -> typer.Exit:
 def _setting(name: str) -> Any:
     """The option of a setting, as the settings declare it."""
     how = SETTINGS[name]
-    return typer.Option(how.flag, metavar=how.metavar, help=how.help)
+    flags = [flag for flag in (how.flag, how.short) if flag is not None]
+    return typer.Option(*flags, metavar=how.metavar, help=how.help)
 
 
 def _settings_given(ctx: typer.Context) -> dict[str, Any]:
@@ -318,6 +319,7 @@ def check(
     env_file: Annotated[str | None, _setting("env_file")] = None,
     debug: Annotated[bool, _setting("debug")] = False,
     nexrl_version: Annotated[str | None, _setting("nexrl_version")] = None,
+    jobs: Annotated[int | None, _setting("jobs")] = None,
     fix: Annotated[
         bool, typer.Option("--fix", help="Apply the safe fixes, then check again.")
     ] = False,

@@ -155,6 +155,8 @@ class Secrets:
 
     def __init__(self, values: Iterable[str] = (), minimum: int = MIN_SECRET) -> None:
         self.minimum = minimum
+        # The values as added (what another process of the run is sent), and their forms.
+        self.values: set[str] = set()
         self._forms: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
         self.update(values)
@@ -165,6 +167,9 @@ class Secrets:
     def add(self, value: str) -> None:
         if not isinstance(value, str) or len(value.strip()) < self.minimum:
             return
+        if value in self.values:
+            return
+        self.values.add(value)
         new = {f for f in forms(value) if len(f) >= self.minimum} - self._forms
         if new:
             self._forms |= new

@@ -87,11 +87,17 @@ def _version(value: Any, where: str, folder: Path | None = None) -> str:
         raise SettingsError(_at(where, str(exc))) from None
 
 
+def _jobs(value: Any, where: str, folder: Path | None = None) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise SettingsError(_at(where, "expected a number of processes (0: one per core)"))
+    return value
+
+
 class Setting(NamedTuple):
     """How a setting is written: its key in `[tool.nexrl-cfg]` (None: the command line only),
     its command-line flag (None: settings files only) with the flag's metavar and help, and
     how a written value is read (raising SettingsError). With `adds`, the command line adds
-    to the value of the file instead of replacing it."""
+    to the value of the file instead of replacing it. `short`: the flag's one-letter form."""
 
     key: str | None
     flag: str | None
@@ -99,6 +105,7 @@ class Setting(NamedTuple):
     metavar: str | None = None
     help: str = ""
     adds: bool = False
+    short: str | None = None
 
 
 def _how(
@@ -108,13 +115,14 @@ def _how(
     metavar: str | None = None,
     help: str = "",
     adds: bool = False,
+    short: str | None = None,
 ) -> dict[str, Setting]:
-    return {"setting": Setting(key, flag, read, metavar, help, adds)}
+    return {"setting": Setting(key, flag, read, metavar, help, adds, short)}
 
 
 @dataclass
 class Settings:
-    """The settings of the files of one project. The fields up to `debug` are settings (in
+    """The settings of the files of one project. The fields up to `jobs` are settings (in
     the order `known:` lists their keys); the rest is what they lead to."""
 
     select: frozenset[str] | None = field(
@@ -180,6 +188,19 @@ class Settings:
     debug: bool = field(
         default=False,
         metadata=_how(None, "--debug", _bool, help="Show tracebacks of internal errors."),
+    )
+    # Worker processes for a folder or a long list of files (None, 0: one per core); taken
+    # from the run's own settings (the command line, --config, the working folder's).
+    jobs: int | None = field(
+        default=None,
+        metadata=_how(
+            "jobs",
+            "--jobs",
+            _jobs,
+            "N",
+            "Check in N processes (default: one per core; 1: in this one).",
+            short="-j",
+        ),
     )
     # -- what the settings lead to
     environ: Mapping[str, str] | None = None

@@ -81,6 +81,7 @@ PLACES = {
     "nexrl_cfg.suppress": "report",
     "nexrl_cfg.report": "report",
     "nexrl_cfg.check": "run",
+    "nexrl_cfg.pool": "run",
     "nexrl_cfg._hydra": "run",
     "nexrl_cfg.hydra_check": "run",
     "nexrl_cfg.launch": "run",

@@ -217,7 +217,7 @@ def test_each_flag_is_declared_once_with_its_setting() -> None:
             continue
         option = options[name]
         flags = {*option.opts, *option.secondary_opts}
-        assert flags == set(setting.flag.split("/")), name
+        assert flags == {*setting.flag.split("/"), *filter(None, [setting.short])}, name
         assert option.help == setting.help and option.metavar == setting.metavar, name
     assert tuple(s.key for s in SETTINGS.values() if s.key) == KEYS
 

@@ -1,0 +1,327 @@
+"""A folder, or a long list of files, checked on every core: worker processes, each with its
+own checker, take the files a task at a time and send back each file's findings; the run
+reports them in the order of the files, each once, as one process would (`check_files`).
+
+- Workers start after the imports: forked where the platform forks safely (Linux), so that
+  they share the loaded modules and the run's settings; spawned elsewhere (they import the
+  package and rebuild the run from its request).
+- A task is a group of files that share fragments: a folder with the folders one and two
+  levels below it that hold files of the run (a config group's options, and the configs that
+  choose them, which is where the includers of a file are looked for). One worker reads each
+  fragment of its group once.
+- With each file's findings a worker sends their source lines, and after each task the
+  secret values and NexRL versions it met: the run masks every output with every secret any
+  worker read.
+- A worker that stops (killed, a crash of the interpreter) costs the file it was checking one
+  internal-error finding, and its other files go to another worker. Nothing waits for a
+  worker that is gone; should workers fail to start, the run checks the rest itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .check import Checker, FileResult, crashed, reported
+from .settings import SettingsError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+Inputs = Sequence[tuple[Path, bool]]
+
+# Below this many files a run stays in its process: starting workers and sending findings
+# back would cost more than the second core gives (see bench/README.md).
+MIN_FILES = 24
+# Tasks per worker: enough that no worker idles long at the end of a run, few enough that
+# the groups of a folder of recipes stay whole.
+TASKS_PER_WORKER = 8
+
+
+def workers(setting: int | None) -> int:
+    """The number of worker processes the setting `jobs` asks for (None, 0: one per core
+    this process may run on)."""
+    if setting:
+        return setting
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_files(
+    checker: Checker,
+    inputs: Inputs,
+    jobs: int,
+    start: Callable[[Any], Checker],
+    argument: Any,
+) -> Iterator[FileResult]:
+    """The results of `checker.check_files(inputs)`, in that order, each finding once, from
+    `jobs` worker processes (from this one for a short run or one job); what the workers
+    met is merged into `checker`. A worker's checker is `start(argument)`, made in the worker
+    (`argument` goes to a spawned worker: it must pickle). An unreadable file raises OSError
+    and bad settings SettingsError, at that file, as in one process."""
+    if jobs <= 1 or len(inputs) < MIN_FILES:
+        yield from checker.check_files(inputs)
+        return
+    seen: set[tuple[str, int, int, str, str]] = set()
+    with _Pool(checker, inputs, tasks(inputs, jobs), jobs, start, argument) as pool:
+        for index in range(len(inputs)):
+            yield reported(pool.result(index), seen)
+        pool.finish()
+
+
+def tasks(inputs: Inputs, jobs: int) -> list[list[int]]:
+    """The indexes of `inputs`, in tasks for `jobs` workers: the files of a group of folders
+    (a folder and those one and two levels below it that hold files of the run) together and
+    in order; a group larger than a task's share is cut, smaller ones are packed together."""
+    folders = [os.path.dirname(os.path.abspath(path)) for path, _ in inputs]
+    joined: dict[str, str] = {folder: folder for folder in folders}
+
+    def top(folder: str) -> str:
+        while joined[folder] != folder:
+            folder = joined[folder]
+        return folder
+
+    for folder in list(joined):
+        up = folder
+        for _ in range(2):
+            up = os.path.dirname(up)
+            if up in joined:
+                joined[top(folder)] = top(up)
+    groups: dict[str, list[int]] = {}
+    for index, folder in enumerate(folders):
+        groups.setdefault(top(folder), []).append(index)
+    share = max(1, -(-len(inputs) // (jobs * TASKS_PER_WORKER)))
+    out: list[list[int]] = []
+    packed: list[int] = []
+    for group in groups.values():
+        if len(packed) + len(group) > share and packed:
+            out.append(packed)
+            packed = []
+        while len(group) > share:
+            out.append(group[:share])
+            group = group[share:]
+        packed.extend(group)
+    if packed:
+        out.append(packed)
+    return out
+
+
+def _method() -> str:
+    """fork on Linux, where workers then share what this process has loaded; spawn where
+    forking is unsafe (macOS) or impossible (Windows)."""
+    import multiprocessing
+
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    return "fork" if forks and sys.platform.startswith("linux") else "spawn"
+
+
+class _Worker:
+    def __init__(self, process: BaseProcess, connection: Connection) -> None:
+        self.process = process
+        self.connection = connection
+        self.task: list[int] = []
+        self.done = 0  # files of the task reported
+        self.ready = False
+
+
+class _Pool:
+    """The workers of one run, and the results they have sent, by index of the input."""
+
+    def __init__(
+        self,
+        checker: Checker,
+        inputs: Inputs,
+        tasks: list[list[int]],
+        jobs: int,
+        start: Callable[[Any], Checker],
+        argument: Any,
+    ) -> None:
+        self.checker, self.inputs = checker, inputs
+        self.queue = deque(tasks)
+        self.jobs = min(jobs, len(tasks))
+        self.start, self.argument = start, argument
+        self.results: dict[int, tuple[Any, ...]] = {}
+        self.workers: dict[Connection, _Worker] = {}
+        self.broken = False
+
+    def __enter__(self) -> _Pool:
+        import gc
+        import multiprocessing
+
+        # What is loaded now stays out of the collector's way, and so its pages stay shared
+        # with the workers (a collection would write to every object it visits).
+        gc.freeze()
+        self.context: Any = multiprocessing.get_context(_method())
+        for _ in range(self.jobs):
+            self._spawn()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import gc
+
+        for worker in list(self.workers.values()):
+            self._stop(worker, finished=exc[0] is None)
+        gc.unfreeze()
+
+    # -- results --------------------------------------------------------------------------
+    def result(self, index: int) -> FileResult:
+        """The result of input `index`, once a worker has sent it (or this process has
+        checked it, when the workers could not start)."""
+        while index not in self.results and not self.broken:
+            self._receive()
+        message = self.results.pop(index, None)
+        path, named = self.inputs[index]
+        if message is None:  # no worker could check it
+            return self.checker.checked(path, named)
+        kind, *rest = message
+        if kind == "oserror":
+            raise OSError(*rest)
+        if kind == "settings":
+            raise SettingsError(rest[0])
+        if kind == "stopped":
+            return FileResult(str(path), "error", [crashed(str(path), rest[0])])
+        findings, lines = rest
+        self.checker.merge(lines, (), {})
+        return FileResult(str(path), kind, findings)
+
+    def finish(self) -> None:
+        """Wait for the end of every task: its secrets and versions come with it."""
+        while self.workers and not self.broken:
+            self._receive()
+
+    def _receive(self) -> None:
+        from multiprocessing.connection import wait
+
+        for ready in wait(list(self.workers)):
+            worker = self.workers[ready]  # type: ignore[index]
+            try:
+                message = worker.connection.recv()
+            except (EOFError, OSError):
+                self._lost(worker)
+                continue
+            self._take(worker, message)
+
+    def _take(self, worker: _Worker, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "ready":
+            worker.ready = True
+        elif kind == "file":
+            self.results[message[1]] = message[2:]
+            worker.done += 1
+        elif kind == "done":
+            self.checker.merge({}, message[1], message[2])
+            self._assign(worker)
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker stopped: the file it was checking is reported as such, the rest of its
+        task goes back to the queue; a worker that could not even start breaks the pool."""
+        worker.process.join(1)
+        self._stop(worker, finished=False)
+        if not worker.ready:
+            self._break()
+            return
+        left = worker.task[worker.done :]
+        if left:
+            self.results[left[0]] = ("stopped", _how(worker.process.exitcode))
+            if left[1:]:
+                self.queue.appendleft(left[1:])
+        if self.queue and len(self.workers) < self.jobs:
+            self._spawn()
+
+    def _break(self) -> None:
+        """Workers cannot be started here: stop those there are; this process checks what
+        they have not sent."""
+        self.broken = True
+        for other in list(self.workers.values()):
+            self._stop(other, finished=False)
+        self.queue.clear()
+
+    # -- workers --------------------------------------------------------------------------
+    def _spawn(self) -> None:
+        here, there = self.context.Pipe()
+        process = self.context.Process(
+            target=_work, args=(there, self.inputs, self.start, self.argument), daemon=True
+        )
+        try:
+            process.start()
+        except OSError:  # no more processes
+            here.close()
+            if not self.workers:
+                self._break()
+            return
+        finally:
+            there.close()
+        worker = _Worker(process, here)
+        self.workers[here] = worker
+        self._assign(worker)
+
+    def _assign(self, worker: _Worker) -> None:
+        """The next task to `worker`, or the end when there is none."""
+        task = self.queue.popleft() if self.queue else None
+        worker.task, worker.done = task or [], 0
+        with contextlib.suppress(OSError):  # gone: its connection reads as ended
+            worker.connection.send(task)
+        if task is None:
+            self._stop(worker, finished=True)
+
+    def _stop(self, worker: _Worker, finished: bool) -> None:
+        """Forget `worker`: it ends on its own once told there is nothing left (`finished`),
+        else it is ended."""
+        self.workers.pop(worker.connection, None)
+        if not finished and worker.process.is_alive():
+            worker.process.terminate()
+        worker.process.join(5 if finished else 1)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.connection.close()
+
+
+def _how(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"its process was ended by signal {-exitcode}"
+    return f"its process stopped with exit code {exitcode}"
+
+
+# -- the worker ------------------------------------------------------------------------------
+def _work(
+    connection: Connection, inputs: Inputs, start: Callable[[Any], Checker], argument: Any
+) -> None:
+    """A worker: its checker checks each file of each task it is sent and sends back the
+    result, until it is sent None."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run stops its workers itself
+    try:
+        checker = start(argument)
+        connection.send(("ready",))
+        sent: set[str] = set()
+        while (task := connection.recv()) is not None:
+            for index in task:
+                connection.send(_one(checker, index, *inputs[index]))
+            secrets = checker.secrets.values - sent
+            sent |= secrets
+            connection.send(("done", secrets, dict(checker.targets)))
+            checker.targets.clear()
+    except (EOFError, OSError):
+        pass  # the run has ended
+    finally:
+        connection.close()
+
+
+def _one(checker: Checker, index: int, path: Path, named: bool) -> tuple[Any, ...]:
+    try:
+        result = checker.checked(path, named)
+    except OSError as exc:
+        return ("file", index, "oserror", exc.errno, exc.strerror, exc.filename)
+    except SettingsError as exc:
+        return ("file", index, "settings", str(exc))
+    return ("file", index, result.kind, result.findings, checker.lines(result.findings))

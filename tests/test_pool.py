@@ -1,0 +1,109 @@
+"""Checking on every core (`pool`): the same report as one process, in the same order; a
+worker that dies costs its file one internal-error finding and nothing else; a short run and
+standard input stay in this process."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from helpers import CLUSTER, HARDENING, cli, seed
+
+from nexrl_cfg import pool
+from nexrl_cfg.check import Checker, FileResult, Settings
+
+# Enough files that the run uses its workers (`pool.MIN_FILES`), in folders of a few each,
+# some with mistakes, some sharing their base file.
+CONFIGS = pool.MIN_FILES + 16
+
+
+def project(root: Path) -> Path:
+    base = (HARDENING / "base.yaml").read_text(encoding="utf-8")
+    for index in range(CONFIGS):
+        folder = root / f"group{index % 5}" / f"case{index}"
+        folder.mkdir(parents=True)
+        (folder / "base.yaml").write_text(base, encoding="utf-8")
+        text = seed()
+        if index % 3 == 0:
+            text = text.replace("max_tokens:", "max_tokenz:", 1)
+        if index % 4 == 1:
+            text = text.replace("sglang", "sglnag", 1)
+        (folder / "run.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def report(root: Path, *args: str) -> tuple[int, str]:
+    ran = cli(["check", "--format", "json", "--nexrl-version", "1.0", *args, "."], cwd=root)
+    return ran.returncode, ran.out
+
+
+def test_two_workers_report_what_one_process_reports(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    one = report(root, "--jobs", "1")
+    two = report(root, "--jobs", "2")
+    assert one == two
+    document = json.loads(one[1])
+    assert document["summary"]["files"] == 2 * CONFIGS
+    assert {f["rule"] for f in document["findings"]} >= {"unknown-key", "invalid-choice"}
+
+
+def test_the_text_report_and_the_fixes_agree_too(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    env = {**CLUSTER}
+    one = cli(["check", "--nexrl-version", "1.0", "-j", "1", "."], cwd=root, env=env)
+    two = cli(["check", "--nexrl-version", "1.0", "-j", "2", "."], cwd=root, env=env)
+    assert (one.returncode, one.out) == (two.returncode, two.out)
+    diff = cli(["check", "--nexrl-version", "1.0", "-j", "2", "--diff", "."], cwd=root, env=env)
+    assert diff.returncode == 1 and "+    backend: sglang" in diff.out
+
+
+def test_a_short_run_stays_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object) -> None:
+        raise AssertionError("a short run started workers")
+
+    monkeypatch.setattr(pool, "_Pool", no_pool)
+    paths = sorted(project(tmp_path).rglob("run.yaml"))[: pool.MIN_FILES - 1]
+    here = Checker(Settings(environ={}, nexrl_version="1.0"))
+    results = list(pool.check_files(here, [(p, True) for p in paths], 2, _dying, None))
+    assert [r.path for r in results] == [str(p) for p in paths]
+    assert pool.workers(3) == 3 and pool.workers(None) >= 1
+
+
+def test_tasks_keep_each_folder_group_together_and_in_order() -> None:
+    inputs = [(Path(f"r/g{i % 3}/c{i}/run.yaml"), False) for i in range(60)]
+    inputs.sort(key=lambda item: str(item[0]))
+    tasks = pool.tasks(inputs, 2)
+    assert sorted(i for task in tasks for i in task) == list(range(60))
+    assert all(task == sorted(task) for task in tasks)
+
+
+def _dying(argument: object) -> Checker:
+    """A worker's checker that ends its process on the file named boom."""
+    checker = Checker(Settings(environ={}, nexrl_version="1.0"))
+    checked = checker.checked
+
+    def checked_or_die(path: Path, named: bool, check: object = None) -> FileResult:
+        if "boom" in str(path):
+            os._exit(3)
+        return checked(path, named)
+
+    checker.checked = checked_or_die  # type: ignore[method-assign]
+    return checker
+
+
+@pytest.mark.skipif(pool._method() != "fork", reason="the dying checker is passed by fork")
+def test_a_worker_that_dies_costs_its_file_one_finding(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    paths = sorted(root.rglob("run.yaml"))
+    paths[7] = paths[7].rename(paths[7].with_name("boom.yaml"))
+    inputs = [(path, True) for path in paths]
+    here = Checker(Settings(environ={}, nexrl_version="1.0"))
+    results = list(pool.check_files(here, inputs, 2, _dying, None))
+    assert [r.path for r in results] == [str(p) for p in paths]
+    died = results[7]
+    assert died.kind == "error" and [f.rule for f in died.findings] == ["internal-error"]
+    assert "exit code 3" in died.findings[0].message
+    alone = list(Checker(Settings(environ={}, nexrl_version="1.0")).check_files(inputs[8:]))
+    assert [r.findings for r in results[8:]] == [r.findings for r in alone]
