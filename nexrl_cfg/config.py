@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from . import catalogue
@@ -24,8 +24,10 @@ ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__bool__":
 _UNREADABLE = (YAML_TAG, YAML_SYNTAX)
 
 
+@lru_cache(maxsize=4096)
 def split(dotted: str) -> KeyPath:
-    """A dotted path as a key path; a part of digits is a list index (`teachers.0.backend`)."""
+    """A dotted path as a key path; a part of digits is a list index (`teachers.0.backend`).
+    Cached: the rules ask for the same few hundred paths of every config."""
     if not dotted:
         return ()
     return tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
