@@ -145,13 +145,12 @@ def _dashed_paths(group: TyperGroup, argv: list[str]) -> list[str]:
 
 
 def _flush() -> None:
-    """Flush stdout now, so that a full disk or a closed pipe is reported (one line, exit 2)
-    rather than found by the interpreter at exit."""
+    """Flush stdout now, so that a full disk or a closed pipe ends the run (see `_unwritable`)
+    rather than being found by the interpreter at exit."""
     try:
         sys.stdout.flush()
     except OSError as exc:
-        _silence_stdout()
-        raise typer.Exit(_say(f"cannot write the output: {exc.strerror or exc}")) from None
+        raise _unwritable(exc) from None
 
 
 def _silence_stdout() -> None:
@@ -170,8 +169,17 @@ def _emit(write: Any) -> None:
         write()
         sys.stdout.flush()
     except OSError as exc:
-        _silence_stdout()
-        raise typer.Exit(_say(f"cannot write the output: {exc.strerror or exc}")) from None
+        raise _unwritable(exc) from None
+
+
+def _unwritable(exc: OSError) -> typer.Exit:
+    """The end of a run whose output cannot be written: a reader that went away (`| head`)
+    ends it quietly with the status a shell gives a process SIGPIPE ends (128 + 13), as
+    `cat` and `grep` do; another failure (a full disk) is one line and exit 2."""
+    _silence_stdout()
+    if isinstance(exc, BrokenPipeError):
+        return typer.Exit(128 + 13)
+    return typer.Exit(_say(f"cannot write the output: {exc.strerror or exc}"))
 
 
 def _fail(message: str) -> typer.Exit:

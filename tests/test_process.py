@@ -38,8 +38,9 @@ def test_the_console_script_is_installed_and_runs(tmp_path: Path) -> None:
     assert version.returncode == 0 and version.stdout.startswith(b"nexrl-cfg ")
 
 
-def test_a_reader_that_goes_away_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    # `nexrl-cfg check big/ | head -1`: the pipe closes while the report is written.
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    # `nexrl-cfg check big/ | head -1`: the pipe closes while the report is written; the run
+    # ends as SIGPIPE ends `cat`: status 141, nothing on stderr.
     process = subprocess.Popen(
         [sys.executable, "-m", "nexrl_cfg", "check", str(INVALID)],
         stdout=subprocess.PIPE,
@@ -51,8 +52,8 @@ def test_a_reader_that_goes_away_is_one_line_and_exit_2(tmp_path: Path) -> None:
     process.stdout.read(10)
     process.stdout.close()
     stderr = process.stderr.read()
-    assert process.wait(timeout=60) == 2
-    assert stderr.decode().splitlines() == ["nexrl-cfg: cannot write the output: Broken pipe"]
+    assert process.wait(timeout=60) == 128 + 13
+    assert stderr == b""
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no SIGINT to send on this system")
