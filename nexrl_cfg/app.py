@@ -65,6 +65,8 @@ class CheckRequest:
     # A launch to check instead (`--config-path`, `--config-name`, overrides, --hydra-check):
     # the one config it composes.
     launch: Launch = field(default_factory=Launch)
+    # Told (files looked at, files in all) after each file of a check (a progress line).
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass
@@ -277,6 +279,8 @@ class _Run:
             for result in results:
                 files.count(result.kind == "skipped")
                 findings.extend(result.findings)
+                if self.request.progress is not None:
+                    self.request.progress(files.total, len(inputs))
         except OSError as exc:
             raise Failed(f"cannot read {inputs[files.total][0]}: {exc.strerror or exc}") from None
         except SettingsError as exc:
@@ -296,7 +300,7 @@ class _Run:
         from . import pool
 
         jobs = pool.workers(self.lookup.default.jobs) if workers and not self._stdin_used else 1
-        request = replace(self.request, stdin=bytes)  # what a spawned worker is sent
+        request = replace(self.request, stdin=bytes, progress=None)  # sent to a spawned worker
         return pool.check_files(checker, inputs, jobs, _worker_checker, request)
 
     def _inputs(

@@ -182,6 +182,39 @@ def _unwritable(exc: OSError) -> typer.Exit:
     return typer.Exit(_say(f"cannot write the output: {exc.strerror or exc}"))
 
 
+class _Progress:
+    """A line on stderr, on a terminal, for a check that takes more than a second: how many
+    files of how many are done; rewritten in place at most ten times a second, and cleared
+    before the report."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._next = self._clock() + 1.0
+        self._shown = False
+
+    @classmethod
+    def on_terminal(cls) -> _Progress | None:
+        stream = sys.stderr
+        return cls() if stream is not None and stream.isatty() else None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if now < self._next or done >= total:
+            return
+        self._next = now + 0.1
+        self._shown = True
+        sys.stderr.write(f"\rnexrl-cfg: {done}/{total} files checked")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self._shown = False
+
+
 def _fail(message: str) -> typer.Exit:
     """One line on stderr (escaped: it may name a path that holds any character), exit 2."""
     return typer.Exit(_say(message))
@@ -363,6 +396,7 @@ def check(
         exit_zero=exit_zero,
         fixes=report.get(fmt).fixes,
         launch=launch,
+        progress=_Progress.on_terminal(),
     )
     out.guard(request)
     try:
@@ -386,6 +420,9 @@ def check(
         out.guard(request, outcome.read)
     except application.Failed as exc:
         raise out.fail(str(exc)) from None
+    finally:
+        if isinstance(request.progress, _Progress):
+            request.progress.clear()
     run = Run(
         outcome.findings,
         outcome.files,

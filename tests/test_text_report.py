@@ -164,3 +164,47 @@ def test_statistics_agree_on_nexrl_14_recipes() -> None:
     as_text, as_json = statistics(".")
     assert as_text == as_json
     assert as_json["not-nexrl"] >= 1 and as_json["env-unset"] >= 1
+
+
+def test_a_check_tells_its_progress_file_by_file(tmp_path: Path) -> None:
+    from nexrl_cfg import app as application
+
+    for index in range(3):
+        write(tmp_path, f"c{index}/run.yaml", "data:\n  max_response_length: 8\n")
+    calls: list[tuple[int, int]] = []
+    request = application.CheckRequest(
+        [str(tmp_path)], {"nexrl_version": "1.4"}, progress=lambda *c: calls.append(c)
+    )
+    application.check(request)
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_the_progress_line_waits_a_second_and_is_cleared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+    import sys
+
+    from nexrl_cfg import cli as command
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    progress = command._Progress.on_terminal()
+    assert progress is not None
+    now = iter([0.5, 1.2, 1.25, 1.4]).__next__
+    progress._clock = now
+    progress._next = 1.0
+    progress(1, 9)  # within the first second: nothing
+    progress(2, 9)
+    progress(3, 9)  # within a tenth of a second of the last line: nothing
+    progress(4, 9)
+    progress.clear()
+    assert stream.getvalue() == (
+        "\rnexrl-cfg: 2/9 files checked\rnexrl-cfg: 4/9 files checked\r\x1b[K"
+    )
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert command._Progress.on_terminal() is None
