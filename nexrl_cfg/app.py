@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .discovery import excluder, outside_note, unreadable, walk
 from .finding import Finding, Severity
-from .launch import Launch, LaunchError, locate
+from .launch import Launch, LaunchError, Located, locate
 from .output import Secrets, mask_finding
 from .settings import Lookup, SettingsError
 
@@ -476,6 +476,71 @@ def resolve(
             "you can share it"
         ) from None
     return Rendering(rendered.text, rendered.problems)
+
+
+@dataclass
+class Compared:
+    """Two runs' configs compared: the report (text or JSON), the errors NexRL would stop at
+    in either (a line each), and whether they differ."""
+
+    text: str
+    problems: list[str]
+    differ: bool
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FINDINGS if self.differ else EXIT_OK
+
+
+def compare_runs(
+    a: str,
+    b: str,
+    env_file: str | None = None,
+    overrides: tuple[Sequence[str], Sequence[str]] = ((), ()),
+    as_json: bool = False,
+) -> Compared:
+    """The configs runs `a` and `b` give NexRL (composed, overridden, resolved), compared key
+    by key (see `report.difference`); every secret either reads redacted."""
+    from .output import Secrets
+    from .report import difference
+    from .report.resolved import ResolveError
+    from .settings import build
+
+    for config in (a, b):
+        problem = unreadable(config)
+        if problem:
+            raise Failed(
+                f"path not found: {config}"
+                if problem == "missing"
+                else f"cannot read {config}: {problem}"
+            )
+    try:
+        settings = build(_cwd(), env_file=env_file)
+    except SettingsError as exc:
+        raise Failed(str(exc)) from None
+    secrets = Secrets(settings.secret_values)
+    try:
+        runs = [
+            difference.effective(
+                Path(config), settings.environ, secrets, _overridden(config, given)
+            )
+            for config, given in zip((a, b), overrides, strict=True)
+        ]
+    except ResolveError as exc:
+        raise Failed(secrets.mask(str(exc))) from None
+    except OSError as exc:
+        raise Failed(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
+    first, second = runs
+    found = difference.compare(first, second)
+    render = difference.document if as_json else difference.text
+    problems = [f"{run.name}: {p}" for run in runs for p in run.problems]
+    return Compared(render(first, second, found, secrets), problems, bool(found))
+
+
+def _overridden(config: str, overrides: Sequence[str]) -> Located | None:
+    """The launch of `config` with `overrides` (None: the file as it is)."""
+    path = Path(config)
+    return Located(path, path.parent, path.stem, tuple(overrides)) if overrides else None
 
 
 def _launched_version(path: Path, given: str | None) -> str:
