@@ -15,7 +15,7 @@ from dataclasses import replace
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
@@ -213,6 +213,15 @@ class _Progress:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
             self._shown = False
+
+
+def _shown(text: str, problems: list[str], code: int) -> NoReturn:
+    """Print `text` (a config, a comparison), then the errors NexRL would stop at on stderr,
+    and end with `code`."""
+    _emit(lambda: sys.stdout.write(text))
+    for line in problems:
+        print(line, file=sys.stderr)
+    raise typer.Exit(code)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -612,10 +621,7 @@ def resolve(
         )
     except application.Failed as exc:
         raise _fail(str(exc)) from None
-    _emit(lambda: sys.stdout.write(rendering.text))
-    for line in rendering.problems:
-        print(line, file=sys.stderr)
-    raise typer.Exit(rendering.exit_code)
+    _shown(rendering.text, rendering.problems, rendering.exit_code)
 
 
 @app.command(
@@ -649,10 +655,7 @@ def diff_command(
         )
     except application.Failed as exc:
         raise _fail(str(exc)) from None
-    _emit(lambda: sys.stdout.write(compared.text))
-    for line in compared.problems:
-        print(line, file=sys.stderr)
-    raise typer.Exit(compared.exit_code)
+    _shown(compared.text, compared.problems, compared.exit_code)
 
 
 @app.command(short_help="Explain an option or a rule.")
