@@ -136,6 +136,16 @@ def test_the_client_a_worker_needs(
     ]
 
 
+@pytest.mark.parametrize("kind", ["[simple]", "{a: 1}"])
+def test_a_worker_type_that_is_no_name_is_left_to_invalid_type(tmp_path: Path, kind: str) -> None:
+    text = puts(
+        base("1.4"), {"rollout_worker.type": kind, "rollout_worker.need_llm_inference": "false"}
+    )
+    found = rows(tmp_path, text, "1.4")
+    assert ("invalid-type", "error", "rollout_worker.type") in found
+    assert not [row for row in found if row[0] in ("internal-error", "need-llm-inference")]
+
+
 # -- tags ------------------------------------------------------------------------------------
 def test_untagged_trajectories_need_the_default_tag(tmp_path: Path) -> None:
     text = puts(

@@ -65,7 +65,7 @@ FAILS = {
 def check(cfg: Config) -> Iterator[Report]:
     kind = cfg.get(f"{ROLLOUT}.type", None)
     need = cfg.get(NEED, False)
-    if not known(kind, need) or not isinstance(need, bool):
+    if not known(kind, need) or not isinstance(need, bool) or not isinstance(kind, str):
         return  # unknown, or invalid-type's
     stated = (
         f"need_llm_inference is {cfg.show(NEED)}"
