@@ -254,8 +254,8 @@ class _Run:
 
         lookup = self.lookup
         checker = Checker(lookup.default, settings_for=lookup.for_file, fixes=self.request.fixes)
-        for name, text in (texts or {}).values():
-            checker.provide(Path(name), text.encode("utf-8"))
+        for real, (name, text) in (texts or {}).items():
+            checker.provide(Path(name), text.encode("utf-8"), real)
         return checker
 
     def collect(
@@ -726,8 +726,8 @@ def verified_fixes(run: BufferCheck, findings: Iterable[Finding]) -> list[Findin
 
     def checker_for(changed: Mapping[Path, tuple[str, str]]) -> Checker:
         fresh = _buffer_checker(run.lookup, run.buffers)
-        for name, text in changed.values():
-            fresh.provide(Path(name), text.encode("utf-8", "surrogatepass"))
+        for real, (name, text) in changed.items():
+            fresh.provide(Path(name), text.encode("utf-8", "surrogatepass"), real)
         return fresh
 
     net = Net(checker_for, checker.configs, texts)

@@ -152,12 +152,11 @@ class Checker:
         for found, count in targets.items():
             self.targets[found] = self.targets.get(found, 0) + count
 
-    def provide(self, path: Path, raw: bytes) -> None:
+    def provide(self, path: Path, raw: bytes, real: Path | None = None) -> None:
         """Check `raw` as the text of the file at `path` (read from standard input): defaults
-        and settings are found from where it would be."""
-        from .read import read_bytes
-
-        self.reader.provide(path, read_bytes(raw, str(path), self.reader.nodes))
+        and settings are found from where it would be. It is parsed when first read; `real`
+        is the path's real path, when known."""
+        self.reader.provide(path, raw, real)
 
     @property
     def fix_files(self) -> Files | None:

@@ -162,16 +162,30 @@ class Reader:
         self.nodes = nodes
         self._docs: Recent[Path, Document] = Recent(size)
         self._real: dict[Path, Path] = {}
-        self._given: dict[Path, Document] = {}
+        # Texts served in place of files (standard input, an editor's buffers, planned
+        # fixes): a document, or (name, bytes) parsed when first read.
+        self._given: dict[Path, Document | tuple[str, bytes]] = {}
         # The real path of every file read or provided: an output may not replace one.
         self.seen: set[Path] = set()
         # Bytes read before the file is parsed (see `raw`), by real path, oldest first.
         self._ahead: OrderedDict[Path, bytes] = OrderedDict()
         self._ahead_size = 0
 
-    def provide(self, path: Path, doc: Document) -> None:
-        """Serve `doc` as the file at `path` for the whole run (a text read from stdin)."""
-        self._given[self.real(path)] = doc
+    def provide(self, path: Path, doc: Document | bytes, real: Path | None = None) -> None:
+        """Serve `doc` as the file at `path` for the whole run (a text read from stdin);
+        bytes are parsed when the file is first read (a run given every file of a folder
+        parses only those it reads). `real`: the path's real path, when the caller knows it."""
+        if real is not None:
+            self._real[path] = real
+        given = (str(path), doc) if isinstance(doc, bytes) else doc
+        self._given[self.real(path)] = given
+
+    def _served(self, key: Path) -> Document | None:
+        given = self._given.get(key)
+        if isinstance(given, tuple):
+            name, raw = given
+            given = self._given[key] = read_bytes(raw, name, self.nodes)
+        return given
 
     def real(self, path: Path) -> Path:
         """`path.resolve()`, once per path and run: each file is looked up many times."""
@@ -186,7 +200,7 @@ class Reader:
     def read(self, path: Path) -> Document:
         key = self.real(path)
         self.seen.add(key)
-        doc = self._given.get(key) or self._docs.get(key)
+        doc = self._served(key) or self._docs.get(key)
         if doc is None:
             raw = self._ahead.pop(key, None)
             if raw is None:
@@ -203,7 +217,10 @@ class Reader:
         includer index) is read from disk once. At most `READ_AHEAD` bytes are kept."""
         key = self.real(path)
         self.seen.add(key)
-        doc = self._docs.get(key)
+        given = self._given.get(key)
+        if isinstance(given, tuple):
+            return given[1]
+        doc = given or self._docs.get(key)
         if doc is not None and doc.raw:
             return doc.raw
         raw = self._ahead.get(key)
@@ -217,7 +234,7 @@ class Reader:
 
     def cached(self, path: Path) -> Document | None:
         key = self.real(path)
-        return self._given.get(key) or self._docs.get(key)
+        return self._served(key) or self._docs.get(key)
 
 
 def _finding(

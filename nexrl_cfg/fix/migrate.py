@@ -112,6 +112,11 @@ class Migration:
         self.out = Outcome()
         self.entries: list[_Entry] = []
         self.reader = Reader(256)
+        # Each file once, whatever name it is reached by (as `Path.samefile` compares), and
+        # the configs that read it: looked up for every file, so kept, not searched.
+        self._identities: dict[str, tuple[int, int] | str] = {}
+        self._plans: dict[tuple[int, int] | str, FilePlan] = {}
+        self._readers: dict[tuple[int, int] | str, list[_Entry]] = {}
 
     def at_least(self, since: str) -> bool:
         return at_least(self.target, since)
@@ -129,12 +134,27 @@ class Migration:
             for source in composed.sources:
                 self._plan(Path(source))
             _, cfg = prepare(composed, {}, OLDEST)
-            self.entries.append(
-                _Entry(path, composed, cfg, "entry" if kind == "entry" else "fragment")
-            )
+            entry = _Entry(path, composed, cfg, "entry" if kind == "entry" else "fragment")
+            self.entries.append(entry)
+            for file in dict.fromkeys(self._identity(s) for s in composed.sources):
+                self._readers.setdefault(file, []).append(entry)
+
+    def _identity(self, path: str | Path) -> tuple[int, int] | str:
+        """The file at `path` as `Path.samefile` tells files apart (device and inode); its
+        name when it cannot be read."""
+        name = str(path)
+        found = self._identities.get(name)
+        if found is None:
+            try:
+                stat = Path(name).stat()
+                found = (stat.st_dev, stat.st_ino)
+            except OSError:
+                found = name
+            self._identities[name] = found
+        return found
 
     def _plan(self, path: Path) -> None:
-        if path in self.out.plans or any(p.samefile(path) for p in self.out.plans):
+        if path in self.out.plans or self._identity(path) in self._plans:
             return
         try:
             text, raw = read_text(path)
@@ -145,18 +165,14 @@ class Migration:
             return
         kind, _ = classify(self.reader.read(path))
         if kind in ("entry", "part"):
-            self.out.plans[path] = FilePlan(path, text, raw, tree)
+            plan = self.out.plans[path] = FilePlan(path, text, raw, tree)
+            self._plans[self._identity(path)] = plan
 
     def plan_for(self, file: str) -> FilePlan | None:
-        for path, plan in self.out.plans.items():
-            if str(path) == file or path.samefile(file):
-                return plan
-        return None
+        return self._plans.get(self._identity(file))
 
     def entries_of(self, plan: FilePlan) -> list[_Entry]:
-        return [
-            e for e in self.entries if any(Path(s).samefile(plan.path) for s in e.composed.sources)
-        ]
+        return list(self._readers.get(self._identity(plan.path), ()))
 
     def family(self, plan: FilePlan) -> list[FilePlan]:
         """The files composed together with this one (itself when no config includes it)."""
@@ -227,8 +243,8 @@ class Migration:
 
     def checker_for(self, texts: Mapping[Path, tuple[str, str]]) -> Checker:
         checker = Checker(Settings(environ={}, nexrl_version=self.target))
-        for name, text in texts.values():
-            checker.provide(Path(name), text.encode("utf-8"))
+        for real, (name, text) in texts.items():
+            checker.provide(Path(name), text.encode("utf-8"), real)
         return checker
 
     def judge(self, config: Checked, old: Composed, new: Composed) -> str | None:
