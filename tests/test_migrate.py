@@ -247,3 +247,33 @@ def test_what_nexrl_reads_of_a_legacy_config_is_kept() -> None:
     }
     assert read_as(legacy, "1.2")["service"]["train_service"]["main_actor"]["backend"] == "http"
     assert legacy["resource"]["agent"] == {"num_workers": 4, "other": 1}  # copied, not changed
+
+
+def test_migrate_does_work_linear_in_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Twice the recipes cost twice the parses and twice the file comparisons, not four times.
+    project = Path(__file__).parent / "fixtures" / "project" / "recipe"
+    calls = Counter[str]()
+    compose, stat = yaml.compose, Path.stat
+
+    def counted_compose(*args: object, **kwargs: object) -> object:
+        calls["compose"] += 1
+        return compose(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_stat(self: Path, **kwargs: object) -> object:
+        calls["stat"] += 1
+        return stat(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yaml, "compose", counted_compose)
+    monkeypatch.setattr(Path, "stat", counted_stat)
+    cost = []
+    for copies in (2, 4):
+        root = tmp_path / str(copies)
+        for index in range(copies):
+            shutil.copytree(project, root / f"r{index}", copy_function=shutil.copyfile)
+        calls.clear()
+        assert migrate([root]).changes()
+        cost.append(dict(calls))
+    for kind in ("compose", "stat"):
+        assert cost[1][kind] <= 2.2 * cost[0][kind], (kind, cost)
