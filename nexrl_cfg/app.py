@@ -254,8 +254,7 @@ class _Run:
 
         lookup = self.lookup
         checker = Checker(lookup.default, settings_for=lookup.for_file, fixes=self.request.fixes)
-        for real, (name, text) in (texts or {}).items():
-            checker.provide(Path(name), text.encode("utf-8"), real)
+        checker.serve(texts or {})
         return checker
 
     def collect(
@@ -726,8 +725,7 @@ def verified_fixes(run: BufferCheck, findings: Iterable[Finding]) -> list[Findin
 
     def checker_for(changed: Mapping[Path, tuple[str, str]]) -> Checker:
         fresh = _buffer_checker(run.lookup, run.buffers)
-        for real, (name, text) in changed.items():
-            fresh.provide(Path(name), text.encode("utf-8", "surrogatepass"), real)
+        fresh.serve(changed)
         return fresh
 
     net = Net(checker_for, checker.configs, texts)

@@ -152,11 +152,15 @@ class Checker:
         for found, count in targets.items():
             self.targets[found] = self.targets.get(found, 0) + count
 
-    def provide(self, path: Path, raw: bytes, real: Path | None = None) -> None:
+    def serve(self, texts: Mapping[Path, tuple[str, str]]) -> None:
+        """Read the files of `texts` (real path -> (name, text)) as given there (planned
+        fixes, an editor's buffers), each parsed when first read."""
+        self.reader.serve(texts)
+
+    def provide(self, path: Path, raw: bytes) -> None:
         """Check `raw` as the text of the file at `path` (read from standard input): defaults
-        and settings are found from where it would be. It is parsed when first read; `real`
-        is the path's real path, when known."""
-        self.reader.provide(path, raw, real)
+        and settings are found from where it would be. It is parsed when first read."""
+        self.reader.provide(path, raw)
 
     @property
     def fix_files(self) -> Files | None:

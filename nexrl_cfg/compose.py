@@ -165,22 +165,36 @@ class Reader:
         # Texts served in place of files (standard input, an editor's buffers, planned
         # fixes): a document, or (name, bytes) parsed when first read.
         self._given: dict[Path, Document | tuple[str, bytes]] = {}
+        # More such texts, by real path -> (name, text), looked up only for the files read;
+        # they stand before those given one by one (they are planned on them).
+        self._texts: Mapping[Path, tuple[str, str]] = {}
+        self._parsed: dict[Path, Document] = {}
         # The real path of every file read or provided: an output may not replace one.
         self.seen: set[Path] = set()
         # Bytes read before the file is parsed (see `raw`), by real path, oldest first.
         self._ahead: OrderedDict[Path, bytes] = OrderedDict()
         self._ahead_size = 0
 
-    def provide(self, path: Path, doc: Document | bytes, real: Path | None = None) -> None:
+    def provide(self, path: Path, doc: Document | bytes) -> None:
         """Serve `doc` as the file at `path` for the whole run (a text read from stdin);
-        bytes are parsed when the file is first read (a run given every file of a folder
-        parses only those it reads). `real`: the path's real path, when the caller knows it."""
-        if real is not None:
-            self._real[path] = real
+        bytes are parsed when the file is first read."""
         given = (str(path), doc) if isinstance(doc, bytes) else doc
         self._given[self.real(path)] = given
 
+    def serve(self, texts: Mapping[Path, tuple[str, str]]) -> None:
+        """Read the files of `texts` (real path -> (name, text)) as the texts given there,
+        each parsed when first read: a run handed every file of a folder pays for those it
+        reads."""
+        self._texts = texts
+
     def _served(self, key: Path) -> Document | None:
+        if key in self._texts:
+            doc = self._parsed.get(key)
+            if doc is None:
+                name, text = self._texts[key]
+                raw = text.encode("utf-8", "surrogatepass")
+                doc = self._parsed[key] = read_bytes(raw, name, self.nodes)
+            return doc
         given = self._given.get(key)
         if isinstance(given, tuple):
             name, raw = given
@@ -217,6 +231,8 @@ class Reader:
         includer index) is read from disk once. At most `READ_AHEAD` bytes are kept."""
         key = self.real(path)
         self.seen.add(key)
+        if key in self._texts:
+            return self._texts[key][1].encode("utf-8", "surrogatepass")
         given = self._given.get(key)
         if isinstance(given, tuple):
             return given[1]

@@ -243,8 +243,7 @@ class Migration:
 
     def checker_for(self, texts: Mapping[Path, tuple[str, str]]) -> Checker:
         checker = Checker(Settings(environ={}, nexrl_version=self.target))
-        for real, (name, text) in texts.items():
-            checker.provide(Path(name), text.encode("utf-8"), real)
+        checker.serve(texts)
         return checker
 
     def judge(self, config: Checked, old: Composed, new: Composed) -> str | None:

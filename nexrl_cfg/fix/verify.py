@@ -24,7 +24,7 @@ value that reads back as another type or a key written twice, whatever their cau
 from __future__ import annotations
 
 import copy
-from collections import Counter
+from collections import ChainMap, Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,9 +83,8 @@ class Net:
             reason = self._reads_back(path, text)
             if reason:
                 return Trial(reason)
-        texts = dict(self.texts)
-        texts.update({path: (self.texts[path][0], text) for path, text in changed.items()})
-        after = self.checker_for(texts)
+        given = {path: (self.texts[path][0], text) for path, text in changed.items()}
+        after = self.checker_for(ChainMap(given, self.texts))
         outcome = Trial()
         for real, config in self._reading(set(changed)).items():
             old, new = self.before.compose(config.path), after.compose(config.path)
