@@ -125,3 +125,48 @@ def test_the_setting_in_pyproject(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", '[tool.nexrl-cfg]\nnexrl-version = "7"\n')
     result = _cli("check", "run.yaml", cwd=tmp_path)
     assert result.returncode == 2 and "unknown NexRL version '7'" in result.err
+
+
+@pytest.mark.parametrize(
+    ("name", "file", "text", "found"),
+    [
+        ("nexrl-1.2.0.dist-info", "METADATA", "Name: nexrl\nVersion: 1.2.0\n\nVersion: 9", "1.2.0"),
+        ("NexRL-1.4.1.egg-info", "PKG-INFO", "Metadata-Version: 1.0\nVersion: 1.4.1\n", "1.4.1"),
+        ("nexrl_tools-1.1.0.dist-info", "METADATA", "Version: 1.1.0\n", None),
+        ("nexrl-1.0.0.dist-info", "METADATA", "Version: 1.0.0 or so\n", None),
+    ],
+)
+def test_the_installed_version_is_read_from_the_metadata_headers(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    file: str,
+    text: str,
+    found: str | None,
+) -> None:
+    site = tmp_path / "site"
+    write(site, f"{name}/{file}", text)
+    monkeypatch.undo()
+    monkeypatch.setattr(sys, "path", [str(site)])
+    version.installed_release.cache_clear()
+    try:
+        assert version.installed_release() == found
+    finally:
+        version.installed_release.cache_clear()
+
+
+def test_a_fifo_for_metadata_is_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    meta = tmp_path / "site" / "nexrl-1.3.0.dist-info"
+    meta.mkdir(parents=True)
+    os.mkfifo(meta / "METADATA")
+    monkeypatch.undo()
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "site")])
+    version.installed_release.cache_clear()
+    try:
+        assert version.installed_release() is None
+    finally:
+        version.installed_release.cache_clear()
