@@ -40,10 +40,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: takes seconds; started first, so that no worker is left with it last"
     )
+    _build_the_command_line_once()
     if config.getoption("update") and hasattr(config.option, "dist"):
         # Several tests write one README.md: one after the other.
         config.option.dist = "no"
         config.option.numprocesses = 0
+
+
+def _build_the_command_line_once() -> None:
+    """Typer's test runner builds the command line from the commands' signatures on every
+    invoke (about 20 ms, more than checking a small config takes); a run of the program builds
+    it once. Here too: once per test process and app, the same command every invoke."""
+    import typer.testing
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None or getattr(build, "built_once", False):
+        return
+    built: dict[int, tuple[object, object]] = {}
+
+    def once(app: typer.Typer) -> object:
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))  # the app is held: its id stays its own
+        return built[id(app)][1]
+
+    once.built_once = True  # type: ignore[attr-defined]
+    typer.testing._get_command = once  # type: ignore[assignment]
 
 
 Recorded = Callable[[Path, str], None]

@@ -116,6 +116,7 @@ class Module:
         return self.name if self.is_package else self.name.rpartition(".")[0]
 
 
+@cache
 def modules() -> dict[str, Module]:
     found = {}
     for path in sorted(SOURCE.rglob("*.py")):
@@ -254,6 +255,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+@cache
 def place(name: str) -> str | None:
     """The stage of a module: a rule's own `STAGE`, else its line in PLACES."""
     if name.startswith(f"{PACKAGE}.rules."):

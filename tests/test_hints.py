@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from configs import base, put
 from conftest import nexrl_recipes
+from helpers import dump_yaml, load_yaml
 from test_probes import Probe, all_probes, apply
 from test_samples import ENV, INVALID, names, version_of
 
@@ -141,7 +141,7 @@ def _made(tree: Tree, key: str) -> tuple[Any, Any]:
 def _file_with(folder: Path, finding: Finding) -> tuple[Path, Tree]:
     """The copied file the finding points into, parsed, where its key is written."""
     path = folder / Path(finding.file).name
-    tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tree = load_yaml(path.read_text(encoding="utf-8"))
     return path, tree
 
 
@@ -167,12 +167,12 @@ def apply_change(folder: Path, finding: Finding, change: Change, env: dict[str, 
     if change.kind == "rename":
         container[change.text] = container.pop(last)
     elif change.kind == "unquote":
-        container[last] = yaml.safe_load(str(container[last]))
+        container[last] = load_yaml(str(container[last]))
     elif change.kind == "listed":
         container[last] = [container[last]]
     else:
-        container[last] = yaml.safe_load(change.text)
-    path.write_text(yaml.safe_dump(tree, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        container[last] = load_yaml(change.text)
+    path.write_text(dump_yaml(tree), encoding="utf-8")
 
 
 def findings(entry: Path, version: str, env: dict[str, str]) -> list[Finding]:

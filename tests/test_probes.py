@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from conftest import PROBE_PROPERTY, recipes_at
+from helpers import dump_yaml, load_yaml
 
 from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.finding import Finding, Severity, Span
@@ -70,7 +70,7 @@ class Probe:
 
 
 def _load(path: Path) -> list[Probe]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    raw = load_yaml(path.read_text(encoding="utf-8")) or []
     assert isinstance(raw, list), f"{path.name}: a list of probes"
     probes = []
     for item in raw:
@@ -163,11 +163,11 @@ def _includes(entry: Path, data: Any) -> list[Path]:
 
 
 def _read(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 def _write(path: Path, data: Any) -> None:
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    path.write_text(dump_yaml(data), encoding="utf-8")
 
 
 def apply(probe: Probe, folder: Path) -> Path:
@@ -285,7 +285,7 @@ def test_only_findings_beyond_the_unchanged_recipe_are_new() -> None:
 def test_probe_files_are_well_formed() -> None:
     ids: Counter[str] = Counter()
     for path in sorted(PROBES.glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for item in load_yaml(path.read_text(encoding="utf-8")) or []:
             ids[item["id"]] += 1
             where = f"{path.name}: {item['id']}"
             assert set(item) <= FIELDS, where
