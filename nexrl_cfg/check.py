@@ -8,12 +8,12 @@ or masks secrets (see `app`).
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import catalogue
 from ._interpolation import HIDDEN_NAME
 from .compose import Composed, Composer, Reader, Recent
 from .finding import Finding, Severity, Span
@@ -83,6 +83,11 @@ class Checker:
             self._fix_files = Files(self.reader)
 
     # -- public ---------------------------------------------------------------------------
+    def warm(self) -> None:
+        """Build now what every check needs, the catalogue of the version asked for (else the
+        newest): forked workers then share it instead of each building its own."""
+        catalogue.for_version(self.settings.nexrl_version or catalogue.NEWEST)
+
     def check_file(self, path: str | Path, named: bool = True) -> FileResult:
         """Check one config file. An unreadable path raises OSError. A file found by walking
         a folder (not `named`) is checked only when its shape says NexRL. The findings are
@@ -360,6 +365,8 @@ class Checked:
 def _failed(exc: Exception, file: str, debug: bool) -> Finding:
     """The finding for a failure of ours on a file: where it happened, never the exception's
     text (that may quote a value of the config)."""
+    import traceback  # only when the tool fails
+
     if debug:
         traceback.print_exc()
     frames = traceback.extract_tb(exc.__traceback__)

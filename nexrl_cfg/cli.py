@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from enum import Enum
@@ -66,6 +65,8 @@ class _Group(TyperGroup):
                 code = _say(_usage(exc))  # click's UsageError: a bad option, a missing path
             else:
                 if "--debug" in argv:
+                    import traceback
+
                     traceback.print_exc()
                 code = _say(
                     f"failed ({_where(exc)}); please report it; --debug shows the traceback"
@@ -102,6 +103,8 @@ def _usage(exc: Any) -> str:
 
 
 def _where(exc: BaseException) -> str:
+    import traceback  # only when the tool fails
+
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return f"{type(exc).__name__}{where}"
@@ -781,7 +784,31 @@ def lsp(
 
 
 def main() -> None:
-    app()
+    _app_for(sys.argv[1:])()
+
+
+def _app_for(argv: Sequence[str]) -> typer.Typer:
+    """The application with only the command `argv` names, when it names one: typer builds
+    each registered command's options from its signature on every run, and one command's
+    are all a run of it needs. Help for the whole tool, completion, an unknown command and
+    everything else get the whole application."""
+    word = next((w for w in argv if not w.startswith("-")), None)
+    if word is None or argv[0].startswith("-") or "_NEXRL_CFG_COMPLETE" in os.environ:
+        return app
+    import copy
+
+    from typer.main import get_command_name
+
+    chosen = [
+        c
+        for c in app.registered_commands
+        if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == word
+    ]
+    if not chosen:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = chosen
+    return lean
 
 
 if __name__ == "__main__":

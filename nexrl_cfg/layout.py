@@ -50,6 +50,8 @@ class Layout:
     catalogue: Catalogue
     nested: bool = field(init=False)
     train_services: list[str] = field(init=False)
+    # spec_path's answers: the rules ask for the same keys again and again.
+    _spec_paths: dict[str, str] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         service = self.data.get("service") if isinstance(self.data, dict) else None
@@ -92,6 +94,12 @@ class Layout:
     # -- catalogue paths ------------------------------------------------------------------
     def spec_path(self, dotted: str) -> str:
         """The catalogue path that describes the concrete key `dotted`."""
+        found = self._spec_paths.get(dotted)
+        if found is None:
+            found = self._spec_paths[dotted] = self._spec_path(dotted)
+        return found
+
+    def _spec_path(self, dotted: str) -> str:
         parts = dotted.split(".") if dotted else []
         named = len(parts) >= 3 and f"{TRAIN}.{parts[2]}" in self.train_services
         if self.nested and named and f"{parts[0]}.{parts[1]}" == TRAIN:

@@ -158,6 +158,7 @@ class _Pool:
 
         # What is loaded now stays out of the collector's way, and so its pages stay shared
         # with the workers (a collection would write to every object it visits).
+        self.checker.warm()
         gc.freeze()
         self.context: Any = multiprocessing.get_context(_method())
         for _ in range(self.jobs):

@@ -324,3 +324,17 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert bad.returncode == 1
     assert "[max-tokens-match]" in bad.stdout
+
+
+def test_a_run_builds_only_the_command_it_names() -> None:
+    from nexrl_cfg import cli
+
+    def names(argv: list[str]) -> list[str]:
+        return [c.callback.__name__ for c in cli._app_for(argv).registered_commands]  # type: ignore[union-attr]
+
+    assert names(["check", "-q", "run.yaml"]) == ["check"]
+    assert names(["diff", "a.yaml", "b.yaml"]) == ["diff_command"]
+    whole = names(["--help"])
+    assert len(whole) > 2 and names(["chek", "run.yaml"]) == whole  # an unknown command: all
+    assert names(["--version", "check"]) == whole and names([]) == whole
+    assert len(cli.app.registered_commands) == len(whole)  # the application is left whole

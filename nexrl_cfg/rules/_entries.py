@@ -82,11 +82,17 @@ def _walk_items(cfg: Config, items: list[Any], prefix: str, spec: Option) -> Ite
             yield from _walk(cfg, value, path, item_spec.path, item_spec)
 
 
-def options(cfg: Config) -> Iterator[tuple[Option, Entry]]:
+def options(cfg: Config) -> list[tuple[Option, Entry]]:
     """Present options whose value is known (not waiting on an unset variable)."""
-    for entry in entries(cfg):
-        if isinstance(entry.spec, Option) and not isinstance(entry.value, Unknown):
-            yield entry.spec, entry
+    cached = getattr(cfg, "_options", None)
+    if cached is None:
+        cached = [
+            (entry.spec, entry)
+            for entry in entries(cfg)
+            if isinstance(entry.spec, Option) and not isinstance(entry.value, Unknown)
+        ]
+        cfg._options = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def null_allowed(cfg: Config, opt: Option, entry: Entry) -> bool:
@@ -178,6 +184,8 @@ def _unfreeing(cfg: Config, opt: Option, section: str) -> list[Condition]:
 def lacks(cfg: Config, spec: Option | Section, section: str) -> bool:
     """Whether the section at `section` (present) lacks `spec`, which the catalogue requires
     there (no key that provides it is set either)."""
+    if not (spec.required or spec.required_if or spec.required_unless):
+        return False  # what `cfg.required` would say, without looking the key up first
     if spec.name == "*" or cfg.has(f"{section}.{spec.name}" if section else spec.name):
         return False
     if isinstance(spec, Option) and any(cfg.has(f"{section}{alt}") for alt in spec.provided_by):
