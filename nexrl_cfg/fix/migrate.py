@@ -50,7 +50,7 @@ from ..pipeline import prepare
 from ..read import KeyPath, dotted
 from ..resolve import resolve
 from ..settings import Settings
-from .edits import Tree, diff, read_text, scalar_text
+from .edits import Tree, diff, scalar_text
 from .land import ANYWHERE, Boundary, land_all
 from .legacy import read_as
 from .plan import Conflict, FilePlan
@@ -74,13 +74,18 @@ class Outcome:
     added: list[tuple[Path, KeyPath, Any]] = field(default_factory=list)
     # Where the migration may write: the files and folders named (see `land`).
     boundary: Boundary = ANYWHERE
+    # Each plan's new text, rendered once: it is asked for after the migration has run (to
+    # verify, show and write it), when the plans no longer change.
+    rendered: dict[Path, str] = field(default_factory=dict, repr=False)
 
     def changes(self) -> dict[Path, tuple[str, str, bytes]]:
         out = {}
         for path, plan in sorted(self.plans.items()):
             if path in self.blocked:
                 continue
-            new = plan.render()
+            new = self.rendered.get(path)
+            if new is None:
+                new = self.rendered[path] = plan.render()
             if new != plan.text:
                 out[path] = (plan.text, new, plan.raw)
         return out
@@ -111,7 +116,7 @@ class Migration:
         self.target = target
         self.out = Outcome()
         self.entries: list[_Entry] = []
-        self.reader = Reader(256)
+        self.reader = Reader(256, nodes=True)
         # Each file once, whatever name it is reached by (as `Path.samefile` compares), and
         # the configs that read it: looked up for every file, so kept, not searched.
         self._identities: dict[str, tuple[int, int] | str] = {}
@@ -157,15 +162,16 @@ class Migration:
         if path in self.out.plans or self._identity(path) in self._plans:
             return
         try:
-            text, raw = read_text(path)
-        except (OSError, UnicodeDecodeError):
+            doc = self.reader.read(path)
+        except OSError:
             return
-        tree = Tree.parse(str(path), text)
-        if not tree.ok:
+        if not doc.ok:
             return
-        kind, _ = classify(self.reader.read(path))
+        kind, _ = classify(doc)
         if kind in ("entry", "part"):
-            plan = self.out.plans[path] = FilePlan(path, text, raw, tree)
+            # Planned on the nodes the reader parsed the text into: each file is parsed once.
+            tree = Tree.parse(str(path), doc.text, doc.node)
+            plan = self.out.plans[path] = FilePlan(path, doc.text, doc.raw, tree)
             self._plans[self._identity(path)] = plan
 
     def plan_for(self, file: str) -> FilePlan | None:
