@@ -24,7 +24,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import DEFAULT_SCHEMA, LOGS, REPO, WORK, ensure_check_jsonschema, run_child
+from run import (
+    DEFAULT_SCHEMA,
+    LOGS,
+    REPO,
+    WORK,
+    compile_package,
+    ensure_check_jsonschema,
+    run_child,
+)
 
 RECIPES = REPO.parent / "shared" / "corpus" / "nexrl-v1.4" / "recipe"
 OUT = WORK / "recipes"
@@ -82,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(f"no recipe folder at {args.recipes} (give --recipes)")
     cjs, _ = ensure_check_jsonschema()
     nexrl = [sys.executable, "-m", "nexrl_cfg"]
+    compile_package()
     rows: dict[int, dict[str, tuple[float, float]]] = {}
     for size in [int(s) for s in args.sizes.split(",")]:
         target, files = corpus(args.recipes, size)
