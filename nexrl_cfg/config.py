@@ -70,10 +70,20 @@ class Config:
     def lookup(self, path: KeyPath, tree: Any = None) -> Any:
         node = self.data if tree is None else tree
         for part in path:
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, dict) and str(part) in node:
-                node = node[str(part)]
+            if type(node) is dict:  # most steps: a mapping that holds the key as written
+                found = node.get(part, ABSENT)
+                if found is ABSENT:
+                    found = node.get(str(part), ABSENT)
+                if found is ABSENT:
+                    return ABSENT
+                node = found
+            elif isinstance(node, dict):
+                if part in node:
+                    node = node[part]
+                elif str(part) in node:
+                    node = node[str(part)]
+                else:
+                    return ABSENT
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 node = node[part]
             else:

@@ -121,8 +121,14 @@ class Merger:
         src_at: KeyPath,
     ) -> None:
         """`dest[key] = value` (a copy), with the origins of `value` in `src_origins`."""
-        if key in dest:
+        if key in dest and isinstance(dest[key], (dict, list)):
             forget(self.origins, at, dest[key])
+        if not isinstance(value, (dict, list)):  # most values: a scalar, one origin
+            dest[key] = value
+            origin = src_origins.get(src_at)
+            if origin is not None:
+                self.origins[at] = origin
+            return
         dest[key] = value if self.share else clone(value)
         for sub in shape(value):
             origin = src_origins.get((*src_at, *sub))

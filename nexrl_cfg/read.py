@@ -88,14 +88,28 @@ _FLOAT = re.compile(
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         """The tag of a node, as PyYAML's resolver finds it, without its support for path
-        resolvers (which NexRL configs never use): this runs once for every value."""
+        resolvers (which NexRL configs never use): this runs once for every key and value,
+        and the same plain words come back again and again (`type`, `true`, `1`)."""
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+            if not implicit[0]:
+                return _STR
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = _STR
+                for candidate, regexp in _IMPLICIT.get(value[:1], ()):
                     if regexp.match(value):
-                        return tag
-            return _STR
+                        tag = candidate
+                        break
+                if len(value) <= _PLAIN_TAG_LENGTH and len(_PLAIN_TAGS) < _PLAIN_TAG_COUNT:
+                    _PLAIN_TAGS[value] = tag
+            return tag
         return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+# The tags of short plain scalars already met in this process, by their text.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAG_LENGTH = 64
+_PLAIN_TAG_COUNT = 50_000
 
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))

@@ -407,6 +407,7 @@ class Lookup:
         self.cwd, self.config, self.environ = cwd, config, environ
         self.given = read_flags(given)
         self._nearest: dict[Path, Path | None] = {}
+        self._by_folder: dict[str, Settings] = {}
         self._settings: dict[Path | None, Settings] = {}
         # The run's own settings (read now, so that a bad file stops the run before any check).
         found = config if config is not None else find_pyproject(cwd) if cwd else None
@@ -418,7 +419,11 @@ class Lookup:
     def for_folder(self, folder: Path) -> Settings:
         if self.config is not None:
             return self.default
-        return self._build(self._find(Path(os.path.abspath(folder))))
+        key = str(folder)  # asked for every file: once per folder as named
+        found = self._by_folder.get(key)
+        if found is None:
+            found = self._by_folder[key] = self._build(self._find(Path(os.path.abspath(folder))))
+        return found
 
     def _find(self, folder: Path) -> Path | None:
         if folder not in self._nearest:

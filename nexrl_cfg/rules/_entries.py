@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..catalogue import Condition, Option, Section
 from ..config import Config, show_value
@@ -18,8 +17,7 @@ from ..layout import TRAIN
 from ..resolve import Unknown
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A key present in the config, with its catalogue entry (None when unknown)."""
 
     path: str
@@ -31,55 +29,63 @@ class Entry:
 def entries(cfg: Config) -> list[Entry]:
     cached = getattr(cfg, "_entries", None)
     if cached is None:
-        cached = list(_walk(cfg, cfg.data, "", "", None)) if isinstance(cfg.data, dict) else []
+        cached = []
+        if isinstance(cfg.data, dict):
+            _walk(cfg, cfg.data, "", "", None, cached)
         cfg._entries = cached  # type: ignore[attr-defined]
     return cached
 
 
 def _walk(
-    cfg: Config, tree: dict[str, Any], prefix: str, spec_prefix: str, parent: Section | None
-) -> Iterator[Entry]:
-    """Every key under `tree`; `spec_prefix` is where its options live in the catalogue."""
+    cfg: Config,
+    tree: dict[str, Any],
+    prefix: str,
+    spec_prefix: str,
+    parent: Section | None,
+    out: list[Entry],
+) -> None:
+    """Every key under `tree`, added to `out`; `spec_prefix` is where its options live in
+    the catalogue."""
     known = cfg.catalogue.children(spec_prefix)
+    chosen = known.get("*")  # a name the user chooses (`resource.train.<id>`)
+    nested = cfg.layout.nested
     for key, value in tree.items():
         path = f"{prefix}.{key}" if prefix else str(key)
-        spec = known.get(key) if isinstance(key, str) else None
-        if spec is None and isinstance(key, str) and "*" in known:
-            spec = known["*"]  # a name the user chooses (`resource.train.<id>`)
-        if spec is not None and spec.path == TRAIN and cfg.layout.nested:
-            yield Entry(path, value, spec, parent)
-            yield from _walk_services(cfg, value, path, spec)  # type: ignore[arg-type]
+        spec = (known.get(key) or chosen) if isinstance(key, str) else None
+        out.append(Entry(path, value, spec, parent))
+        if spec is None:
             continue
-        yield Entry(path, value, spec, parent)
-        if isinstance(spec, Section) and isinstance(value, dict):
-            yield from _walk(cfg, value, path, spec.path, spec)
+        if nested and spec.path == TRAIN:
+            _walk_services(cfg, value, path, spec, out)  # type: ignore[arg-type]
+        elif isinstance(spec, Section) and isinstance(value, dict):
+            _walk(cfg, value, path, spec.path, spec, out)
         elif isinstance(spec, Option) and isinstance(value, list):
-            yield from _walk_items(cfg, value, path, spec)
+            _walk_items(cfg, value, path, spec, out)
 
 
 def _walk_services(
-    cfg: Config, tree: dict[str, Any], prefix: str, section: Section
-) -> Iterator[Entry]:
+    cfg: Config, tree: dict[str, Any], prefix: str, section: Section, out: list[Entry]
+) -> None:
     """Each named service of a nested train_service is checked as a train_service."""
     for name, value in tree.items():
         path = f"{prefix}.{name}"
         if isinstance(value, dict):
-            yield Entry(path, value, section, section)
-            yield from _walk(cfg, value, path, TRAIN, section)
+            out.append(Entry(path, value, section, section))
+            _walk(cfg, value, path, TRAIN, section, out)
         else:
-            yield Entry(path, value, None, section)
+            out.append(Entry(path, value, None, section))
 
 
-def _walk_items(cfg: Config, items: list[Any], prefix: str, spec: Option) -> Iterator[Entry]:
+def _walk_items(cfg: Config, items: list[Any], prefix: str, spec: Option, out: list[Entry]) -> None:
     """The items of a list whose items are sections of their own (`trainer.teachers[]`)."""
     item_spec = cfg.catalogue.section(f"{spec.path}[]")
     if item_spec is None:
         return
     for index, value in enumerate(items):
         path = f"{prefix}.{index}"
-        yield Entry(path, value, item_spec, None)
+        out.append(Entry(path, value, item_spec, None))
         if isinstance(value, dict):
-            yield from _walk(cfg, value, path, item_spec.path, item_spec)
+            _walk(cfg, value, path, item_spec.path, item_spec, out)
 
 
 def options(cfg: Config) -> list[tuple[Option, Entry]]:
