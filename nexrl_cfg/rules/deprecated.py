@@ -27,13 +27,15 @@ service:
 ```
 
 ## Use instead
+The named layout, with its identifier and a backend NexRL 1.4 keeps
+(`nexrl-cfg migrate --to 1.4 --write FILE` writes it):
 ```yaml
 service:
   train_service:
     main_actor:
       role: actor
-      identifier: "default"
-      backend: direct-zmq
+      identifier: "default"   # was model_tag
+      backend: direct-zmq     # was http
       url: "http://${oc.env:API_SERVER_URL}:8000"
 ```
 """

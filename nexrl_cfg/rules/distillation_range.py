@@ -32,16 +32,11 @@ service:
 ```
 
 ## Use instead
+The start below the end:
 ```yaml
-trainer:
-  type: self_hosted_opd
-service:
-  train_service:
-    student:
-      role: actor
-      actor:
-        train_token_start_pct: 0.5
-        train_token_end_pct: 0.8
+# service.train_service.student.actor
+train_token_start_pct: 0.5
+train_token_end_pct: 0.8
 ```
 """
 

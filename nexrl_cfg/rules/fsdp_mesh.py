@@ -29,17 +29,11 @@ service:
 ```
 
 ## Use instead
+Sizes that divide the 8 GPUs (`-1` lets FSDP take what is left):
 ```yaml
-service:
-  train_service:
-    main_actor:
-      resource:
-        world_size: 1
-        gpus_per_pod: 8
-      actor:
-        ulysses_sequence_parallel_size: 4
-        fsdp_config:
-          fsdp_size: -1
+# service.train_service.main_actor.actor
+ulysses_sequence_parallel_size: 4
+fsdp_config: {fsdp_size: -1}
 ```
 """
 

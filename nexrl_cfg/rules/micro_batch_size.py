@@ -36,19 +36,11 @@ service:
 ```
 
 ## Use instead
+A micro-batch that divides the mini-batch on each rank:
 ```yaml
-service:
-  train_service:
-    main_actor:
-      role: actor
-      resource:
-        world_size: 1
-        gpus_per_pod: 2
-      actor:
-        ppo_mini_batch_size: 28
-        ppo_micro_batch_size: 8    # 8 // 2 = 4 divides 112
-        rollout:
-          n: 8
+# service.train_service.main_actor.actor
+ppo_mini_batch_size: 28
+ppo_micro_batch_size: 8    # 8 // 2 = 4 divides 112
 ```
 """
 

@@ -22,13 +22,10 @@ service:
 ```
 
 ## Use instead
+The same path without the final `/`:
 ```yaml
-service:
-  train_service:
-    main_actor:
-      actor:
-        model:
-          path: "/models/Qwen3-8B"
+# service.train_service.main_actor.actor.model
+path: "/models/Qwen3-8B"
 ```
 """
 

@@ -38,14 +38,11 @@ service:
 ```
 
 ## Use instead
+The actor service carries the inference service's identifier:
 ```yaml
-service:
-  inference_service:
-    identifier: "student"
-  train_service:
-    main_actor:
-      role: actor
-      identifier: "student"
+# service.train_service.main_actor
+role: actor
+identifier: "student"
 ```
 """
 

@@ -44,19 +44,13 @@ service:
 ```
 
 ## Use instead
+Switch the features off, or give the micro-batch sizes:
 ```yaml
-trainer:
-  type: self_hosted_grpo
-service:
-  train_service:
-    main_actor:
-      backend: direct-zmq
-      actor:
-        use_kl_loss: false
-        use_dynamic_bsz: false
-        ppo_micro_batch_size: 4
-        rollout:
-          log_prob_micro_batch_size: 4
+# service.train_service.main_actor.actor
+use_kl_loss: false
+use_dynamic_bsz: false
+ppo_micro_batch_size: 4
+rollout: {log_prob_micro_batch_size: 4}
 ```
 """
 

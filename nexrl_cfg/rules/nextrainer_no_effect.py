@@ -29,14 +29,11 @@ service:
 ```
 
 ## Use instead
+Drop `config` (the defaults apply anyway), and give the warmup its total:
 ```yaml
-service:
-  train_service:
-    main_actor:
-      actor:
-        optim:
-          lr_warmup_steps_ratio: 0.1
-          total_training_steps: 200
+# service.train_service.main_actor.actor.optim
+lr_warmup_steps_ratio: 0.1
+total_training_steps: 200
 ```
 """
 

@@ -14,10 +14,12 @@ NexRL expects a mapping (`service:`, `data:`, ...) at the top of every config.
 ```
 
 ## Use instead
+A mapping of the config's sections:
 ```yaml
-service:
-  inference_service:
-    backend: sglang
+trainer:
+  type: self_hosted_grpo
+data:
+  max_response_length: 8192
 ```
 """
 

@@ -28,18 +28,11 @@ service:
 ```
 
 ## Use instead
+Give the teacher's resource both numbers:
 ```yaml
-trainer:
-  type: "self_hosted_opd"
-service:
-  train_service:
-    student:
-      role: actor
-    teacher:
-      role: teacher
-      resource:
-        world_size: 1
-        gpus_per_pod: 8
+# service.train_service.teacher.resource
+world_size: 1
+gpus_per_pod: 8
 ```
 """
 

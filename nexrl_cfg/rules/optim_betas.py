@@ -20,13 +20,10 @@ service:
 ```
 
 ## Use instead
+Two numbers below 1:
 ```yaml
-service:
-  train_service:
-    main_actor:
-      actor:
-        optim:
-          betas: [0.9, 0.999]
+# service.train_service.main_actor.actor.optim
+betas: [0.9, 0.999]
 ```
 """
 

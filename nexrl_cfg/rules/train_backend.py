@@ -17,12 +17,13 @@ service:
 ```
 
 ## Use instead
+A backend that trains, in NexRL 1.4's layout (`missing-required` says what else it needs):
 ```yaml
 service:
   train_service:
-    backend: http
-    world_size: 8
-    url: "http://${oc.env:API_SERVER_URL}:8000"
+    main_actor:
+      role: actor
+      backend: direct-zmq
 ```
 """
 

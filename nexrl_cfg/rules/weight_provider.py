@@ -28,14 +28,10 @@ service:
 ```
 
 ## Use instead
+Turn the weight provider on for the actor (or sync through the disk):
 ```yaml
-weight:
-  sync_method: "network"
-service:
-  train_service:
-    actor:
-      rollout:
-        use_weight_provider: true
+# service.train_service.actor.rollout
+use_weight_provider: true
 ```
 """
 

@@ -24,14 +24,10 @@ service:
 ```
 
 ## Use instead
+Name the worker group the launcher starts:
 ```yaml
-resource:
-  train:
-    actor-1:
-      world_size: 1
-service:
-  train_service:
-    identifier: "actor-1"
+# service.train_service
+identifier: "actor-1"
 ```
 """
 
