@@ -299,6 +299,15 @@ def path_of(uri: str) -> Path | None:
     return Path(found) if found else None
 
 
+def _check_again(server: Server, delay: float | None) -> Callable[[Any], None]:
+    """The handler of a notification that a buffer was opened, changed or saved."""
+
+    def handler(params: Any) -> None:
+        server.changed(params.text_document.uri, delay=delay)
+
+    return handler
+
+
 def build() -> Server:
     server = Server()
 
@@ -309,20 +318,13 @@ def build() -> Server:
         # as quick as the next.
         server.executor.submit(features.warm_up)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    @guarded()
-    def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        server.changed(params.text_document.uri, delay=0)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    @guarded()
-    def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        server.changed(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    @guarded()
-    def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        server.changed(params.text_document.uri, delay=0)
+    # A buffer opened or saved is checked at once; one being typed in, after a pause.
+    for feature, delay in (
+        (types.TEXT_DOCUMENT_DID_OPEN, 0.0),
+        (types.TEXT_DOCUMENT_DID_CHANGE, None),
+        (types.TEXT_DOCUMENT_DID_SAVE, 0.0),
+    ):
+        server.feature(feature)(guarded()(_check_again(server, delay)))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded()
