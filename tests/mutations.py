@@ -12,6 +12,7 @@ detection rate of each recipe of ../shared's corpus and the mutations nothing re
 from __future__ import annotations
 
 import copy
+import io
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ ENV = CLUSTER
 Path_ = tuple[Any, ...]
 # libyaml's emitter where PyYAML has it: the same YAML, written a few times faster.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_STR = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -124,6 +126,65 @@ def _replaced(data: dict[str, Any], path: Path_, value: Any) -> dict[str, Any]:
     return out
 
 
+def _node(value: Any) -> yaml.Node:
+    """`value` as the node `yaml.dump(value, sort_keys=False)` writes."""
+    return _DUMPER(io.StringIO(), default_flow_style=False, sort_keys=False).represent_data(value)
+
+
+def _shares(node: Any, seen: set[int] | None = None) -> bool:
+    """Whether a mapping or list is reached twice (YAML would write an alias to it)."""
+    seen = set() if seen is None else seen
+    if not isinstance(node, (dict, list)):
+        return False
+    if id(node) in seen:
+        return True
+    seen.add(id(node))
+    children = node.values() if isinstance(node, dict) else node
+    return any(_shares(child, seen) for child in children)
+
+
+class _Written:
+    """A composed config's YAML nodes, made once. A mutation's file is the nodes with the one
+    key or value node on its path replaced (the rest shared), emitted as `yaml.dump` of the
+    mutated config writes it, without representing the whole config again for each mutation.
+    A config that reaches a mapping or list twice is dumped whole each time (an alias there
+    changes with its target)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.root = None if _shares(data) else _node(data)
+
+    def renamed(self, path: Path_) -> str:
+        if self.root is None:
+            return _dump(_renamed(self.data, path))
+        return _emit(self._with(self.root, path, lambda k, v: (_node(misspell(k.value)), v)))
+
+    def replaced(self, path: Path_, value: Any) -> str:
+        if self.root is None:
+            return _dump(_replaced(self.data, path, value))
+        return _emit(self._with(self.root, path, lambda k, v: (k, _node(value))))
+
+    def _with(self, node: yaml.Node, path: Path_, change: Any) -> yaml.Node:
+        items = []
+        for key, value in node.value:
+            if key.tag == _STR and key.value == path[0]:
+                key, value = (
+                    change(key, value)
+                    if len(path) == 1
+                    else (key, self._with(value, path[1:], change))
+                )
+            items.append((key, value))
+        return yaml.MappingNode(node.tag, items, flow_style=node.flow_style)
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False)
+
+
+def _emit(node: yaml.Node) -> str:
+    return yaml.serialize(node, Dumper=_DUMPER)
+
+
 class Scanner:
     def __init__(self, folder: Path, version: str, environ: Mapping[str, str]) -> None:
         self.folder = folder
@@ -131,10 +192,11 @@ class Scanner:
         self.settings = Settings(environ=dict(environ), nexrl_version=version)
         self.count = 0
 
-    def findings(self, data: dict[str, Any]) -> set[tuple[str, str, str]]:
+    def findings(self, text: str) -> set[tuple[str, str, str]]:
+        """The warnings and errors of the config written as `text`."""
         self.count += 1
         path = self.folder / f"m{self.count}.yaml"
-        path.write_text(yaml.dump(data, Dumper=_DUMPER, sort_keys=False), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         found = Checker(self.settings).check_file(path).findings
         path.unlink()
         return {(f.rule, f.key, f.message) for f in found if f.severity.value != "info"}
@@ -144,11 +206,12 @@ class Scanner:
         from the i-th) checked, so that n workers can share one recipe."""
         part, parts = share
         data = composed(entry)
-        base = self.findings(data)
+        written = _Written(data)
+        base = self.findings(_dump(data))
         result = Scan(str(entry))
         for path in _keys(data):
             result.keys += 1
-            if result.keys % parts == part and not self.findings(_renamed(data, path)) - base:
+            if result.keys % parts == part and not self.findings(written.renamed(path)) - base:
                 result.missed_keys.append(".".join(map(str, path)))
         layout = Layout(data, catalogue.for_version(self.version))
         for path, value in _leaves(data):
@@ -158,7 +221,7 @@ class Scanner:
                 result.values += 1
                 if result.values % parts != part:
                     continue
-                if not self.findings(_replaced(data, path, wrong)) - base:
+                if not self.findings(written.replaced(path, wrong)) - base:
                     result.missed_values.append(f"{'.'.join(map(str, path))} = {wrong!r}")
         return result
 
