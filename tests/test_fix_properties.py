@@ -260,7 +260,10 @@ def _found(data: Any, typos: dict[Site, tuple[str, str]]) -> dict[Site, str] | N
     def real(path: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(words.get(("key", path[: i + 1]), p) for i, p in enumerate(path))
 
-    for (kind, path), (word, typo) in sorted(typos.items(), key=lambda t: len(t[0][1])):
+    # Shorter paths first, and a key before the value under it: the value is looked up
+    # under what the key became.
+    order = sorted(typos.items(), key=lambda t: (len(t[0][1]), t[0][0] != "key"))
+    for (kind, path), (word, typo) in order:
         if kind == "key":
             parent = _lookup(data, real(path[:-1]))
             names = [n for n in (word, typo) if n in parent]

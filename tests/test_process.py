@@ -57,6 +57,22 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no SIGINT to send on this system")
+def _until_asleep(process: subprocess.Popen[bytes], wait: float) -> None:
+    """Wait `wait` seconds, and then on Linux until the program sleeps (waits on its input)
+    for a few samples in a row, at most 10 seconds: on a busy machine it may still be
+    importing after `wait`."""
+    time.sleep(wait)
+    stat = Path(f"/proc/{process.pid}/stat")
+    asleep, deadline = 0, time.monotonic() + 10
+    while asleep < 3 and time.monotonic() < deadline:
+        try:
+            state = stat.read_text().rsplit(")", 1)[-1].split()[0]
+        except OSError:  # no /proc, or the program has ended
+            return
+        asleep = asleep + 1 if state == "S" else 0
+        time.sleep(0.05)
+
+
 def test_an_interrupt_exits_130_without_a_traceback(tmp_path: Path) -> None:
     # Waiting on stdin (`check -`), the program is interrupted: the shell's 128 + SIGINT and
     # no traceback. A signal that comes before the interpreter is up kills it instead: the
@@ -70,7 +86,7 @@ def test_an_interrupt_exits_130_without_a_traceback(tmp_path: Path) -> None:
             cwd=tmp_path,
             env=env(),
         )
-        time.sleep(wait)
+        _until_asleep(process, wait)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
         if process.returncode != -signal.SIGINT:
