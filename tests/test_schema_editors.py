@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -271,13 +270,22 @@ def schema_runs(folder: Path, schemas: Path = SCHEMAS) -> Iterator[tuple[Path, l
 
 
 def check_jsonschema(folder: Path, schemas: Path = SCHEMAS) -> list[tuple[str, str, str]]:
-    """(file, path, message) of each error check-jsonschema reports under the mapping."""
+    """(file, path, message) of each error check-jsonschema reports under the mapping: its
+    command line (`check-jsonschema -o json --schemafile SCHEMA FILES...`) run in `folder`, in
+    this process (click's test runner) rather than a child process for each schema."""
+    from check_jsonschema import main
+    from click.testing import CliRunner
+
     found = []
     for schema, files in schema_runs(folder, schemas):
-        command = [sys.executable, "-m", "check_jsonschema", "-o", "json"]
-        command += ["--schemafile", str(schema), *files]
-        run = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300)
-        assert run.returncode in (0, 1), run.stderr
+        args = ["-o", "json", "--schemafile", str(schema), *files]
+        before = os.getcwd()
+        os.chdir(folder)
+        try:
+            run = CliRunner().invoke(main, args, prog_name="check-jsonschema")
+        finally:
+            os.chdir(before)
+        assert run.exit_code in (0, 1), run.output
         report = json.loads(run.stdout)
         assert not report.get("parse_errors"), report["parse_errors"]
         found += [(e["filename"], e["path"], e["message"]) for e in report["errors"]]
