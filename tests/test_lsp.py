@@ -9,14 +9,14 @@ import contextlib
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pygls", reason="the language server needs the lsp extra (pygls)")
 pytest_lsp = pytest.importorskip("pytest_lsp", reason="the language server tests need pytest-lsp")
-
+import pytest_asyncio  # noqa: E402  (installed with pytest-lsp)
 from conftest import PROJECT_RECIPES  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
@@ -26,34 +26,61 @@ PROMPT = 2.0
 SECRET = "sk-live-4f9a8b7c6d5e4f3a2b1c"
 
 
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The editor's workspace: a folder of projects, one for each test."""
+    return tmp_path_factory.mktemp("workspace")
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project's recipes, with the settings of a project (NexRL 1.4)."""
-    shutil.copytree(PROJECT_RECIPES, tmp_path / "recipe")
-    (tmp_path / "pyproject.toml").write_text(
+def project(workspace: Path, request: pytest.FixtureRequest) -> Path:
+    """A copy of the project's recipes, with the settings of a project (NexRL 1.4), in a
+    folder of the workspace of the test's own."""
+    folder = workspace / request.node.name
+    shutil.copytree(PROJECT_RECIPES, folder / "recipe")
+    (folder / "pyproject.toml").write_text(
         '[tool.nexrl-cfg]\nnexrl-version = "1.4"\n', encoding="utf-8"
     )
-    return tmp_path
+    return folder
 
 
+# One server for the module, as one editor session holds several projects: starting a server
+# (Python, pygls and lsprotocol imported) took longer than most tests. Each test works in a
+# project of its own and closes the documents it opened.
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "nexrl_cfg", "lsp"])
+    scope="module",
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "nexrl_cfg", "lsp"]),
 )
-async def client(lsp_client: LanguageClient, project: Path):  # type: ignore[no-untyped-def]
+async def client(lsp_client: LanguageClient, workspace: Path):  # type: ignore[no-untyped-def]
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(),
-            root_uri=project.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="project")],
+            root_uri=workspace.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="workspace")],
         )
     )
     yield
     await lsp_client.shutdown_session()
 
 
+OPENED: list[str] = []
+
+
+@pytest_asyncio.fixture(autouse=True, loop_scope="module")
+async def closing(client: LanguageClient) -> AsyncIterator[None]:
+    """The documents a test opened are closed after it, as an editor closes its tabs."""
+    yield
+    for uri in OPENED:
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
+        )
+    OPENED.clear()
+
+
 # -- helpers ----------------------------------------------------------------------------------
 def open_file(client: LanguageClient, path: Path, text: str | None = None) -> str:
     uri = path.as_uri()
+    OPENED.append(uri)
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
             types.TextDocumentItem(
@@ -125,7 +152,7 @@ def apply(text: str, edits: Sequence[types.TextEdit]) -> str:
 
 
 # -- the session a user has -------------------------------------------------------------------
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_a_typo_in_common_shows_in_the_entry_config_and_is_fixed(
     client: LanguageClient, project: Path
 ) -> None:
@@ -182,7 +209,7 @@ async def test_a_typo_in_common_shows_in_the_entry_config_and_is_fixed(
     assert "invalid-choice" not in rules(after)
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_hover_explains_the_key_for_the_files_version(
     client: LanguageClient, project: Path
 ) -> None:
@@ -208,7 +235,7 @@ async def test_hover_explains_the_key_for_the_files_version(
     assert nothing is None
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_completion_offers_missing_keys_and_allowed_values(
     client: LanguageClient, project: Path
 ) -> None:
@@ -241,7 +268,7 @@ def _children(section: str) -> list[str]:
     return list(for_version("1.4").children(section))
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_definition_of_a_reference_and_of_a_defaults_entry(
     client: LanguageClient, project: Path
 ) -> None:
@@ -270,7 +297,7 @@ async def test_definition_of_a_reference_and_of_a_defaults_entry(
     ]
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_a_large_file_never_holds_up_hover(client: LanguageClient, project: Path) -> None:
     math = project / "recipe" / "math"
     text = (math / "self_hosted.yaml").read_text(encoding="utf-8")
@@ -294,7 +321,7 @@ async def test_a_large_file_never_holds_up_hover(client: LanguageClient, project
     await diagnostics(client, big_uri, timeout=30)
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_bad_buffers_get_diagnostics_or_nothing(
     client: LanguageClient, project: Path
 ) -> None:
@@ -314,7 +341,7 @@ async def test_bad_buffers_get_diagnostics_or_nothing(
     assert client.error is None
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_secrets_are_never_sent(client: LanguageClient, project: Path) -> None:
     path = project / "recipe" / "math" / "self_hosted.yaml"
     text = path.read_text(encoding="utf-8").replace(
@@ -330,7 +357,7 @@ async def test_secrets_are_never_sent(client: LanguageClient, project: Path) -> 
     assert "api_key" in str(hover.contents)
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_the_version_comes_from_the_projects_settings(
     client: LanguageClient, project: Path
 ) -> None:
