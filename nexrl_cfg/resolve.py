@@ -174,9 +174,10 @@ class _Resolver:
             self.guard_stack()
         self.level += 1
         try:
+            # A value with nothing to resolve is taken as it is, without a path made for it.
             if isinstance(raw, dict):
-                return {k: self.value_at((*path, k), v) for k, v in raw.items()}
-            return [self.value_at((*path, i), v) for i, v in enumerate(raw)]
+                return {k: self.value_at((*path, k), v) if _needs(v) else v for k, v in raw.items()}
+            return [self.value_at((*path, i), v) if _needs(v) else v for i, v in enumerate(raw)]
         finally:
             self.level -= 1
 
@@ -579,6 +580,13 @@ def _stack_depth() -> int:
         frame = frame.f_back
         depth += 1
     return depth
+
+
+def _needs(value: Any) -> bool:
+    """Whether `value_at` has work to do for `value`: a collection, or text to interpolate."""
+    if type(value) is str:
+        return "${" in value
+    return isinstance(value, (dict, list, str))
 
 
 def _slots(

@@ -69,7 +69,7 @@ def check(cfg: Config) -> Iterator[Report]:
             continue
         if entry.spec.deprecated_in(cfg.version):
             yield _key(cfg, entry.path, entry.spec.deprecated or "", entry.spec.replaced_by)
-        if isinstance(entry.spec, Option):
+        if isinstance(entry.spec, Option) and entry.spec.deprecated_choices:
             yield from _choice(cfg, entry.spec, entry.path, entry.value)
     if at_least(cfg.version, NAMED_SERVICES):
         yield from _layout(cfg)
