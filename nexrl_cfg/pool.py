@@ -25,7 +25,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .check import Checker, FileResult, crashed, reported
 from .settings import SettingsError
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
 Inputs = Sequence[tuple[Path, bool]]
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 # Below this many files a run stays in its process: starting workers and sending findings
 # back would cost more than the second core gives (see bench/README.md).
@@ -112,6 +114,78 @@ def tasks(inputs: Inputs, jobs: int) -> list[list[int]]:
     if packed:
         out.append(packed)
     return out
+
+
+def shared_out(
+    function: Callable[[Item], Result], items: Sequence[Item], jobs: int
+) -> list[Result]:
+    """`[function(item) for item in items]`, the items shared out between this process and
+    `jobs - 1` forked workers, each taking every `jobs`-th item (the results come back
+    pickled). In this process alone for one job, a single item, or where the platform does
+    not fork safely. A worker that sends nothing back (it failed, it was killed) costs only
+    time: this process works its items out itself, so the results are always its own."""
+    if jobs <= 1 or len(items) < 2 or _method() != "fork":
+        return [function(item) for item in items]
+    import gc
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    gc.freeze()  # as for `check_files`: what is loaded stays shared and out of the collector's way
+    try:
+        return _shared_out(context, function, items, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _shared_out(
+    context: Any, function: Callable[[Item], Result], items: Sequence[Item], jobs: int
+) -> list[Result]:
+    shares = [list(range(k, len(items), jobs)) for k in range(min(jobs, len(items)))]
+    started: list[tuple[BaseProcess | None, Connection | None, list[int]]] = []
+    for share in shares[1:]:
+        here, there = context.Pipe(duplex=False)
+        process = context.Process(target=_share, args=(there, function, items, share), daemon=True)
+        try:
+            process.start()
+        except OSError:  # no more processes: this one does the share
+            here.close()
+            started.append((None, None, share))
+            continue
+        finally:
+            there.close()
+        started.append((process, here, share))
+    results = {index: function(items[index]) for index in shares[0]}
+    for worker, connection, share in started:
+        sent = _sent(worker, connection)
+        if not (isinstance(sent, list) and len(sent) == len(share)):
+            sent = [function(items[index]) for index in share]
+        results.update(zip(share, sent, strict=True))
+    return [results[index] for index in range(len(items))]
+
+
+def _sent(process: BaseProcess | None, connection: Connection | None) -> Any:
+    if process is None or connection is None:
+        return None
+    try:
+        return connection.recv()
+    except (EOFError, OSError, ValueError):
+        return None
+    finally:
+        connection.close()
+        process.join()
+
+
+def _share(connection: Connection, function: Callable[[Any], Any], items: Any, share: Any) -> None:
+    """A worker of `shared_out`: the results of its share, or nothing when one fails."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run stops its workers itself
+    try:
+        connection.send([function(items[index]) for index in share])
+    except Exception:  # the parent works the share out itself
+        pass
+    finally:
+        connection.close()
 
 
 def _method() -> str:

@@ -107,3 +107,25 @@ def test_a_worker_that_dies_costs_its_file_one_finding(tmp_path: Path) -> None:
     assert "exit code 3" in died.findings[0].message
     alone = list(Checker(Settings(environ={}, nexrl_version="1.0")).check_files(inputs[8:]))
     assert [r.findings for r in results[8:]] == [r.findings for r in alone]
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_shared_out_gives_the_results_in_order_from_every_share() -> None:
+    items = list(range(23))
+    for jobs in (1, 2, 3, 40):
+        assert pool.shared_out(_square, items, jobs) == [n * n for n in items]
+    assert pool.shared_out(_square, [], 2) == []
+
+
+def test_a_worker_that_dies_costs_its_share_nothing_but_time() -> None:
+    parent = os.getpid()
+
+    def dies_in_a_worker(n: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return n + 1
+
+    assert pool.shared_out(dies_in_a_worker, list(range(9)), 3) == list(range(1, 10))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ from ..nexrl import (
     is_flat,
 )
 from ..pipeline import prepare
+from ..pool import shared_out, workers
 from ..read import KeyPath, dotted
 from ..resolve import resolve
 from ..settings import Settings
@@ -236,16 +238,24 @@ class Migration:
             for e in self.entries
         }
         net = Net(self.checker_for, configs, texts, moved=True)
-        for family in _families(list(changes), configs):
-            outside = next((p for p in family if self.out.boundary.why_not(p)), None)
-            if outside is not None:
-                why = self.out.boundary.why_not(outside)
-                self.problem(f"{outside}: not migrated: {why}; name it to migrate it", *family)
-                continue
-            new = {path.resolve(): changes[path][1] for path in family}
-            refused = net.trial(new, self.judge).reason
+        families = _families(list(changes), configs)
+        # Each family is tried on its own (no config reads across two): on every core.
+        refusals = shared_out(partial(self._refusal, net, changes), families, workers(None))
+        for family, refused in zip(families, refusals, strict=True):
             if refused:
-                self.problem(f"{family[0]}: not migrated: {refused}", *family)
+                self.problem(refused, *family)
+
+    def _refusal(
+        self, net: Net, changes: Mapping[Path, tuple[str, str, bytes]], family: list[Path]
+    ) -> str | None:
+        """Why the files of `family` may not be migrated; None when they may."""
+        outside = next((p for p in family if self.out.boundary.why_not(p)), None)
+        if outside is not None:
+            why = self.out.boundary.why_not(outside)
+            return f"{outside}: not migrated: {why}; name it to migrate it"
+        new = {path.resolve(): changes[path][1] for path in family}
+        refused = net.trial(new, self.judge).reason
+        return f"{family[0]}: not migrated: {refused}" if refused else None
 
     def checker_for(self, texts: Mapping[Path, tuple[str, str]]) -> Checker:
         checker = Checker(Settings(environ={}, nexrl_version=self.target))
