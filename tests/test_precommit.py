@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,8 +49,10 @@ def commit_all(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This repository's working tree (tracked and new files, not ignored ones), committed."""
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This repository's working tree (tracked and new files, not ignored ones), committed;
+    removed after the module with the pre-commit home its hook was installed in (thousands of
+    files: removed here, in the worker, rather than by a later session's clean-up)."""
     if importlib.util.find_spec("pre_commit") is None:
         pytest.skip("pre-commit is not installed (pip install -e '.[test]' installs it)")
     if shutil.which("git") is None:
@@ -66,7 +69,14 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copy2(source, snapshot / name)
     assert (snapshot / ".pre-commit-hooks.yaml").is_file()
     commit_all(snapshot)
-    return snapshot
+    yield snapshot
+    shutil.rmtree(snapshot, ignore_errors=True)
+    shutil.rmtree(home(snapshot), ignore_errors=True)
+
+
+def home(hook_repo: Path) -> Path:
+    """The pre-commit home of the module's runs (its hook environment built once for them)."""
+    return hook_repo.parent / f"{hook_repo.name}-pre-commit-home"
 
 
 @pytest.fixture
@@ -106,7 +116,7 @@ def try_repo(
     config = project.parent / "pre-commit-config.yaml"
     config.write_text(config_text or pinned(hook_repo), encoding="utf-8")
     env = _env()
-    env["PRE_COMMIT_HOME"] = str(project.parent / "pre-commit-home")
+    env["PRE_COMMIT_HOME"] = str(home(hook_repo))
     # The local hook runs the nexrl-cfg installed beside these tests.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     done = subprocess.run(
