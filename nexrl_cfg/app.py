@@ -67,6 +67,9 @@ class CheckRequest:
     launch: Launch = field(default_factory=Launch)
     # Told (files looked at, files in all) after each file of a check (a progress line).
     progress: Callable[[int, int], None] | None = None
+    # Keep the source line of each note: a report shows notes one by one only when asked
+    # (--show-notes); without, a long run need not hold a line for each of them.
+    note_lines: bool = True
 
 
 @dataclass
@@ -253,7 +256,12 @@ class _Run:
         from .check import Checker
 
         lookup = self.lookup
-        checker = Checker(lookup.default, settings_for=lookup.for_file, fixes=self.request.fixes)
+        checker = Checker(
+            lookup.default,
+            settings_for=lookup.for_file,
+            fixes=self.request.fixes,
+            note_lines=self.request.note_lines,
+        )
         checker.serve(texts or {})
         return checker
 

@@ -49,12 +49,15 @@ class Checker:
         settings: Settings | None = None,
         settings_for: Callable[[Path], Settings] | None = None,
         fixes: bool = False,
+        note_lines: bool = True,
     ) -> None:
         """`settings_for` gives each checked file its own settings (see `settings.Lookup`).
         With `fixes`, each finding a rule can fix carries its fix (`--fix`, `--diff`, the
-        reports that show fixes, an editor): they are computed only when asked for."""
+        reports that show fixes, an editor): they are computed only when asked for. Without
+        `note_lines`, the source lines of notes are not kept (no report will show them)."""
         self.settings = settings or Settings()
         self.fixes = fixes
+        self.note_lines = note_lines
         self._settings_for = settings_for
         self.reader = Reader(32, nodes=fixes)
         self.composer = Composer(self.reader)
@@ -134,14 +137,22 @@ class Checker:
             # Never filtered away: the file was not checked.
             return FileResult(str(path), "error", [_failed(exc, str(path), self.settings.debug)])
         result.findings = self._filter(self.suppressor.apply(result.findings, str(path)))
-        for f in result.findings:  # while the file is still among the recently read
+        for f in self._with_lines(result.findings):  # while the file is still recently read
             if (f.file, f.line) not in self._shown:
                 self._shown[(f.file, f.line)] = self._source_line(f.file, f.line)
         return result
 
+    def _with_lines(self, findings: Iterable[Finding]) -> Iterable[Finding]:
+        if self.note_lines:
+            return findings
+        return (f for f in findings if f.severity is not Severity.INFO)
+
     def lines(self, findings: Iterable[Finding]) -> dict[tuple[str, int], str | None]:
-        """The source line of each of `findings` (see `source_line`), by (file, line)."""
-        return {(f.file, f.line): self.source_line(f.file, f.line) for f in findings}
+        """The source line of each of `findings` that a report may show (see `source_line`),
+        by (file, line)."""
+        return {
+            (f.file, f.line): self.source_line(f.file, f.line) for f in self._with_lines(findings)
+        }
 
     def merge(
         self,

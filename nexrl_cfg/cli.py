@@ -409,6 +409,7 @@ def check(
         fixes=report.get(fmt).fixes,
         launch=launch,
         progress=_Progress.on_terminal(),
+        note_lines=show_notes,
     )
     out.guard(request)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, NamedTuple
@@ -114,6 +115,22 @@ class Finding:
     # What fixes it (a rule's `fix`, see `rules/`): None when it has no fix, or when the run
     # did not ask for fixes.
     fix: Fix | None = None
+
+    # Sent by a worker process (see `pool`): the texts come back interned, so that the notes
+    # many configs share (an unset variable, a key no version reads) are held once.
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.rule, self.severity, self.message, self.span, self.key, self.hint, self.fix)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        rule, severity, message, span, key, hint, fix = state
+        put = object.__setattr__
+        put(self, "rule", sys.intern(rule))
+        put(self, "severity", severity)
+        put(self, "message", sys.intern(message))
+        put(self, "span", span)
+        put(self, "key", sys.intern(key))
+        put(self, "hint", sys.intern(hint))
+        put(self, "fix", fix)
 
     @property
     def fixes(self) -> tuple[Edit, ...]:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 from helpers import CLUSTER, HARDENING, cli, seed
 
 from nexrl_cfg import pool
@@ -129,3 +130,33 @@ def test_a_worker_that_dies_costs_its_share_nothing_but_time() -> None:
         return n + 1
 
     assert pool.shared_out(dies_in_a_worker, list(range(9)), 3) == list(range(1, 10))
+
+
+def test_a_run_that_shows_no_notes_keeps_no_line_for_them() -> None:
+    sample = SAMPLES / "valid" / "http_nextrainer.yaml"  # unset variables: notes
+    settings = Settings(environ={}, nexrl_version="1.0")
+    with_notes, without = Checker(settings), Checker(settings, note_lines=False)
+    findings = without.check_file(sample).findings
+    with_notes.check_file(sample)
+    notes = {(f.file, f.line) for f in findings if f.severity.name == "INFO"}
+    shown = {(f.file, f.line) for f in findings if f.severity.name != "INFO"}
+    assert notes - shown, "the sample has notes on lines of their own"
+    assert set(without.lines(findings)) == shown
+    assert set(with_notes.lines(findings)) == notes | shown
+    assert all(key not in without._shown for key in notes - shown)
+
+
+def test_findings_from_a_worker_share_their_texts() -> None:
+    import pickle
+
+    from nexrl_cfg.finding import Finding, Severity, Span
+
+    made = [
+        Finding(
+            "env-unset", Severity.INFO, "".join(["${oc.env:X} ", "is not set"]), Span("a", 1, 1)
+        )
+        for _ in range(2)
+    ]
+    assert made[0].message is not made[1].message
+    sent = pickle.loads(pickle.dumps(made))
+    assert sent == made and sent[0].message is sent[1].message
