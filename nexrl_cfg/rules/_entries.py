@@ -26,6 +26,11 @@ class Entry(NamedTuple):
     parent: Section | None
 
 
+# tuple.__new__ directly: a NamedTuple's own constructor is a Python function, and a config
+# has a few hundred keys.
+_entry = tuple.__new__
+
+
 def entries(cfg: Config) -> list[Entry]:
     cached = getattr(cfg, "_entries", None)
     if cached is None:
@@ -52,7 +57,7 @@ def _walk(
     for key, value in tree.items():
         path = f"{prefix}.{key}" if prefix else str(key)
         spec = (known.get(key) or chosen) if isinstance(key, str) else None
-        out.append(Entry(path, value, spec, parent))
+        out.append(_entry(Entry, (path, value, spec, parent)))
         if spec is None:
             continue
         if nested and spec.path == TRAIN:
