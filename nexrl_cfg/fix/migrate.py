@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +108,13 @@ class Outcome:
 class _Entry:
     path: Path
     composed: Composed
-    cfg: Config | None
     # "entry", or "fragment" for a part composed on its own.
     mode: str = "entry"
+
+    @cached_property
+    def cfg(self) -> Config | None:
+        """The config resolved, when a step needs its values (few do)."""
+        return prepare(self.composed, {}, OLDEST)[1]
 
 
 class Migration:
@@ -140,8 +144,7 @@ class Migration:
             composed = composer.compose(path)
             for source in composed.sources:
                 self._plan(Path(source))
-            _, cfg = prepare(composed, {}, OLDEST)
-            entry = _Entry(path, composed, cfg, "entry" if kind == "entry" else "fragment")
+            entry = _Entry(path, composed, "entry" if kind == "entry" else "fragment")
             self.entries.append(entry)
             for file in dict.fromkeys(self._identity(s) for s in composed.sources):
                 self._readers.setdefault(file, []).append(entry)
@@ -508,6 +511,8 @@ class Migration:
                 )
 
     def sequence_length(self, entry: _Entry) -> Any:
+        if _get(entry.composed.data, ("rollout_worker", "max_sequence_length")) is not None:
+            return None  # written (whatever it resolves to): nothing to add
         cfg = entry.cfg
         if cfg is None or cfg.has("rollout_worker.max_sequence_length"):
             return None
