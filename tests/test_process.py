@@ -4,6 +4,7 @@ interrupt. Everything else runs the command line in the test's own process (help
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,9 +41,12 @@ def test_the_console_script_is_installed_and_runs(tmp_path: Path) -> None:
 
 def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
     # `nexrl-cfg check big/ | head -1`: the pipe closes while the report is written; the run
-    # ends as SIGPIPE ends `cat`: status 141, nothing on stderr.
+    # ends as SIGPIPE ends `cat`: status 141, nothing on stderr. The report is many times a
+    # pipe's buffer (64 KiB), so that it cannot all be written before the reader goes.
+    for copy in range(8):
+        shutil.copytree(INVALID, tmp_path / "big" / f"copy{copy}")
     process = subprocess.Popen(
-        [sys.executable, "-m", "nexrl_cfg", "check", str(INVALID)],
+        [sys.executable, "-m", "nexrl_cfg", "check", "big"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
@@ -56,7 +60,6 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
     assert stderr == b""
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="no SIGINT to send on this system")
 def _until_asleep(process: subprocess.Popen[bytes], wait: float) -> None:
     """Wait `wait` seconds, and then on Linux until the program sleeps (waits on its input)
     for a few samples in a row, at most 10 seconds: on a busy machine it may still be
@@ -73,6 +76,7 @@ def _until_asleep(process: subprocess.Popen[bytes], wait: float) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no SIGINT to send on this system")
 def test_an_interrupt_exits_130_without_a_traceback(tmp_path: Path) -> None:
     # Waiting on stdin (`check -`), the program is interrupted: the shell's 128 + SIGINT and
     # no traceback. A signal that comes before the interpreter is up kills it instead: the
