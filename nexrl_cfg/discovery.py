@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .finding import Finding, Severity, Span
-from .rules.not_nexrl import ID as NOT_NEXRL
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -87,6 +86,8 @@ def _inside(real: str, folder: str) -> bool:
 
 def outside_note(link: Path, folder: Path) -> Finding:
     """The note for a symbolic link, found in a folder searched, that leads out of it."""
+    from .rules.not_nexrl import ID as NOT_NEXRL  # not on the path of --version and --help
+
     return Finding(
         NOT_NEXRL,
         Severity.INFO,
