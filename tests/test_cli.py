@@ -338,3 +338,17 @@ def test_a_run_builds_only_the_command_it_names() -> None:
     assert len(whole) > 2 and names(["chek", "run.yaml"]) == whole  # an unknown command: all
     assert names(["--version", "check"]) == whole and names([]) == whole
     assert len(cli.app.registered_commands) == len(whole)  # the application is left whole
+
+
+@pytest.mark.parametrize("words", [["--version"], ["--help"], ["check", "--help"]])
+def test_version_and_help_load_no_rule_nor_the_catalogue(words: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from nexrl_cfg.cli import main\n"
+        f"sys.argv = ['nexrl-cfg', *{words!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('nexrl_cfg.rules.', 'nexrl_cfg.catalogue.sections', 'nexrl_cfg.config')\n"
+        "print([m for m in sys.modules if m.startswith(heavy)], file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout and done.stderr.strip() == "[]"

@@ -17,7 +17,6 @@ from typing import TextIO
 from ..finding import COMMAND_LINE, Finding, Severity
 from ..output import display_path
 from ..output import printable as _printable
-from ..rules.env_unset import ID as ENV_UNSET
 from .run import Run
 
 DESCRIPTION = "for a terminal"
@@ -128,6 +127,7 @@ def _notes_line(run: Run) -> list[str]:
     if not notes:
         return []
     from ..rules import by_id
+    from ..rules.env_unset import ID as ENV_UNSET
 
     known = by_id()
     kinds = Counter(f.rule for f in notes)
