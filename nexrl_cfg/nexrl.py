@@ -4,8 +4,8 @@ with the NexRL code it comes from; the catalogue, the rules, `layout` and `migra
 
 A fact of one release is the first version where it holds (`NAMED_SERVICES = "1.2"`):
 
-* a catalogue entry writes `added=NAMED_SERVICES` (an option only one release reads may keep
-  its own literal: `added="1.4"`);
+* a catalogue entry writes `added: !fact NAMED_SERVICES` (an option only one release reads
+  may keep its own literal: `added: "1.4"`);
 * a rule that applies only to some versions declares `SINCE = NAMED_SERVICES` and/or
   `UNTIL = ...` (the first version it no longer applies to);
 * other code asks `at_least(cfg.version, NAMED_SERVICES)`.
@@ -65,19 +65,16 @@ DIRECT_ZMQ = "1.3"
 # nexrl/train_service_backend/api/direct_zmq_client.py:90 @v1.3.0); before, the URL was used as
 # written (api/client.py:68@v1.0.0).
 TRAIN_URL_SCHEME_ADDED = "1.3"
-# NexRL's inference client, weight sync, Tinker/Weaver holders and OPD teachers add a scheme to
-# a base URL in which urlparse finds none (`ensure_url_scheme`: http://, https:// for the remote
-# services; nexrl/utils/url_utils.py, openai_inference_service_client.py:109-117 @v1.3.0);
-# before, the URL was used as written (openai_inference_service_client.py:52@v1.0.0).
+# NexRL's inference client, weight sync, Tinker/Weaver holders, OPD teachers and Feishu logger
+# add a scheme to a URL in which urlparse finds none (`ensure_url_scheme`: http://, https:// for
+# the remote services and the Feishu webhook; nexrl/utils/url_utils.py,
+# openai_inference_service_client.py:109-117, feishu_logger.py:29 @v1.3.0); before, the URL was
+# used as written (openai_inference_service_client.py:52@v1.0.0).
 URL_SCHEME_ADDED = "1.3"
 # Start-up refuses an empty `service.inference_service.base_url` and an empty
 # `logger.feishu_url` (openai_inference_service_client.py, feishu_logger.py @v1.3.0); before,
 # the run failed at the first request.
 EMPTY_URLS_REFUSED = "1.3"
-# NexRL adds a scheme to a URL in which urlparse finds none (`ensure_url_scheme`,
-# nexrl/utils/url_utils.py@v1.3.0: http://, https:// for the Feishu webhook,
-# feishu_logger.py:29@v1.3.0); before, the URL was used as written.
-URL_SCHEME_ADDED = "1.3"
 # `rollout_worker.max_sequence_length` is required and asserted to be at least
 # `data.max_prompt_length + rollout_worker.max_response_length`; `trainer.max_prompt_length`
 # and `trainer.max_response_length` are no longer read (validate_config.py@v1.4.0:56-68).

@@ -29,7 +29,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="write the recorded expected outputs (sample_configs/*/*.expected.json, the "
-        "README's example outputs) from what the code gives now, instead of comparing them; "
+        "README's example outputs, the compiled catalogue and the schemas) from what the "
+        "code gives now, instead of comparing them; "
         "review the diff before committing",
     )
 
@@ -41,10 +42,23 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "slow: takes seconds; started first, so that no worker is left with it last"
     )
     _build_the_command_line_once()
+    if config.getoption("update"):
+        _compile_the_catalogue()
     if config.getoption("update") and hasattr(config.option, "dist"):
         # Several tests write one README.md: one after the other.
         config.option.dist = "no"
         config.option.numprocesses = 0
+
+
+def _compile_the_catalogue() -> None:
+    """With --update, the catalogue's section files are compiled before any test reads the
+    catalogue, so that the schemas and records written in the same run follow the edit."""
+    from nexrl_cfg.catalogue import MODULES
+    from nexrl_cfg.catalogue.data import COMPILED, compile_sections
+
+    text = compile_sections(MODULES)
+    if COMPILED.read_text(encoding="utf-8") != text:
+        COMPILED.write_text(text, encoding="utf-8")
 
 
 def _build_the_command_line_once() -> None:

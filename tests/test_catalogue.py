@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
+import json
 import re
+from pathlib import Path
 
 import pytest
+from conftest import Recorded
 
 from nexrl_cfg import catalogue
-from nexrl_cfg.catalogue import VERSIONS, Option, Section, version_key
+from nexrl_cfg.catalogue import VERSIONS, Option, Section, data, version_key
 from nexrl_cfg.catalogue.model import TYPES
+from nexrl_cfg.nexrl import NAMED_SERVICES, REMOTE_BACKENDS
 
 # A reference page in NexRL's docs (as in ../shared/spec), or a NexRL file at a release tag
 # with the line(s) that read the key, or (for a key no version reads) the recipe that writes
@@ -22,7 +25,7 @@ _SOURCE = re.compile(
 
 
 def _entries(module: str) -> tuple[Option | Section, ...]:
-    return importlib.import_module(f"nexrl_cfg.catalogue.sections.{module}").ENTRIES
+    return catalogue.section_entries(module)
 
 
 @pytest.mark.parametrize("module", catalogue.MODULES)
@@ -95,3 +98,56 @@ def test_every_entry_sits_in_a_section() -> None:
         for entry in catalogue.all_entries():
             if entry.exists_in(version) and entry.parent:
                 assert cat.section(entry.parent) is not None, (version, entry.path)
+
+
+def test_the_compiled_catalogue_is_fresh(recorded: Recorded) -> None:
+    """What a run reads is what the section files say (`python -m pytest --update` writes it)."""
+    recorded(data.COMPILED, data.compile_sections(catalogue.MODULES))
+
+
+def test_every_section_file_is_listed() -> None:
+    files = {path.stem for path in data.SECTIONS.glob("*.yaml")}
+    assert files == set(catalogue.MODULES)
+
+
+_DEMO = "- option: trainer.demo\n  description: A demo.\n  source: spec/trainer-config.md\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (f"{_DEMO}  typo: 1\n", "entry 1 (trainer.demo): unknown field(s) typo"),
+        ("- option: trainer.demo\n", "(trainer.demo): missing field(s) description, source"),
+        (f"{_DEMO}  added: !fact NO_SUCH\n", "!fact NO_SUCH: nexrl.py has no"),
+        (f"{_DEMO}  added: !fact version_key\n", "!fact version_key"),
+        ("- path: trainer.demo\n", "entry 1: an entry starts with `option:` or `section:`"),
+        ("option: trainer.demo\n", "a section file is a list of entries"),
+        (
+            f"{_DEMO}- option: trainer.other\n  description: d\n  source: s\n"
+            "  required_if: [{values: [1]}]\n",
+            "entry 2 (trainer.other): 'path'",
+        ),
+        (f"{_DEMO.replace('option', 'section')}  choices: [a]\n", "unknown field(s) choices"),
+    ],
+)
+def test_a_section_file_that_is_not_entries_is_refused(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    path = tmp_path / "demo.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(data.CatalogueError) as caught:
+        data.read_section(path)
+    assert said in str(caught.value)
+
+
+def test_a_fact_is_written_by_name_and_read_as_its_value(tmp_path: Path) -> None:
+    path = tmp_path / "demo.yaml"
+    path.write_text(
+        f"{_DEMO}  added: !fact NAMED_SERVICES\n"
+        "  required_if: [{path: .backend, values: !fact REMOTE_BACKENDS}]\n",
+        encoding="utf-8",
+    )
+    (raw,) = data.read_section(path)
+    (entry,) = data.load(json.dumps({"demo": [raw]}))["demo"]
+    assert entry.added == NAMED_SERVICES
+    assert entry.required_if == (catalogue.Condition(".backend", REMOTE_BACKENDS),)

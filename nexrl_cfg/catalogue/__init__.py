@@ -1,6 +1,7 @@
 """The options catalogue: every option and section NexRL reads, per NexRL version.
 
-The entries live in `sections/`, one module per config section. `for_version(v)` builds the
+The entries live in `sections/`, one YAML file per config section (`data` tells their format;
+a run reads them compiled, from `compiled.json`). `for_version(v)` builds the
 catalogue of one NexRL version (lazily, once per run and version); the JSON Schema, the
 `explain` text and the validate stage all derive from it. `history(path)` tells what other
 versions have at a path, for a key that does not exist at the checked version.
@@ -8,7 +9,6 @@ versions have at a path, for a key that does not exist at the checked version.
 
 from __future__ import annotations
 
-import importlib
 from functools import lru_cache
 
 from ..nexrl import NEWEST, VERSIONS, version_key
@@ -29,10 +29,11 @@ __all__ = [
     "all_entries",
     "for_version",
     "history",
+    "section_entries",
     "version_key",
 ]
 
-# One module per config section, in the order `explain --list` shows them.
+# One file per config section, in the order `explain --list` shows them.
 MODULES = (
     "top",
     "service",
@@ -56,12 +57,21 @@ MODULES = (
 
 
 @lru_cache(maxsize=1)
+def _sections() -> dict[str, tuple[Option | Section, ...]]:
+    from .data import load
+
+    return load()
+
+
+def section_entries(name: str) -> tuple[Option | Section, ...]:
+    """The entries of one section file (`sections/<name>.yaml`), in its order."""
+    return _sections()[name]
+
+
+@lru_cache(maxsize=1)
 def all_entries() -> tuple[Option | Section, ...]:
     """Every entry of every version (a path may have one entry per range of versions)."""
-    entries: list[Option | Section] = []
-    for name in MODULES:
-        entries.extend(importlib.import_module(f"{__name__}.sections.{name}").ENTRIES)
-    return tuple(entries)
+    return tuple(entry for name in MODULES for entry in section_entries(name))
 
 
 class Catalogue:
