@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ._yaml import yaml
 from .files import read_regular
 from .finding import Finding, Severity, Span
 from .output import REDACTED

@@ -58,6 +58,7 @@ PLACES = {
     "nexrl_cfg.layout": "base",
     "nexrl_cfg.references": "base",
     "nexrl_cfg.read": "read",
+    "nexrl_cfg._yaml": "read",
     "nexrl_cfg.kinds": "read",
     "nexrl_cfg.discovery": "read",
     "nexrl_cfg.compose": "compose",

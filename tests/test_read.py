@@ -3,6 +3,9 @@ every key and value was written."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +106,29 @@ def test_keys_and_values_remember_their_position() -> None:
     key, value = doc.origins[("service", "inference_service", "max_tokens")]
     assert (key.line, key.column) == (3, 5)
     assert (value.line, value.column) == (3, 17)
+
+
+def test_the_cheap_non_printable_class_is_pyyaml_s_own() -> None:
+    """`_yaml` leaves its complement of PyYAML's non-printable class where `re.compile` finds
+    it first: the pattern it stands for is PyYAML's, and it matches exactly the characters
+    PyYAML's pattern matches (compiled with an explicit flag, so not from the cache)."""
+    import ast
+
+    from nexrl_cfg import _yaml
+
+    source = Path(yaml.reader.__file__).read_text(encoding="utf-8")
+    (call,) = (
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Assign)
+        and any(getattr(t, "id", "") == "NON_PRINTABLE" for t in node.targets)
+    )
+    assert isinstance(call, ast.Call)
+    assert ast.literal_eval(call.args[0]) == _yaml.PYYAML_NON_PRINTABLE
+    every = "".join(map(chr, range(0x110000)))
+    theirs = re.compile(_yaml.PYYAML_NON_PRINTABLE, re.UNICODE).findall(every)
+    assert re.compile(_yaml.NON_PRINTABLE).findall(every) == theirs
+    # In a run, PyYAML's reader takes the cheap one.
+    code = "import nexrl_cfg.read, yaml; print(ascii(yaml.reader.Reader.NON_PRINTABLE.pattern))"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert shown.strip() == ascii(_yaml.NON_PRINTABLE)
