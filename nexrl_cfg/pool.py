@@ -81,9 +81,29 @@ def check_files(
 
 def tasks(inputs: Inputs, jobs: int) -> list[list[int]]:
     """The indexes of `inputs`, in tasks for `jobs` workers: the files of a group of folders
-    (a folder and those one and two levels below it that hold files of the run) together and
-    in order; a group larger than a task's share is cut, smaller ones are packed together."""
-    folders = [os.path.dirname(os.path.abspath(path)) for path, _ in inputs]
+    (see `folder_groups`) together and in order; a group larger than a task's share is cut,
+    smaller ones are packed together."""
+    share = max(1, -(-len(inputs) // (jobs * TASKS_PER_WORKER)))
+    out: list[list[int]] = []
+    packed: list[int] = []
+    for group in folder_groups([path for path, _ in inputs]):
+        if len(packed) + len(group) > share and packed:
+            out.append(packed)
+            packed = []
+        while len(group) > share:
+            out.append(group[:share])
+            group = group[share:]
+        packed.extend(group)
+    if packed:
+        out.append(packed)
+    return out
+
+
+def folder_groups(paths: Sequence[Path]) -> list[list[int]]:
+    """The indexes of `paths` by group of folders: a folder with the folders one and two
+    levels below it that hold files of the run (a config group's options, and the configs that
+    choose them, which is where the includers of a file are looked for); in order."""
+    folders = [os.path.dirname(os.path.abspath(path)) for path in paths]
     joined: dict[str, str] = {folder: folder for folder in folders}
 
     def top(folder: str) -> str:
@@ -100,20 +120,7 @@ def tasks(inputs: Inputs, jobs: int) -> list[list[int]]:
     groups: dict[str, list[int]] = {}
     for index, folder in enumerate(folders):
         groups.setdefault(top(folder), []).append(index)
-    share = max(1, -(-len(inputs) // (jobs * TASKS_PER_WORKER)))
-    out: list[list[int]] = []
-    packed: list[int] = []
-    for group in groups.values():
-        if len(packed) + len(group) > share and packed:
-            out.append(packed)
-            packed = []
-        while len(group) > share:
-            out.append(group[:share])
-            group = group[share:]
-        packed.extend(group)
-    if packed:
-        out.append(packed)
-    return out
+    return list(groups.values())
 
 
 def shared_out(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,7 +17,9 @@ from typer.testing import CliRunner
 from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.cli import app
 from nexrl_cfg.discovery import iter_yaml_files
-from nexrl_cfg.fix.migrate import migrate
+from nexrl_cfg.fix import migrate as migrating
+from nexrl_cfg.fix.migrate import Outcome, migrate
+from nexrl_cfg.pool import MIN_FILES
 
 # Upstream recipe bugs migration does not touch: (file, rule).
 UPSTREAM = {
@@ -273,7 +276,68 @@ def test_migrate_does_work_linear_in_the_files(
         for index in range(copies):
             shutil.copytree(project, root / f"r{index}", copy_function=shutil.copyfile)
         calls.clear()
-        assert migrate([root]).changes()
+        assert migrate([root], jobs=1).changes()
         cost.append(dict(calls))
     for kind in ("compose", "stat"):
         assert cost[1][kind] <= 2.2 * cost[0][kind], (kind, cost)
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each migration shared out between processes was merged (True) or done again
+    in one process (False)."""
+    merged: list[bool] = []
+    real = migrating._merged
+
+    def spy(shares: list[Any], boundary: Any) -> Any:
+        out = real(shares, boundary)
+        merged.append(out is not None)
+        return out
+
+    monkeypatch.setattr(migrating, "_merged", spy)
+    return merged
+
+
+def _as_one(outcome: Outcome) -> tuple[Any, ...]:
+    return outcome.changes(), outcome.diff(), outcome.problems, outcome.notes
+
+
+def test_a_migration_on_every_core_is_the_migration_of_one_process(
+    recipes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(3):
+        shutil.copytree(recipes, tmp_path / f"r{index}", copy_function=shutil.copyfile)
+    assert len(list(iter_yaml_files([tmp_path]))) >= MIN_FILES
+    merged = _spied(monkeypatch)
+    shared = migrate([tmp_path], jobs=2)
+    assert merged == [True]
+    alone = migrate([tmp_path], jobs=1)
+    assert _as_one(shared) == _as_one(alone)
+    assert shared.changes() and shared.problems == []
+
+
+def test_groups_that_read_one_file_are_migrated_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A config group three levels below its config is a group of folders of its own: the
+    # migration of each group reads the option, so neither may decide it alone.
+    project = Path(__file__).parent / "fixtures" / "project" / "recipe"
+    for index in range(3):
+        shutil.copytree(project, tmp_path / f"r{index}", copy_function=shutil.copyfile)
+    math = tmp_path / "r0" / "math"
+    entry = math / "self_hosted.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace(
+            "  - common\n", "  - common\n  - deep/a/b/extra\n"
+        ),
+        encoding="utf-8",
+    )
+    write(
+        math / "deep" / "a" / "b",
+        "extra.yaml",
+        "# @package _global_\nservice:\n  inference_service:\n    max_retries: 3\n",
+    )
+    assert len(list(iter_yaml_files([tmp_path]))) >= MIN_FILES
+    merged = _spied(monkeypatch)
+    shared = migrate([tmp_path], jobs=2)
+    assert merged == [False]
+    assert _as_one(shared) == _as_one(migrate([tmp_path], jobs=1))

@@ -48,7 +48,7 @@ from ..nexrl import (
     is_flat,
 )
 from ..pipeline import prepare
-from ..pool import shared_out, workers
+from ..pool import MIN_FILES, folder_groups, shared_out, workers
 from ..read import KeyPath, dotted
 from ..resolve import resolve
 from ..settings import Settings
@@ -79,8 +79,20 @@ class Outcome:
     # Each plan's new text, rendered once: it is asked for after the migration has run (to
     # verify, show and write it), when the plans no longer change.
     rendered: dict[Path, str] = field(default_factory=dict, repr=False)
+    # Once the migration is done: what it changes, and each change as a diff (the outcome of
+    # a migration shared out between processes holds these, not the plans).
+    final: dict[Path, tuple[str, str, bytes]] | None = field(default=None, repr=False)
+    diffs: dict[Path, str] = field(default_factory=dict, repr=False)
+
+    def finish(self) -> None:
+        """Fix what the migration changes: the plans change no more."""
+        self.final = self.changes()
+        self.problems.sort()
+        self.notes.sort()
 
     def changes(self) -> dict[Path, tuple[str, str, bytes]]:
+        if self.final is not None:
+            return self.final
         out = {}
         for path, plan in sorted(self.plans.items()):
             if path in self.blocked:
@@ -93,7 +105,14 @@ class Outcome:
         return out
 
     def diff(self) -> str:
-        return "".join(diff(str(p), old, new) for p, (old, new, _) in self.changes().items())
+        return "".join(self.diff_of(path) for path in self.changes())
+
+    def diff_of(self, path: Path) -> str:
+        found = self.diffs.get(path)
+        if found is None:
+            old, new, _ = self.changes()[path]
+            found = self.diffs[path] = diff(str(path), old, new)
+        return found
 
     def writes(self) -> Iterator[Path]:
         """Write the migrated files, each as it is written (see `land`)."""
@@ -118,8 +137,10 @@ class _Entry:
 
 
 class Migration:
-    def __init__(self, target: str = NEWEST) -> None:
+    def __init__(self, target: str = NEWEST, jobs: int | None = None) -> None:
         self.target = target
+        # Worker processes that verify the families of changed files (None: one per core).
+        self.jobs = jobs
         self.out = Outcome()
         self.entries: list[_Entry] = []
         self.reader = Reader(256, nodes=True)
@@ -178,6 +199,10 @@ class Migration:
             tree = Tree.parse(str(path), doc.text, doc.node)
             plan = self.out.plans[path] = FilePlan(path, doc.text, doc.raw, tree)
             self._plans[self._identity(path)] = plan
+
+    def read(self) -> set[tuple[int, int] | str]:
+        """Every file the migration read: planned, or composed into a config."""
+        return set(self._plans) | set(self._readers)
 
     def plan_for(self, file: str) -> FilePlan | None:
         return self._plans.get(self._identity(file))
@@ -243,7 +268,7 @@ class Migration:
         net = Net(self.checker_for, configs, texts, moved=True)
         families = _families(list(changes), configs)
         # Each family is tried on its own (no config reads across two): on every core.
-        refusals = shared_out(partial(self._refusal, net, changes), families, workers(None))
+        refusals = shared_out(partial(self._refusal, net, changes), families, workers(self.jobs))
         for family, refused in zip(families, refusals, strict=True):
             if refused:
                 self.problem(refused, *family)
@@ -751,10 +776,69 @@ def _match_resources(train: dict[str, Any], resource: dict[str, Any]) -> dict[st
     return out or None
 
 
-def migrate(paths: Iterable[str | Path], target: str = NEWEST) -> Outcome:
-    migration = Migration(target)
+def migrate(paths: Iterable[str | Path], target: str = NEWEST, jobs: int | None = None) -> Outcome:
+    """Migrate the configs at `paths` to NexRL `target`, on `jobs` processes (None: one per
+    core). The files are shared out by folder group (see `pool.groups`), each group migrated
+    on its own as one process would; should two groups read one file, the shares are dropped
+    and the whole migrated in one process, so that the outcome is always one migration's."""
+    paths = list(paths)
+    files = list(iter_yaml_files(paths))
+    count = workers(jobs)
+    groups = [[files[i] for i in group] for group in folder_groups(files)]
+    if count > 1 and len(files) >= MIN_FILES and len(groups) > 1:
+        shares = shared_out(partial(_share, paths, target), groups, count)
+        merged = _merged(shares, Boundary.named(paths))
+        if merged is not None:
+            return merged
+    return _migrate(paths, files, target, jobs).out
+
+
+def _migrate(
+    paths: list[str | Path], files: list[Path], target: str, jobs: int | None
+) -> Migration:
+    migration = Migration(target, jobs)
     migration.out.boundary = Boundary.named(paths)
-    migration.gather(paths)
+    migration.gather(files)
     migration.run()
     migration.verify()
-    return migration.out
+    migration.out.finish()
+    return migration
+
+
+@dataclass
+class _Share:
+    """What migrating one group of files found: its changes, each as a diff, its problems and
+    notes, and every file it read (as `Migration._identity` tells them apart)."""
+
+    changes: dict[Path, tuple[str, str, bytes]]
+    diffs: dict[Path, str]
+    problems: list[str]
+    notes: list[str]
+    read: set[tuple[int, int] | str]
+
+
+def _share(paths: list[str | Path], target: str, files: list[Path]) -> _Share:
+    # One process to a group: the processes are already one per core.
+    migration = _migrate(paths, files, target, jobs=1)
+    out = migration.out
+    diffs = {path: out.diff_of(path) for path in out.changes()}
+    return _Share(out.changes(), diffs, out.problems, out.notes, migration.read())
+
+
+def _merged(shares: list[_Share], boundary: Boundary) -> Outcome | None:
+    """The outcome of the groups' migrations together; None when two of them read one file
+    (each decided on it without the configs of the other)."""
+    seen: set[tuple[int, int] | str] = set()
+    for share in shares:
+        if seen & share.read:
+            return None
+        seen |= share.read
+    out = Outcome(boundary=boundary)
+    out.final = dict(sorted(kv for share in shares for kv in share.changes.items()))
+    for share in shares:
+        out.diffs.update(share.diffs)
+        out.problems.extend(share.problems)
+        out.notes.extend(share.notes)
+    out.problems.sort()
+    out.notes.sort()
+    return out
