@@ -151,3 +151,21 @@ def test_a_fact_is_written_by_name_and_read_as_its_value(tmp_path: Path) -> None
     (entry,) = data.load(json.dumps({"demo": [raw]}))["demo"]
     assert entry.added == NAMED_SERVICES
     assert entry.required_if == (catalogue.Condition(".backend", REMOTE_BACKENDS),)
+
+
+def test_an_entry_is_a_frozen_record_of_its_fields() -> None:
+    one = Option("trainer.demo", description="A demo.", source="spec/trainer-config.md", type="int")
+    same = Option(
+        "trainer.demo", type="int", source="spec/trainer-config.md", description="A demo."
+    )
+    assert one == same and hash(one) == hash(same)
+    assert one != Option("trainer.demo", description="A demo.", source="spec/trainer-config.md")
+    assert one != Section("trainer.demo", description="A demo.", source="spec/trainer-config.md")
+    assert (one.added, one.default, one.choices) == (VERSIONS[0], catalogue.NO_DEFAULT, ())
+    assert repr(one).startswith("Option(path='trainer.demo', description='A demo.', source=")
+    with pytest.raises(AttributeError):
+        one.type = "bool"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="no field"):
+        Option("trainer.demo", description="d", source="s", kind="int")
+    with pytest.raises(TypeError, match="needs field"):
+        Option("trainer.demo", description="d")

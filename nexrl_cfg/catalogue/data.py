@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
-from .model import Condition, Option, Product, Section, Use
+from .model import REQUIRED, Condition, Option, Product, Section, Use, fields_of
 
 HERE = Path(__file__).parent
 SECTIONS = HERE / "sections"
@@ -68,14 +67,6 @@ _FIELDS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _defaults(kind: type[Option] | type[Section]) -> dict[str, Any]:
-    return {f.name: f.default for f in fields(kind) if f.name != "path"}
-
-
-# The fields an entry leaves out, per kind (every field but `path` has a default).
-_DEFAULTS = {kind: _defaults(kind) for kind in KINDS.values()}
-
-
 def _values(raw: Mapping[str, Any], kind_name: str) -> dict[str, Any]:
     """An entry's fields as the model holds them, but for its path."""
     return {k: _FIELDS[k](v) if k in _FIELDS else v for k, v in raw.items() if k != kind_name}
@@ -85,10 +76,9 @@ def _entry(raw: Mapping[str, Any]) -> Option | Section:
     kind_name, path = next(iter(raw.items()))
     kind = KINDS[kind_name]
     entry = kind.__new__(kind)
-    # A frozen dataclass's __init__ sets each of its ~35 fields with object.__setattr__; filling
-    # __dict__ at once builds the 389 entries of every run in a quarter of the time. Compiling
-    # builds each entry through __init__, so what the model refuses never reaches here.
-    entry.__dict__.update(_DEFAULTS[kind], path=path, **_values(raw, kind_name))
+    # What __init__ would check was checked when the catalogue was compiled; a field left out
+    # is its class's default.
+    entry.__dict__.update(_values(raw, kind_name), path=path)
     return entry
 
 
@@ -116,11 +106,11 @@ def _checked(raw: Any, where: str) -> dict[str, Any]:
         raise CatalogueError(f"{where}: an entry starts with `option:` or `section:`")
     kind = next(iter(raw))
     where = f"{where} ({raw[kind]})"
-    known = {f.name: f for f in fields(KINDS[kind]) if f.name != "path"}
+    known = fields_of(KINDS[kind])
     unknown = sorted(set(raw) - set(known) - {kind})
     if unknown:
         raise CatalogueError(f"{where}: unknown field(s) {', '.join(unknown)}")
-    missing = [name for name, f in known.items() if f.default is MISSING and name not in raw]
+    missing = [name for name, default in known.items() if default is REQUIRED and name not in raw]
     if missing:
         raise CatalogueError(f"{where}: missing field(s) {', '.join(missing)}")
     try:

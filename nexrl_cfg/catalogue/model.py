@@ -3,7 +3,7 @@ versions it exists in and where that is known from."""
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from ..nexrl import OLDEST, VERSIONS, version_key
@@ -88,12 +88,79 @@ class Product:
     when: tuple[Condition, ...] = ()
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What options and sections share: where they are, which versions, which source."""
+class _Required:
+    """Marks a field of a record that has no default."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+
+_FIELDS: dict[str, dict[str, Any]] = {}
+
+
+def fields_of(kind: type) -> dict[str, Any]:
+    """The fields of a record class but `path`, in the order they are declared (base class
+    first), each with its default (`REQUIRED` for none)."""
+    key = f"{kind.__module__}.{kind.__qualname__}"
+    found = _FIELDS.get(key)
+    if found is None:
+        found = _FIELDS[key] = {
+            name: vars(klass).get(name, REQUIRED)
+            for klass in reversed(kind.__mro__)
+            for name in vars(klass).get("__annotations__", {})
+            if name != "path"
+        }
+    return found
+
+
+class _Record:
+    """An entry of the catalogue, as a frozen dataclass would hold it: its fields are the
+    annotated class attributes, whose values are their defaults; each is given once, by name
+    but for `path`, and never changed; entries compare, hash and show by their fields. Not a
+    dataclass: generating a dataclass's methods for the 36 fields of an option is a twelfth of
+    a one-file check's work. The compiled catalogue fills `__dict__` at once (`data`)."""
 
     path: str
-    _: KW_ONLY
+
+    def __init__(self, path: str, **values: Any) -> None:
+        known = fields_of(type(self))
+        unknown = sorted(values.keys() - known.keys())
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field(s) {', '.join(unknown)}")
+        missing = [n for n, default in known.items() if default is REQUIRED and n not in values]
+        if missing:
+            raise TypeError(f"{type(self).__name__} needs field(s) {', '.join(missing)}")
+        self.__dict__.update(values, path=path)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__}.{name}: a catalogue entry does not change")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__}.{name}: a catalogue entry does not change")
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.path, *(getattr(self, name) for name in fields_of(type(self))))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Record)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = "".join(f", {name}={getattr(self, name)!r}" for name in fields_of(type(self)))
+        return f"{type(self).__name__}(path={self.path!r}{shown})"
+
+
+class Entry(_Record):
+    """What options and sections share: where they are, which versions, which source."""
+
     description: str
     # Where the entry is known from: a reference page (`spec/trainer-config.md`) or a NexRL
     # file at a tag (`nexrl/controller.py@v1.4.0:692`).
@@ -144,7 +211,6 @@ class Entry:
         return tuple(v for v in VERSIONS if self.exists_in(v))
 
 
-@dataclass(frozen=True)
 class Option(Entry):
     """One option. `path` is its full dotted path from the config root; `*` stands for a name
     the user chooses (`resource.train.*.world_size`), `[]` for each item of a list."""
@@ -198,12 +264,10 @@ class Option(Entry):
         return value is not None and not any(type(value) is type(v) and value == v for v in inert)
 
 
-@dataclass(frozen=True)
 class Section(Entry):
     """A mapping in the config. In a closed section an unknown key is reported; an open one
     is handed on by NexRL untouched (`open_reason` says so)."""
 
-    _: KW_ONLY
     closed: bool = True
     nullable: bool = False
     open_reason: str = ""
