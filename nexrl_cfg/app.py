@@ -43,7 +43,7 @@ def _no_source(file: str, line: int) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CheckRequest:
     """What to check and how."""
 
@@ -72,7 +72,7 @@ class CheckRequest:
     note_lines: bool = True
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Outcome:
     """A check done: its findings (sorted, each once, every secret masked), the number of
     files looked at and how many of them were skipped (not NexRL configs), the NexRL versions
@@ -349,7 +349,7 @@ def _worker_checker(request: CheckRequest) -> Checker:
     return _Run(request).checker()
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Files:
     """How many files a check looked at, and how many of those it skipped."""
 
@@ -419,7 +419,7 @@ def _cwd() -> Path | None:
 
 
 # -- resolve ----------------------------------------------------------------------------------
-@dataclass
+@dataclass(eq=False, repr=False)
 class Rendering:
     """The config NexRL would see, as YAML; the errors NexRL would stop at, a line each."""
 
@@ -485,7 +485,7 @@ def resolve(
     return Rendering(rendered.text, rendered.problems)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Compared:
     """Two runs' configs compared: the report (text or JSON), the errors NexRL would stop at
     in either (a line each), and whether they differ."""
@@ -622,7 +622,7 @@ def _version(given: str) -> str:
 
 
 # -- an editor's check ------------------------------------------------------------------------
-@dataclass
+@dataclass(eq=False, repr=False)
 class BufferCheck:
     """Configs checked as an editor holds them (`check_buffers`): the findings of each config
     checked (every secret masked in their words, each with its fix), by the path it was

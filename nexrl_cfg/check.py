@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .fix.library import Files
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class FileResult:
     path: str
     # "entry", "fragment", "included" (checked through its includers), "skipped", "error"
@@ -363,7 +363,7 @@ def _too_many(values: int, composed: Composed) -> Finding:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Checked:
     """A config a run composed: its path as named, "entry" or "fragment", and the real paths
     of the files it reads."""

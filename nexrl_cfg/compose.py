@@ -89,7 +89,7 @@ _HYDRA_CHOSEN = frozenset(
 RULE = DEFAULTS
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Composed:
     """A config after composition: one tree, with the origin of every value."""
 
@@ -259,7 +259,7 @@ def _finding(
     return Finding(RULE, severity, message, span, "defaults", hint)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Source:
     """One config to merge: its document, where it goes, and the entry that chose it."""
 

@@ -37,7 +37,7 @@ def join(path: KeyPath) -> str:
     return ".".join(str(p) for p in path)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Config:
     resolved: Resolved
     # "entry": a whole config; "fragment": only what the file defines is checked.

@@ -148,7 +148,7 @@ class Tree:
     children: list[Tree | Default] | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Choice:
     """An override of a group's choice: from a defaults list or the command line."""
 
@@ -159,7 +159,7 @@ class Choice:
     used: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class Deletion:
     name: str | None
     span: Span

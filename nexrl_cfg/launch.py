@@ -23,7 +23,7 @@ class LaunchError(Exception):
     """The launch names no config that can be checked (one line for the user)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Launch:
     """What a launch was given: a config folder and name (`--config-path`, `--config-name`),
     or a config file, and the overrides; `hydra_check` composes it with Hydra too."""
@@ -37,7 +37,7 @@ class Launch:
         return bool(self.folder or self.name or self.overrides or self.hydra_check)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Located:
     """The config a launch composes: its file, its config folder and its name there."""
 

@@ -42,7 +42,7 @@ def is_nested_train_service(value: Any, catalogue: Catalogue) -> bool:
     return any(isinstance(v, dict) and k not in own for k, v in value.items())
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Layout:
     """The layout of one composed config."""
 

@@ -132,7 +132,7 @@ _CONSTRUCT = {
 }
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Document:
     """One YAML file: its data, where each path was written, and what went wrong reading it."""
 

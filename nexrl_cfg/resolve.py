@@ -96,7 +96,7 @@ class _Broken(Signal):
         self.rule = rule
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Resolved:
     """The composed config with interpolations evaluated."""
 
@@ -124,7 +124,7 @@ class Resolved:
         return self._secrets
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Text:
     """A piece of a string value, with the environment variable it was read from."""
 

@@ -120,7 +120,7 @@ def _how(
     return {"setting": Setting(key, flag, read, metavar, help, adds, short)}
 
 
-@dataclass
+@dataclass(eq=False)
 class Settings:
     """The settings of the files of one project. The fields up to `jobs` are settings (in
     the order `known:` lists their keys); the rest is what they lead to."""

@@ -40,7 +40,7 @@ def names() -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda name: name != DEFAULT))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Format:
     """One output format, its module loaded on first use."""
 

@@ -15,7 +15,7 @@ def _no_source(file: str, line: int) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Run:
     """Everything a report needs: the findings of every file, and how to show source lines."""
 

@@ -88,7 +88,7 @@ def rule_id(module_name: str) -> str:
     return module_name.rpartition(".")[2].replace("_", "-")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     id: str
     severity: Severity
