@@ -107,10 +107,12 @@ def _checked(raw: Any, where: str) -> dict[str, Any]:
     kind = next(iter(raw))
     where = f"{where} ({raw[kind]})"
     known = fields_of(KINDS[kind])
-    unknown = sorted(set(raw) - set(known) - {kind})
+    unknown = sorted(set(raw) - set(known) - {kind, "path"})
     if unknown:
         raise CatalogueError(f"{where}: unknown field(s) {', '.join(unknown)}")
-    missing = [name for name, default in known.items() if default is REQUIRED and name not in raw]
+    missing = [
+        n for n, default in known.items() if default is REQUIRED and n not in raw and n != "path"
+    ]
     if missing:
         raise CatalogueError(f"{where}: missing field(s) {', '.join(missing)}")
     try:

@@ -3,7 +3,6 @@ versions it exists in and where that is known from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..nexrl import OLDEST, VERSIONS, version_key
@@ -23,8 +22,79 @@ NO_DEFAULT: Any = _NoDefault()
 TYPES = ("string", "int", "number", "bool", "list", "mapping", "string-or-list", "any")
 
 
-@dataclass(frozen=True)
-class Condition:
+class _Required:
+    """Marks a field of a record that has no default."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+_FIELDS: dict[str, dict[str, Any]] = {}
+
+
+def fields_of(kind: type) -> dict[str, Any]:
+    """The fields of a record class, in the order they are declared (base class first), each
+    with its default (`REQUIRED` for none)."""
+    key = f"{kind.__module__}.{kind.__qualname__}"
+    found = _FIELDS.get(key)
+    if found is None:
+        found = _FIELDS[key] = {
+            name: vars(klass).get(name, REQUIRED)
+            for klass in reversed(kind.__mro__)
+            for name in vars(klass).get("__annotations__", {})
+        }
+    return found
+
+
+class Record:
+    """A piece of the catalogue, as a frozen dataclass would hold it: its fields are the
+    annotated class attributes, whose values are their defaults; each is given once, in the
+    order declared or by name, and never changed; records compare, hash and show by their
+    fields. Not a dataclass: generating a dataclass's methods for the 36 fields of an option,
+    and the others, was a sixth of a one-file check's work. The compiled catalogue fills an
+    entry's `__dict__` at once (`data`)."""
+
+    def __init__(self, *given: Any, **values: Any) -> None:
+        known = fields_of(type(self))
+        if len(given) > len(known):
+            raise TypeError(f"{type(self).__name__} takes {len(known)} fields")
+        for name, value in zip(known, given, strict=False):
+            if name in values:
+                raise TypeError(f"{type(self).__name__} given {name} twice")
+            values[name] = value
+        unknown = sorted(values.keys() - known.keys())
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field(s) {', '.join(unknown)}")
+        missing = [n for n, default in known.items() if default is REQUIRED and n not in values]
+        if missing:
+            raise TypeError(f"{type(self).__name__} needs field(s) {', '.join(missing)}")
+        self.__dict__.update(values)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__}.{name}: the catalogue does not change")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__}.{name}: the catalogue does not change")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in fields_of(type(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Record)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in fields_of(type(self)))
+        return f"{type(self).__name__}({shown})"
+
+
+class Condition(Record):
     """`path` holds one of `values`. A path starting with '.' is relative to the section; one
     starting with '^' to the training service the section belongs to (`^role`: the `role` of
     `service.train_service.<name>`, or of the flat `service.train_service`).
@@ -51,8 +121,7 @@ USES = {
 }
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(Record):
     """How NexRL's code uses a number, which decides the values it takes (see `USES`): the
     expression it evaluates (`code`), where (`source`, file:line@tag), and what a value it
     cannot take does (`failure`). `caught`: NexRL catches the failure and runs on without the
@@ -74,8 +143,7 @@ class Use:
         return value >= 0
 
 
-@dataclass(frozen=True)
-class Product:
+class Product(Record):
     """NexRL takes `int(this * other)` of the option and another of its section (`other`,
     ".name"): `code` is the expression, `source` where (file:line@tag). Python multiplies a
     string by an integer n into the text repeated n times, so a quoted number is the number
@@ -88,79 +156,10 @@ class Product:
     when: tuple[Condition, ...] = ()
 
 
-class _Required:
-    """Marks a field of a record that has no default."""
-
-    def __repr__(self) -> str:
-        return "REQUIRED"
-
-
-REQUIRED: Any = _Required()
-
-
-_FIELDS: dict[str, dict[str, Any]] = {}
-
-
-def fields_of(kind: type) -> dict[str, Any]:
-    """The fields of a record class but `path`, in the order they are declared (base class
-    first), each with its default (`REQUIRED` for none)."""
-    key = f"{kind.__module__}.{kind.__qualname__}"
-    found = _FIELDS.get(key)
-    if found is None:
-        found = _FIELDS[key] = {
-            name: vars(klass).get(name, REQUIRED)
-            for klass in reversed(kind.__mro__)
-            for name in vars(klass).get("__annotations__", {})
-            if name != "path"
-        }
-    return found
-
-
-class _Record:
-    """An entry of the catalogue, as a frozen dataclass would hold it: its fields are the
-    annotated class attributes, whose values are their defaults; each is given once, by name
-    but for `path`, and never changed; entries compare, hash and show by their fields. Not a
-    dataclass: generating a dataclass's methods for the 36 fields of an option is a twelfth of
-    a one-file check's work. The compiled catalogue fills `__dict__` at once (`data`)."""
-
-    path: str
-
-    def __init__(self, path: str, **values: Any) -> None:
-        known = fields_of(type(self))
-        unknown = sorted(values.keys() - known.keys())
-        if unknown:
-            raise TypeError(f"{type(self).__name__} has no field(s) {', '.join(unknown)}")
-        missing = [n for n, default in known.items() if default is REQUIRED and n not in values]
-        if missing:
-            raise TypeError(f"{type(self).__name__} needs field(s) {', '.join(missing)}")
-        self.__dict__.update(values, path=path)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__}.{name}: a catalogue entry does not change")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__}.{name}: a catalogue entry does not change")
-
-    def _values(self) -> tuple[Any, ...]:
-        return (self.path, *(getattr(self, name) for name in fields_of(type(self))))
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, _Record)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = "".join(f", {name}={getattr(self, name)!r}" for name in fields_of(type(self)))
-        return f"{type(self).__name__}(path={self.path!r}{shown})"
-
-
-class Entry(_Record):
+class Entry(Record):
     """What options and sections share: where they are, which versions, which source."""
 
+    path: str
     description: str
     # Where the entry is known from: a reference page (`spec/trainer-config.md`) or a NexRL
     # file at a tag (`nexrl/controller.py@v1.4.0:692`).
