@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .deferred import Deferred
+
 if TYPE_CHECKING:
     from .finding import Finding
 
@@ -25,9 +27,12 @@ _INVISIBLE = (
     "\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069"
     "\ufeff\ufff9-\ufffb\ud800-\udfff"
 )
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f" + _INVISIBLE + "]")
+# Compiled when text that is not all ASCII is printed (see `deferred`); nearly every line is.
+_UNPRINTABLE = Deferred("[\x00-\x08\x0a-\x1f" + _INVISIBLE + "]")
+_UNPRINTABLE_ASCII = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 # In JSON, `json.dumps` already escapes what is below 0x20, quotes and backslashes.
-_JSON_UNSAFE = re.compile("[" + _INVISIBLE + "]")
+_JSON_UNSAFE = Deferred("[" + _INVISIBLE + "]")
+_JSON_UNSAFE_ASCII = re.compile("\x7f")
 
 # Shorter values are not masked in every output: they are common words and numbers. (Such a
 # value is still never printed where it is read: see `Config.redaction`.)
@@ -61,7 +66,8 @@ def printable(text: str) -> str:
     characters escaped (`\\u001b`), undecodable bytes of a file name as `\\xff`, and no
     CI command (`::warning::` at its start, `##vso[` anywhere: the first `:` or `#` as
     `\\u003a`, `\\u0023`)."""
-    text = _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+    unprintable = _UNPRINTABLE_ASCII if text.isascii() else _UNPRINTABLE
+    text = unprintable.sub(lambda m: _escape(m.group()), text)
     return _COMMAND.sub(lambda m: (m.group(1) or "") + _escape(m.group()[-1]), text)
 
 
@@ -78,7 +84,7 @@ def dumps(document: Any, indent: int | None = 2) -> str:
     import json  # not on the path of a text report
 
     text = json.dumps(document, indent=indent, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(_json_escape, text)
+    return (_JSON_UNSAFE_ASCII if text.isascii() else _JSON_UNSAFE).sub(_json_escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -108,13 +108,13 @@ def test_keys_and_values_remember_their_position() -> None:
     assert (value.line, value.column) == (3, 17)
 
 
-def test_the_cheap_non_printable_class_is_pyyaml_s_own() -> None:
-    """`_yaml` leaves its complement of PyYAML's non-printable class where `re.compile` finds
-    it first: the pattern it stands for is PyYAML's, and it matches exactly the characters
-    PyYAML's pattern matches (compiled with an explicit flag, so not from the cache)."""
+def test_pyyaml_s_reader_class_is_compiled_when_used() -> None:
+    """`_yaml` leaves a stand-in for PyYAML's non-printable class where `re.compile` finds it
+    first: the pattern it stands for is PyYAML's, and used, it finds what PyYAML's finds."""
     import ast
 
     from nexrl_cfg import _yaml
+    from nexrl_cfg.deferred import Deferred
 
     source = Path(yaml.reader.__file__).read_text(encoding="utf-8")
     (call,) = (
@@ -125,10 +125,13 @@ def test_the_cheap_non_printable_class_is_pyyaml_s_own() -> None:
     )
     assert isinstance(call, ast.Call)
     assert ast.literal_eval(call.args[0]) == _yaml.PYYAML_NON_PRINTABLE
-    every = "".join(map(chr, range(0x110000)))
-    theirs = re.compile(_yaml.PYYAML_NON_PRINTABLE, re.UNICODE).findall(every)
-    assert re.compile(_yaml.NON_PRINTABLE).findall(every) == theirs
-    # In a run, PyYAML's reader takes the cheap one.
-    code = "import nexrl_cfg.read, yaml; print(ascii(yaml.reader.Reader.NON_PRINTABLE.pattern))"
+    deferred = Deferred(_yaml.PYYAML_NON_PRINTABLE)
+    assert deferred.compiled is None
+    text = "plain \x85 \u2028 text\x07 \ud800 \ufffe \U0001f600"
+    theirs = re.compile(_yaml.PYYAML_NON_PRINTABLE, re.UNICODE)
+    assert deferred.findall(text) == theirs.findall(text) == ["\x07", "\ud800", "\ufffe"]
+    assert deferred.pattern == _yaml.PYYAML_NON_PRINTABLE
+    # In a run, PyYAML's reader holds the stand-in, not yet compiled.
+    code = "import nexrl_cfg.read, yaml\nprint(type(yaml.reader.Reader.NON_PRINTABLE).__name__)"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
-    assert shown.strip() == ascii(_yaml.NON_PRINTABLE)
+    assert shown.strip() == "Deferred"
