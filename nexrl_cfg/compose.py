@@ -56,7 +56,7 @@ from .defaults_list import (
     type_name,
     unknown_setting,
 )
-from .files import read_regular
+from .files import read_regular, real_path
 from .finding import Finding, Severity, Span
 from .merge import MergeError, Merger, Origins, clone, forget
 from .read import MAX_BYTES, Document, KeyPath, dotted, read_bytes, read_file
@@ -162,6 +162,7 @@ class Reader:
         self.nodes = nodes
         self._docs: Recent[Path, Document] = Recent(size)
         self._real: dict[Path, Path] = {}
+        self._real_folders: dict[str, str] = {}
         # Texts served in place of files (standard input, an editor's buffers, planned
         # fixes): a document, or (name, bytes) parsed when first read.
         self._given: dict[Path, Document | tuple[str, bytes]] = {}
@@ -206,7 +207,7 @@ class Reader:
         found = self._real.get(path)
         if found is None:
             try:
-                found = self._real[path] = path.resolve()
+                found = self._real[path] = real_path(path, self._real_folders)
             except RuntimeError:  # a symbolic link loop (Python before 3.13)
                 raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
         return found

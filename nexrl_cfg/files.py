@@ -39,3 +39,17 @@ def read_regular(path: str | Path, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def real_path(path: str | Path, folders: dict[str, str]) -> Path:
+    """`Path(path).resolve()`, with the real path of each folder kept in `folders` (one run's
+    cache): a file that is not a link is then one `lstat`, not one for each folder above it.
+    A path with `..` in it is resolved as a whole (`..` follows a link to where it points)."""
+    folder, name = os.path.split(os.path.abspath(path))
+    if not name or ".." in Path(path).parts:
+        return Path(path).resolve()
+    real_folder = folders.get(folder)
+    if real_folder is None:
+        real_folder = folders[folder] = str(Path(folder).resolve())
+    joined = os.path.join(real_folder, name)
+    return Path(joined).resolve() if os.path.islink(joined) else Path(joined)

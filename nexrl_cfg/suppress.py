@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .files import real_path
 from .finding import Finding, Severity, Span
 from .rules.unused_suppression import ID as UNUSED_SUPPRESSION
 
@@ -161,13 +162,14 @@ class Suppressor:
         self._lines_of = lines_of
         self._known_rules = known_rules
         self._keys: dict[str, Path] = {}
+        self._folders: dict[str, str] = {}
         self._parsed: dict[Path, list[Directive]] = {}
 
     def _key(self, file: str) -> Path:
         """One key per file, however its path is spelt."""
         key = self._keys.get(file)
         if key is None:
-            key = self._keys[file] = Path(file).resolve()
+            key = self._keys[file] = real_path(file, self._folders)
         return key
 
     def directives(self, file: str) -> list[Directive]:

@@ -3,6 +3,7 @@ and whatever cannot be composed is a `defaults` finding, never an exception."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -490,3 +491,30 @@ def test_hydras_own_settings_are_checked_by_their_keys(tmp_path: Path) -> None:
     entry = write(tmp_path, "entry.yaml", "hydra:\n  run:\n    dir: out\n  jbo:\n    name: x\n")
     [(severity, _, line, message)] = defaults_findings(compose(entry))
     assert (severity, line) == ("error", 4) and "'hydra.jbo'" in message
+
+
+def test_a_real_path_is_the_one_resolve_gives(tmp_path: Path) -> None:
+    """`files.real_path` keeps each folder's real path: files, links to files and to folders,
+    `..` through a link, missing files and link loops come out as `Path.resolve` has them."""
+    from nexrl_cfg.files import real_path
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "f.yaml").write_text("x: 1\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "g.yaml").symlink_to(tmp_path / "a" / "f.yaml")
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    folders: dict[str, str] = {}
+    for path in (
+        tmp_path / "a" / "f.yaml",
+        tmp_path / "link" / "f.yaml",
+        tmp_path / "a" / "g.yaml",
+        tmp_path / "link" / ".." / "a" / "f.yaml",
+        tmp_path / "a" / "missing.yaml",
+        tmp_path / "a",
+    ):
+        assert real_path(path, folders) == path.resolve(), path
+    with pytest.raises((RuntimeError, OSError)):
+        (tmp_path / "loop.yaml").resolve(strict=True)
+    if sys.version_info < (3, 13):
+        with pytest.raises(RuntimeError):
+            real_path(tmp_path / "loop.yaml", folders)
