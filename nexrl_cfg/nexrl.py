@@ -16,6 +16,7 @@ A new fact gets a constant here, never a version literal in a rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 # The NexRL releases nexrl-cfg knows, oldest first.
@@ -23,6 +24,7 @@ VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
 OLDEST, NEWEST = VERSIONS[0], VERSIONS[-1]
 
 
+@cache  # a handful of versions, compared for every entry a config holds
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import yaml
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from nexrl_cfg import app as application
+from nexrl_cfg.fix import migrate as migrating
 from nexrl_cfg.fix.legacy import read_as
 
 TARGETS = ["1.2", "1.3", "1.4"]
@@ -161,3 +163,38 @@ def test_a_migrated_file_parses_and_nexrl_reads_the_same(data: st.DataObject) ->
     migrated = yaml.safe_load(after.decode("utf-8-sig"))
     expected = _added(read_as(before, target), migration.added)
     assert read_as(migrated, target) == expected
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data())
+def test_a_folder_migrated_on_every_core_is_migrated_as_in_one_process(
+    data: st.DataObject,
+) -> None:
+    """Configs in folders of their own, migrated by two processes (a group of folders each),
+    come out as one process migrates them, files, diff, problems and additions alike."""
+    target = data.draw(st.sampled_from(TARGETS))
+    texts = [
+        Writer(data.draw).write(legacy(data.draw)) for _ in range(data.draw(st.integers(2, 4)))
+    ]
+    outcomes = []
+    for jobs in (1, 2):
+        with tempfile.TemporaryDirectory() as folder, patch.object(migrating, "MIN_FILES", 2):
+            root = Path(folder)
+            for index, text in enumerate(texts):
+                (root / f"r{index}").mkdir()
+                (root / f"r{index}" / "run.yaml").write_text(text, encoding="utf-8")
+            out = migrating.migrate([root], target, jobs=jobs)
+            outcomes.append(
+                (
+                    {p.relative_to(root): c for p, c in out.changes().items()},
+                    out.diff().replace(str(root), "<root>"),
+                    [line.replace(str(root), "<root>") for line in out.problems],
+                    [(p.relative_to(root), k, v) for p, k, v in out.added],
+                )
+            )
+    assert outcomes[0] == outcomes[1]

@@ -87,8 +87,13 @@ class Outcome:
     def finish(self) -> None:
         """Fix what the migration changes: the plans change no more."""
         self.final = self.changes()
+        self.order()
+
+    def order(self) -> None:
+        """Problems, notes and additions in one order, however the work was shared out."""
         self.problems.sort()
         self.notes.sort()
+        self.added.sort(key=lambda added: (str(added[0]), tuple(map(str, added[1]))))
 
     def changes(self) -> dict[Path, tuple[str, str, bytes]]:
         if self.final is not None:
@@ -808,12 +813,14 @@ def _migrate(
 @dataclass
 class _Share:
     """What migrating one group of files found: its changes, each as a diff, its problems and
-    notes, and every file it read (as `Migration._identity` tells them apart)."""
+    notes, what it added on purpose, and every file it read (as `Migration._identity` tells
+    them apart)."""
 
     changes: dict[Path, tuple[str, str, bytes]]
     diffs: dict[Path, str]
     problems: list[str]
     notes: list[str]
+    added: list[tuple[Path, KeyPath, Any]]
     read: set[tuple[int, int] | str]
 
 
@@ -822,7 +829,7 @@ def _share(paths: list[str | Path], target: str, files: list[Path]) -> _Share:
     migration = _migrate(paths, files, target, jobs=1)
     out = migration.out
     diffs = {path: out.diff_of(path) for path in out.changes()}
-    return _Share(out.changes(), diffs, out.problems, out.notes, migration.read())
+    return _Share(out.changes(), diffs, out.problems, out.notes, out.added, migration.read())
 
 
 def _merged(shares: list[_Share], boundary: Boundary) -> Outcome | None:
@@ -839,6 +846,6 @@ def _merged(shares: list[_Share], boundary: Boundary) -> Outcome | None:
         out.diffs.update(share.diffs)
         out.problems.extend(share.problems)
         out.notes.extend(share.notes)
-    out.problems.sort()
-    out.notes.sort()
+        out.added.extend(share.added)
+    out.order()
     return out
