@@ -179,3 +179,17 @@ def cli(
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Ran(result.exit_code, result.stdout_bytes, result.stderr_bytes)
+
+
+def write_path_examples(count: int) -> Any:
+    """Hypothesis settings for a property test of a write path: `count` examples (CI's share;
+    more locally with a profile), no deadline (each example writes files), and the health
+    checks for slow or large generated data off (a config is both)."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    return settings(
+        max_examples=count,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )

@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 from conftest import SAMPLES
-from hypothesis import HealthCheck, Phase, event, given, settings
+from helpers import write_path_examples
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from nexrl_cfg import app as application
@@ -278,12 +279,7 @@ def _found(data: Any, typos: dict[Site, tuple[str, str]]) -> dict[Site, str] | N
     return words
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@write_path_examples(30)
 @given(st.data())
 def test_a_fixed_file_parses_and_differs_only_where_a_typo_was(data: st.DataObject) -> None:
     writer = Writer(data.draw)

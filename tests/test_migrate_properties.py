@@ -17,7 +17,8 @@ from typing import Any
 from unittest.mock import patch
 
 import yaml
-from hypothesis import HealthCheck, Phase, event, given, settings
+from helpers import write_path_examples
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from nexrl_cfg import app as application
@@ -133,12 +134,7 @@ def _added(data: Any, added: list[tuple[Path, tuple[Any, ...], Any]]) -> Any:
     return data
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@write_path_examples(25)
 @given(st.data())
 def test_a_migrated_file_parses_and_nexrl_reads_the_same(data: st.DataObject) -> None:
     target = data.draw(st.sampled_from(TARGETS))
@@ -165,12 +161,7 @@ def test_a_migrated_file_parses_and_nexrl_reads_the_same(data: st.DataObject) ->
     assert read_as(migrated, target) == expected
 
 
-@settings(
-    max_examples=10,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@write_path_examples(10)
 @given(st.data())
 def test_a_folder_migrated_on_every_core_is_migrated_as_in_one_process(
     data: st.DataObject,
