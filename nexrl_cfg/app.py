@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .discovery import excluder, outside_note, unreadable, walk
 from .finding import Finding, Severity
 from .launch import Launch, LaunchError, Located, locate
 from .output import Secrets, mask_finding
+from .record import Record
 from .settings import Lookup, SettingsError
 
 if TYPE_CHECKING:
@@ -43,13 +45,12 @@ def _no_source(file: str, line: int) -> str | None:
     return None
 
 
-@dataclass(frozen=True, eq=False)
-class CheckRequest:
+class CheckRequest(Record, by_value=False):
     """What to check and how."""
 
     paths: Sequence[str]
     # Settings given on the command line, by name (`settings.SETTINGS`); None: not given.
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: Mapping[str, Any] = MappingProxyType({})
     # A settings file for every checked file, instead of the nearest pyproject.toml.
     config: str | None = None
     # The text of the path "-" (called once, when that path is met), and where it stands.
@@ -64,7 +65,7 @@ class CheckRequest:
     fixes: bool = False
     # A launch to check instead (`--config-path`, `--config-name`, overrides, --hydra-check):
     # the one config it composes.
-    launch: Launch = field(default_factory=Launch)
+    launch: Launch = Launch()
     # Told (files looked at, files in all) after each file of a check (a progress line).
     progress: Callable[[int, int], None] | None = None
     # Keep the source line of each note: a report shows notes one by one only when asked
@@ -154,7 +155,7 @@ def fix(request: CheckRequest) -> Fixes:
     from .fix.autofix import Fixes, fix_round
     from .fix.land import Boundary
 
-    run = _Run(replace(request, fixes=True))
+    run = _Run(request.replace(fixes=True))
     stdin = str(Path(request.stdin_name or "-")) if "-" in request.paths else None
     fixes = Fixes(boundary=Boundary.named(request.paths), stdin=stdin)
     for _ in range(FIX_ROUNDS):
@@ -307,7 +308,7 @@ class _Run:
         from . import pool
 
         jobs = pool.workers(self.lookup.default.jobs) if workers and not self._stdin_used else 1
-        request = replace(self.request, stdin=bytes, progress=None)  # sent to a spawned worker
+        request = self.request.replace(stdin=bytes, progress=None)  # sent to a spawned worker
         return pool.check_files(checker, inputs, jobs, _worker_checker, request)
 
     def _inputs(

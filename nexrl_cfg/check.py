@@ -23,6 +23,7 @@ from .launch import Located
 from .output import REDACTED, Secrets
 from .pipeline import prepare, run_rules
 from .read import KeyPath, dotted
+from .record import Record
 from .rules.env_unset import ID as ENV_UNSET
 from .rules.internal_error import ID as INTERNAL_ERROR
 from .rules.not_nexrl import ID as NOT_NEXRL
@@ -363,8 +364,7 @@ def _too_many(values: int, composed: Composed) -> Finding:
     )
 
 
-@dataclass(frozen=True, eq=False)
-class Checked:
+class Checked(Record, by_value=False):
     """A config a run composed: its path as named, "entry" or "fragment", and the real paths
     of the files it reads."""
 

@@ -13,7 +13,6 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -448,7 +447,7 @@ def check(
             _not_fixed(fixes.dropped, fixes.secrets)
             if fixes.stdin is not None:
                 fixed = _print_stdin(fixes, request)
-                request = replace(request, stdin=lambda: fixed)  # what is left is checked
+                request = request.replace(stdin=lambda: fixed)  # what is left is checked
                 out.stream = sys.stderr  # as ruff: the text on stdout, the report on stderr
         outcome = application.check(request)
         out.guard(request, outcome.read)

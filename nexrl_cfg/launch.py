@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from .record import Record
 
 # NexRL's `@hydra.main(config_path="config", config_name="rl_train")`.
 DEFAULT_NAME = "rl_train"
@@ -23,8 +24,7 @@ class LaunchError(Exception):
     """The launch names no config that can be checked (one line for the user)."""
 
 
-@dataclass(frozen=True, eq=False)
-class Launch:
+class Launch(Record, by_value=False):
     """What a launch was given: a config folder and name (`--config-path`, `--config-name`),
     or a config file, and the overrides; `hydra_check` composes it with Hydra too."""
 
@@ -37,14 +37,13 @@ class Launch:
         return bool(self.folder or self.name or self.overrides or self.hydra_check)
 
 
-@dataclass(frozen=True, eq=False)
-class Located:
+class Located(Record, by_value=False):
     """The config a launch composes: its file, its config folder and its name there."""
 
     file: Path
     folder: Path
     name: str
-    overrides: Sequence[str] = field(default_factory=tuple)
+    overrides: Sequence[str] = ()
     hydra_check: bool = False
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .files import read_regular
 from .nexrl import NEWEST, VERSIONS, version_key
+from .record import Record
 
 # Every pattern here runs in time linear in the text: no nested or overlapping repetition,
 # none that crosses lines where it is tried at every line (a 1 MB file of blank lines).
@@ -35,8 +35,7 @@ class UnknownVersion(ValueError):
         super().__init__(f"unknown NexRL version '{given}' (known: {', '.join(VERSIONS)})")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Record):
     """The NexRL version a config is checked for, and why."""
 
     version: str

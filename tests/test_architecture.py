@@ -52,6 +52,7 @@ PLACES = {
     "nexrl_cfg.files": "base",
     "nexrl_cfg.output": "base",
     "nexrl_cfg.deferred": "base",
+    "nexrl_cfg.record": "base",
     "nexrl_cfg.about": "base",
     "nexrl_cfg.version": "base",
     "nexrl_cfg.nexrl": "base",

@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .model import REQUIRED, Condition, Option, Product, Section, Use, fields_of
+from ..record import REQUIRED, fields_of
+from .model import Condition, Option, Product, Section, Use
 
 HERE = Path(__file__).parent
 SECTIONS = HERE / "sections"

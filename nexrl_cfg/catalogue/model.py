@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..nexrl import OLDEST, VERSIONS, version_key
+from ..record import Record
 
 
 class _NoDefault:
@@ -20,78 +21,6 @@ NO_DEFAULT: Any = _NoDefault()
 # Value types an option can have. "number" accepts int or float (YAML `1e-4` and `1` alike);
 # "string-or-list" is a string or a list of strings (logger.backend).
 TYPES = ("string", "int", "number", "bool", "list", "mapping", "string-or-list", "any")
-
-
-class _Required:
-    """Marks a field of a record that has no default."""
-
-    def __repr__(self) -> str:
-        return "REQUIRED"
-
-
-REQUIRED: Any = _Required()
-_FIELDS: dict[str, dict[str, Any]] = {}
-
-
-def fields_of(kind: type) -> dict[str, Any]:
-    """The fields of a record class, in the order they are declared (base class first), each
-    with its default (`REQUIRED` for none)."""
-    key = f"{kind.__module__}.{kind.__qualname__}"
-    found = _FIELDS.get(key)
-    if found is None:
-        found = _FIELDS[key] = {
-            name: vars(klass).get(name, REQUIRED)
-            for klass in reversed(kind.__mro__)
-            for name in vars(klass).get("__annotations__", {})
-        }
-    return found
-
-
-class Record:
-    """A piece of the catalogue, as a frozen dataclass would hold it: its fields are the
-    annotated class attributes, whose values are their defaults; each is given once, in the
-    order declared or by name, and never changed; records compare, hash and show by their
-    fields. Not a dataclass: generating a dataclass's methods for the 36 fields of an option,
-    and the others, was a sixth of a one-file check's work. The compiled catalogue fills an
-    entry's `__dict__` at once (`data`)."""
-
-    def __init__(self, *given: Any, **values: Any) -> None:
-        known = fields_of(type(self))
-        if len(given) > len(known):
-            raise TypeError(f"{type(self).__name__} takes {len(known)} fields")
-        for name, value in zip(known, given, strict=False):
-            if name in values:
-                raise TypeError(f"{type(self).__name__} given {name} twice")
-            values[name] = value
-        unknown = sorted(values.keys() - known.keys())
-        if unknown:
-            raise TypeError(f"{type(self).__name__} has no field(s) {', '.join(unknown)}")
-        missing = [n for n, default in known.items() if default is REQUIRED and n not in values]
-        if missing:
-            raise TypeError(f"{type(self).__name__} needs field(s) {', '.join(missing)}")
-        self.__dict__.update(values)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__}.{name}: the catalogue does not change")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__}.{name}: the catalogue does not change")
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in fields_of(type(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, Record)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in fields_of(type(self)))
-        return f"{type(self).__name__}({shown})"
 
 
 class Condition(Record):

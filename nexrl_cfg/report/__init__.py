@@ -17,10 +17,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, TextIO
+
+from ..record import Record
 
 if TYPE_CHECKING:
     from .run import Run
@@ -40,8 +41,7 @@ def names() -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda name: name != DEFAULT))
 
 
-@dataclass(frozen=True, eq=False)
-class Format:
+class Format(Record, by_value=False):
     """One output format, its module loaded on first use."""
 
     name: str

@@ -62,12 +62,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..finding import Finding, Fix, Report, Severity
 from ..nexrl import OLDEST, VERSIONS, versions
+from ..record import Record
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -88,8 +88,7 @@ def rule_id(module_name: str) -> str:
     return module_name.rpartition(".")[2].replace("_", "-")
 
 
-@dataclass(frozen=True, eq=False)
-class Rule:
+class Rule(Record, by_value=False):
     id: str
     severity: Severity
     summary: str
