@@ -14,11 +14,15 @@ from typing import Any
 class Deferred:
     """A compiled pattern, compiled when first used: every attribute is the compiled one's."""
 
+    source = ""
+    compiled: re.Pattern[str] | None = None
+
     def __init__(self, pattern: str) -> None:
         self.source = pattern
-        self.compiled: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copying and pickling ask for these: a Deferred's own
+            raise AttributeError(name)
         if self.compiled is None:
             # With an explicit flag (the default for text): another key in `re`'s cache than
             # the pattern alone, where `_yaml` may have left a Deferred.

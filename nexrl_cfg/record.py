@@ -31,16 +31,15 @@ class _Required:
 
 
 REQUIRED: Any = _Required()
-_FIELDS: dict[str, dict[str, Any]] = {}
+_FIELDS: dict[type, dict[str, Any]] = {}
 
 
 def fields_of(kind: type) -> dict[str, Any]:
     """The fields of a record class, in the order they are declared (base class first), each
     with its default (`REQUIRED` for none)."""
-    key = f"{kind.__module__}.{kind.__qualname__}"
-    found = _FIELDS.get(key)
+    found = _FIELDS.get(kind)
     if found is None:
-        found = _FIELDS[key] = {
+        found = _FIELDS[kind] = {
             name: vars(klass).get(name, REQUIRED)
             for klass in reversed(kind.__mro__)
             for name in vars(klass).get("__annotations__", {})
@@ -79,8 +78,9 @@ class Record:
         raise AttributeError(f"{type(self).__name__}.{name} cannot be changed")
 
     def replace(self, **changes: Any) -> Self:
-        """This record with `changes`, as `dataclasses.replace` makes one."""
-        return type(self)(**{**{n: getattr(self, n) for n in fields_of(type(self))}, **changes})
+        """This record with `changes`, as `dataclasses.replace` makes one (the fields it
+        was given, and `changes`: a default stays its class's)."""
+        return type(self)(**{**self.__dict__, **changes})
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in fields_of(type(self)))

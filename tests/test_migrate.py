@@ -341,3 +341,13 @@ def test_groups_that_read_one_file_are_migrated_in_one_process(
     shared = migrate([tmp_path], jobs=2)
     assert merged == [False]
     assert _as_one(shared) == _as_one(migrate([tmp_path], jobs=1))
+
+
+def test_problems_and_notes_are_listed_by_file_and_line() -> None:
+    outcome = Outcome(
+        problems=["r10/run.yaml:3: c", "r9/run.yaml:12: b", "r9/run.yaml:9: a"],
+        notes=["run.yaml:12: y", "run.yaml:9: x"],
+    )
+    outcome.order()
+    assert outcome.problems == ["r9/run.yaml:9: a", "r9/run.yaml:12: b", "r10/run.yaml:3: c"]
+    assert outcome.notes == ["run.yaml:9: x", "run.yaml:12: y"]

@@ -160,3 +160,22 @@ def test_findings_from_a_worker_share_their_texts() -> None:
     assert made[0].message is not made[1].message
     sent = pickle.loads(pickle.dumps(made))
     assert sent == made and sent[0].message is sent[1].message
+
+
+def test_spawned_workers_take_a_request_with_the_default_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where workers are spawned (macOS, Windows), each is sent the run's request: one that
+    leaves every setting at its default must pickle, and report what forked workers do."""
+    from nexrl_cfg import app
+
+    root = project(tmp_path)
+    monkeypatch.chdir(root)
+    forked = app.check(app.CheckRequest(["."]))
+    monkeypatch.setattr(pool, "_method", lambda: "spawn")
+    monkeypatch.setattr(pool, "workers", lambda setting: 2)  # on a machine of one core too
+    spawned = app.check(app.CheckRequest(["."]))
+    assert spawned.exit_code == forked.exit_code == 1
+    assert [(f.file, f.line, f.rule) for f in spawned.findings] == [
+        (f.file, f.line, f.rule) for f in forked.findings
+    ]

@@ -135,3 +135,21 @@ def test_pyyaml_s_reader_class_is_compiled_when_used() -> None:
     code = "import nexrl_cfg.read, yaml\nprint(type(yaml.reader.Reader.NON_PRINTABLE).__name__)"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert shown.strip() == "Deferred"
+
+
+def test_a_deferred_pattern_copies_and_pickles_as_itself() -> None:
+    import copy
+    import pickle
+
+    from nexrl_cfg.deferred import Deferred
+
+    deferred = Deferred("[ab]")
+    for again in (
+        copy.copy(deferred),
+        copy.deepcopy(deferred),
+        pickle.loads(pickle.dumps(deferred)),
+    ):
+        assert isinstance(again, Deferred) and again.findall("abc") == ["a", "b"]
+    assert deferred.compiled is None
+    with pytest.raises(AttributeError):
+        deferred.no_such_attribute  # noqa: B018

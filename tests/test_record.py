@@ -70,3 +70,22 @@ def test_a_record_pickles_and_copies() -> None:
     handle = Handle("a", ("t",))
     again = pickle.loads(pickle.dumps(handle))
     assert (again.name, again.tags) == ("a", ("t",)) and again is not handle
+
+
+def test_replace_keeps_a_default_its_class_s() -> None:
+    # A request's default settings are a read-only mapping, which does not pickle: a spawned
+    # worker is sent the request as replaced, which must not hold it.
+    from nexrl_cfg.app import CheckRequest
+
+    sent = CheckRequest(["x"]).replace(progress=None)
+    assert "settings" not in vars(sent)
+    assert pickle.loads(pickle.dumps(sent)).paths == ["x"]
+
+
+def test_classes_of_one_name_keep_their_own_fields() -> None:
+    def make(field: str) -> type[Record]:
+        return type("R", (Record,), {"__annotations__": {field: "int"}})
+
+    first, second = make("a"), make("b")
+    assert list(fields_of(first)) == ["a"] and list(fields_of(second)) == ["b"]
+    assert second(b=1) != first(a=1)

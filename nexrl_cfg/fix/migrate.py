@@ -61,6 +61,7 @@ from .verify import Net, differences
 INFERENCE = ("service", "inference_service")
 TRAIN_PATH = ("service", "train_service")
 _REF = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
+_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass
@@ -91,8 +92,8 @@ class Outcome:
 
     def order(self) -> None:
         """Problems, notes and additions in one order, however the work was shared out."""
-        self.problems.sort()
-        self.notes.sort()
+        self.problems.sort(key=_natural)
+        self.notes.sort(key=_natural)
         self.added.sort(key=lambda added: (str(added[0]), tuple(map(str, added[1]))))
 
     def changes(self) -> dict[Path, tuple[str, str, bytes]]:
@@ -126,6 +127,11 @@ class Outcome:
 
     def write(self) -> list[Path]:
         return list(self.writes())
+
+
+def _natural(text: str) -> tuple[str | int, ...]:
+    """`text` sorted with its numbers as numbers: `run.yaml:9` before `run.yaml:10`."""
+    return tuple(int(part) if odd % 2 else part for odd, part in enumerate(_DIGITS.split(text)))
 
 
 @dataclass
