@@ -1,4 +1,4 @@
-"""The catalogue itself: every entry typed, sourced and versioned consistently, per module."""
+"""The catalogue itself: every entry typed, sourced and versioned consistently, per section file."""
 
 from __future__ import annotations
 
