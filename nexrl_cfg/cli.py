@@ -795,11 +795,12 @@ def _batch_collector() -> None:
     """Tune the garbage collector for a run of the tool: what the imports made lives to the
     end, out of the collector's way (`gc.freeze`), and the youngest objects are collected
     less often, most of a run's garbage being freed as soon as it is dropped (2% of the work
-    of checking NexRL's recipes)."""
+    of checking NexRL's recipes). The command starts with it off (`__main__`)."""
     import gc
 
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+    gc.enable()
 
 
 def _app_for(argv: Sequence[str]) -> typer.Typer:

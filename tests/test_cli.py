@@ -352,3 +352,21 @@ def test_version_and_help_load_no_rule_nor_the_catalogue(words: list[str]) -> No
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout and done.stderr.strip() == "[]"
+
+
+def test_the_command_imports_with_the_collector_off_and_runs_with_it_tuned() -> None:
+    """`nexrl-cfg` (`nexrl_cfg.__main__:main`) imports the command line with the garbage
+    collector off, then runs with it on, what was loaded frozen out of its way."""
+    code = (
+        "import gc, sys\n"
+        "import nexrl_cfg.__main__ as entry\n"
+        "off = gc.isenabled()\n"
+        "sys.argv = ['nexrl-cfg', '--version']\n"
+        "try:\n"
+        "    entry.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(off, gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count() > 0)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert shown.stdout.split()[-4:] == ["False", "True", "10000", "True"]
