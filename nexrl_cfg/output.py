@@ -27,7 +27,8 @@ _INVISIBLE = (
     "\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069"
     "\ufeff\ufff9-\ufffb\ud800-\udfff"
 )
-# Compiled when text that is not all ASCII is printed (see `deferred`); nearly every line is.
+# Compiled the first time text that is not all ASCII is printed (see `deferred`): nearly every
+# line printed is ASCII, and is checked with the ASCII class beside it.
 _UNPRINTABLE = Deferred("[\x00-\x08\x0a-\x1f" + _INVISIBLE + "]")
 _UNPRINTABLE_ASCII = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 # In JSON, `json.dumps` already escapes what is below 0x20, quotes and backslashes.
