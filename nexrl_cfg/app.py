@@ -11,12 +11,14 @@ message is one line for the user (exit 2).
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from .discovery import excluder, outside_note, unreadable, walk
 from .finding import Finding, Severity
@@ -151,19 +153,92 @@ def output_clash(output: str, request: CheckRequest, read: Iterable[Path] = ()) 
 
 def fix(request: CheckRequest) -> Fixes:
     """The safe fixes of the findings of the check, made in memory round by round, each
-    verified before it is kept (see `fix.autofix`); nothing is written (see `write_fixes`)."""
-    from .fix.autofix import Fixes, fix_round
+    verified before it is kept (see `fix.autofix`); nothing is written (see `write_fixes`).
+
+    Each group of folders (see `pool.folder_groups`) is fixed on its own, on every core for a
+    long run: its configs, the files they read and the files fixed are its own, so the
+    outcome does not depend on the number of processes. Should two groups read one file
+    (each would decide on it without the configs of the other), the whole is fixed at once;
+    so are standard input and a launch."""
+    from .fix.autofix import Fixes
     from .fix.land import Boundary
 
     run = _Run(request.replace(fixes=True))
-    stdin = str(Path(request.stdin_name or "-")) if "-" in request.paths else None
-    fixes = Fixes(boundary=Boundary.named(request.paths), stdin=stdin)
+    boundary = Boundary.named(request.paths)
+    if "-" in request.paths:
+        stdin = str(Path(request.stdin_name or "-"))
+        return _fixed(run, Fixes(boundary=boundary, stdin=stdin))
+    if run.located is None:
+        grouped = _fixed_by_group(run, boundary)
+        if grouped is not None:
+            return grouped
+    return _fixed(run, Fixes(boundary=boundary))
+
+
+def _fixed(run: _Run, fixes: Fixes, inputs: list[tuple[Path, bool]] | None = None) -> Fixes:
+    """`fixes` with the rounds of fixing the run (its `inputs` only, when given) made."""
+    from .fix.autofix import fix_round
+
     for _ in range(FIX_ROUNDS):
-        checker, findings, _ = run.collect(fixes.texts())
+        checker, findings, _ = run.collect(fixes.texts(), inputs=inputs)
         fixes.read |= _read_by(checker)
         fixes.secrets = checker.secrets
         if not fix_round(checker, findings, run.checker, fixes):
             break
+    return fixes
+
+
+class _FixShare(NamedTuple):
+    """What fixing one group of folders made: the changed files, the fixes not made (with
+    why), every file any of its checks read (real paths) and the secret values they met."""
+
+    files: dict[Path, Any]
+    dropped: list[tuple[Finding, str]]
+    read: frozenset[Path]
+    secrets: frozenset[str]
+
+
+def _fixed_by_group(run: _Run, boundary: Any) -> Fixes | None:
+    """The fixes of each group of folders, made on its own (see `fix`); None for a run of one
+    group, or when two groups read one file."""
+    from . import pool
+
+    inputs = run._inputs(run.checker(), [])
+    groups = pool.folder_groups([path for path, _ in inputs])
+    if len(groups) < 2:
+        return None
+    jobs = pool.workers(run.lookup.default.jobs) if len(inputs) >= pool.MIN_FILES else 1
+    shared = [[inputs[index] for index in group] for group in groups]
+    shares = pool.shared_out(partial(_fix_share, run, boundary), shared, jobs)
+    return _merged_fixes(shares, boundary)
+
+
+def _fix_share(run: _Run, boundary: Any, inputs: list[tuple[Path, bool]]) -> _FixShare:
+    from .fix.autofix import Fixes
+
+    share = copy.copy(run)
+    share.request = run.request.replace(progress=None)  # one bar per run, not per group
+    share.reads = []
+    fixes = _fixed(share, Fixes(boundary=boundary), inputs)
+    read = fixes.read.union(*share.reads)
+    return _FixShare(fixes.files, fixes.dropped, read, frozenset(fixes.secrets.values))
+
+
+def _merged_fixes(shares: list[_FixShare], boundary: Any) -> Fixes | None:
+    """The fixes of the groups together, in the order of the groups; None when two of them
+    read one file."""
+    from .fix.autofix import Fixes
+
+    seen: set[Path] = set()
+    for share in shares:
+        if seen & share.read:
+            return None
+        seen |= share.read
+    fixes = Fixes(boundary=boundary, read=frozenset(seen))
+    for share in shares:
+        fixes.files.update(share.files)
+        fixes.dropped.extend(share.dropped)
+        fixes.secrets.update(share.secrets)
     return fixes
 
 
@@ -242,6 +317,8 @@ class _Run:
         _check_named(request.paths)
         self._stdin: bytes | None = None
         self.located = None
+        # When a list: the files each checker made for the run reads (see `_fix_share`).
+        self.reads: list[set[Path]] | None = None
         if request.launch:
             try:
                 self.located = locate(request.launch, request.paths)
@@ -264,15 +341,21 @@ class _Run:
             note_lines=self.request.note_lines,
         )
         checker.serve(texts or {})
+        if self.reads is not None:
+            self.reads.append(checker.reader.seen)
         return checker
 
     def collect(
-        self, texts: Mapping[Path, tuple[str, str]] | None = None, workers: bool = False
+        self,
+        texts: Mapping[Path, tuple[str, str]] | None = None,
+        workers: bool = False,
+        inputs: list[tuple[Path, bool]] | None = None,
     ) -> tuple[Checker, list[Finding], Files]:
         """The checker, the findings of every file (sorted, each once, not masked) and the
         number of files looked at and skipped; the files in `texts` are read as the text
         given there. With `workers`, a folder or a long list of files is checked by worker
-        processes (see `pool`; what they met is merged into the checker)."""
+        processes (see `pool`; what they met is merged into the checker). Given `inputs`
+        ((path, named), as the run finds them), those files alone are checked."""
         checker = self.checker(texts)
         outside: list[tuple[Path, Path]] = []
         findings: list[Finding] = []
@@ -281,7 +364,8 @@ class _Run:
             inputs = [(self.located.file, True)]
             results: Iterable[FileResult] = [checker.check_launch(self.located)]
         else:
-            inputs = self._inputs(checker, outside)
+            if inputs is None:
+                inputs = self._inputs(checker, outside)
             results = self._results(checker, inputs, workers)
         try:
             for result in results:

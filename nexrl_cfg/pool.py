@@ -44,6 +44,8 @@ MIN_FILES = 24
 # Tasks per worker: enough that no worker idles long at the end of a run, few enough that
 # the groups of a folder of recipes stay whole.
 TASKS_PER_WORKER = 8
+# Seconds to wait for the counter of `shared_out`, which each process holds for a moment.
+_HELD = 5.0
 
 
 def workers(setting: int | None) -> int:
@@ -127,10 +129,12 @@ def shared_out(
     function: Callable[[Item], Result], items: Sequence[Item], jobs: int
 ) -> list[Result]:
     """`[function(item) for item in items]`, the items shared out between this process and
-    `jobs - 1` forked workers, each taking every `jobs`-th item (the results come back
-    pickled). In this process alone for one job, a single item, or where the platform does
-    not fork safely. A worker that sends nothing back (it failed, it was killed) costs only
-    time: this process works its items out itself, so the results are always its own."""
+    `jobs - 1` forked workers, each taking the next item left as it becomes free (items may
+    differ a lot in cost: a fixed share would leave one process with the costly ones); the
+    results come back pickled. In this process alone for one job, a single item, or where the
+    platform does not fork safely. A worker that sends nothing back (it failed, it was
+    killed) costs only time: this process works out what is missing itself, so the results
+    are always its own."""
     if jobs <= 1 or len(items) < 2 or _method() != "fork":
         return [function(item) for item in items]
     import gc
@@ -139,7 +143,7 @@ def shared_out(
     context = multiprocessing.get_context("fork")
     gc.freeze()  # as for `check_files`: what is loaded stays shared and out of the collector's way
     try:
-        return _shared_out(context, function, items, jobs)
+        return _shared_out(context, function, items, min(jobs, len(items)))
     finally:
         gc.unfreeze()
 
@@ -147,32 +151,52 @@ def shared_out(
 def _shared_out(
     context: Any, function: Callable[[Item], Result], items: Sequence[Item], jobs: int
 ) -> list[Result]:
-    shares = [list(range(k, len(items), jobs)) for k in range(min(jobs, len(items)))]
-    started: list[tuple[BaseProcess | None, Connection | None, list[int]]] = []
-    for share in shares[1:]:
+    taken = context.Value("q", 0)  # the index of the next item to take, for every process
+    started: list[tuple[BaseProcess, Connection]] = []
+    for _ in range(jobs - 1):
         here, there = context.Pipe(duplex=False)
-        process = context.Process(target=_share, args=(there, function, items, share), daemon=True)
+        process = context.Process(target=_share, args=(there, function, items, taken), daemon=True)
         try:
             process.start()
-        except OSError:  # no more processes: this one does the share
+        except OSError:  # no more processes: the others take more
             here.close()
-            started.append((None, None, share))
-            continue
+            break
         finally:
             there.close()
-        started.append((process, here, share))
-    results = {index: function(items[index]) for index in shares[0]}
-    for worker, connection, share in started:
+        started.append((process, here))
+    results = _taking(function, items, taken)
+    for worker, connection in started:
         sent = _sent(worker, connection)
-        if not (isinstance(sent, list) and len(sent) == len(share)):
-            sent = [function(items[index]) for index in share]
-        results.update(zip(share, sent, strict=True))
-    return [results[index] for index in range(len(items))]
+        if isinstance(sent, dict):
+            results.update(sent)
+    return [
+        results[index] if index in results else function(items[index])
+        for index in range(len(items))
+    ]
 
 
-def _sent(process: BaseProcess | None, connection: Connection | None) -> Any:
-    if process is None or connection is None:
-        return None
+def _taking(
+    function: Callable[[Item], Result], items: Sequence[Item], taken: Any
+) -> dict[int, Result]:
+    """The results of the items this process takes, by index, until none is left."""
+    done: dict[int, Result] = {}
+    lock = taken.get_lock()
+    while True:
+        # Held for a moment only: a process that cannot have it, one killed while holding
+        # it, stops taking; the parent works out what is missing.
+        if not lock.acquire(timeout=_HELD):
+            return done
+        try:
+            index = taken.value
+            taken.value = index + 1
+        finally:
+            lock.release()
+        if index >= len(items):
+            return done
+        done[index] = function(items[index])
+
+
+def _sent(process: BaseProcess, connection: Connection) -> Any:
     try:
         return connection.recv()
     except (EOFError, OSError, ValueError):
@@ -182,14 +206,14 @@ def _sent(process: BaseProcess | None, connection: Connection | None) -> Any:
         process.join()
 
 
-def _share(connection: Connection, function: Callable[[Any], Any], items: Any, share: Any) -> None:
-    """A worker of `shared_out`: the results of its share, or nothing when one fails."""
+def _share(connection: Connection, function: Callable[[Any], Any], items: Any, taken: Any) -> None:
+    """A worker of `shared_out`: the results of the items it took, or nothing when one fails."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run stops its workers itself
     try:
-        connection.send([function(items[index]) for index in share])
-    except Exception:  # the parent works the share out itself
+        connection.send(_taking(function, items, taken))
+    except Exception:  # the parent works its items out itself
         pass
     finally:
         connection.close()

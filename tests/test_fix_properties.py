@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import yaml
 from conftest import SAMPLES
@@ -27,6 +28,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from nexrl_cfg import app as application
+from nexrl_cfg import pool
 from nexrl_cfg.app import CheckRequest
 from nexrl_cfg.catalogue import for_version
 from nexrl_cfg.fix.library import one_match
@@ -331,3 +333,40 @@ def _lookup_model(path: tuple[str, ...]) -> Any:
 def test_the_generator_has_places_for_typos() -> None:
     kinds = {kind for kind, _ in sites()}
     assert kinds == {"key", "value"} and len(sites()) > 20
+
+
+def _outcome(root: Path, fixes: Any) -> tuple[Any, ...]:
+    changed = {Path(c.name).relative_to(root): c.new for c in fixes.changed().values()}
+    dropped = sorted(
+        (str(Path(f.file).relative_to(root)), f.line, f.rule, why) for f, why in fixes.dropped
+    )
+    return changed, fixes.diff().replace(str(root), "<root>"), dropped
+
+
+@write_path_examples(10)
+@given(st.data())
+def test_folders_fixed_on_every_core_are_fixed_as_each_alone(data: st.DataObject) -> None:
+    """Configs with typos in folders of their own, fixed by two processes (a group of folders
+    each, taken as each becomes free) and by one, come out the same, and as each folder fixed
+    on its own: changed texts, diff and the fixes not made."""
+    texts = []
+    for _ in range(data.draw(st.integers(2, 4))):
+        chosen = data.draw(st.sets(st.sampled_from(sorted(sites())), max_size=2))
+        words = {site: data.draw(st.sampled_from(sites()[site])) for site in chosen}
+        texts.append(Writer(data.draw).write(words))
+    outcomes = []
+    with tempfile.TemporaryDirectory() as folder, patch.object(pool, "MIN_FILES", 2):
+        root = Path(folder)
+        for index, text in enumerate(texts):
+            (root / f"r{index}").mkdir()
+            (root / f"r{index}" / "run.yaml").write_text(text, encoding="utf-8")
+        for jobs in (1, 2):
+            request = CheckRequest([str(root)], {"nexrl_version": VERSION, "jobs": jobs})
+            outcomes.append(_outcome(root, application.fix(request)))
+        alone: tuple[dict[Path, str], str, list[Any]] = ({}, "", [])
+        for index in range(len(texts)):
+            request = CheckRequest([str(root / f"r{index}")], {"nexrl_version": VERSION})
+            changed, diff, dropped = _outcome(root, application.fix(request))
+            alone = ({**alone[0], **changed}, alone[1] + diff, sorted(alone[2] + dropped))
+    assert outcomes[0] == outcomes[1] == alone
+    event("fixed" if alone[0] else "nothing fixed")

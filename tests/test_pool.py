@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SAMPLES
@@ -121,6 +123,21 @@ def test_shared_out_gives_the_results_in_order_from_every_share() -> None:
     assert pool.shared_out(_square, [], 2) == []
 
 
+def _slow_first(n: int) -> int:
+    if n == 0:
+        time.sleep(0.5)
+    return os.getpid()
+
+
+@pytest.mark.skipif(pool._method() != "fork", reason="shared out only where workers fork")
+def test_shared_out_gives_the_next_item_to_the_process_that_is_free() -> None:
+    """A costly item does not hold back the items after it: the other process takes them
+    (a fixed share would leave half of them to the process busy with the first)."""
+    pids = pool.shared_out(_slow_first, list(range(40)), 2)
+    assert len(set(pids)) == 2
+    assert pids.count(pids[0]) < 10
+
+
 def test_a_worker_that_dies_costs_its_share_nothing_but_time() -> None:
     parent = os.getpid()
 
@@ -179,3 +196,71 @@ def test_spawned_workers_take_a_request_with_the_default_settings(
     assert [(f.file, f.line, f.rule) for f in spawned.findings] == [
         (f.file, f.line, f.rule) for f in forked.findings
     ]
+
+
+def _spied_fixes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each grouped fixing of the run was merged (False: done again at once)."""
+    from nexrl_cfg import app
+
+    merged: list[bool] = []
+    real = app._merged_fixes
+
+    def spy(*args: Any) -> Any:
+        out = real(*args)
+        merged.append(out is not None)
+        return out
+
+    monkeypatch.setattr(app, "_merged_fixes", spy)
+    return merged
+
+
+def _diffs(root: Path) -> list[tuple[int, str, str]]:
+    runs = [
+        cli(["check", "--nexrl-version", "1.0", "-j", jobs, "--diff", "."], cwd=root, env=CLUSTER)
+        for jobs in ("1", "2")
+    ]
+    return [(ran.returncode, ran.out, ran.err) for ran in runs]
+
+
+def test_fixes_made_on_every_core_are_those_of_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path)
+    for run in sorted(root.rglob("run.yaml"))[::6]:  # read once renamed, "maybe": not fixed
+        text = run.read_text(encoding="utf-8")
+        run.write_text(text.replace("need_llm_inference: true", 'need_llm_infrence: "maybe"', 1))
+    monkeypatch.chdir(root)
+    merged = _spied_fixes(monkeypatch)
+    fixes = app_fix(root, jobs=2)
+    assert merged == [True]
+    assert fixes.changed() and fixes.dropped
+    alone = app_fix(root, jobs=1)
+    assert fixes.diff() == alone.diff() and fixes.dropped == alone.dropped
+    one, two = _diffs(root)
+    assert one == two and one[0] == 1 and "not fixed: " in one[2]
+
+
+def test_groups_that_read_one_file_are_fixed_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A config group three levels below its config is a group of folders of its own, and the
+    # run of each group reads its option: neither may decide a fix of it alone.
+    root = project(tmp_path)
+    run = sorted(root.rglob("run.yaml"))[0]
+    text = run.read_text(encoding="utf-8").replace("  keep_batch_order: true\n", "", 1)
+    run.write_text(text.replace("  - base\n", "  - base\n  - deep/a/b/extra\n", 1))
+    extra = run.parent / "deep" / "a" / "b"
+    extra.mkdir(parents=True)
+    (extra / "extra.yaml").write_text("# @package _global_\ndata:\n  keep_bacth_order: true\n")
+    merged = _spied_fixes(monkeypatch)
+    fixes = app_fix(root, jobs=2)
+    assert merged == [False]
+    assert any(c.name.endswith("extra.yaml") for c in fixes.changed().values())
+    assert fixes.diff() == app_fix(root, jobs=1).diff()
+
+
+def app_fix(root: Path, jobs: int) -> Any:
+    from nexrl_cfg import app
+
+    request = app.CheckRequest([str(root)], {"nexrl_version": "1.0", "jobs": jobs})
+    return app.fix(request)
