@@ -45,8 +45,9 @@ def real_path(path: str | Path, folders: dict[str, str]) -> Path:
     """`Path(path).resolve()`, with the real path of each folder kept in `folders` (one run's
     cache): a file that is not a link is then one `lstat`, not one for each folder above it.
     A path with `..` in it is resolved as a whole (`..` follows a link to where it points)."""
-    folder, name = os.path.split(os.path.abspath(path))
-    if not name or ".." in Path(path).parts:
+    text = os.fspath(path)
+    folder, name = os.path.split(os.path.abspath(text))
+    if not name or ".." in text.replace(os.altsep or os.sep, os.sep).split(os.sep):
         return Path(path).resolve()
     real_folder = folders.get(folder)
     if real_folder is None:

@@ -85,6 +85,7 @@ class Catalogue:
         self._children: dict[str, dict[str, Option | Section]] = {}
         for entry in entries:
             self._children.setdefault(entry.parent, {})[entry.name] = entry
+        self._requirable: dict[str, tuple[Option | Section, ...]] = {}
 
     def option(self, path: str) -> Option | None:
         return self.options.get(path)
@@ -98,6 +99,18 @@ class Catalogue:
     def children(self, path: str) -> dict[str, Option | Section]:
         """Options and sections directly inside the section at `path` ("" for the root)."""
         return self._children.get(path, {})
+
+    def requirable(self, path: str) -> tuple[Option | Section, ...]:
+        """The children of the section at `path` that the catalogue requires, always or
+        under a condition (a config is checked for these alone)."""
+        found = self._requirable.get(path)
+        if found is None:
+            found = self._requirable[path] = tuple(
+                spec
+                for spec in self.children(path).values()
+                if spec.required or spec.required_if or spec.required_unless
+            )
+        return found
 
     def top_level_names(self) -> list[str]:
         return sorted(self.children(""))
