@@ -358,15 +358,44 @@ def test_the_command_imports_with_the_collector_off_and_runs_with_it_tuned() -> 
     """`nexrl-cfg` (`nexrl_cfg.__main__:main`) imports the command line with the garbage
     collector off, then runs with it on, what was loaded frozen out of its way."""
     code = (
-        "import gc, sys\n"
+        "import gc, os, sys\n"
         "import nexrl_cfg.__main__ as entry\n"
         "off = gc.isenabled()\n"
+        "class Left(Exception):\n"
+        "    pass\n"
+        "def left(status):\n"
+        "    raise Left(status)\n"
+        "os._exit = left\n"
         "sys.argv = ['nexrl-cfg', '--version']\n"
         "try:\n"
         "    entry.main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(off, gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count() > 0)\n"
+        "except Left as exc:\n"
+        "    status = exc.args[0]\n"
+        "print(off, gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count() > 0, status)\n"
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert shown.stdout.split()[-4:] == ["False", "True", "10000", "True"]
+    assert shown.stdout.split()[-5:] == ["False", "True", "10000", "True", "0"]
+
+
+def test_the_command_leaves_at_once_with_its_output_whole(tmp_path: Path) -> None:
+    """The command leaves without taking the run apart (`__main__.leave`), once its output is
+    flushed: every line and the exit code, on a pipe and in a report file; a message to
+    print on exit still leaves the usual way."""
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    text = (SAMPLES / "valid" / "self_hosted_dev.yaml").read_text(encoding="utf-8")
+    for index in range(30):
+        (folder / f"run{index}.yaml").write_text(text.replace("sglang", "sglnag", 1))
+    words = ["check", "--nexrl-version", "1.0", "-j", "2", str(folder)]
+    run = [sys.executable, "-m", "nexrl_cfg", *words]
+    piped = subprocess.run(run, capture_output=True, text=True)
+    inside = CliRunner().invoke(app, words, env={"NO_COLOR": "1"})
+    assert (piped.returncode, piped.stdout) == (inside.exit_code, inside.stdout)
+    assert piped.returncode == 1 and piped.stdout.count("error [invalid-choice]") == 30
+    report = tmp_path / "report.json"
+    written = subprocess.run([*run, "--format", "json", "-o", str(report)], capture_output=True)
+    assert written.returncode == 1
+    assert len(json.loads(report.read_text(encoding="utf-8"))["findings"]) >= 30
+    code = "import nexrl_cfg.__main__ as entry\nentry.leave(SystemExit('a message'))\n"
+    said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (said.returncode, said.stderr) == (1, "a message\n")
