@@ -209,8 +209,23 @@ def _fixed_by_group(run: _Run, boundary: Any) -> Fixes | None:
         return None
     jobs = pool.workers(run.lookup.default.jobs) if len(inputs) >= pool.MIN_FILES else 1
     shared = [[inputs[index] for index in group] for group in groups]
-    shares = pool.shared_out(partial(_fix_share, run, boundary), shared, jobs)
+    shares = pool.shared_out(
+        partial(_fix_share, run, boundary), shared, jobs, _groups_progress(run, shared)
+    )
     return _merged_fixes(shares, boundary)
+
+
+def _groups_progress(
+    run: _Run, groups: list[list[tuple[Path, bool]]]
+) -> Callable[[int], None] | None:
+    """The run's progress told in files, from the number of groups taken."""
+    shown = run.request.progress
+    if shown is None:
+        return None
+    files = [0]
+    for group in groups:
+        files.append(files[-1] + len(group))
+    return lambda taken: shown(files[taken], files[-1])
 
 
 def _fix_share(run: _Run, boundary: Any, inputs: list[tuple[Path, bool]]) -> _FixShare:

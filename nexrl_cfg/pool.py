@@ -126,7 +126,10 @@ def folder_groups(paths: Sequence[Path]) -> list[list[int]]:
 
 
 def shared_out(
-    function: Callable[[Item], Result], items: Sequence[Item], jobs: int
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Result]:
     """`[function(item) for item in items]`, the items shared out between this process and
     `jobs - 1` forked workers, each taking the next item left as it becomes free (items may
@@ -134,22 +137,32 @@ def shared_out(
     results come back pickled. In this process alone for one job, a single item, or where the
     platform does not fork safely. A worker that sends nothing back (it failed, it was
     killed) costs only time: this process works out what is missing itself, so the results
-    are always its own."""
+    are always its own. `progress` is told, after each item this process works out, how
+    many items have been taken in all."""
     if jobs <= 1 or len(items) < 2 or _method() != "fork":
-        return [function(item) for item in items]
+        results = []
+        for item in items:
+            results.append(function(item))
+            if progress is not None:
+                progress(len(results))
+        return results
     import gc
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     gc.freeze()  # as for `check_files`: what is loaded stays shared and out of the collector's way
     try:
-        return _shared_out(context, function, items, min(jobs, len(items)))
+        return _shared_out(context, function, items, min(jobs, len(items)), progress)
     finally:
         gc.unfreeze()
 
 
 def _shared_out(
-    context: Any, function: Callable[[Item], Result], items: Sequence[Item], jobs: int
+    context: Any,
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    jobs: int,
+    progress: Callable[[int], None] | None,
 ) -> list[Result]:
     taken = context.Value("q", 0)  # the index of the next item to take, for every process
     started: list[tuple[BaseProcess, Connection]] = []
@@ -164,7 +177,7 @@ def _shared_out(
         finally:
             there.close()
         started.append((process, here))
-    results = _taking(function, items, taken)
+    results = _taking(function, items, taken, progress)
     for worker, connection in started:
         sent = _sent(worker, connection)
         if isinstance(sent, dict):
@@ -176,7 +189,10 @@ def _shared_out(
 
 
 def _taking(
-    function: Callable[[Item], Result], items: Sequence[Item], taken: Any
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    taken: Any,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[int, Result]:
     """The results of the items this process takes, by index, until none is left."""
     done: dict[int, Result] = {}
@@ -194,6 +210,8 @@ def _taking(
         if index >= len(items):
             return done
         done[index] = function(items[index])
+        if progress is not None:
+            progress(min(taken.value, len(items)))  # read without the lock: a count to show
 
 
 def _sent(process: BaseProcess, connection: Connection) -> Any:

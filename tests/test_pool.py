@@ -264,3 +264,22 @@ def app_fix(root: Path, jobs: int) -> Any:
 
     request = app.CheckRequest([str(root)], {"nexrl_version": "1.0", "jobs": jobs})
     return app.fix(request)
+
+
+def test_fixing_by_group_tells_its_progress_in_files(tmp_path: Path) -> None:
+    from nexrl_cfg import app
+
+    root = project(tmp_path)
+    for jobs in (1, 2):
+        told: list[tuple[int, int]] = []
+        request = app.CheckRequest(
+            [str(root)],
+            {"nexrl_version": "1.0", "jobs": jobs},
+            progress=lambda done, total, told=told: told.append((done, total)),
+        )
+        app.fix(request)
+        assert told and {total for _, total in told} == {2 * CONFIGS}
+        done = [count for count, _ in told]
+        assert done == sorted(done) and all(0 < count <= 2 * CONFIGS for count in done)
+        if jobs == 1:  # a group at a time, a folder of two files each
+            assert done == list(range(2, 2 * CONFIGS + 1, 2))
