@@ -41,9 +41,9 @@ Result = TypeVar("Result")
 # Below this many files a run stays in its process: starting workers and sending findings
 # back would cost more than the second core gives (see bench/README.md).
 MIN_FILES = 24
-# Tasks per worker: enough that no worker idles long at the end of a run, few enough that
-# the groups of a folder of recipes stay whole.
-TASKS_PER_WORKER = 8
+# A task is about this share of the files not yet handed out, per worker: the first tasks
+# are large, the last ones a group of folders or two, so that the workers finish together.
+GUIDE = 4
 # Seconds to wait for the counter of `shared_out`, which each process holds for a moment.
 _HELD = 5.0
 
@@ -83,18 +83,23 @@ def check_files(
 
 def tasks(inputs: Inputs, jobs: int) -> list[list[int]]:
     """The indexes of `inputs`, in tasks for `jobs` workers: the files of a group of folders
-    (see `folder_groups`) together and in order; a group larger than a task's share is cut,
-    smaller ones are packed together."""
-    share = max(1, -(-len(inputs) // (jobs * TASKS_PER_WORKER)))
+    (see `folder_groups`) together and in order (a group larger than 1/(2 * GUIDE * jobs) of
+    the run is cut), smaller groups packed together while the task holds less than
+    1/(GUIDE * jobs) of the files left: tasks shrink toward the end of the run, so that no
+    worker is left with a large one alone."""
+    largest = max(1, -(-len(inputs) // (2 * GUIDE * jobs)))
+    left = len(inputs)
     out: list[list[int]] = []
     packed: list[int] = []
     for group in folder_groups([path for path, _ in inputs]):
-        if len(packed) + len(group) > share and packed:
+        if packed and len(packed) + len(group) > -(-left // (jobs * GUIDE)):
             out.append(packed)
+            left -= len(packed)
             packed = []
-        while len(group) > share:
-            out.append(group[:share])
-            group = group[share:]
+        while len(group) > largest:
+            out.append(group[:largest])
+            left -= largest
+            group = group[largest:]
         packed.extend(group)
     if packed:
         out.append(packed)

@@ -82,6 +82,16 @@ def test_tasks_keep_each_folder_group_together_and_in_order() -> None:
     assert all(task == sorted(task) for task in tasks)
 
 
+def test_tasks_shrink_toward_the_end_of_the_run() -> None:
+    """The first tasks are large, the last a group of folders each: no worker is left alone
+    with a large one at the end."""
+    inputs = [(Path(f"r/c{i // 4:03}/f{i % 4}.yaml"), False) for i in range(800)]
+    sizes = [len(task) for task in pool.tasks(inputs, 2)]
+    assert sum(sizes) == 800 and sizes[0] >= 80
+    assert sizes[-4:] == [4, 4, 4, 4]
+    assert all(len(task) % 4 == 0 for task in pool.tasks(inputs, 2))  # groups stay whole
+
+
 def _dying(argument: object) -> Checker:
     """A worker's checker that ends its process on the file named boom."""
     checker = Checker(Settings(environ={}, nexrl_version="1.0"))
