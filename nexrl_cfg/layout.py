@@ -50,8 +50,9 @@ class Layout:
     catalogue: Catalogue
     nested: bool = field(init=False)
     train_services: list[str] = field(init=False)
-    # spec_path's answers: the rules ask for the same keys again and again.
-    _spec_paths: dict[str, str] = field(init=False, default_factory=dict, repr=False)
+    # spec_path's answers, shared by the configs of one catalogue and layout (the same named
+    # services): the rules ask for the same keys again and again, in config after config.
+    _spec_paths: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         service = self.data.get("service") if isinstance(self.data, dict) else None
@@ -65,6 +66,11 @@ class Layout:
             ]
         else:
             self.train_services = [TRAIN]
+        self._spec_paths = _SPEC_PATHS.setdefault(
+            (self.catalogue, self.nested, *self.train_services), {}
+        )
+        if len(self._spec_paths) > _SPEC_PATHS_KEPT:
+            self._spec_paths.clear()
 
     # -- services -------------------------------------------------------------------------
     def role(self, service: str) -> Any:
@@ -117,6 +123,12 @@ class Layout:
             else:
                 out.append(part)
         return ".".join(out)
+
+
+# Catalogue (one per NexRL version, built once per run), layout -> {key: catalogue path}; at
+# most this many keys each.
+_SPEC_PATHS: dict[tuple[Any, ...], dict[str, str]] = {}
+_SPEC_PATHS_KEPT = 20_000
 
 
 def _lookup(data: Any, dotted: str) -> Any:

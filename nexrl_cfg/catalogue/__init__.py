@@ -85,7 +85,7 @@ class Catalogue:
         self._children: dict[str, dict[str, Option | Section]] = {}
         for entry in entries:
             self._children.setdefault(entry.parent, {})[entry.name] = entry
-        self._requirable: dict[str, tuple[Option | Section, ...]] = {}
+        self._requirable: dict[str, tuple[tuple[str, Option | Section], ...]] = {}
 
     def option(self, path: str) -> Option | None:
         return self.options.get(path)
@@ -100,14 +100,14 @@ class Catalogue:
         """Options and sections directly inside the section at `path` ("" for the root)."""
         return self._children.get(path, {})
 
-    def requirable(self, path: str) -> tuple[Option | Section, ...]:
-        """The children of the section at `path` that the catalogue requires, always or
-        under a condition (a config is checked for these alone)."""
+    def requirable(self, path: str) -> tuple[tuple[str, Option | Section], ...]:
+        """(name, entry) of each child of the section at `path` that the catalogue requires,
+        always or under a condition (a config is checked for these alone)."""
         found = self._requirable.get(path)
         if found is None:
             found = self._requirable[path] = tuple(
-                spec
-                for spec in self.children(path).values()
+                (name, spec)
+                for name, spec in self.children(path).items()
                 if spec.required or spec.required_if or spec.required_unless
             )
         return found

@@ -131,15 +131,24 @@ def unread_because(cfg: Config, path: str) -> str | None:
     uses it only where debug.enable_data_dump is true"); None when it may. A `used_if`
     condition of its entry or of a section around it certainly fails (one whose value is not
     known counts as holding); a relative condition is read from the entry's own section."""
-    parts = path.split(".")
-    for end in range(len(parts), 0, -1):
-        at = ".".join(parts[:end])
-        spec = cfg.catalogue.entry(cfg.layout.spec_path(at))
-        section = at.rpartition(".")[0]
-        for condition in spec.used_if if spec is not None else ():
-            if cfg.holds(condition, section) is False:
-                return f"NexRL uses it only where {condition_words(condition, section)}"
-    return None
+    memo: dict[str, str | None] | None = getattr(cfg, "_unread_because", None)
+    if memo is None:
+        memo = cfg._unread_because = {}  # type: ignore[attr-defined]
+    if path in memo:
+        return memo[path]
+    # A section's answer is its own condition's, else the answer of the section around it
+    # (kept: every key under a section asks about it).
+    section = path.rpartition(".")[0]
+    why = None
+    spec = cfg.catalogue.entry(cfg.layout.spec_path(path))
+    for condition in spec.used_if if spec is not None else ():
+        if cfg.holds(condition, section) is False:
+            why = f"NexRL uses it only where {condition_words(condition, section)}"
+            break
+    if why is None and section:
+        why = unread_because(cfg, section)
+    memo[path] = why
+    return why
 
 
 def read_here(cfg: Config, path: str) -> bool:

@@ -61,8 +61,7 @@ def check(cfg: Config) -> Iterator[Report]:
 
 def _missing(cfg: Config, spec_path: str, value: dict[str, object], path: str) -> Iterator[Report]:
     """The required options and sections of the section at `path` that it lacks."""
-    for spec in cfg.catalogue.requirable(spec_path):
-        name = spec.name
+    for name, spec in cfg.catalogue.requirable(spec_path):
         if name in value or not lacks(cfg, spec, path):
             continue
         key = f"{path}.{name}" if path else name
