@@ -56,15 +56,16 @@ def _walk(
     nested = cfg.layout.nested
     for key, value in tree.items():
         path = f"{prefix}.{key}" if prefix else str(key)
-        spec = (known.get(key) or chosen) if isinstance(key, str) else None
+        # `type() is`: the config's keys and values are the resolver's plain ones.
+        spec = (known.get(key) or chosen) if type(key) is str else None
         out.append(_entry(Entry, (path, value, spec, parent)))
         if spec is None:
             continue
         if nested and spec.path == TRAIN:
             _walk_services(cfg, value, path, spec, out)  # type: ignore[arg-type]
-        elif isinstance(spec, Section) and isinstance(value, dict):
+        elif type(value) is dict and type(spec) is Section:
             _walk(cfg, value, path, spec.path, spec, out)
-        elif isinstance(spec, Option) and isinstance(value, list):
+        elif type(value) is list and type(spec) is Option:
             _walk_items(cfg, value, path, spec, out)
 
 
