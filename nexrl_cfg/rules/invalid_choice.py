@@ -47,15 +47,17 @@ def check(cfg: Config) -> Iterator[Report]:
             continue
         if null_allowed(cfg, opt, entry):
             continue
-        section = entry.path.rpartition(".")[0]
-        if freed(cfg, opt, section):
-            continue  # a custom module takes any name
         values = entry.value if isinstance(entry.value, list) else [entry.value]
         if isinstance(entry.value, list) and opt.type != "string-or-list":
             continue  # a type problem, reported by invalid-type
-        for index, value in enumerate(values):
-            if value in opt.choices or isinstance(value, (dict, list)):
-                continue
+        wrong = [
+            index
+            for index, value in enumerate(values)
+            if not (value in opt.choices or isinstance(value, (dict, list)))
+        ]
+        if not wrong or freed(cfg, opt, entry.path.rpartition(".")[0]):
+            continue  # a custom module takes any name
+        for index in wrong:
             key = f"{entry.path}.{index}" if isinstance(entry.value, list) else entry.path
             yield _report(cfg, opt, key, entry.path)
 

@@ -61,6 +61,8 @@ NEXRL = (
 
 def check(cfg: Config) -> Iterator[Report]:
     for opt, entry in options(cfg):
+        if not (opt.used_if or opt.no_effect):
+            continue  # nothing it could be reported for
         if opt.ignored or opt.unread or not _acts(opt, entry.value):
             continue
         section = entry.path.rpartition(".")[0]
