@@ -147,11 +147,23 @@ def by_id() -> dict[str, Rule]:
 
 
 def for_stage(stage: str, version: str) -> list[Rule]:
-    return [
-        rule
-        for rule in all_rules()
-        if rule.stage == stage and rule.check is not None and rule.applies_to(version)
-    ]
+    rules = all_rules()
+    known = _STAGED.get((stage, version))
+    if known is None or known[0] is not rules:  # the rules of this process, not a test's
+        known = _STAGED[(stage, version)] = (
+            rules,
+            [
+                rule
+                for rule in rules
+                if rule.stage == stage and rule.check is not None and rule.applies_to(version)
+            ],
+        )
+    return known[1]
+
+
+# (stage, version) -> (the rules they were taken from, those of the stage for the version):
+# asked for by every config.
+_STAGED: dict[tuple[str, str], tuple[tuple[Rule, ...], list[Rule]]] = {}
 
 
 def run(stages: tuple[str, ...], cfg: Config, files: Files | None = None) -> Run:
