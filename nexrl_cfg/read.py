@@ -53,6 +53,8 @@ _SMALL = 64 * 1024
 KeyPath = tuple[str | int, ...]
 # Keys whose literal value is a secret.
 SECRET_KEYS = ("api_key",)
+# The same, to test a whole key path at once (every value read is tested).
+_SECRET_KEY_SET = frozenset(SECRET_KEYS)
 Pair = tuple[yaml.Node, yaml.Node]
 
 _STR = "tag:yaml.org,2002:str"
@@ -269,7 +271,7 @@ class _Builder:
 
     def text(self, node: yaml.ScalarNode, path: KeyPath) -> str:
         value: str = node.value
-        if any(p in SECRET_KEYS for p in path):
+        if not _SECRET_KEY_SET.isdisjoint(path):
             self.secret(node, value)
         return value
 
@@ -293,7 +295,7 @@ class _Builder:
         self.error(TOO_COMPLEX, message, span, path, hint)
 
     def scalar(self, node: yaml.ScalarNode, span: Span, path: KeyPath) -> Any:
-        if any(p in SECRET_KEYS for p in path):
+        if not _SECRET_KEY_SET.isdisjoint(path):
             self.secret(node, str(node.value))
         text = str(node.value)
         if node.tag in (_INT, _FLOAT_TAG) and len(text) > MAX_NUMBER:
