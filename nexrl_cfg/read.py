@@ -189,6 +189,7 @@ class Document:
 
 
 _tuple = tuple.__new__
+_SCALAR = yaml.ScalarNode
 _NO_KEY: Any = object()
 # Key types OmegaConf accepts besides text (not null: "Incompatible key type").
 _KEY_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
@@ -337,13 +338,16 @@ class _Builder:
         explicit: dict[str, tuple[Any, yaml.Node, yaml.Node]] = {}
         merged: dict[str, Pair] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if key_node.tag == _STR and type(key_node) is _SCALAR:  # most keys: a name
+                key = text = key_node.value
+            elif key_node.tag == _MERGE:
                 merged.update(self.merge_source(value_node, path, {id(node)}))
                 continue
-            key = self.key(key_node, path)
-            if key is _NO_KEY:
-                continue
-            text = str(key_node.value)
+            else:
+                key = self.key(key_node, path)
+                if key is _NO_KEY:
+                    continue
+                text = str(key_node.value)
             if isinstance(key, str) and text in explicit:
                 self.error(
                     DUPLICATE_KEY,
@@ -365,16 +369,16 @@ class _Builder:
         ]
         pairs.extend(explicit.values())
         out: dict[Any, Any] = {}
-        for key, key_node, value_node in pairs:
-            out[key] = self.entry(key_node, value_node, (*path, key), depth)
+        origins, file = self.doc.origins, self.doc.path
+        for key, key_node, value_node in pairs:  # where each key and value is written
+            at = (*path, key)
+            key_mark, value_mark = key_node.start_mark, value_node.start_mark
+            origins[at] = (
+                _tuple(Span, (file, key_mark.line + 1, key_mark.column + 1)),
+                _tuple(Span, (file, value_mark.line + 1, value_mark.column + 1)),
+            )
+            out[key] = self.build(value_node, at, depth + 1)
         return out
-
-    def entry(self, key_node: yaml.Node, value_node: yaml.Node, path: KeyPath, depth: int) -> Any:
-        self.doc.origins[path] = (
-            _span(self.doc.path, key_node.start_mark),
-            _span(self.doc.path, value_node.start_mark),
-        )
-        return self.build(value_node, path, depth + 1)
 
     def key(self, key_node: yaml.Node, path: KeyPath) -> Any:
         """The key (text, or a number or boolean as OmegaConf takes them), or `_NO_KEY`."""
