@@ -130,6 +130,12 @@ class Merger:
                 self.origins[at] = origin
             return
         dest[key] = value if self.share else clone(value)
+        if at == src_at:  # as merged from the root: its paths are the config's
+            for where in shape(value, at):
+                origin = src_origins.get(where)
+                if origin is not None:
+                    self.origins[where] = origin
+            return
         for sub in shape(value):
             origin = src_origins.get((*src_at, *sub))
             if origin is not None:
@@ -240,10 +246,11 @@ def lookup(data: Any, path: KeyPath) -> Any:
     return node
 
 
-def shape(value: Any) -> list[KeyPath]:
-    """The paths in `value`, relative to it: () and every key and index below."""
+def shape(value: Any, at: KeyPath = ()) -> list[KeyPath]:
+    """The paths in `value`, relative to it: () and every key and index below (each after
+    `at`, given the path of `value`: `at` first)."""
     found: list[KeyPath] = []
-    stack: list[tuple[KeyPath, Any]] = [((), value)]
+    stack: list[tuple[KeyPath, Any]] = [(at, value)]
     while stack:
         where, node = stack.pop()
         found.append(where)
@@ -257,9 +264,8 @@ def shape(value: Any) -> list[KeyPath]:
 def forget(origins: Origins, path: KeyPath, value: Any) -> None:
     """Forget the origins of `value`, which is at `path` and is being replaced (found from
     its shape: the origins of a large config are never scanned whole)."""
-    for sub in shape(value):
-        if sub:
-            origins.pop((*path, *sub), None)
+    for below in shape(value, path)[1:]:
+        origins.pop(below, None)
 
 
 def clone(value: Any) -> Any:
