@@ -129,17 +129,25 @@ class Merger:
             if origin is not None:
                 self.origins[at] = origin
             return
-        dest[key] = value if self.share else clone(value)
-        if at == src_at:  # as merged from the root: its paths are the config's
-            for where in shape(value, at):
-                origin = src_origins.get(where)
-                if origin is not None:
-                    self.origins[where] = origin
+        if at == src_at and not self.share:  # merged from the root: its paths are the config's
+            dest[key] = self._copy(value, at, src_origins)
             return
+        dest[key] = value if self.share else clone(value)
         for sub in shape(value):
             origin = src_origins.get((*src_at, *sub))
             if origin is not None:
                 self.origins[(*at, *sub)] = origin
+
+    def _copy(self, value: Any, at: KeyPath, src_origins: Origins) -> Any:
+        """A copy of `value` (see `clone`) with the origins of its values, in one walk."""
+        origin = src_origins.get(at)
+        if origin is not None:
+            self.origins[at] = origin
+        if isinstance(value, dict):
+            return {k: self._copy(v, (*at, k), src_origins) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._copy(v, (*at, i), src_origins) for i, v in enumerate(value)]
+        return value
 
     def _copy_section(self, dest: dict[Any, Any], key: Any, at: KeyPath, target: Any) -> Any:
         """Replace an interpolation naming a section by a copy of the section (OmegaConf does
