@@ -69,7 +69,9 @@ class Checker:
         self.includers = Includers(self.reader, lambda config: self._compose(config).sources)
         self._shown: dict[tuple[str, int], str | None] = {}
         self._words: dict[tuple[str, str], tuple[str, str, str]] = {}
-        self.suppressor = Suppressor(self._lines, _rule_ids)
+        self.suppressor = Suppressor(
+            self._lines, _rule_ids, lambda file: self.reader.real(Path(file))
+        )
         # The NexRL version each checked config was checked for, for the summary.
         self.targets: dict[Target, int] = {}
         self._folder_targets: dict[tuple[Path, str | None, str], Target] = {}

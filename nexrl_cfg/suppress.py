@@ -158,18 +158,26 @@ def _at(mark: Any, offset: int = 0) -> tuple[int, int]:
 class Suppressor:
     """Applies the suppression comments of every file a run has read, parsing each once."""
 
-    def __init__(self, lines_of: LinesOf, known_rules: Callable[[], Iterable[str]]) -> None:
+    def __init__(
+        self,
+        lines_of: LinesOf,
+        known_rules: Callable[[], Iterable[str]],
+        real: Callable[[str], Path] | None = None,
+    ) -> None:
+        """`real` gives a file's real path (the run's reader knows those of the files it
+        read); by default each is found here."""
         self._lines_of = lines_of
         self._known_rules = known_rules
         self._keys: dict[str, Path] = {}
         self._folders: dict[str, str] = {}
+        self._real = real or (lambda file: real_path(file, self._folders))
         self._parsed: dict[Path, list[Directive]] = {}
 
     def _key(self, file: str) -> Path:
         """One key per file, however its path is spelt."""
         key = self._keys.get(file)
         if key is None:
-            key = self._keys[file] = real_path(file, self._folders)
+            key = self._keys[file] = self._real(file)
         return key
 
     def directives(self, file: str) -> list[Directive]:
