@@ -86,6 +86,7 @@ class Catalogue:
         for entry in entries:
             self._children.setdefault(entry.parent, {})[entry.name] = entry
         self._requirable: dict[str, tuple[tuple[str, Option | Section], ...]] = {}
+        self._deprecations: frozenset[int] | None = None
 
     def option(self, path: str) -> Option | None:
         return self.options.get(path)
@@ -111,6 +112,17 @@ class Catalogue:
                 if spec.required or spec.required_if or spec.required_unless
             )
         return found
+
+    def deprecations(self) -> frozenset[int]:
+        """The ids of the entries deprecated in this version or with deprecated values (a
+        config's entries are looked up among them, most being neither)."""
+        if self._deprecations is None:
+            self._deprecations = frozenset(
+                id(e)
+                for e in (*self.options.values(), *self.sections.values())
+                if e.deprecated_in(self.version) or (isinstance(e, Option) and e.deprecated_choices)
+            )
+        return self._deprecations
 
     def top_level_names(self) -> list[str]:
         return sorted(self.children(""))

@@ -64,9 +64,11 @@ NEXRL = "nexrl/utils/validate_config.py; nexrl/utils/config_utils.py"
 
 
 def check(cfg: Config) -> Iterator[Report]:
+    flagged = cfg.catalogue.deprecations()
     for entry in entries(cfg):
-        if entry.spec is None:
+        if id(entry.spec) not in flagged:
             continue
+        assert entry.spec is not None
         if entry.spec.deprecated_in(cfg.version):
             yield _key(cfg, entry.path, entry.spec.deprecated or "", entry.spec.replaced_by)
         if isinstance(entry.spec, Option) and entry.spec.deprecated_choices:
