@@ -190,11 +190,13 @@ def _fixed(run: _Run, fixes: Fixes, inputs: list[tuple[Path, bool]] | None = Non
 
 class _FixShare(NamedTuple):
     """What fixing one group of folders made: the changed files, the fixes not made (with
-    why), every file any of its checks read (real paths) and the secret values they met."""
+    why), every file any of its checks read, the files the configs it composed read (real
+    paths) and the secret values they met."""
 
     files: dict[Path, Any]
     dropped: list[tuple[Finding, str]]
     read: frozenset[Path]
+    composed: frozenset[Path]
     secrets: frozenset[str]
 
 
@@ -233,27 +235,34 @@ def _fix_share(run: _Run, boundary: Any, inputs: list[tuple[Path, bool]]) -> _Fi
 
     share = copy.copy(run)
     share.request = run.request.replace(progress=None)  # one bar per run, not per group
-    share.reads = []
+    made: list[Checker] = []
+    share.made = made
     fixes = _fixed(share, Fixes(boundary=boundary), inputs)
-    read = fixes.read.union(*share.reads)
-    return _FixShare(fixes.files, fixes.dropped, read, frozenset(fixes.secrets.values))
+    read = fixes.read.union(*(checker.reader.seen for checker in made))
+    composed = set(fixes.files).union(*(checker.composed_files for checker in made))
+    secrets = frozenset(fixes.secrets.values)
+    return _FixShare(fixes.files, fixes.dropped, read, frozenset(composed), secrets)
 
 
 def _merged_fixes(shares: list[_FixShare], boundary: Any) -> Fixes | None:
-    """The fixes of the groups together, in the order of the groups; None when two of them
-    read one file."""
+    """The fixes of the groups together (in the order one run gives them: see `Fixes`);
+    None when a group changes a file another group's configs read (each decided on it
+    without the configs of the other). A file the groups only looked at, for the configs
+    that include theirs, is no such file."""
     from .fix.autofix import Fixes
 
-    seen: set[Path] = set()
-    for share in shares:
-        if seen & share.read:
-            return None
-        seen |= share.read
-    fixes = Fixes(boundary=boundary, read=frozenset(seen))
+    readers: dict[Path, int] = {}
+    for index, share in enumerate(shares):
+        for path in share.composed:
+            readers[path] = index if readers.get(path, index) == index else -1
+    if any(readers[path] != index for index, s in enumerate(shares) for path in s.files):
+        return None
+    fixes = Fixes(boundary=boundary, read=frozenset().union(*(s.read for s in shares)))
     for share in shares:
         fixes.files.update(share.files)
         fixes.dropped.extend(share.dropped)
         fixes.secrets.update(share.secrets)
+    fixes.dropped.sort(key=lambda dropped: dropped[0].sort_key())
     return fixes
 
 
@@ -332,8 +341,8 @@ class _Run:
         _check_named(request.paths)
         self._stdin: bytes | None = None
         self.located = None
-        # When a list: the files each checker made for the run reads (see `_fix_share`).
-        self.reads: list[set[Path]] | None = None
+        # When a list: each checker made for the run (see `_fix_share`).
+        self.made: list[Checker] | None = None
         if request.launch:
             try:
                 self.located = locate(request.launch, request.paths)
@@ -356,8 +365,8 @@ class _Run:
             note_lines=self.request.note_lines,
         )
         checker.serve(texts or {})
-        if self.reads is not None:
-            self.reads.append(checker.reader.seen)
+        if self.made is not None:
+            self.made.append(checker)
         return checker
 
     def collect(

@@ -81,6 +81,9 @@ class Checker:
         # how it was named, how it was checked and the real paths of the files it reads. A fix
         # is verified against every one of them that reads the file it edits.
         self.configs: dict[Path, Checked] = {}
+        # The real path of every file a config this checker composed reads (what its
+        # findings and fixes depend on; not the files only looked at for includers).
+        self.composed_files: set[Path] = set()
         # The files fixes are planned on: those this checker read (given `fixes`).
         self._fix_files: Files | None = None
         if fixes:
@@ -291,7 +294,8 @@ class Checker:
     def _compose(self, path: Path) -> Composed:
         key = self.reader.real(path)
         if key not in self._composed:
-            self._composed[key] = self.composer.compose(path)
+            composed = self._composed[key] = self.composer.compose(path)
+            self.composed_files.update(self.reader.real(Path(s)) for s in composed.sources)
         return self._composed[key]
 
     def _check_entry(self, path: Path) -> list[Finding]:

@@ -261,11 +261,14 @@ def test_groups_that_read_one_file_are_fixed_at_once(
     run.write_text(text.replace("  - base\n", "  - base\n  - deep/a/b/extra\n", 1))
     extra = run.parent / "deep" / "a" / "b"
     extra.mkdir(parents=True)
-    (extra / "extra.yaml").write_text("# @package _global_\ndata:\n  keep_bacth_order: true\n")
+    # A fragment its own group checks too (its keys are NexRL's): both groups compose it.
+    (extra / "extra.yaml").write_text(
+        "# @package _global_\nrollout_worker:\n  num_workers: 4\ndata:\n  keep_bacth_order: true\n"
+    )
     merged = _spied_fixes(monkeypatch)
     fixes = app_fix(root, jobs=2)
     assert merged == [False]
-    assert any(c.name.endswith("extra.yaml") for c in fixes.changed().values())
+    assert fixes.changed()
     assert fixes.diff() == app_fix(root, jobs=1).diff()
 
 
@@ -293,3 +296,49 @@ def test_fixing_by_group_tells_its_progress_in_files(tmp_path: Path) -> None:
         assert done == sorted(done) and all(0 < count <= 2 * CONFIGS for count in done)
         if jobs == 1:  # a group at a time, a folder of two files each
             assert done == list(range(2, 2 * CONFIGS + 1, 2))
+
+
+def test_a_yaml_file_above_the_groups_does_not_make_them_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files only looked at for the configs that include a group's files (a repository's
+    `.pre-commit-config.yaml`, another tool's YAML beside the groups) are not files the
+    groups share: the run is not fixed a second time at once."""
+    text = seed("sglang", "sglnag")
+    base = (HARDENING / "base.yaml").read_text(encoding="utf-8")
+    recipes = tmp_path / "recipes"
+    for index in range(CONFIGS):
+        folder = recipes / f"g{index}"
+        folder.mkdir(parents=True)
+        (folder / "run.yaml").write_text(text, encoding="utf-8")
+        (folder / "base.yaml").write_text(base, encoding="utf-8")
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    merged = _spied_fixes(monkeypatch)
+    grouped = app_fix(recipes, jobs=2)
+    assert merged == [True] and len(grouped.changed()) == CONFIGS
+
+
+def test_fixes_by_group_come_in_the_order_of_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder three levels down is a group of its own, listed after its parent's files;
+    the diff, the files written and the fixes not made still come in the order of the
+    findings, as when the run is fixed at once."""
+    from nexrl_cfg import app
+
+    text = seed("sglang", "sglnag", "need_llm_inference: true", 'need_llm_infrence: "maybe"')
+    base = (HARDENING / "base.yaml").read_text(encoding="utf-8")
+    for folder in ("a", "a/h", "a/b/c/d"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "run.yaml").write_text(text, encoding="utf-8")
+        (tmp_path / folder / "base.yaml").write_text(base, encoding="utf-8")
+    merged = _spied_fixes(monkeypatch)
+    grouped = app_fix(tmp_path, jobs=1)
+    assert merged == [True]
+    monkeypatch.setattr(app, "_fixed_by_group", lambda run, boundary: None)
+    whole = app_fix(tmp_path, jobs=1)
+    names = [c.name for c in grouped.changed().values()]
+    assert names == sorted(names) and len(names) == 3
+    assert grouped.diff() == whole.diff() and grouped.dropped == whole.dropped
+    assert [f.file for f, _ in grouped.dropped] == sorted(f.file for f, _ in grouped.dropped)

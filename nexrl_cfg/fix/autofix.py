@@ -89,7 +89,10 @@ class Fixes:
         return {real: (c.name, c.new) for real, c in self.files.items()}
 
     def changed(self) -> dict[Path, Change]:
-        return {real: c for real, c in self.files.items() if c.new != c.old}
+        """The files whose text changed, by name: a diff and the writes take them in the
+        order findings are listed."""
+        changed = [(c.name, real, c) for real, c in self.files.items() if c.new != c.old]
+        return {real: c for _, real, c in sorted(changed, key=lambda item: item[0])}
 
     def stdin_text(self, read: str) -> str:
         """The fixed text of standard input (`read` as read when no fix changed it)."""
@@ -273,6 +276,7 @@ def fix_round(
     )
     fixes.dropped = [(c.finding, reason) for c, reason in round_.dropped]
     fixes.dropped += [(c.finding, why) for c, why in outside if why]
+    fixes.dropped.sort(key=lambda dropped: dropped[0].sort_key())
     for real, text in round_.texts.items():
         name, old = texts[real]
         fixes.files.setdefault(real, Change(name, old, raw[real], old)).new = text
