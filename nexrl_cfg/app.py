@@ -157,9 +157,9 @@ def fix(request: CheckRequest) -> Fixes:
 
     Each group of folders (see `pool.folder_groups`) is fixed on its own, on every core for a
     long run: its configs, the files they read and the files fixed are its own, so the
-    outcome does not depend on the number of processes. Should two groups read one file
-    (each would decide on it without the configs of the other), the whole is fixed at once;
-    so are standard input and a launch."""
+    outcome does not depend on the number of processes. Should a group change a file another
+    group's configs read (it would decide on it without the configs of the other), the whole
+    is fixed at once; so are standard input and a launch."""
     from .fix.autofix import Fixes
     from .fix.land import Boundary
 
@@ -202,7 +202,7 @@ class _FixShare(NamedTuple):
 
 def _fixed_by_group(run: _Run, boundary: Any) -> Fixes | None:
     """The fixes of each group of folders, made on its own (see `fix`); None for a run of one
-    group, or when two groups read one file."""
+    group, or when a group changes a file another group's configs read."""
     from . import pool
 
     inputs = run._inputs(run.checker(), [])
