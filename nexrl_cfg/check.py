@@ -81,8 +81,8 @@ class Checker:
         # how it was named, how it was checked and the real paths of the files it reads. A fix
         # is verified against every one of them that reads the file it edits.
         self.configs: dict[Path, Checked] = {}
-        # The real path of every file a config this checker composed reads (what its
-        # findings and fixes depend on; not the files only looked at for includers).
+        # Given `fixes`: the real path of every file a config this checker composed reads
+        # (what its findings and fixes depend on; not the files only looked at for includers).
         self.composed_files: set[Path] = set()
         # The files fixes are planned on: those this checker read (given `fixes`).
         self._fix_files: Files | None = None
@@ -295,7 +295,8 @@ class Checker:
         key = self.reader.real(path)
         if key not in self._composed:
             composed = self._composed[key] = self.composer.compose(path)
-            self.composed_files.update(self.reader.real(Path(s)) for s in composed.sources)
+            if self.fixes:  # only fixing by group asks (see `app._merged_fixes`)
+                self.composed_files.update(self.reader.real(Path(s)) for s in composed.sources)
         return self._composed[key]
 
     def _check_entry(self, path: Path) -> list[Finding]:
