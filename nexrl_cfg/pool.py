@@ -8,10 +8,12 @@ reports them in the order of the files, each once, as one process would (`check_
 - A task is a group of files that share fragments: a folder with the folders one and two
   levels below it that hold files of the run (a config group's options, and the configs that
   choose them, which is where the includers of a file are looked for). One worker reads each
-  fragment of its group once.
+  fragment of its group once. Each worker holds its next task before it ends the one it
+  checks, so that it never waits for this process between tasks.
 - With each file's findings a worker sends their source lines, and after each task the
   secret values and NexRL versions it met: the run masks every output with every secret any
-  worker read.
+  worker read. A worker sends each finding once, with the first of its files that has it:
+  the run reports it there or with an earlier file.
 - A worker that stops (killed, a crash of the interpreter) costs the file it was checking one
   internal-error finding, and its other files go to another worker. Nothing waits for a
   worker that is gone; should workers fail to start, the run checks the rest itself.
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .check import Checker, FileResult, crashed, reported
+from .check import Checker, FileResult, crashed, once, reported
 from .settings import SettingsError
 
 if TYPE_CHECKING:
@@ -44,6 +46,8 @@ MIN_FILES = 24
 # A task is about this share of the files not yet handed out, per worker: the first tasks
 # are large, the last ones a group of folders or two, so that the workers finish together.
 GUIDE = 4
+# Tasks a worker holds: the one it checks, and the next, sent ahead.
+AHEAD = 2
 # Seconds to wait for the counter of `shared_out`, which each process holds for a moment.
 _HELD = 5.0
 
@@ -255,8 +259,10 @@ class _Worker:
     def __init__(self, process: BaseProcess, connection: Connection) -> None:
         self.process = process
         self.connection = connection
-        self.task: list[int] = []
-        self.done = 0  # files of the task reported
+        # The tasks sent and not yet done, oldest first: the next one waits in the pipe, so
+        # that a worker never waits for this process between tasks.
+        self.tasks: deque[list[int]] = deque()
+        self.done = 0  # files of the oldest task reported
         self.ready = False
 
 
@@ -347,6 +353,8 @@ class _Pool:
             worker.done += 1
         elif kind == "done":
             self.checker.merge({}, message[1], message[2])
+            worker.tasks.popleft()
+            worker.done = 0
             self._assign(worker)
 
     def _lost(self, worker: _Worker) -> None:
@@ -357,11 +365,13 @@ class _Pool:
         if not worker.ready:
             self._break()
             return
-        left = worker.task[worker.done :]
+        left = worker.tasks[0][worker.done :] if worker.tasks else []
         if left:
             self.results[left[0]] = ("stopped", _how(worker.process.exitcode))
-            if left[1:]:
-                self.queue.appendleft(left[1:])
+        # Its other files go back first in the queue, in order.
+        for task in reversed([left[1:], *list(worker.tasks)[1:]]):
+            if task:
+                self.queue.appendleft(task)
         if self.queue and len(self.workers) < self.jobs:
             self._spawn()
 
@@ -393,12 +403,16 @@ class _Pool:
         self._assign(worker)
 
     def _assign(self, worker: _Worker) -> None:
-        """The next task to `worker`, or the end when there is none."""
-        task = self.queue.popleft() if self.queue else None
-        worker.task, worker.done = task or [], 0
-        with contextlib.suppress(OSError):  # gone: its connection reads as ended
-            worker.connection.send(task)
-        if task is None:
+        """Tasks to `worker` until it holds `AHEAD`, or the end when there is none left and
+        it holds none."""
+        while self.queue and len(worker.tasks) < AHEAD:
+            task = self.queue.popleft()
+            worker.tasks.append(task)
+            with contextlib.suppress(OSError):  # gone: its connection reads as ended
+                worker.connection.send(task)
+        if not worker.tasks:
+            with contextlib.suppress(OSError):
+                worker.connection.send(None)
             self._stop(worker, finished=True)
 
     def _stop(self, worker: _Worker, finished: bool) -> None:
@@ -433,9 +447,11 @@ def _work(
         checker = start(argument)
         connection.send(("ready",))
         sent: set[str] = set()
+        shown: set[tuple[str, int, int, str, str]] = set()
         while (task := connection.recv()) is not None:
             for index in task:
-                connection.send(_one(checker, index, *inputs[index]))
+                path, named = inputs[index]
+                connection.send(_one(checker, index, path, named, shown))
             secrets = checker.secrets.values - sent
             sent |= secrets
             connection.send(("done", secrets, dict(checker.targets)))
@@ -446,11 +462,21 @@ def _work(
         connection.close()
 
 
-def _one(checker: Checker, index: int, path: Path, named: bool) -> tuple[Any, ...]:
+def _one(
+    checker: Checker,
+    index: int,
+    path: Path,
+    named: bool,
+    shown: set[tuple[str, int, int, str, str]],
+) -> tuple[Any, ...]:
+    """The message for input `index`. A finding this worker has sent with an earlier file
+    (`shown`) is left out: the run reports each finding with the first file that has it,
+    and this worker's files come in the order of the run."""
     try:
         result = checker.checked(path, named)
     except OSError as exc:
         return ("file", index, "oserror", exc.errno, exc.strerror, exc.filename)
     except SettingsError as exc:
         return ("file", index, "settings", str(exc))
-    return ("file", index, result.kind, result.findings, checker.lines(result.findings))
+    findings = once(result.findings, shown)
+    return ("file", index, result.kind, findings, checker.lines(findings))

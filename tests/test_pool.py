@@ -122,6 +122,82 @@ def test_a_worker_that_dies_costs_its_file_one_finding(tmp_path: Path) -> None:
     assert [r.findings for r in results[8:]] == [r.findings for r in alone]
 
 
+class _Sent:
+    """A worker's end of the pipe as the pool sees it: what was sent to it."""
+
+    def __init__(self) -> None:
+        self.sent: list[object] = []
+
+    def send(self, message: object) -> None:
+        self.sent.append(message)
+
+    def close(self) -> None:
+        pass
+
+
+class _Done:
+    """A worker process that has ended."""
+
+    exitcode = -9
+
+    def join(self, timeout: float | None = None) -> None:
+        pass
+
+    def is_alive(self) -> bool:
+        return False
+
+
+def _idle_pool(tasks: list[list[int]]) -> tuple[pool._Pool, Any, _Sent]:
+    here = Checker(Settings(environ={}, nexrl_version="1.0"))
+    inputs = [(Path(f"c{i}.yaml"), True) for i in range(1 + max(max(t) for t in tasks))]
+    run = pool._Pool(here, inputs, tasks, 1, _dying, None)
+    connection = _Sent()
+    worker = pool._Worker(_Done(), connection)  # type: ignore[arg-type]
+    run.workers[connection] = worker  # type: ignore[index]
+    return run, worker, connection
+
+
+def test_a_worker_holds_its_next_task_before_it_ends_the_one_it_checks() -> None:
+    """A worker never waits for this process between tasks: the next one is in its pipe."""
+    run, worker, connection = _idle_pool([[0, 1], [2], [3, 4]])
+    run._assign(worker)
+    assert connection.sent == [[0, 1], [2]]
+    for index in (0, 1):
+        run._take(worker, ("file", index, "ok", [], {}))
+    run._take(worker, ("done", set(), {}))
+    assert connection.sent == [[0, 1], [2], [3, 4]]
+    run._take(worker, ("file", 2, "ok", [], {}))
+    run._take(worker, ("done", set(), {}))
+    assert connection.sent[-1] == [3, 4] and run.workers  # nothing left, one task held
+    for index in (3, 4):
+        run._take(worker, ("file", index, "ok", [], {}))
+    run._take(worker, ("done", set(), {}))
+    assert connection.sent[-1] is None and not run.workers
+
+
+def test_a_lost_worker_gives_back_every_task_it_held_in_order() -> None:
+    run, worker, _ = _idle_pool([[0, 1, 2], [3, 4], [5]])
+    run._assign(worker)
+    worker.ready = True
+    run._take(worker, ("file", 0, "ok", [], {}))
+    run.jobs = 0  # no other worker is started: the queue shows what went back
+    run._lost(worker)
+    assert run.results[1][0] == "stopped" and "signal 9" in run.results[1][1]
+    assert list(run.queue) == [[2], [3, 4], [5]]
+
+
+def test_a_worker_sends_each_finding_once() -> None:
+    """A finding the worker has sent with an earlier file is not sent again: the run reports
+    it with the first file that has it in any case."""
+    broken = SAMPLES / "invalid" / "deprecated.yaml"
+    checker = Checker(Settings(environ={}, nexrl_version="1.0"))
+    shown: set[tuple[str, int, int, str, str]] = set()
+    first = pool._one(checker, 0, broken, True, shown)
+    again = pool._one(checker, 1, broken, True, shown)
+    assert first[2] == again[2] == "entry" and first[3]
+    assert again[3] == [] and again[4] == {}
+
+
 def _square(n: int) -> int:
     return n * n
 
