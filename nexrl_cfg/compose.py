@@ -853,45 +853,47 @@ class _Composition:
     def flatten(self, tree: Tree) -> list[_Source]:
         """The configs to merge, in order (Hydra's _tree_to_list)."""
         out: list[_Source] = []
-        seen: dict[str, Span] = {}
-
-        def visit(owner: Tree | None, node: Default) -> None:
-            if node.deleted or node.is_missing():
-                return
-            if node.is_self():
-                assert owner is not None
-                config, package = owner.node, owner.node.final_package()
-            else:
-                if node.name() is None:
-                    return
-                config, package = node, node.final_package()
-            if node.kind == "group" and not node.is_self():
-                key = node.override_key()
-                if key in seen and key not in self.twice:
-                    self.twice.add(key)
-                    self.error(
-                        f"the config group '{key}' is chosen twice (again); Hydra refuses two "
-                        "choices for one group",
-                        node.where(),
-                        f"Remove one, or write `override {key}: ...` at the end of the list.",
-                    )
-                seen[key] = node.where()
-            doc = self.load(config)
-            if doc is not None:
-                out.append(_Source(doc, package, config))
-
-        def walk(node: Tree) -> None:
-            if not node.children:
-                visit(node.parent, node.node)
-                return
-            for child in node.children:
-                if isinstance(child, Default):
-                    visit(node, child)
-                else:
-                    walk(child)
-
-        walk(tree)
+        self._flatten(tree, out, {})
         return out
+
+    # Methods, not closures of `flatten`: a nested function that calls itself is a reference
+    # cycle, which would keep the whole composition for the garbage collector to find.
+    def _flatten(self, node: Tree, out: list[_Source], seen: dict[str, Span]) -> None:
+        if not node.children:
+            self._visit(node.parent, node.node, out, seen)
+            return
+        for child in node.children:
+            if isinstance(child, Default):
+                self._visit(node, child, out, seen)
+            else:
+                self._flatten(child, out, seen)
+
+    def _visit(
+        self, owner: Tree | None, node: Default, out: list[_Source], seen: dict[str, Span]
+    ) -> None:
+        if node.deleted or node.is_missing():
+            return
+        if node.is_self():
+            assert owner is not None
+            config, package = owner.node, owner.node.final_package()
+        else:
+            if node.name() is None:
+                return
+            config, package = node, node.final_package()
+        if node.kind == "group" and not node.is_self():
+            key = node.override_key()
+            if key in seen and key not in self.twice:
+                self.twice.add(key)
+                self.error(
+                    f"the config group '{key}' is chosen twice (again); Hydra refuses two "
+                    "choices for one group",
+                    node.where(),
+                    f"Remove one, or write `override {key}: ...` at the end of the list.",
+                )
+            seen[key] = node.where()
+        doc = self.load(config)
+        if doc is not None:
+            out.append(_Source(doc, package, config))
 
     def unused(self) -> None:
         for key, choice in self.choices.items():
