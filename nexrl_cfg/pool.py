@@ -1,5 +1,5 @@
 """A folder, or a long list of files, checked on every core: worker processes, each with its
-own checker, take the files a task at a time and send back each file's findings; the run
+own checker, take the files a task at a time and send back the findings of each; the run
 reports them in the order of the files, each once, as one process would (`check_files`).
 
 - Workers start after the imports: forked where the platform forks safely (Linux), so that
@@ -10,13 +10,16 @@ reports them in the order of the files, each once, as one process would (`check_
   choose them, which is where the includers of a file are looked for). One worker reads each
   fragment of its group once. Each worker holds its next task before it ends the one it
   checks, so that it never waits for this process between tasks.
-- With each file's findings a worker sends their source lines, and after each task the
-  secret values and NexRL versions it met: the run masks every output with every secret any
-  worker read. A worker sends each finding once, with the first of its files that has it:
-  the run reports it there or with an earlier file.
-- A worker that stops (killed, a crash of the interpreter) costs the file it was checking one
-  internal-error finding, and its other files go to another worker. Nothing waits for a
-  worker that is gone; should workers fail to start, the run checks the rest itself.
+- A worker sends the results of a task together, once it is done (this process wakes once a
+  task, not once a file): each file's findings with their source lines, and the secret
+  values and NexRL versions it met: the run masks every output with every secret any worker
+  read. A worker sends each finding once, with the first of its files that has it: the run
+  reports it there or with an earlier file.
+- A worker that stops (killed, a crash of the interpreter) costs only time: the files of the
+  task it was checking are checked again, each on its own, and its other tasks go to another
+  worker. A file that stops a worker on its own costs one internal-error finding. Nothing
+  waits for a worker that is gone; should workers fail to start, the run checks the rest
+  itself.
 """
 
 from __future__ import annotations
@@ -262,7 +265,6 @@ class _Worker:
         # The tasks sent and not yet done, oldest first: the next one waits in the pipe, so
         # that a worker never waits for this process between tasks.
         self.tasks: deque[list[int]] = deque()
-        self.done = 0  # files of the oldest task reported
         self.ready = False
 
 
@@ -348,30 +350,32 @@ class _Pool:
         kind = message[0]
         if kind == "ready":
             worker.ready = True
-        elif kind == "file":
-            self.results[message[1]] = message[2:]
-            worker.done += 1
         elif kind == "done":
-            self.checker.merge({}, message[1], message[2])
+            _, files, secrets, targets = message
+            for index, *result in files:
+                self.results[index] = tuple(result)
+            self.checker.merge({}, secrets, targets)
             worker.tasks.popleft()
-            worker.done = 0
             self._assign(worker)
 
     def _lost(self, worker: _Worker) -> None:
-        """A worker stopped: the file it was checking is reported as such, the rest of its
-        task goes back to the queue; a worker that could not even start breaks the pool."""
+        """A worker stopped: the files of the task it was checking are checked again, one
+        task each, so that a file that stops a worker again is known, and costs one
+        internal-error finding; its other tasks go back to the queue as they were. A worker
+        that could not even start breaks the pool."""
         worker.process.join(1)
         self._stop(worker, finished=False)
         if not worker.ready:
             self._break()
             return
-        left = worker.tasks[0][worker.done :] if worker.tasks else []
-        if left:
-            self.results[left[0]] = ("stopped", _how(worker.process.exitcode))
-        # Its other files go back first in the queue, in order.
-        for task in reversed([left[1:], *list(worker.tasks)[1:]]):
-            if task:
-                self.queue.appendleft(task)
+        held = list(worker.tasks) or [[]]
+        back = held[1:]  # sent ahead, not begun: its results would have come first
+        if len(held[0]) == 1:
+            self.results[held[0][0]] = ("stopped", _how(worker.process.exitcode))
+        else:
+            back[:0] = [[index] for index in held[0]]
+        for task in reversed(back):
+            self.queue.appendleft(task)
         if self.queue and len(self.workers) < self.jobs:
             self._spawn()
 
@@ -438,8 +442,9 @@ def _how(exitcode: int | None) -> str:
 def _work(
     connection: Connection, inputs: Inputs, start: Callable[[Any], Checker], argument: Any
 ) -> None:
-    """A worker: its checker checks each file of each task it is sent and sends back the
-    result, until it is sent None."""
+    """A worker: its checker checks each file of each task it is sent and sends back their
+    results together (one message a task: this process wakes once for each), until it is
+    sent None."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run stops its workers itself
@@ -449,12 +454,13 @@ def _work(
         sent: set[str] = set()
         shown: set[tuple[str, int, int, str, str]] = set()
         while (task := connection.recv()) is not None:
+            files = []
             for index in task:
                 path, named = inputs[index]
-                connection.send(_one(checker, index, path, named, shown))
+                files.append(_one(checker, index, path, named, shown))
             secrets = checker.secrets.values - sent
             sent |= secrets
-            connection.send(("done", secrets, dict(checker.targets)))
+            connection.send(("done", files, secrets, dict(checker.targets)))
             checker.targets.clear()
     except (EOFError, OSError):
         pass  # the run has ended
@@ -469,14 +475,14 @@ def _one(
     named: bool,
     shown: set[tuple[str, int, int, str, str]],
 ) -> tuple[Any, ...]:
-    """The message for input `index`. A finding this worker has sent with an earlier file
+    """The result of input `index`, as sent. A finding this worker has sent with an earlier file
     (`shown`) is left out: the run reports each finding with the first file that has it,
     and this worker's files come in the order of the run."""
     try:
         result = checker.checked(path, named)
     except OSError as exc:
-        return ("file", index, "oserror", exc.errno, exc.strerror, exc.filename)
+        return (index, "oserror", exc.errno, exc.strerror, exc.filename)
     except SettingsError as exc:
-        return ("file", index, "settings", str(exc))
+        return (index, "settings", str(exc))
     findings = once(result.findings, shown)
-    return ("file", index, result.kind, findings, checker.lines(findings))
+    return (index, result.kind, findings, checker.lines(findings))

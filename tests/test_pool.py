@@ -162,28 +162,35 @@ def test_a_worker_holds_its_next_task_before_it_ends_the_one_it_checks() -> None
     run, worker, connection = _idle_pool([[0, 1], [2], [3, 4]])
     run._assign(worker)
     assert connection.sent == [[0, 1], [2]]
-    for index in (0, 1):
-        run._take(worker, ("file", index, "ok", [], {}))
-    run._take(worker, ("done", set(), {}))
-    assert connection.sent == [[0, 1], [2], [3, 4]]
-    run._take(worker, ("file", 2, "ok", [], {}))
-    run._take(worker, ("done", set(), {}))
+    run._take(worker, ("done", [(0, "entry", [], {}), (1, "entry", [], {})], set(), {}))
+    assert connection.sent == [[0, 1], [2], [3, 4]] and set(run.results) == {0, 1}
+    run._take(worker, ("done", [(2, "entry", [], {})], set(), {}))
     assert connection.sent[-1] == [3, 4] and run.workers  # nothing left, one task held
-    for index in (3, 4):
-        run._take(worker, ("file", index, "ok", [], {}))
-    run._take(worker, ("done", set(), {}))
+    run._take(worker, ("done", [(3, "entry", [], {}), (4, "entry", [], {})], set(), {}))
     assert connection.sent[-1] is None and not run.workers
 
 
-def test_a_lost_worker_gives_back_every_task_it_held_in_order() -> None:
+def test_a_lost_worker_has_its_task_checked_again_file_by_file() -> None:
+    """The results of a task come when it is done: the files of the task a worker was
+    checking are checked again, each on its own (the one that stops a worker again is then
+    known); the task sent ahead goes back as it was."""
     run, worker, _ = _idle_pool([[0, 1, 2], [3, 4], [5]])
     run._assign(worker)
     worker.ready = True
-    run._take(worker, ("file", 0, "ok", [], {}))
     run.jobs = 0  # no other worker is started: the queue shows what went back
     run._lost(worker)
+    assert not run.results
+    assert list(run.queue) == [[0], [1], [2], [3, 4], [5]]
+
+
+def test_a_worker_lost_on_one_file_costs_that_file_one_finding() -> None:
+    run, worker, _ = _idle_pool([[1], [3, 4]])
+    run._assign(worker)
+    worker.ready = True
+    run.jobs = 0
+    run._lost(worker)
     assert run.results[1][0] == "stopped" and "signal 9" in run.results[1][1]
-    assert list(run.queue) == [[2], [3, 4], [5]]
+    assert list(run.queue) == [[3, 4]]
 
 
 def test_a_worker_sends_each_finding_once() -> None:
@@ -194,8 +201,8 @@ def test_a_worker_sends_each_finding_once() -> None:
     shown: set[tuple[str, int, int, str, str]] = set()
     first = pool._one(checker, 0, broken, True, shown)
     again = pool._one(checker, 1, broken, True, shown)
-    assert first[2] == again[2] == "entry" and first[3]
-    assert again[3] == [] and again[4] == {}
+    assert first[1] == again[1] == "entry" and first[2]
+    assert again[2] == [] and again[3] == {}
 
 
 def _square(n: int) -> int:
