@@ -140,6 +140,8 @@ class _Resolver:
         self.done: dict[KeyPath, Any] = {}
         self.busy: dict[KeyPath, None] = {}
         self.tainted: set[KeyPath] = set()
+        # Every tainted path and each section around one (see `taint`).
+        self._tainted_under: set[KeyPath] = set()
         self.errors: dict[KeyPath, Finding] = {}
         self.unset: dict[str, tuple[KeyPath, Span]] = {}
         self.cycles: list[tuple[KeyPath, ...]] = []
@@ -371,7 +373,7 @@ class _Resolver:
     def simple(self, path: KeyPath, match: re.Match[str]) -> Any:
         var = match.group("var")
         if var is not None:
-            self.tainted.add(path)
+            self.taint(path)
             if var in self.environ:
                 self.secrets.add(self.environ[var])
                 return _Text(self.environ[var], var)
@@ -440,14 +442,19 @@ class _Resolver:
         value = self.value_at(target, node)
         self.spend(value)
         if self.tainted_under(target) or (path != target and self.secret_at(target)):
-            self.tainted.add(path)
+            self.taint(path)
         if target in self.errors and self.errors[target].severity is Severity.ERROR:
             raise _Broken(f"refers to '{ref}', which cannot be resolved")
         return value
 
+    def taint(self, path: KeyPath) -> None:
+        """The value at `path` holds a secret (read from the environment, or copied)."""
+        self.tainted.add(path)
+        self._tainted_under.update(path[:depth] for depth in range(len(path) + 1))
+
     def tainted_under(self, target: KeyPath) -> bool:
-        depth = len(target)
-        return any(p[:depth] == target for p in self.tainted)
+        """Whether a tainted value is at `target` or under it (asked of every reference)."""
+        return target in self._tainted_under
 
     def secret_at(self, target: KeyPath) -> bool:
         """Whether the value at `target` is, or holds, a secret: read from the environment,
@@ -508,7 +515,7 @@ class _Resolver:
             self._spent.pop()
         self.secrets.update(v for v in frame.env if v)
         if frame.env or any(self.secret_at(p) for p in handed):
-            self.tainted.add(path)
+            self.taint(path)
         if problem is not None:
             raise _Broken(problem)
         self.spend(value)
