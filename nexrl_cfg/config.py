@@ -19,6 +19,8 @@ from .rules.yaml_syntax import ID as YAML_SYNTAX
 from .rules.yaml_tag import ID as YAML_TAG
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__bool__": lambda s: False})()
+# Not yet looked up (see `Config.at`).
+_UNSEEN: Any = object()
 
 # Read-stage rules that leave a value out (null) after reporting it.
 _UNREADABLE = (YAML_TAG, YAML_SYNTAX)
@@ -45,6 +47,7 @@ class Config:
     findings: list[Finding] = field(default_factory=list)
     # The NexRL version the config is checked for.
     version: str = catalogue.NEWEST
+    _found: dict[str, Any] = field(default_factory=dict, init=False)
 
     @cached_property
     def catalogue(self) -> catalogue.Catalogue:
@@ -90,12 +93,20 @@ class Config:
                 return ABSENT
         return node
 
+    def at(self, dotted: str) -> Any:
+        """The resolved value at `dotted`, or ABSENT; each key is looked up once per config
+        (the rules ask for the same keys again and again)."""
+        found = self._found.get(dotted, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._found[dotted] = self.lookup(split(dotted))
+        return found
+
     def has(self, dotted: str) -> bool:
-        return self.lookup(split(dotted)) is not ABSENT
+        return self.at(dotted) is not ABSENT
 
     def get(self, dotted: str, default: Any = ABSENT) -> Any:
         """The resolved value; when absent, `default` or else the catalogue's default."""
-        value = self.lookup(split(dotted))
+        value = self.at(dotted)
         if value is not ABSENT:
             return value
         if default is not ABSENT:

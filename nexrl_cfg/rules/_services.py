@@ -50,7 +50,7 @@ def remote_switch(cfg: Config) -> str:
 def remote_run(cfg: Config) -> Any:
     """The written value of `remote_switch`: "tinker" or "weaver" for a Tinker or Weaver run,
     a self-hosted backend, or ABSENT / an Unknown (then nothing is certain)."""
-    return cfg.lookup(split(remote_switch(cfg)))
+    return cfg.at(remote_switch(cfg))
 
 
 def fsdp_services(cfg: Config) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import ABSENT, Config, split
+from ..config import ABSENT, Config
 from ..layout import TRAIN
 from ..nexrl import ACTOR, TAGS, is_flat, named_services
 from ..resolve import Unknown
@@ -16,7 +16,7 @@ from ..resolve import Unknown
 
 def value(cfg: Config, dotted: str) -> Any:
     """The written (resolved) value at `dotted`, ABSENT when not written: no default."""
-    return cfg.lookup(split(dotted))
+    return cfg.at(dotted)
 
 
 def train_service(cfg: Config) -> dict[str, Any] | None:
