@@ -54,6 +54,8 @@ def check(cfg: Config) -> Iterator[Report]:
             continue
         if entry.path == TRAIN and cfg.layout.nested:
             continue  # each named service is checked on its own
+        if all(name in entry.value for name, _ in cfg.catalogue.requirable(section.path)):
+            continue  # asked first: most sections have all they may need
         if not read_here(cfg, entry.path):
             continue  # NexRL does not read this section on the config's path
         yield from _missing(cfg, section.path, entry.value, entry.path)
