@@ -451,11 +451,11 @@ def capped(findings: list[Finding], file: str) -> list[Finding]:
 def reported(result: FileResult, seen: set[tuple[str, int, int, str, str]]) -> FileResult:
     """`result` as it is reported: its findings sorted, those in `seen` (reported with an
     earlier file) left out and the others added to it, at most `MAX_FINDINGS`."""
-    result.findings = capped(once(result.findings, seen), result.path)
+    result.findings = capped(_once(result.findings, seen), result.path)
     return result
 
 
-def once(findings: list[Finding], seen: set[tuple[str, int, int, str, str]]) -> list[Finding]:
+def _once(findings: list[Finding], seen: set[tuple[str, int, int, str, str]]) -> list[Finding]:
     """`findings` sorted, leaving out those in `seen` (and adding the others to it)."""
     out = []
     for f in sorted(findings, key=Finding.sort_key):

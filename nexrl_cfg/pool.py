@@ -32,7 +32,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .check import Checker, FileResult, crashed, once, reported
+from .check import Checker, FileResult, crashed, reported
+from .finding import Finding
 from .settings import SettingsError
 
 if TYPE_CHECKING:
@@ -452,7 +453,7 @@ def _work(
         checker = start(argument)
         connection.send(("ready",))
         sent: set[str] = set()
-        shown: set[tuple[str, int, int, str, str]] = set()
+        shown: dict[tuple[str, int, int, str, str], int] = {}
         while (task := connection.recv()) is not None:
             files = []
             for index in task:
@@ -473,16 +474,33 @@ def _one(
     index: int,
     path: Path,
     named: bool,
-    shown: set[tuple[str, int, int, str, str]],
+    shown: dict[tuple[str, int, int, str, str], int],
 ) -> tuple[Any, ...]:
-    """The result of input `index`, as sent. A finding this worker has sent with an earlier file
-    (`shown`) is left out: the run reports each finding with the first file that has it,
-    and this worker's files come in the order of the run."""
+    """The result of input `index`, as sent. A finding this worker has sent with a file
+    before it in the run (`shown`: each finding sent, and the first file it was sent with)
+    is left out: the run reports each finding with the first file that has it."""
     try:
         result = checker.checked(path, named)
     except OSError as exc:
         return (index, "oserror", exc.errno, exc.strerror, exc.filename)
     except SettingsError as exc:
         return (index, "settings", str(exc))
-    findings = once(result.findings, shown)
+    findings = _not_sent_before(result.findings, index, shown)
     return (index, result.kind, findings, checker.lines(findings))
+
+
+def _not_sent_before(
+    findings: list[Finding], index: int, shown: dict[tuple[str, int, int, str, str], int]
+) -> list[Finding]:
+    """`findings` of input `index`, sorted, without those sent with an earlier input. A
+    worker's inputs mostly come in order; a task given back by a worker that stopped comes
+    after later ones, and is sent what it has."""
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        ident = (f.file, f.line, f.column, f.rule, f.message)
+        first = shown.get(ident, index)
+        if first < index:
+            continue
+        shown[ident] = index
+        out.append(f)
+    return out

@@ -198,11 +198,23 @@ def test_a_worker_sends_each_finding_once() -> None:
     it with the first file that has it in any case."""
     broken = SAMPLES / "invalid" / "deprecated.yaml"
     checker = Checker(Settings(environ={}, nexrl_version="1.0"))
-    shown: set[tuple[str, int, int, str, str]] = set()
-    first = pool._one(checker, 0, broken, True, shown)
-    again = pool._one(checker, 1, broken, True, shown)
+    shown: dict[tuple[str, int, int, str, str], int] = {}
+    first = pool._one(checker, 3, broken, True, shown)
+    again = pool._one(checker, 4, broken, True, shown)
     assert first[1] == again[1] == "entry" and first[2]
     assert again[2] == [] and again[3] == {}
+
+
+def test_a_file_before_those_a_worker_has_sent_is_sent_whole() -> None:
+    """A task given back by a worker that stopped comes to another after later files: what
+    it has is sent again, since the run reports a finding with the first file that has it."""
+    broken = SAMPLES / "invalid" / "deprecated.yaml"
+    checker = Checker(Settings(environ={}, nexrl_version="1.0"))
+    shown: dict[tuple[str, int, int, str, str], int] = {}
+    later = pool._one(checker, 7, broken, True, shown)
+    earlier = pool._one(checker, 2, broken, True, shown)
+    assert earlier[2] == later[2] and earlier[3] == later[3]
+    assert pool._one(checker, 5, broken, True, shown)[2] == []
 
 
 def _square(n: int) -> int:
