@@ -60,6 +60,8 @@ class Directive:
 
 
 def parse(lines: list[str], file: str) -> list[Directive]:
+    if _MARK not in "\n".join(lines):  # most files: looked for in one pass
+        return []
     found = []
     values: _Values | None = None
     for number, line in enumerate(lines, 1):
