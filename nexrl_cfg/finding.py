@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -92,8 +91,7 @@ class Applicability(str, Enum):
     DISPLAY_ONLY = "display-only"
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """The edits that fix one finding, made together, how far they can be trusted, and what
     they mean to change: `--fix` writes them only when every config that reads the file
     changes in exactly that way (see `fix.verify`); a fix that declares no intent is never
@@ -104,8 +102,10 @@ class Fix:
     intent: tuple[Intent, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """What a check found, at a file, line and column. (A tuple, as `Span` is: one is made
+    for every problem of every config; `_replace` makes a changed copy.)"""
+
     rule: str
     severity: Severity
     message: str
@@ -118,19 +118,8 @@ class Finding:
 
     # Sent by a worker process (see `pool`): the texts come back interned, so that the notes
     # many configs share (an unset variable, a key no version reads) are held once.
-    def __getstate__(self) -> tuple[Any, ...]:
-        return (self.rule, self.severity, self.message, self.span, self.key, self.hint, self.fix)
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        rule, severity, message, span, key, hint, fix = state
-        put = object.__setattr__
-        put(self, "rule", sys.intern(rule))
-        put(self, "severity", severity)
-        put(self, "message", sys.intern(message))
-        put(self, "span", span)
-        put(self, "key", sys.intern(key))
-        put(self, "hint", sys.intern(hint))
-        put(self, "fix", fix)
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_interned, tuple(self))
 
     @property
     def fixes(self) -> tuple[Edit, ...]:
@@ -168,8 +157,7 @@ class Finding:
         return (self.file, self.line, self.column, self.rule)
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """What a rule says, before the runner stamps it with the rule's id and severity.
 
     `severity` is set only where one case of a rule is weaker than the rule's declared
@@ -191,3 +179,17 @@ class Report:
         return Finding(
             rule, self.severity or severity, self.message, self.span, self.key, self.hint, fix
         )
+
+
+def _interned(
+    rule: str,
+    severity: Severity,
+    message: str,
+    span: Span,
+    key: str,
+    hint: str,
+    fix: Fix | None,
+) -> Finding:
+    """A finding unpickled, its texts interned (see `Finding.__reduce__`)."""
+    intern = sys.intern
+    return Finding(intern(rule), severity, intern(message), span, intern(key), intern(hint), fix)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .deferred import Deferred
@@ -211,7 +210,7 @@ def mask_finding(finding: Finding, secrets: Secrets, fixes: bool = True) -> Find
     fix = finding.fix
     if fixes and fix is not None:
         edits = tuple(e._replace(text=secrets.mask(e.text)) for e in fix.edits)
-        fix = fix if edits == fix.edits else replace(fix, edits=edits)
+        fix = fix if edits == fix.edits else fix._replace(edits=edits)
     if (message, key, hint, fix) == (finding.message, finding.key, finding.hint, finding.fix):
         return finding
-    return replace(finding, message=message, key=key, hint=hint, fix=fix)
+    return finding._replace(message=message, key=key, hint=hint, fix=fix)

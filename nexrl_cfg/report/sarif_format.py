@@ -7,7 +7,6 @@ when the check could not run, why."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -134,7 +133,7 @@ def _placed(f: Finding, launched: str | None) -> Finding:
     if f.file != COMMAND_LINE or launched is None:
         return f
     message = f"command line, column {f.column}: {f.message}"
-    return replace(f, message=message, span=Span(launched, 1, 1))
+    return f._replace(message=message, span=Span(launched, 1, 1))
 
 
 def _fix(f: Finding, cwd: Path | None) -> dict[str, Any]:

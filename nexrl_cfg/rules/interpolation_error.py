@@ -31,7 +31,6 @@ service:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..finding import Finding, Severity
@@ -66,7 +65,7 @@ def _escalated(cfg: Config, finding: Finding, key: str) -> Finding:
         " (formed by composition; NexRL fails if it reads them)",
         f" (formed by composition); NexRL reads {key} and fails",
     )
-    return replace(finding, severity=Severity.ERROR, message=message, span=cfg.span(key), key=key)
+    return finding._replace(severity=Severity.ERROR, message=message, span=cfg.span(key), key=key)
 
 
 def _read(cfg: Config, member: KeyPath) -> bool:

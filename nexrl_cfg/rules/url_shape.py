@@ -43,7 +43,6 @@ service:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..config import Config, split
@@ -184,4 +183,4 @@ def fix(cfg: Config, report: Report, files: Files) -> Fix | None:
 
 
 def _unsafe(fixed: Fix | None) -> Fix | None:
-    return None if fixed is None else replace(fixed, applicability=Applicability.UNSAFE)
+    return None if fixed is None else fixed._replace(applicability=Applicability.UNSAFE)
