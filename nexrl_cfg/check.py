@@ -69,9 +69,7 @@ class Checker:
         self.includers = Includers(self.reader, lambda config: self._compose(config).sources)
         self._shown: dict[tuple[str, int], str | None] = {}
         self._words: dict[tuple[str, str], tuple[str, str, str]] = {}
-        self.suppressor = Suppressor(
-            self._lines, _rule_ids, lambda file: self.reader.real(Path(file))
-        )
+        self.suppressor = Suppressor(self._lines, _rule_ids, self.reader.real_name)
         # The NexRL version each checked config was checked for, for the summary.
         self.targets: dict[Target, int] = {}
         self._folder_targets: dict[tuple[Path, str | None, str], Target] = {}
@@ -296,7 +294,7 @@ class Checker:
         if key not in self._composed:
             composed = self._composed[key] = self.composer.compose(path)
             if self.fixes:  # only fixing by group asks (see `app._merged_fixes`)
-                self.composed_files.update(self.reader.real(Path(s)) for s in composed.sources)
+                self.composed_files.update(self.reader.real_name(s) for s in composed.sources)
         return self._composed[key]
 
     def _check_entry(self, path: Path) -> list[Finding]:
@@ -310,7 +308,7 @@ class Checker:
     def _run(self, composed: Composed, mode: str) -> list[Finding]:
         path = Path(composed.path)
         target = self.target(path)
-        sources = frozenset(self.reader.real(Path(source)) for source in composed.sources)
+        sources = frozenset(self.reader.real_name(source) for source in composed.sources)
         self.configs[self.reader.real(path)] = Checked(path, mode, sources)
         findings, cfg = prepare(composed, self.settings.environ, target.version, mode)
         self.secrets.update(composed.secrets)

@@ -162,6 +162,7 @@ class Reader:
         self.nodes = nodes
         self._docs: Recent[Path, Document] = Recent(size)
         self._real: dict[Path, Path] = {}
+        self._real_names: dict[str, Path] = {}
         self._real_folders: dict[str, str] = {}
         # Texts served in place of files (standard input, an editor's buffers, planned
         # fixes): a document, or (name, bytes) parsed when first read.
@@ -210,6 +211,14 @@ class Reader:
                 found = self._real[path] = real_path(path, self._real_folders)
             except RuntimeError:  # a symbolic link loop (Python before 3.13)
                 raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
+        return found
+
+    def real_name(self, name: str) -> Path:
+        """`real(Path(name))`, once per name: the sources of a composition, and the files of
+        findings, are strings asked about again and again."""
+        found = self._real_names.get(name)
+        if found is None:
+            found = self._real_names[name] = self.real(Path(name))
         return found
 
     def read(self, path: Path) -> Document:
@@ -461,7 +470,7 @@ class _Composition:
                 self.not_found(parent)
             parent.deleted = True
             return root
-        real = self.reader.real(Path(doc.path))
+        real = self.reader.real_name(doc.path)
         if not self.enter(real, parent):
             parent.deleted = True
             return root

@@ -46,7 +46,7 @@ class Includers:
             for candidate in self._named_in(folder, path.stem):
                 if self.reader.real(candidate) == target:
                     continue
-                if any(self.reader.real(Path(s)) == target for s in self.sources(candidate)):
+                if any(self.reader.real_name(s) == target for s in self.sources(candidate)):
                     found.append(candidate)
             real = self.reader.real(folder)
             if found or real == real.parent:
