@@ -35,24 +35,36 @@ class Includers:
         self.sources = sources
         # Real folder -> {name -> files whose defaults block holds that name}.
         self._index: dict[Path, dict[str, list[Path]]] = {}
+        self._ups: dict[Path, list[Path]] = {}
 
     def of(self, path: Path) -> list[Path]:
         """Configs that include `path` through their defaults: those beside it, else those
         one or two folders up."""
         target = self.reader.real(path)
         found: list[Path] = []
-        folder = path.parent
-        for _ in range(3):
+        for folder in self._folders_up(path.parent):
             for candidate in self._named_in(folder, path.stem):
                 if self.reader.real(candidate) == target:
                     continue
                 if any(self.reader.real_name(s) == target for s in self.sources(candidate)):
                     found.append(candidate)
-            real = self.reader.real(folder)
-            if found or real == real.parent:
+            if found:
                 break
-            folder = Path(os.path.normpath(folder / ".."))
         return found
+
+    def _folders_up(self, folder: Path) -> list[Path]:
+        """`folder` and the one or two folders above it (none above the top), once per
+        folder: every file of a folder asks."""
+        ups = self._ups.get(folder)
+        if ups is None:
+            ups = [folder]
+            for _ in range(2):
+                real = self.reader.real(ups[-1])
+                if real == real.parent:
+                    break
+                ups.append(Path(os.path.normpath(ups[-1] / "..")))
+            self._ups[folder] = ups
+        return ups
 
     def _named_in(self, folder: Path, name: str) -> list[Path]:
         """The files of `folder` with a defaults list that names `name`."""
