@@ -353,22 +353,14 @@ class _Resolver:
 
     @staticmethod
     def split(raw: str) -> list[tuple[str, re.Match[str] | None]] | None:
-        """Literal text and simple interpolations, or None when OmegaConf is needed."""
-        pieces: list[tuple[str, re.Match[str] | None]] = []
-        pos = 0
-        for match in _SIMPLE.finditer(raw):
-            literal = raw[pos : match.start()]
-            default = match.group("default")
-            if "$" in literal or "\\" in literal or (default and _TYPED_DEFAULT.match(default)):
-                return None
-            pieces.append((literal, match))
-            pos = match.end()
-        tail = raw[pos:]
-        if "$" in tail or "\\" in tail:
-            return None
-        if tail:
-            pieces.append((tail, None))
-        return pieces
+        """Literal text and simple interpolations, or None when OmegaConf is needed; once per
+        text (the configs of a folder share theirs; the pieces are not changed)."""
+        found = _SPLIT.get(raw, _NOT_SPLIT)
+        if found is _NOT_SPLIT:
+            found = _split(raw)
+            if len(raw) <= _SPLIT_LENGTH and len(_SPLIT) < _SPLIT_COUNT:
+                _SPLIT[raw] = found
+        return found  # type: ignore[no-any-return]
 
     def simple(self, path: KeyPath, match: re.Match[str]) -> Any:
         var = match.group("var")
@@ -587,6 +579,32 @@ def _stack_depth() -> int:
         frame = frame.f_back
         depth += 1
     return depth
+
+
+# The pieces of each short interpolation text met in this process (see `_Resolver.split`),
+# at most this many texts.
+_SPLIT: dict[str, list[tuple[str, re.Match[str] | None]] | None] = {}
+_SPLIT_LENGTH = 500
+_SPLIT_COUNT = 20_000
+_NOT_SPLIT: Any = object()
+
+
+def _split(raw: str) -> list[tuple[str, re.Match[str] | None]] | None:
+    pieces: list[tuple[str, re.Match[str] | None]] = []
+    pos = 0
+    for match in _SIMPLE.finditer(raw):
+        literal = raw[pos : match.start()]
+        default = match.group("default")
+        if "$" in literal or "\\" in literal or (default and _TYPED_DEFAULT.match(default)):
+            return None
+        pieces.append((literal, match))
+        pos = match.end()
+    tail = raw[pos:]
+    if "$" in tail or "\\" in tail:
+        return None
+    if tail:
+        pieces.append((tail, None))
+    return pieces
 
 
 def _needs(value: Any) -> bool:
