@@ -167,11 +167,18 @@ class Config:
     def raw(self, dotted: str) -> Any:
         return self.lookup(split(dotted), self.raw_data)
 
+    @cached_property
+    def _tainted_around(self) -> frozenset[KeyPath]:
+        """Each path read from the environment, and every section around one."""
+        return frozenset(t[:depth] for t in self.resolved.tainted for depth in range(len(t) + 1))
+
     def is_secret(self, path: KeyPath) -> bool:
         if any(str(part) in SECRET_KEYS for part in path):  # an api_key, or inside one
             return True
-        tainted = self.resolved.tainted
-        if any(path[: len(t)] == t or t[: len(path)] == path for t in tainted):
+        tainted = self.resolved.tainted  # read from the environment: at, around or under it
+        if path in self._tainted_around or any(
+            path[:depth] in tainted for depth in range(len(path))
+        ):
             return True
         # A copy of a literal key that no reference leads to (a YAML alias: `backend: *key`).
         if not self.resolved.composed.secrets:
