@@ -60,6 +60,12 @@ class Merger:
         later merges change it there too. Hydra composes so (OmegaConf's no_deepcopy_set_nodes)
         and keeps each config it loaded, so that a config loaded again (at another package)
         holds what was merged into the sections it added at the root."""
+        if not self.data and not self.origins and not share:
+            # The first source: a copy of it, with its origins as they are (those of its own
+            # paths, which are now the config's): as merging gives, without a walk for each.
+            self.data.update(clone(src))
+            self.origins.update(src_origins)
+            return
         self.share = share
         try:
             self._map(self.data, src, src_origins, (), ())

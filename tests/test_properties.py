@@ -164,6 +164,34 @@ def test_mutated_configs_never_crash(data: st.DataObject) -> None:
     check_everything(text.encode("utf-8"))
 
 
+@PROPERTY
+@given(st.data())
+def test_the_first_source_of_a_config_merges_as_key_by_key(data: st.DataObject) -> None:
+    """Composing copies the first source whole, with its origins as they are (`Merger.merge`):
+    what merging it key by key into an empty config gives, for any text the reader reads
+    (anchors, aliases, merge keys, repeated keys, a defaults list, garbage)."""
+    from nexrl_cfg.merge import Merger
+    from nexrl_cfg.read import read_text
+
+    text = SEED if data.draw(st.booleans()) else BASE
+    for _ in range(data.draw(st.integers(0, 4))):
+        text = mutate(text, data)
+    doc = read_text(text, "run.yaml")
+    if not isinstance(doc.data, dict):
+        return
+    src = {k: v for k, v in doc.data.items() if k != "defaults"}
+    origins = {p: o for p, o in doc.origins.items() if not p or p[0] != "defaults"}
+    whole = Merger()
+    whole.merge(src, origins)
+    by_key = Merger()
+    by_key._map(by_key.data, src, origins, (), ())
+    assert whole.data == by_key.data
+    assert whole.origins == by_key.origins
+    assert whole.data is not src and all(
+        whole.data[k] is not v for k, v in src.items() if isinstance(v, (dict, list))
+    )
+
+
 @pytest.mark.slow
 @PROPERTY
 @given(st.data())
