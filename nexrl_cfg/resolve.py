@@ -176,10 +176,21 @@ class _Resolver:
             self.guard_stack()
         self.level += 1
         try:
-            # A value with nothing to resolve is taken as it is, without a path made for it.
+            # A value with nothing to resolve is taken as it is, without a path made for it
+            # (most values: a number, a flag, plain text; asked here, not in a call each).
             if isinstance(raw, dict):
-                return {k: self.value_at((*path, k), v) if _needs(v) else v for k, v in raw.items()}
-            return [self.value_at((*path, i), v) if _needs(v) else v for i, v in enumerate(raw)]
+                return {
+                    k: v
+                    if type(v) in _PLAIN or (type(v) is str and "${" not in v)
+                    else self.value_at((*path, k), v)
+                    for k, v in raw.items()
+                }
+            return [
+                v
+                if type(v) in _PLAIN or (type(v) is str and "${" not in v)
+                else self.value_at((*path, i), v)
+                for i, v in enumerate(raw)
+            ]
         finally:
             self.level -= 1
 
@@ -607,11 +618,8 @@ def _split(raw: str) -> list[tuple[str, re.Match[str] | None]] | None:
     return pieces
 
 
-def _needs(value: Any) -> bool:
-    """Whether `value_at` has work to do for `value`: a collection, or text to interpolate."""
-    if type(value) is str:
-        return "${" in value
-    return isinstance(value, (dict, list, str))
+# Values that never hold anything to resolve, by their exact type.
+_PLAIN = frozenset({int, float, bool, type(None)})
 
 
 def _slots(
