@@ -107,6 +107,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
+# PyYAML's composer calls these around every node for path resolvers, which NexRL configs
+# never use (see `_Loader.resolve`): a call of a built-in that does nothing costs less.
+_Loader.descend_resolver = {}.get  # type: ignore[assignment]
+_Loader.ascend_resolver = tuple  # type: ignore[assignment]
+
 # The tags of short plain scalars already met in this process, by their text.
 _PLAIN_TAGS: dict[str, str] = {}
 _PLAIN_TAG_LENGTH = 64
