@@ -112,8 +112,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 _Loader.descend_resolver = {}.get  # type: ignore[assignment]
 _Loader.ascend_resolver = tuple  # type: ignore[assignment]
 
-# The tags of short plain scalars already met in this process, by their text.
+# The tags of short plain scalars already met in this process, by their text; and the
+# values of short nulls, booleans and numbers, by their tag and text (they cannot change).
 _PLAIN_TAGS: dict[str, str] = {}
+_SCALAR_VALUES: dict[tuple[str, str], Any] = {}
 _PLAIN_TAG_LENGTH = 64
 _PLAIN_TAG_COUNT = 50_000
 
@@ -307,12 +309,18 @@ class _Builder:
         if node.tag in (_INT, _FLOAT_TAG) and len(text) > MAX_NUMBER:
             self.too_long(text, span, path)
             return None
+        key = (node.tag, text)
+        if key in _SCALAR_VALUES:
+            return _SCALAR_VALUES[key]
         try:
             construct = _CONSTRUCT.get(node.tag)
             value = construct(node) if construct is not None else _SCALARS.construct_object(node)
             if isinstance(value, int) and value.bit_length() > _MAX_BITS:  # `0xfff...`
                 self.too_long(text, span, path)
                 return None
+            short = len(text) <= _PLAIN_TAG_LENGTH and len(_SCALAR_VALUES) < _PLAIN_TAG_COUNT
+            if construct is not None and short:
+                _SCALAR_VALUES[key] = value
             return value
         except yaml.YAMLError as exc:
             self.error(YAML_SYNTAX, f"value cannot be read: {_problem(exc)}", span, path)
