@@ -234,9 +234,9 @@ class _Builder:
         self.nodes += 1
         if self.nodes <= MAX_NODES and node.tag == _STR and isinstance(node, yaml.ScalarNode):
             return self.text(node, path)  # most values: the short way
-        span = _span(self.doc.path, node.start_mark)
         if self.nodes > MAX_NODES:
             self.stopped = True
+            span = _span(self.doc.path, node.start_mark)
             # At the top-level key being expanded: an alias's own mark is its anchor's.
             top = self.doc.origins.get(path[:1], (None, span))[0] or span
             self.too_many(top, path[:1])
@@ -247,7 +247,7 @@ class _Builder:
                 TOO_COMPLEX,
                 f"nesting deeper than {MAX_DEPTH} levels"
                 + (" (an alias used inside its own anchor?)" if self.aliased else ""),
-                span,
+                _span(self.doc.path, node.start_mark),
                 path[: MAX_DEPTH // 10],
                 "A NexRL config nests a few levels deep; check the indentation.",
             )
@@ -257,7 +257,7 @@ class _Builder:
                 YAML_TAG,
                 f"YAML tag '{_short_tag(node.tag)}' is not allowed; NexRL loads configs with "
                 "safe YAML only, nothing in a config is run",
-                span,
+                _span(self.doc.path, node.start_mark),
                 path,
                 "Remove the tag; write the value as plain YAML.",
             )
@@ -275,7 +275,7 @@ class _Builder:
                 out.append(self.build(item, item_path, depth + 1))
             return out
         assert isinstance(node, yaml.ScalarNode)
-        return self.scalar(node, span, path)
+        return self.scalar(node, path)
 
     def text(self, node: yaml.ScalarNode, path: KeyPath) -> str:
         value: str = node.value
@@ -302,12 +302,12 @@ class _Builder:
             hint = "A NexRL config has a few hundred values; keep data in data files."
         self.error(TOO_COMPLEX, message, span, path, hint)
 
-    def scalar(self, node: yaml.ScalarNode, span: Span, path: KeyPath) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         if not _SECRET_KEY_SET.isdisjoint(path):
             self.secret(node, str(node.value))
         text = str(node.value)
         if node.tag in (_INT, _FLOAT_TAG) and len(text) > MAX_NUMBER:
-            self.too_long(text, span, path)
+            self.too_long(text, _span(self.doc.path, node.start_mark), path)
             return None
         key = (node.tag, text)
         if key in _SCALAR_VALUES:
@@ -316,13 +316,14 @@ class _Builder:
             construct = _CONSTRUCT.get(node.tag)
             value = construct(node) if construct is not None else _SCALARS.construct_object(node)
             if isinstance(value, int) and value.bit_length() > _MAX_BITS:  # `0xfff...`
-                self.too_long(text, span, path)
+                self.too_long(text, _span(self.doc.path, node.start_mark), path)
                 return None
             short = len(text) <= _PLAIN_TAG_LENGTH and len(_SCALAR_VALUES) < _PLAIN_TAG_COUNT
             if construct is not None and short:
                 _SCALAR_VALUES[key] = value
             return value
         except yaml.YAMLError as exc:
+            span = _span(self.doc.path, node.start_mark)
             self.error(YAML_SYNTAX, f"value cannot be read: {_problem(exc)}", span, path)
             return None
         except Exception:  # PyYAML's constructors fail on odd text with explicit tags (`!!int 0x`)
@@ -330,7 +331,7 @@ class _Builder:
         self.error(
             YAML_SYNTAX,
             f"value {_clip(text, 40)!r} cannot be read as {_short_tag(node.tag)}",
-            span,
+            _span(self.doc.path, node.start_mark),
             path,
             "Remove the tag, or write a value of that type.",
         )
