@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from conftest import PROJECT_RECIPES, recipes_at
 from helpers import write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from nexrl_cfg.cli import app
@@ -208,3 +210,39 @@ def test_the_progress_line_waits_a_second_and_is_cleared(
     )
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     assert command._Progress.on_terminal() is None
+
+
+# Words as a report's text holds them: printable (control characters are shown escaped).
+_WORDS = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=" "),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    words=st.lists(_WORDS, min_size=1, max_size=30),
+    width=st.integers(10, 120),
+    first=st.sampled_from(["", "  ", "   = hint: "]),
+    rest=st.sampled_from(["", "  ", "           "]),
+)
+def test_messages_wrap_as_textwrap_wraps_them(
+    words: list[str], width: int, first: str, rest: str
+) -> None:
+    """The report's own wrapping of words with one space between them gives what textwrap
+    gives (any other text goes to textwrap itself)."""
+    import textwrap
+
+    from nexrl_cfg.report.text_format import _wrap
+
+    text = " ".join(words)
+    expected = textwrap.wrap(
+        text,
+        width=max(width, len(first) + 20),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+    assert _wrap(text, width, first, rest) == expected

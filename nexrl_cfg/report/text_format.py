@@ -32,6 +32,8 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     """`text` in lines of at most `width` columns, broken between words only."""
     if text and len(first) + len(text) <= width and "\t" not in text and not text[-1].isspace():
         return [first + text]  # what textwrap gives a line that fits, without its cost
+    if _SIMPLE_TEXT.fullmatch(text):
+        return _fill(text.split(" "), max(width, len(first) + 20), first, rest)
     return textwrap.wrap(
         text,
         width=max(width, len(first) + 20),
@@ -40,6 +42,28 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     ) or [first.rstrip()]
+
+
+# Words with one space between them, nothing else that is blank: most messages and hints.
+_SIMPLE_TEXT = re.compile(r"[^\s]+(?: [^\s]+)*")
+
+
+def _fill(words: list[str], width: int, first: str, rest: str) -> list[str]:
+    """What `textwrap.wrap` gives words with one space between them (`break_long_words`
+    off): as many words on a line as fit, a longer word on a line of its own; without the
+    cost of its general splitting."""
+    lines: list[str] = []
+    indent, room, line = first, width - len(first), ""
+    for word in words:
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= room:
+            line += " " + word
+        else:
+            lines.append(indent + line)
+            indent, room, line = rest, width - len(rest), word
+    lines.append(indent + line)
+    return lines
 
 
 def _excerpt(source: str, column: int, room: int) -> tuple[str, int]:
