@@ -208,7 +208,8 @@ def _summary(run: Run) -> list[str]:
     # The most severe finding's rule (errors sort before warnings, and notes last).
     from ..rules import by_id
 
-    explained = [f for f in listed if f.rule in by_id()]  # not internal-error
+    known = by_id()
+    explained = [f for f in listed if f.rule in known]  # not internal-error
     if explained:
         first = min(explained, key=lambda f: (_RANK[f.severity], f.rule))
         from ..about import rule_url
