@@ -374,7 +374,7 @@ def test_the_command_imports_with_the_collector_off_and_runs_with_it_tuned() -> 
         "print(off, gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count() > 0, status)\n"
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert shown.stdout.split()[-5:] == ["False", "True", "10000", "True", "0"]
+    assert shown.stdout.split()[-5:] == ["False", "True", "50000", "True", "0"]
 
 
 def test_the_command_leaves_at_once_with_its_output_whole(tmp_path: Path) -> None:
