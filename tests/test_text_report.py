@@ -232,17 +232,7 @@ def test_messages_wrap_as_textwrap_wraps_them(
 ) -> None:
     """The report's own wrapping of words with one space between them gives what textwrap
     gives (any other text goes to textwrap itself)."""
-    import textwrap
-
-    from nexrl_cfg.report.text_format import _wrap
+    from nexrl_cfg.report.text_format import _textwrap, _wrap
 
     text = " ".join(words)
-    expected = textwrap.wrap(
-        text,
-        width=max(width, len(first) + 20),
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
-    assert _wrap(text, width, first, rest) == expected
+    assert _wrap(text, width, first, rest) == _textwrap(text, width, first, rest)

@@ -34,6 +34,11 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
         return [first + text]  # what textwrap gives a line that fits, without its cost
     if _SIMPLE_TEXT.fullmatch(text):
         return _fill(text.split(" "), max(width, len(first) + 20), first, rest)
+    return _textwrap(text, width, first, rest)
+
+
+def _textwrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """`_wrap` by textwrap itself, for any text."""
     return textwrap.wrap(
         text,
         width=max(width, len(first) + 20),
