@@ -287,6 +287,8 @@ class _Pool:
         self.start, self.argument = start, argument
         self.results: dict[int, tuple[Any, ...]] = {}
         self.workers: dict[Connection, _Worker] = {}
+        # Inputs checked again, each on its own, after a worker stopped while checking them.
+        self.retried: set[int] = set()
         self.broken = False
 
     def __enter__(self) -> _Pool:
@@ -362,8 +364,9 @@ class _Pool:
     def _lost(self, worker: _Worker) -> None:
         """A worker stopped: the files of the task it was checking are checked again, one
         task each, so that a file that stops a worker again is known, and costs one
-        internal-error finding; its other tasks go back to the queue as they were. A worker
-        that could not even start breaks the pool."""
+        internal-error finding (a file already checked again on its own costs it at once);
+        its other tasks go back to the queue as they were. A worker that could not even
+        start breaks the pool."""
         worker.process.join(1)
         self._stop(worker, finished=False)
         if not worker.ready:
@@ -371,9 +374,11 @@ class _Pool:
             return
         held = list(worker.tasks) or [[]]
         back = held[1:]  # sent ahead, not begun: its results would have come first
-        if len(held[0]) == 1:
+        if len(held[0]) == 1 and held[0][0] in self.retried:
             self.results[held[0][0]] = ("stopped", _how(worker.process.exitcode))
-        else:
+        elif held[0]:
+            # Each file once more, on its own (a worker killed from outside costs nothing).
+            self.retried.update(held[0])
             back[:0] = [[index] for index in held[0]]
         for task in reversed(back):
             self.queue.appendleft(task)

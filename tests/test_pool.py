@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -183,11 +184,17 @@ def test_a_lost_worker_has_its_task_checked_again_file_by_file() -> None:
     assert list(run.queue) == [[0], [1], [2], [3, 4], [5]]
 
 
-def test_a_worker_lost_on_one_file_costs_that_file_one_finding() -> None:
+def test_a_worker_lost_on_one_file_again_costs_that_file_one_finding() -> None:
+    """A one-file task is checked once more (the worker may have been killed from outside);
+    a file that stops a worker again, on its own, costs one internal-error finding."""
     run, worker, _ = _idle_pool([[1], [3, 4]])
     run._assign(worker)
     worker.ready = True
     run.jobs = 0
+    run._lost(worker)
+    assert not run.results and list(run.queue) == [[1], [3, 4]]
+    run.queue.popleft()
+    worker.tasks = deque([[1]])
     run._lost(worker)
     assert run.results[1][0] == "stopped" and "signal 9" in run.results[1][1]
     assert list(run.queue) == [[3, 4]]
