@@ -3,8 +3,9 @@ own checker, take the files a task at a time and send back the findings of each;
 reports them in the order of the files, each once, as one process would (`check_files`).
 
 - Workers start after the imports: forked where the platform forks safely (Linux), so that
-  they share the loaded modules and the run's settings; spawned elsewhere (they import the
-  package and rebuild the run from its request).
+  they share the loaded modules and the run's settings (`forked`: without multiprocessing,
+  whose import alone took longer than starting two workers); spawned elsewhere (they import
+  the package and rebuild the run from its request).
 - A task is a group of files that share fragments: a folder with the folders one and two
   levels below it that hold files of the run (a config group's options, and the configs that
   choose them, which is where the includers of a file are looked for). One worker reads each
@@ -39,6 +40,11 @@ from .settings import SettingsError
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
+
+    from .forked import Channel, Forked
+
+    Process = BaseProcess | Forked
+    Link = Connection | Channel
 
 Inputs = Sequence[tuple[Path, bool]]
 Item = TypeVar("Item")
@@ -253,14 +259,11 @@ def _share(connection: Connection, function: Callable[[Any], Any], items: Any, t
 def _method() -> str:
     """fork on Linux, where workers then share what this process has loaded; spawn where
     forking is unsafe (macOS) or impossible (Windows)."""
-    import multiprocessing
-
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    return "fork" if forks and sys.platform.startswith("linux") else "spawn"
+    return "fork" if sys.platform.startswith("linux") and hasattr(os, "fork") else "spawn"
 
 
 class _Worker:
-    def __init__(self, process: BaseProcess, connection: Connection) -> None:
+    def __init__(self, process: Process, connection: Link) -> None:
         self.process = process
         self.connection = connection
         # The tasks sent and not yet done, oldest first: the next one waits in the pipe, so
@@ -286,20 +289,19 @@ class _Pool:
         self.jobs = min(jobs, len(tasks))
         self.start, self.argument = start, argument
         self.results: dict[int, tuple[Any, ...]] = {}
-        self.workers: dict[Connection, _Worker] = {}
+        self.workers: dict[Link, _Worker] = {}
         # Inputs checked again, each on its own, after a worker stopped while checking them.
         self.retried: set[int] = set()
         self.broken = False
 
     def __enter__(self) -> _Pool:
         import gc
-        import multiprocessing
 
         # What is loaded now stays out of the collector's way, and so its pages stay shared
         # with the workers (a collection would write to every object it visits).
         self.checker.warm()
         gc.freeze()
-        self.context: Any = multiprocessing.get_context(_method())
+        self.forks = _method() == "fork"
         for _ in range(self.jobs):
             self._spawn()
         return self
@@ -338,7 +340,10 @@ class _Pool:
             self._receive()
 
     def _receive(self) -> None:
-        from multiprocessing.connection import wait
+        if self.forks:
+            from .forked import ready as wait
+        else:
+            from multiprocessing.connection import wait  # type: ignore[assignment]
 
         for ready in wait(list(self.workers)):
             worker = self.workers[ready]  # type: ignore[index]
@@ -395,22 +400,36 @@ class _Pool:
 
     # -- workers --------------------------------------------------------------------------
     def _spawn(self) -> None:
-        here, there = self.context.Pipe()
-        process = self.context.Process(
-            target=_work, args=(there, self.inputs, self.start, self.argument), daemon=True
-        )
         try:
-            process.start()
+            process, here = self._started((self.inputs, self.start, self.argument))
         except OSError:  # no more processes
-            here.close()
             if not self.workers:
                 self._break()
             return
-        finally:
-            there.close()
         worker = _Worker(process, here)
         self.workers[here] = worker
         self._assign(worker)
+
+    def _started(self, args: tuple[Any, ...]) -> tuple[Process, Link]:
+        """A worker running `_work(its end, *args)`, and this process's end of its pipes;
+        OSError when no process can be made."""
+        if self.forks:
+            from . import forked
+
+            return forked.fork(_work, args, [w.connection for w in self.workers.values()])
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        here, there = context.Pipe()
+        process = context.Process(target=_work, args=(there, *args), daemon=True)
+        try:
+            process.start()
+        except OSError:
+            here.close()
+            raise
+        finally:
+            there.close()
+        return process, here
 
     def _assign(self, worker: _Worker) -> None:
         """Tasks to `worker` until it holds `AHEAD`, or the end when there is none left and
@@ -445,9 +464,7 @@ def _how(exitcode: int | None) -> str:
 
 
 # -- the worker ------------------------------------------------------------------------------
-def _work(
-    connection: Connection, inputs: Inputs, start: Callable[[Any], Checker], argument: Any
-) -> None:
+def _work(connection: Link, inputs: Inputs, start: Callable[[Any], Checker], argument: Any) -> None:
     """A worker: its checker checks each file of each task it is sent and sends back their
     results together (one message a task: this process wakes once for each), until it is
     sent None."""

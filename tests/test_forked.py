@@ -1,0 +1,106 @@
+"""Forked workers (`forked`): messages of any size arrive whole, a child that ends reads as
+ended, its exit code or signal is known, and a child holds no pipe but its own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import Any
+
+import pytest
+
+from nexrl_cfg import forked
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="workers are forked this way on Linux only"
+)
+
+
+def _echo(channel: forked.Channel) -> None:
+    while (message := channel.recv()) is not None:
+        channel.send(message)
+
+
+def _fail(channel: forked.Channel) -> None:
+    raise RuntimeError("a bug in a worker")
+
+
+def _wait(channel: forked.Channel) -> None:
+    channel.recv()
+
+
+def _open_fds(channel: forked.Channel, others: list[int]) -> None:
+    still = []
+    for fd in others:
+        try:
+            os.fstat(fd)
+        except OSError:
+            continue
+        still.append(fd)
+    channel.send(still)
+
+
+def test_a_message_larger_than_a_pipe_arrives_whole() -> None:
+    process, channel = forked.fork(_echo, ())
+    large: dict[str, Any] = {"text": "x" * 3_000_000, "numbers": list(range(50_000))}
+    try:
+        channel.send(large)
+        assert channel.recv() == large
+        channel.send(("small", 1))
+        assert channel.recv() == ("small", 1)
+        channel.send(None)
+        process.join(5)
+        assert process.exitcode == 0 and not process.is_alive()
+        with pytest.raises(EOFError):
+            channel.recv()
+    finally:
+        channel.close()
+
+
+def test_a_child_that_raises_ends_with_exit_code_1_and_prints_nothing(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    process, channel = forked.fork(_fail, ())
+    process.join(5)
+    with pytest.raises(EOFError):
+        channel.recv()
+    channel.close()
+    assert process.exitcode == 1
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_child_killed_has_minus_the_signal_for_exit_code() -> None:
+    process, channel = forked.fork(_wait, ())
+    assert process.is_alive()
+    assert forked.ready([channel], 0.05) == []
+    os.kill(process.pid, signal.SIGKILL)
+    assert forked.ready([channel]) == [channel]  # ended: it reads as ended at once
+    process.join(5)
+    assert process.exitcode == -signal.SIGKILL
+    process.kill()  # reaped: its number is not signalled again
+    channel.close()
+
+
+def test_join_gives_up_after_its_timeout_and_terminate_ends_the_child() -> None:
+    process, channel = forked.fork(_wait, ())
+    process.join(0.05)
+    assert process.exitcode is None and process.is_alive()
+    process.terminate()
+    process.join(5)
+    assert process.exitcode == -signal.SIGTERM
+    channel.close()
+
+
+def test_a_child_holds_no_pipe_of_another() -> None:
+    first, one = forked.fork(_wait, ())
+    theirs = [one.fileno(), one._writing]
+    second, two = forked.fork(_open_fds, (theirs,), [one])
+    try:
+        assert two.recv() == []
+    finally:
+        one.send(None)
+        for process, channel in ((first, one), (second, two)):
+            process.join(5)
+            channel.close()
+    assert (first.exitcode, second.exitcode) == (0, 0)
