@@ -5,8 +5,9 @@ one-file check; the command line tunes the collector for the run once they are l
 (`cli._batch_collector`).
 
 Once the command has ended, the process leaves at once: its output is flushed, every file it
-wrote is closed and its workers are gone, and taking apart what the run built, object by
-object, was 3% of a one-file check.
+wrote is closed and its workers are gone (those that were told to end while the report was
+written are reaped now), and taking apart what the run built, object by object, was 3% of a
+one-file check.
 """
 
 import gc
@@ -42,6 +43,9 @@ def leave(ended: SystemExit) -> NoReturn:
         sys.stderr.flush()
     except (OSError, ValueError):
         raise ended from None
+    forked = sys.modules.get("nexrl_cfg.forked")  # loaded by a run with workers
+    if forked is not None:
+        forked.reap(5)
     os._exit(status)
 
 

@@ -9,6 +9,8 @@ What the pool needs of multiprocessing's Process and Connection, and no more:
   as ended (EOFError), a message cut short by the end of its sender too.
 - The child leaves with `os._exit` once `target` returns (exit code 0) or raises (1): it
   never flushes what it inherited of this process's output, nor runs its exit handlers.
+- A child told to end is not waited for (`ending`): it takes its memory apart while the run
+  writes its report, and the command reaps it once its output is out (`reap`).
 """
 
 from __future__ import annotations
@@ -89,6 +91,29 @@ def ready(channels: Sequence[Ready], timeout: float | None = None) -> list[Ready
     return [channel for channel in channels if channel.fileno() in fds]
 
 
+# Children told to end and not yet reaped: each ends on its own, as the run goes on.
+_ENDING: list[Forked] = []
+
+
+def ending(process: Forked) -> None:
+    """`process` has been told to end: it is reaped later (`reap`), not waited for now."""
+    _ENDING.append(process)
+
+
+def reap(timeout: float = 0) -> None:
+    """Reap the children told to end that have ended; with a `timeout`, wait for the others
+    that many seconds in all, then kill them."""
+    deadline = time.monotonic() + timeout
+    for process in list(_ENDING):
+        if timeout:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+        if not process.is_alive():
+            _ENDING.remove(process)
+
+
 class Forked:
     """A child process of this one, reaped once it has ended (`exitcode` is then its exit
     code, or minus the signal that ended it)."""
@@ -141,6 +166,7 @@ def fork(
     """`target(channel, *args)` in a child process, and this process's end of the channel
     between them. The child closes the `inherited` channels (this process's ends of other
     workers': a worker holds no pipe but its own). OSError when no process can be made."""
+    reap()  # those of an earlier pool, in a process that runs several
     down, up = os.pipe(), os.pipe()  # (reading, writing): to the child, from it
     with contextlib.suppress(OSError, ValueError):  # else the child holds unwritten output
         sys.stdout.flush()

@@ -293,6 +293,7 @@ class _Pool:
         # Inputs checked again, each on its own, after a worker stopped while checking them.
         self.retried: set[int] = set()
         self.broken = False
+        self.forks = _method() == "fork"
 
     def __enter__(self) -> _Pool:
         import gc
@@ -301,7 +302,6 @@ class _Pool:
         # with the workers (a collection would write to every object it visits).
         self.checker.warm()
         gc.freeze()
-        self.forks = _method() == "fork"
         for _ in range(self.jobs):
             self._spawn()
         return self
@@ -445,16 +445,21 @@ class _Pool:
             self._stop(worker, finished=True)
 
     def _stop(self, worker: _Worker, finished: bool) -> None:
-        """Forget `worker`: it ends on its own once told there is nothing left (`finished`),
-        else it is ended."""
+        """Forget `worker`: it ends on its own once told there is nothing left (`finished`;
+        a forked one is reaped later, see `forked.ending`), else it is ended."""
         self.workers.pop(worker.connection, None)
+        worker.connection.close()
+        if finished and self.forks:
+            from . import forked
+
+            forked.ending(worker.process)  # type: ignore[arg-type]
+            return
         if not finished and worker.process.is_alive():
             worker.process.terminate()
         worker.process.join(5 if finished else 1)
         if worker.process.is_alive():
             worker.process.kill()
             worker.process.join()
-        worker.connection.close()
 
 
 def _how(exitcode: int | None) -> str:

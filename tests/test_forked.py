@@ -104,3 +104,16 @@ def test_a_child_holds_no_pipe_of_another() -> None:
             process.join(5)
             channel.close()
     assert (first.exitcode, second.exitcode) == (0, 0)
+
+
+def test_a_child_told_to_end_is_reaped_later_and_one_that_stays_is_killed() -> None:
+    done, one = forked.fork(_wait, ())
+    stays, two = forked.fork(_wait, ())
+    one.send(None)
+    forked.ending(done)
+    forked.ending(stays)  # told to end, but it waits for a message that never comes
+    forked.reap(0.2)
+    assert done.exitcode == 0 and stays.exitcode == -signal.SIGKILL
+    assert forked._ENDING == []
+    one.close()
+    two.close()
