@@ -160,6 +160,8 @@ class Migration:
         self._identities: dict[str, tuple[int, int] | str] = {}
         self._plans: dict[tuple[int, int] | str, FilePlan] = {}
         self._readers: dict[tuple[int, int] | str, list[_Entry]] = {}
+        # What the migration adds on purpose (`Outcome.added`), by the real path of its file.
+        self.added: list[tuple[Path, KeyPath, Any]] = []
 
     def at_least(self, since: str) -> bool:
         return at_least(self.target, since)
@@ -276,6 +278,8 @@ class Migration:
             )
             for e in self.entries
         }
+        # By real path, worked out once: each config's judge looks through all of them.
+        self.added = [(file.resolve(), path, value) for file, path, value in self.out.added]
         net = Net(self.checker_for, configs, texts, moved=True)
         families = _families(list(changes), configs)
         # Each family is tried on its own (no config reads across two): on every core.
@@ -304,8 +308,8 @@ class Migration:
     def judge(self, config: Checked, old: Composed, new: Composed) -> str | None:
         """Why a config migrated as `new` is not what NexRL read of it as `old`."""
         expected = read_as(resolve(old, {}).data, self.target)
-        for file, path, value in self.out.added:
-            if file.resolve() in config.sources and isinstance(expected, dict):
+        for file, path, value in self.added:
+            if file in config.sources and isinstance(expected, dict):
                 node = expected
                 for part in path[:-1]:
                     node = node.setdefault(part, {}) if isinstance(node, dict) else None
@@ -375,7 +379,7 @@ class Migration:
             return ref
 
         def rewrite(text: str) -> str:
-            if text.lstrip().startswith("#"):
+            if "${" not in text or text.lstrip().startswith("#"):
                 return text
             return _REF.sub(lambda m: "${" + move(m.group(1)) + "}", text)
 

@@ -92,7 +92,11 @@ class Net:
             if refused:
                 return Trial(f"{refused} in {config.path}")
             found = after.check_config(config.path, config.mode)
-            errors, before = _errors(found), self._errors_before(real, config)
+            errors = _errors(found)
+            if not errors:  # none added, whatever there was: the old config is not checked
+                outcome.findings[real] = found
+                continue
+            before = self._errors_before(real, config)
             added = errors - before
             if added and (not self.moved or errors.total() > before.total()):
                 rule, key = min(added)
