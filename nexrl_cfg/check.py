@@ -192,6 +192,11 @@ class Checker:
         """The config at `path` composed (once per run while it is recent)."""
         return self._compose(path)
 
+    def adopt(self, path: Path, composed: Composed) -> None:
+        """Take `composed`, composed elsewhere from the texts this checker reads, as the
+        config at `path`: it is not composed again while it is recent."""
+        self._composed[self.reader.real(path)] = composed
+
     def check_config(self, path: Path, mode: str) -> list[Finding]:
         """The findings of one config checked as `mode` ("entry" or "fragment"), filtered
         by its settings and suppressions as `check_file` does; a failure of ours is one

@@ -258,6 +258,17 @@ class Reader:
                 self._ahead_size -= len(self._ahead.popitem(last=False)[1])
         return raw
 
+    def adopt(self, doc: Document) -> None:
+        """Take `doc`, read elsewhere, as the document of its file where this reader serves
+        that file, under the same name, the very bytes `doc` was read from: it is not parsed
+        again."""
+        key = self.real(Path(doc.path))
+        served = self._texts.get(key)
+        if served is None or served[0] != doc.path or not doc.raw:
+            return
+        if served[1].encode("utf-8", "surrogatepass") == doc.raw:
+            self._parsed.setdefault(key, doc)
+
     def cached(self, path: Path) -> Document | None:
         key = self.real(path)
         return self._served(key) or self._docs.get(key)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import check, errors, write
 
-from nexrl_cfg.compose import Composed, Composer
+from nexrl_cfg.compose import Composed, Composer, Reader
+from nexrl_cfg.read import read_bytes
 
 
 def compose(path: Path) -> Composed:
@@ -518,3 +519,20 @@ def test_a_real_path_is_the_one_resolve_gives(tmp_path: Path) -> None:
     if sys.version_info < (3, 13):
         with pytest.raises(RuntimeError):
             real_path(tmp_path / "loop.yaml", folders)
+
+
+def test_a_reader_adopts_a_document_read_from_the_bytes_it_serves(tmp_path: Path) -> None:
+    """A document read elsewhere stands for a served file only when it was read from the
+    very bytes served, under the same name: anything else is parsed from what is served."""
+    path = tmp_path / "run.yaml"
+    path.write_text("data:\n  seed: 1\n", encoding="utf-8")
+    real = path.resolve()
+    same = read_bytes(b"data:\n  seed: 1\n", str(path))
+    with_mark = read_bytes(b"\xef\xbb\xbfdata:\n  seed: 1\n", str(path))
+    elsewhere = read_bytes(b"data:\n  seed: 1\n", str(tmp_path / "other.yaml"))
+    for doc, adopted in ((same, True), (with_mark, False), (elsewhere, False)):
+        reader = Reader()
+        reader.serve({real: (str(path), "data:\n  seed: 1\n")})
+        reader.adopt(doc)
+        assert (reader.read(path) is doc) is adopted
+        assert reader.read(path).data == {"data": {"seed": 1}}

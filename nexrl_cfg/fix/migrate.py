@@ -281,6 +281,13 @@ class Migration:
         # By real path, worked out once: each config's judge looks through all of them.
         self.added = [(file.resolve(), path, value) for file, path, value in self.out.added]
         net = Net(self.checker_for, configs, texts, moved=True)
+        # The net starts from the texts gathered: read and composed as they were.
+        for path in self.out.plans:
+            doc = self.reader.cached(path)
+            if doc is not None:
+                net.before.reader.adopt(doc)
+        for entry in self.entries:
+            net.before.adopt(entry.path, entry.composed)
         families = _families(list(changes), configs)
         # Each family is tried on its own (no config reads across two): on every core.
         refusals = shared_out(partial(self._refusal, net, changes), families, workers(self.jobs))
@@ -307,7 +314,7 @@ class Migration:
 
     def judge(self, config: Checked, old: Composed, new: Composed) -> str | None:
         """Why a config migrated as `new` is not what NexRL read of it as `old`."""
-        expected = read_as(resolve(old, {}).data, self.target)
+        expected = read_as(self._resolved(old), self.target)
         for file, path, value in self.added:
             if file in config.sources and isinstance(expected, dict):
                 node = expected
@@ -320,6 +327,18 @@ class Migration:
         if where is None:
             return None
         return f"NexRL {self.target} would read {dotted(where) or 'the config'} otherwise"
+
+    def _resolved(self, composed: Composed) -> Any:
+        """The data of `composed` resolved; an entry's own composition as its steps
+        resolved it (`_Entry.cfg`), once."""
+        entry = self._by_composed.get(id(composed))
+        if entry is not None and entry.composed is composed and entry.cfg is not None:
+            return entry.cfg.resolved.data
+        return resolve(composed, {}).data
+
+    @cached_property
+    def _by_composed(self) -> dict[int, _Entry]:
+        return {id(entry.composed): entry for entry in self.entries}
 
     # -- running --------------------------------------------------------------------------------
     def run(self) -> Outcome:

@@ -34,7 +34,7 @@ from ..check import Checked, Checker
 from ..compose import Composed
 from ..config import split
 from ..finding import Finding, Intent, SetValue, Severity
-from ..read import KeyPath, dotted, read_text
+from ..read import Document, KeyPath, dotted, read_bytes
 
 # A judge of one config: the config, as composed before and after the changes -> why the
 # changes are refused (None when they do what they mean).
@@ -79,12 +79,16 @@ class Net:
 
     def trial(self, changed: Mapping[Path, str], judge: Judge) -> Trial:
         """Try the new texts of the files in `changed` (real path -> text)."""
+        read = []
         for path, text in changed.items():
-            reason = self._reads_back(path, text)
+            doc, reason = self._reads_back(path, text)
             if reason:
                 return Trial(reason)
+            read.append(doc)
         given = {path: (self.texts[path][0], text) for path, text in changed.items()}
         after = self.checker_for(ChainMap(given, self.texts))
+        for doc in read:  # each new text is parsed once
+            after.reader.adopt(doc)
         outcome = Trial()
         for real, config in self._reading(set(changed)).items():
             old, new = self.before.compose(config.path), after.compose(config.path)
@@ -105,18 +109,21 @@ class Net:
             outcome.findings[real] = found
         return outcome
 
-    def _reads_back(self, path: Path, text: str) -> str:
+    def _reads_back(self, path: Path, text: str) -> tuple[Document, str]:
+        """The new `text` of the file at `path` read, and why it may not be written ("" when
+        it may)."""
         name, old_text = self.texts[path]
-        new = read_text(text, name)
+        new = _read(text, name)
         if not new.ok:
-            return "the file would no longer read as YAML"
+            return new, "the file would no longer read as YAML"
         if path not in self._read:
-            self._read[path] = _keys(read_text(old_text, name).findings)
+            self._read[path] = _keys(_read(old_text, name).findings)
         added = _keys(new.findings) - self._read[path]
         if added:
             rule, key = min(added)
-            return f"the file would read with a new finding ({rule}{f' at {key}' if key else ''})"
-        return ""
+            where = f" at {key}" if key else ""
+            return new, f"the file would read with a new finding ({rule}{where})"
+        return new, ""
 
     def _reading(self, changed: set[Path]) -> dict[Path, Checked]:
         """The configs that read a changed file: those of the run, and the configs that
@@ -135,6 +142,11 @@ class Net:
         if real not in self._errors:
             self._errors[real] = _errors(self.before.check_config(config.path, config.mode))
         return self._errors[real]
+
+
+def _read(text: str, name: str) -> Document:
+    """`text` read as the file `name` holding it will be: its bytes."""
+    return read_bytes(text.encode("utf-8", "surrogatepass"), name)
 
 
 def _errors(findings: list[Finding]) -> Counter[tuple[str, str]]:
