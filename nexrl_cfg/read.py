@@ -632,8 +632,10 @@ def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
     spans = []
     state = 0  # 1: a key starts; 2: it is a secret key; 3: its value comes next
     value_start: Any = None
+    line = 0  # of the last token scanned
     try:
         for token in yaml.scan(text, Loader=_Loader):
+            line = token.start_mark.line
             if isinstance(token, yaml.KeyToken):
                 state = 1
             elif state == 1 and isinstance(token, yaml.ScalarToken):
@@ -651,6 +653,27 @@ def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
     except yaml.YAMLError:
         if state == 3 and value_start is not None:  # the secret value itself is broken
             spans.append((value_start.line, value_start.column, lines, 0))
+        spans.extend(_secret_lines(text, line))  # past where the scanner stopped
+    return spans
+
+
+# A secret key on a line of text, and the rest of the line: its value.
+_SECRET_LINE = re.compile(
+    r"""(?:^|[\s{,\[?])["']?(?:""" + "|".join(SECRET_KEYS) + r""")["']?[ \t]*:[ \t]*(?=\S)""",
+    re.IGNORECASE,
+)
+# YAML's line breaks.
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _secret_lines(text: str, first: int) -> list[tuple[int, int, int, int]]:
+    """The rest of each line from `first` (0-based) on after a secret key, as spans: what a
+    scanner that stopped there did not read is taken line by line."""
+    spans = []
+    for index, line in enumerate(_BREAK.split(text)):
+        found = _SECRET_LINE.search(line) if index >= first else None
+        if found is not None:
+            spans.append((index, found.end(), index, len(line)))
     return spans
 
 
