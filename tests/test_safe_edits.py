@@ -456,3 +456,30 @@ def test_positions_count_yaml_line_breaks() -> None:
         assert span is not None
         assert lines.position(lines.offset(span.line, span.column)) == (span.line, span.column)
         assert text[lines.offset(span.line, span.column) :].startswith(key)
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "service:\n  api_key: sk-live-1234\n  url: http://a\n",
+        "service:\n  api_key: 'sk-live-1234\n  url: http://a\n",  # does not parse: scanned
+        "a: 1\n---\nb: 2\napi_key: sk-live-1234\n",  # several documents: scanned
+    ],
+)
+def test_a_diff_of_texts_already_read_is_the_diff_of_texts_read_again(old: str) -> None:
+    """A diff handed the documents of its texts masks the same secrets, line for line."""
+    new = old.replace("api_key", "seed: 1\n  api_key", 1)
+    parsed = {text: read_text(text, "run.yaml") for text in (old, new)}
+    again = edits.diff("run.yaml", old, new)
+    assert edits.diff("run.yaml", old, new, parsed=parsed) == again
+    assert "sk-live-1234" not in again and again
+    assert parsed[old].text == old  # what was handed in is not changed
+
+
+def test_a_secret_past_where_the_scanner_stops_is_redacted_in_every_line_shown() -> None:
+    """A file of several documents is read by the scanner for its secrets; a later document
+    that does not scan still has its secret values redacted, line by line."""
+    text = "a: 1\n---\nb: 2\nseed: 1\n  api_key: sk-live-1234\n"
+    doc = read_text(text, "run.yaml")
+    shown = [doc.redact_line(n, line) for n, line in enumerate(doc.lines, 1)]
+    assert shown[-1] == "  api_key: <redacted>" and "sk-live" not in "".join(shown)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +25,7 @@ import yaml
 from ..files import read_regular
 from ..finding import Edit
 from ..output import REDACTED, Secrets, shown
-from ..read import MAX_BYTES, KeyPath, _Loader, _scanned_secrets
+from ..read import MAX_BYTES, Document, KeyPath, _Loader, _scanned_secrets
 from ..read import read_text as parse_text
 
 Pair = tuple[yaml.Node, yaml.Node]
@@ -258,16 +258,24 @@ def apply(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
-def diff(path: str, old: str, new: str, secrets: Secrets | None = None) -> str:
+def diff(
+    path: str,
+    old: str,
+    new: str,
+    secrets: Secrets | None = None,
+    parsed: Mapping[str, Document] | None = None,
+) -> str:
     """A unified diff of `old` and `new`, safe to print: the lines are YAML's (see `Lines`),
     the value of every secret key is `<redacted>` on both sides (found by the parser, or by
     the scanner in a file that does not parse), every form of `secrets` is masked, and each
     line is escaped as every printed line is (`output.shown`: no control character, no CI
-    command)."""
+    command). `parsed`: documents already read, by their text (not read again)."""
     import difflib
 
     literal = Secrets()  # the literal secrets of either text, wherever else they are written
-    before, after = _redacted_lines(old, path, literal), _redacted_lines(new, path, literal)
+    known = parsed or {}
+    before = _redacted_lines(old, path, literal, known.get(old))
+    after = _redacted_lines(new, path, literal, known.get(new))
     lines = difflib.unified_diff(before, after, f"a/{path}", f"b/{path}", lineterm="")
     out = []
     for line in lines:
@@ -285,10 +293,14 @@ _SECRET_KEY = re.compile(
 _NO_NEWLINE = "\x00"
 
 
-def _redacted_lines(text: str, path: str, literal: Secrets) -> list[str]:
+def _redacted_lines(
+    text: str, path: str, literal: Secrets, doc: Document | None = None
+) -> list[str]:
     """The lines of `text` (YAML's, without their breaks), each secret value redacted (and
-    added to `literal`)."""
-    doc = parse_text(text, path)
+    added to `literal`); `doc`: `text` already read (one the scanner must finish is read
+    again, as it is changed here)."""
+    if doc is None or doc.text != text or doc.scan_secrets or not doc.ok:
+        doc = parse_text(text, path)
     literal.update(doc.secrets)
     starts = Lines(text).starts
     if doc.scan_secrets or not doc.ok:  # found by the scanner, on this text's own lines

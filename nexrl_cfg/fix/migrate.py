@@ -49,7 +49,7 @@ from ..nexrl import (
 )
 from ..pipeline import prepare
 from ..pool import MIN_FILES, folder_groups, shared_out, workers
-from ..read import KeyPath, dotted
+from ..read import Document, KeyPath, dotted
 from ..resolve import resolve
 from ..settings import Settings
 from .edits import Tree, diff, scalar_text
@@ -113,11 +113,12 @@ class Outcome:
     def diff(self) -> str:
         return "".join(self.diff_of(path) for path in self.changes())
 
-    def diff_of(self, path: Path) -> str:
+    def diff_of(self, path: Path, parsed: Mapping[str, Document] | None = None) -> str:
+        """The change to `path` as a diff; `parsed`: texts already read (see `edits.diff`)."""
         found = self.diffs.get(path)
         if found is None:
             old, new, _ = self.changes()[path]
-            found = self.diffs[path] = diff(str(path), old, new)
+            found = self.diffs[path] = diff(str(path), old, new, parsed=parsed)
         return found
 
     def writes(self) -> Iterator[Path]:
@@ -162,6 +163,8 @@ class Migration:
         self._readers: dict[tuple[int, int] | str, list[_Entry]] = {}
         # What the migration adds on purpose (`Outcome.added`), by the real path of its file.
         self.added: list[tuple[Path, KeyPath, Any]] = []
+        # The latest migrated texts the verification read, by text (see `parsed`).
+        self.read_back: Mapping[str, Document] = {}
 
     def at_least(self, since: str) -> bool:
         return at_least(self.target, since)
@@ -291,6 +294,7 @@ class Migration:
         families = _families(list(changes), configs)
         # Each family is tried on its own (no config reads across two): on every core.
         refusals = shared_out(partial(self._refusal, net, changes), families, workers(self.jobs))
+        self.read_back = net.documents  # those read in this process
         for family, refused in zip(families, refusals, strict=True):
             if refused:
                 self.problem(refused, *family)
@@ -306,6 +310,16 @@ class Migration:
         new = {path.resolve(): changes[path][1] for path in family}
         refused = net.trial(new, self.judge).reason
         return f"{family[0]}: not migrated: {refused}" if refused else None
+
+    def parsed(self) -> dict[str, Document]:
+        """The texts already read, old and migrated, by text: a diff of them reads neither
+        again."""
+        found = dict(self.read_back)
+        for path in self.out.plans:
+            doc = self.reader.cached(path)
+            if doc is not None:
+                found.setdefault(doc.text, doc)
+        return found
 
     def checker_for(self, texts: Mapping[Path, tuple[str, str]]) -> Checker:
         checker = Checker(Settings(environ={}, nexrl_version=self.target))
@@ -857,7 +871,8 @@ def _share(paths: list[str | Path], target: str, files: list[Path]) -> _Share:
     # One process to a group: the processes are already one per core.
     migration = _migrate(paths, files, target, jobs=1)
     out = migration.out
-    diffs = {path: out.diff_of(path) for path in out.changes()}
+    parsed = migration.parsed()
+    diffs = {path: out.diff_of(path, parsed) for path in out.changes()}
     return _Share(out.changes(), diffs, out.problems, out.notes, out.added, migration.read())
 
 

@@ -114,7 +114,10 @@ class FilePlan:
 
     @cached_property
     def _marks(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-        anchors, aliases = [], []
+        anchors: list[tuple[str, int]] = []
+        aliases: list[tuple[str, int]] = []
+        if "&" not in self.text and "*" not in self.text:
+            return anchors, aliases  # neither can be written without its sign
         for token in yaml.scan(self.text, Loader=_Loader):
             if isinstance(token, yaml.AnchorToken):
                 anchors.append((str(token.value), int(token.start_mark.line)))

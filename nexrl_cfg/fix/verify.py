@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Checked, Checker
-from ..compose import Composed
+from ..compose import Composed, Recent
 from ..config import split
 from ..finding import Finding, Intent, SetValue, Severity
 from ..read import Document, KeyPath, dotted, read_bytes
@@ -71,6 +71,8 @@ class Net:
         self.configs = dict(configs)
         self.texts = dict(texts)
         self.before = checker_for(self.texts)
+        # The latest new texts read back, by text: a diff of them need not read them again.
+        self.documents: Recent[str, Document] = Recent(64)
         self._errors: dict[Path, Counter[tuple[str, str]]] = {}
         self._read: dict[Path, Counter[tuple[str, str]]] = {}
 
@@ -85,6 +87,7 @@ class Net:
             if reason:
                 return Trial(reason)
             read.append(doc)
+            self.documents[text] = doc
         given = {path: (self.texts[path][0], text) for path, text in changed.items()}
         after = self.checker_for(ChainMap(given, self.texts))
         for doc in read:  # each new text is parsed once
