@@ -107,6 +107,8 @@ class Composed:
     # Each defaults entry that loaded a config -> the files it loaded (an editor's "go to
     # definition" on the entry).
     includes: dict[Span, list[str]] = field(default_factory=dict)
+    # Resolved without an environment, once (see `resolve.resolve`).
+    alone: Any = None
 
     def span(self, path: KeyPath) -> Span:
         while path not in self.origins and path:

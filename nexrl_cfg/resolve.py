@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._interpolation import Signal
 from .compose import Composed
@@ -689,7 +689,17 @@ def _unresolved(raw: Any) -> Any:
 
 
 def resolve(composed: Composed, environ: Mapping[str, str] | None = None) -> Resolved:
-    """Evaluate every interpolation of `composed`; never raises for a bad expression."""
+    """Evaluate every interpolation of `composed`; never raises for a bad expression. With
+    an empty environment (a fix or a migration judged and checked), once per composition:
+    what resolving makes is only read."""
+    if environ is not None and not environ:
+        if composed.alone is None:
+            composed.alone = _resolve(composed, environ)
+        return cast(Resolved, composed.alone)
+    return _resolve(composed, environ)
+
+
+def _resolve(composed: Composed, environ: Mapping[str, str] | None) -> Resolved:
     resolver = _Resolver(composed, os.environ if environ is None else environ)
     try:
         data = resolver.run()

@@ -120,13 +120,22 @@ class Net:
         if not new.ok:
             return new, "the file would no longer read as YAML"
         if path not in self._read:
-            self._read[path] = _keys(_read(old_text, name).findings)
+            self._read[path] = _keys(self._old(name, old_text).findings)
         added = _keys(new.findings) - self._read[path]
         if added:
             rule, key = min(added)
             where = f" at {key}" if key else ""
             return new, f"the file would read with a new finding ({rule}{where})"
         return new, ""
+
+    def _old(self, name: str, text: str) -> Document:
+        """The file `name` as it is, `text`, read: as the checker before the changes reads
+        it (a document whose data is not a mapping is read afresh: a check adds a finding
+        to it)."""
+        doc = self.before.reader.cached(Path(name))
+        if doc is None or doc.text != text or not isinstance(doc.data, dict):
+            doc = _read(text, name)
+        return doc
 
     def _reading(self, changed: set[Path]) -> dict[Path, Checked]:
         """The configs that read a changed file: those of the run, and the configs that
