@@ -179,6 +179,12 @@ class Reader:
         self._ahead: OrderedDict[Path, bytes] = OrderedDict()
         self._ahead_size = 0
 
+    def follow(self, other: Reader) -> None:
+        """Share the real paths `other`, a reader of the same run, has worked out (and
+        will): a folder is resolved once, however many readers look it up."""
+        self._real, self._real_names = other._real, other._real_names
+        self._real_folders = other._real_folders
+
     def provide(self, path: Path, doc: Document | bytes) -> None:
         """Serve `doc` as the file at `path` for the whole run (a text read from stdin);
         bytes are parsed when the file is first read."""

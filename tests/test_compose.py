@@ -536,3 +536,16 @@ def test_a_reader_adopts_a_document_read_from_the_bytes_it_serves(tmp_path: Path
         reader.adopt(doc)
         assert (reader.read(path) is doc) is adopted
         assert reader.read(path).data == {"data": {"seed": 1}}
+
+
+def test_readers_that_follow_one_another_resolve_each_folder_once(tmp_path: Path) -> None:
+    """A reader that follows another of the same run takes the real paths it worked out."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    first, second = Reader(), Reader()
+    second.follow(first)
+    assert first.real(tmp_path / "link" / "a.yaml") == (tmp_path / "real" / "a.yaml").resolve()
+    assert second._real_folders is first._real_folders and str(tmp_path / "link") in (
+        second._real_folders
+    )
+    assert second.real(tmp_path / "link" / "b.yaml") == (tmp_path / "real" / "b.yaml").resolve()

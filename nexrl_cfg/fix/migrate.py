@@ -23,7 +23,7 @@ alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -274,15 +274,16 @@ class Migration:
         changes = self.out.changes()
         if not changes:
             return
-        texts = {p.resolve(): (str(p), plan.text) for p, plan in self.out.plans.items()}
+        real = self.reader.real  # `Path.resolve`, each folder once
+        texts = {real(p): (str(p), plan.text) for p, plan in self.out.plans.items()}
         configs = {
-            e.path.resolve(): Checked(
-                e.path, e.mode, frozenset(Path(s).resolve() for s in e.composed.sources)
+            real(e.path): Checked(
+                e.path, e.mode, frozenset(self.reader.real_name(s) for s in e.composed.sources)
             )
             for e in self.entries
         }
         # By real path, worked out once: each config's judge looks through all of them.
-        self.added = [(file.resolve(), path, value) for file, path, value in self.out.added]
+        self.added = [(real(file), path, value) for file, path, value in self.out.added]
         net = Net(self.checker_for, configs, texts, moved=True)
         # The net starts from the texts gathered: read and composed as they were.
         for path in self.out.plans:
@@ -291,7 +292,7 @@ class Migration:
                 net.before.reader.adopt(doc)
         for entry in self.entries:
             net.before.adopt(entry.path, entry.composed)
-        families = _families(list(changes), configs)
+        families = _families(list(changes), configs, real)
         # Each family is tried on its own (no config reads across two): on every core.
         refusals = shared_out(partial(self._refusal, net, changes), families, workers(self.jobs))
         self.read_back = net.documents  # those read in this process
@@ -307,7 +308,7 @@ class Migration:
         if outside is not None:
             why = self.out.boundary.why_not(outside)
             return f"{outside}: not migrated: {why}; name it to migrate it"
-        new = {path.resolve(): changes[path][1] for path in family}
+        new = {self.reader.real(path): changes[path][1] for path in family}
         refused = net.trial(new, self.judge).reason
         return f"{family[0]}: not migrated: {refused}" if refused else None
 
@@ -323,6 +324,7 @@ class Migration:
 
     def checker_for(self, texts: Mapping[Path, tuple[str, str]]) -> Checker:
         checker = Checker(Settings(environ={}, nexrl_version=self.target))
+        checker.reader.follow(self.reader)
         checker.serve(texts)
         return checker
 
@@ -755,10 +757,12 @@ class TrainService:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _families(files: list[Path], configs: Mapping[Path, Checked]) -> list[list[Path]]:
+def _families(
+    files: list[Path], configs: Mapping[Path, Checked], real: Callable[[Path], Path]
+) -> list[list[Path]]:
     """The changed files in groups that no config reads across: each group is written, or
     refused, as one."""
-    by_real = {path.resolve(): path for path in files}
+    by_real = {real(path): path for path in files}
     parent = {path: path for path in files}
 
     def root(path: Path) -> Path:
