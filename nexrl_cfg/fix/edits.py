@@ -306,6 +306,7 @@ def _redacted_lines(
     if doc.scan_secrets or not doc.ok:  # found by the scanner, on this text's own lines
         doc.scan_secrets = False
         doc.secret_spans.extend(_scanned_secrets(text, len(starts)))
+    secret = bool(doc.secret_spans) or not doc.ok  # else each line is shown as it is
     lines = []
     for number, start in enumerate(starts, 1):
         end = starts[number] if number < len(starts) else len(text)
@@ -313,7 +314,7 @@ def _redacted_lines(
         stripped = body.rstrip(BREAKS)
         if number == len(starts) and not body:
             break  # the text ends with a line break
-        line = doc.redact_line(number, stripped)
+        line = doc.redact_line(number, stripped) if secret else stripped
         if not doc.ok and _SECRET_KEY.search(line):  # past where the scanner stopped
             line = _SECRET_KEY.sub(lambda m: m.group(1) + REDACTED, line)
         lines.append(line if stripped != body else line + _NO_NEWLINE)

@@ -207,11 +207,18 @@ class FilePlan:
     def render(self) -> str:
         out: list[str] = []
         newline = "\r\n" if self.text.endswith("\r\n") or "\r\n" in self.text[:200] else "\n"
+        before, after, subs, shift = self.before, self.after, self.subs, self.shift
         for index, line in enumerate(self.lines):
-            out.extend(t + newline for _, t in sorted(self.before.get(index, []), key=_order))
-            if index not in self.deleted:
+            if index in before:
+                out.extend(t + newline for _, t in sorted(before[index], key=_order))
+            if index in self.deleted:
+                pass
+            elif subs.get(index) or shift.get(index):
                 out.append(self._changed(index, line))
-            added = sorted(self.after.get(index, []), key=_order)
+            else:  # most lines: what `_changed` makes of a line with no edit, without its cost
+                body = line.rstrip("\r\n")
+                out.append(self.rewrite(body) + line[len(body) :])
+            added = sorted(after[index], key=_order) if index in after else ()
             if added and not out[-1].endswith("\n"):
                 out[-1] += newline
             out.extend(t + newline for _, t in added)
