@@ -66,7 +66,10 @@ def printable(text: str) -> str:
     characters escaped (`\\u001b`), undecodable bytes of a file name as `\\xff`, and no
     CI command (`::warning::` at its start, `##vso[` anywhere: the first `:` or `#` as
     `\\u003a`, `\\u0023`)."""
-    unprintable = _UNPRINTABLE_ASCII if text.isascii() else _UNPRINTABLE
+    is_ascii = text.isascii()
+    if is_ascii and text.isprintable() and "::" not in text and "##" not in text:
+        return text  # most messages: nothing to escape, no command
+    unprintable = _UNPRINTABLE_ASCII if is_ascii else _UNPRINTABLE
     text = unprintable.sub(lambda m: _escape(m.group()), text)
     return _COMMAND.sub(lambda m: (m.group(1) or "") + _escape(m.group()[-1]), text)
 

@@ -236,3 +236,28 @@ def test_messages_wrap_as_textwrap_wraps_them(
 
     text = " ".join(words)
     assert _wrap(text, width, first, rest) == _textwrap(text, width, first, rest)
+
+
+def _escaped_by_pattern(text: str) -> str:
+    """`output.printable` by its patterns alone, without the shortcut for plain text."""
+    from nexrl_cfg import output
+
+    pattern = output._UNPRINTABLE_ASCII if text.isascii() else output._UNPRINTABLE
+    text = pattern.sub(lambda m: output._escape(m.group()), text)
+    return output._COMMAND.sub(lambda m: (m.group(1) or "") + output._escape(m.group()[-1]), text)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["::", "##", "##vso[", "##[", "#", ":", " ", "\t", "\x1b", "\x7f", "é"])
+        | st.text(max_size=6),
+        max_size=8,
+    ).map("".join)
+)
+@settings(max_examples=3000)
+def test_plain_text_is_shown_as_the_patterns_would_show_it(text: str) -> None:
+    """A message with nothing to escape is shown as it is, at once; anything else as the
+    patterns escape it."""
+    from nexrl_cfg.output import printable
+
+    assert printable(text) == _escaped_by_pattern(text)
