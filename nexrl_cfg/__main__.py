@@ -10,7 +10,10 @@ written are reaped now), and taking apart what the run built, object by object, 
 one-file check.
 """
 
+import contextlib
+import errno
 import gc
+import io
 import os
 import sys
 from typing import NoReturn
@@ -23,6 +26,7 @@ __all__ = ["main"]
 
 
 def main() -> NoReturn:
+    _closed_streams()
     try:
         run()
     except SystemExit as exc:
@@ -30,9 +34,29 @@ def main() -> NoReturn:
     leave(SystemExit(0))
 
 
+class _Closed(io.TextIOBase):
+    """Standard output closed before the command started: writing to it fails as writing to a
+    closed descriptor does (the command says so in one line and exits 2)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _closed_streams() -> None:
+    """A standard stream closed before the command started is None in Python: stdout then
+    fails when written (a report written to a file with `-o` needs none); what would go to
+    a closed stderr goes nowhere."""
+    if sys.stdout is None:
+        sys.stdout = _Closed()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (to the end)
+
+
 def leave(ended: SystemExit) -> NoReturn:
     """Exit with the status of `ended` as soon as the output is flushed; the usual way when
-    it carries a message to print or the output cannot be flushed (a closed pipe)."""
+    it carries a message to print. Output that cannot be written ends the command as the
+    command line ends it (`cli._unwritable`): quietly with 128 + 13 for a reader that went
+    away (`--version | true`), else with one line and 2."""
     status = ended.code
     if status is None:
         status = 0
@@ -40,9 +64,14 @@ def leave(ended: SystemExit) -> NoReturn:
         raise ended
     try:
         sys.stdout.flush()
+    except BrokenPipeError:
+        status = 128 + 13
+    except (OSError, ValueError) as exc:
+        with contextlib.suppress(OSError, ValueError):
+            print(f"nexrl-cfg: cannot write the output: {exc}", file=sys.stderr)
+        status = 2
+    with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
-    except (OSError, ValueError):
-        raise ended from None
     forked = sys.modules.get("nexrl_cfg.forked")  # loaded by a run with workers
     if forked is not None:
         forked.reap(5)

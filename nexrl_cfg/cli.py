@@ -10,6 +10,7 @@ from strings, as it does three times over, cost more than building them once (4%
 check)."""
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -65,6 +66,8 @@ class _Group(TyperGroup):
         except Exception as exc:
             if hasattr(exc, "format_message") and getattr(exc, "exit_code", None) == 2:
                 code = _say(_usage(exc))  # click's UsageError: a bad option, a missing path
+            elif isinstance(exc, OSError) and exc.errno in _WRITE_FAILED:  # `--help >&-`
+                code = _unwritable(exc).exit_code
             else:
                 if "--debug" in argv:
                     import traceback
@@ -177,6 +180,13 @@ def _emit(write: Any) -> None:
         raise _unwritable(exc) from None
 
 
+# How writing the output fails (what click prints, help for one, is written where it is
+# made): a reader that went away, a closed descriptor, a full disk or quota.
+_WRITE_FAILED = frozenset(
+    {errno.EPIPE, errno.EBADF, errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)
+
+
 def _unwritable(exc: OSError) -> typer.Exit:
     """The end of a run whose output cannot be written: a reader that went away (`| head`)
     ends it quietly with the status a shell gives a process SIGPIPE ends (128 + 13), as
@@ -272,7 +282,7 @@ def _version_callback(value: bool) -> None:
     if value:
         from .about import NAME, VERSION
 
-        print(f"{NAME} {VERSION}")
+        _emit(lambda: print(f"{NAME} {VERSION}"))
         raise typer.Exit()
 
 

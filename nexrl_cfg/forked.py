@@ -168,9 +168,9 @@ def fork(
     workers': a worker holds no pipe but its own). OSError when no process can be made."""
     reap()  # those of an earlier pool, in a process that runs several
     down, up = os.pipe(), os.pipe()  # (reading, writing): to the child, from it
-    with contextlib.suppress(OSError, ValueError):  # else the child holds unwritten output
-        sys.stdout.flush()
-        sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):  # else the child holds unwritten output
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
     try:
         pid = os.fork()
     except OSError:

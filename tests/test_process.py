@@ -97,3 +97,50 @@ def test_an_interrupt_exits_130_without_a_traceback(tmp_path: Path) -> None:
             break
     assert process.returncode == 130, stderr
     assert b"Traceback" not in stdout + stderr
+
+
+def _closed_stdout() -> None:
+    os.close(1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closes a descriptor by hand")
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--help"], ["check", str(INVALID / "max_tokens_match.yaml")]]
+)
+def test_a_closed_or_full_standard_output_is_one_line_and_exit_2(args: list[str]) -> None:
+    """Standard output closed before the command starts, or a full disk: the output cannot
+    be written, which the command says in one line (no traceback), with status 2."""
+    command = [sys.executable, "-m", "nexrl_cfg", *args]
+    closed = subprocess.run(
+        command, stderr=subprocess.PIPE, env=env(), preexec_fn=_closed_stdout, check=False
+    )
+    assert closed.returncode == 2
+    assert (
+        closed.stderr.decode() == "nexrl-cfg: cannot write the output: standard output is closed\n"
+    )
+    with open("/dev/full", "wb") as full:
+        ran = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, env=env(), check=False)
+    assert ran.returncode == 2
+    assert ran.stderr.decode() == "nexrl-cfg: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closes a descriptor by hand")
+def test_a_report_written_to_a_file_needs_no_standard_output(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nexrl_cfg",
+            "check",
+            "-o",
+            str(report),
+            str(INVALID / "max_tokens_match.yaml"),
+        ],
+        stderr=subprocess.PIPE,
+        env=env(),
+        preexec_fn=_closed_stdout,
+        check=False,
+    )
+    assert ran.returncode == 1 and ran.stderr == b""
+    assert "max-tokens-match" in report.read_text(encoding="utf-8")
