@@ -462,7 +462,7 @@ def _once(findings: list[Finding], seen: set[tuple[str, int, int, str, str]]) ->
     """`findings` sorted, leaving out those in `seen` (and adding the others to it)."""
     out = []
     for f in sorted(findings, key=Finding.sort_key):
-        ident = (f.file, f.line, f.column, f.rule, f.message)
+        ident = f.ident()
         if ident not in seen:
             seen.add(ident)
             out.append(f)

@@ -156,6 +156,11 @@ class Finding(NamedTuple):
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.rule)
 
+    def ident(self) -> tuple[str, int, int, str, str]:
+        """What makes two findings the same one: a run reports it once (see `check`, and
+        `pool`, whose workers leave out one they have sent)."""
+        return (self.file, self.line, self.column, self.rule, self.message)
+
 
 class Report(NamedTuple):
     """What a rule says, before the runner stamps it with the rule's id and severity.

@@ -524,7 +524,7 @@ def _not_sent_before(
     after later ones, and is sent what it has."""
     out = []
     for f in sorted(findings, key=Finding.sort_key):
-        ident = (f.file, f.line, f.column, f.rule, f.message)
+        ident = f.ident()
         first = shown.get(ident, index)
         if first < index:
             continue
