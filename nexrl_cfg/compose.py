@@ -65,6 +65,7 @@ from .rules.override import ID as OVERRIDE
 
 if TYPE_CHECKING:
     from .overrides import Argument, CommandLine
+    from .resolve import Resolved
 
 # Bounds on the defaults tree, so that no set of files can make composition slow or deep.
 MAX_CONFIGS = 1000
@@ -108,7 +109,7 @@ class Composed:
     # definition" on the entry).
     includes: dict[Span, list[str]] = field(default_factory=dict)
     # Resolved without an environment, once (see `resolve.resolve`).
-    alone: Any = None
+    alone: Resolved | None = None
 
     def span(self, path: KeyPath) -> Span:
         while path not in self.origins and path:

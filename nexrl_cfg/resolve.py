@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ._interpolation import Signal
 from .compose import Composed
@@ -695,7 +695,7 @@ def resolve(composed: Composed, environ: Mapping[str, str] | None = None) -> Res
     if environ is not None and not environ:
         if composed.alone is None:
             composed.alone = _resolve(composed, environ)
-        return cast(Resolved, composed.alone)
+        return composed.alone
     return _resolve(composed, environ)
 
 
