@@ -192,6 +192,30 @@ def test_the_first_source_of_a_config_merges_as_key_by_key(data: st.DataObject) 
     )
 
 
+@PROPERTY
+@given(st.data())
+def test_a_config_resolved_once_is_not_changed_by_its_check(data: st.DataObject) -> None:
+    """A composition resolved without an environment keeps what resolving made (a fix or a
+    migration judges it, then checks it): every rule only reads it, so it is what a fresh
+    resolve of the same config gives, after the check as before."""
+    import copy
+
+    text = SEED
+    for _ in range(data.draw(st.integers(0, 3))):
+        text = mutate(text, data)
+    with folder() as where:
+        path = where / "run.yaml"
+        path.write_text(text, encoding="utf-8")
+        checker = Checker(Settings(environ={}, nexrl_version="1.0"))
+        composed = checker.compose(path)
+        first = resolve(composed, {})
+        before = copy.deepcopy(first.data)
+        checker.check_config(path, "entry")
+        assert resolve(composed, {}) is first and repr(first.data) == repr(before)
+        fresh = Checker(Settings(environ={}, nexrl_version="1.0")).compose(path)
+        assert repr(resolve(fresh, {}).data) == repr(before)
+
+
 @pytest.mark.slow
 @PROPERTY
 @given(st.data())
