@@ -186,7 +186,7 @@ class Document:
                 merged.append([start, max(start, end)])
         for start, end in reversed(merged):
             line = line[:start] + REDACTED + line[end:]
-        return line
+        return _key_redacted(line, self.lines[index - 1] if 0 < index <= len(self.lines) else "")
 
     def span(self, path: KeyPath) -> Span:
         while path not in self.origins and path:
@@ -626,16 +626,32 @@ def read_text(text: str, path: str, keep_node: bool = False) -> Document:
     return doc
 
 
+def _key_redacted(line: str, previous: str) -> str:
+    """`line` with what follows a secret key on it redacted (and the value of a complex
+    secret key on the line before): a value the parser did not take as the key's (a
+    duplicate key, a tag, a flow collection left open) is not shown either."""
+    found = _SECRET_LINE.search(line)
+    if found is None and previous and _SECRET_COMPLEX_KEY.match(previous):
+        found = _COMPLEX_VALUE.match(line)
+    if found is None or line[found.end() :] == REDACTED:
+        return line
+    return line[: found.end()] + REDACTED
+
+
+def may_hold_secret(text: str) -> bool:
+    """Whether a secret key may be written in `text` (else no line of it needs redacting
+    but where the parser found a secret value)."""
+    return "api" in text.lower()
+
+
 def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
     """Where the values of secret keys are written, from the YAML scanner's tokens: for a file
     the parser cannot read whole (a value whose quote is never closed runs to the end)."""
     spans = []
     state = 0  # 1: a key starts; 2: it is a secret key; 3: its value comes next
     value_start: Any = None
-    line = 0  # of the last token scanned
     try:
         for token in yaml.scan(text, Loader=_Loader):
-            line = token.start_mark.line
             if isinstance(token, yaml.KeyToken):
                 state = 1
             elif state == 1 and isinstance(token, yaml.ScalarToken):
@@ -653,28 +669,18 @@ def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
     except yaml.YAMLError:
         if state == 3 and value_start is not None:  # the secret value itself is broken
             spans.append((value_start.line, value_start.column, lines, 0))
-        spans.extend(_secret_lines(text, line))  # past where the scanner stopped
     return spans
 
 
-# A secret key on a line of text, and the rest of the line: its value.
+# A secret key written on a line, however it is quoted or escaped (`"api\x5fkey"`), up to
+# its value: what follows is redacted from any line shown, whatever the parser made of it.
+_KEY = "|".join(k.replace("_", r"(?:_|\\x5f|\\u005f|\\U0000005f)") for k in SECRET_KEYS)
 _SECRET_LINE = re.compile(
-    r"""(?:^|[\s{,\[?])["']?(?:""" + "|".join(SECRET_KEYS) + r""")["']?[ \t]*:[ \t]*(?=\S)""",
-    re.IGNORECASE,
+    r"""(?:^|[\s{,\[?])["']?(?:""" + _KEY + r""")["']?[ \t]*:[ \t]*(?=\S)""", re.IGNORECASE
 )
-# YAML's line breaks.
-_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
-
-
-def _secret_lines(text: str, first: int) -> list[tuple[int, int, int, int]]:
-    """The rest of each line from `first` (0-based) on after a secret key, as spans: what a
-    scanner that stopped there did not read is taken line by line."""
-    spans = []
-    for index, line in enumerate(_BREAK.split(text)):
-        found = _SECRET_LINE.search(line) if index >= first else None
-        if found is not None:
-            spans.append((index, found.end(), index, len(line)))
-    return spans
+# A complex key (`? api_key`), whose value is written on the next line (`: value`).
+_SECRET_COMPLEX_KEY = re.compile(r"""^\s*\?\s*["']?(?:""" + _KEY + r""")["']?\s*$""", re.I)
+_COMPLEX_VALUE = re.compile(r"^\s*:[ \t]*(?=\S)")
 
 
 def _too_deep(text: str) -> Any:

@@ -24,8 +24,8 @@ import yaml
 
 from ..files import read_regular
 from ..finding import Edit
-from ..output import REDACTED, Secrets, shown
-from ..read import MAX_BYTES, Document, KeyPath, _Loader, _scanned_secrets
+from ..output import Secrets, shown
+from ..read import MAX_BYTES, Document, KeyPath, _Loader, _scanned_secrets, may_hold_secret
 from ..read import read_text as parse_text
 
 Pair = tuple[yaml.Node, yaml.Node]
@@ -284,11 +284,6 @@ def diff(
     return "".join(out)
 
 
-# A secret key however it is quoted or escaped (`"api\\x5fkey"`), and the rest of its line.
-_SECRET_KEY = re.compile(
-    r"""(api(?:_|\\x5f|\\u005f|\\U0000005f)key["']?\s*:\s*).*""", re.IGNORECASE
-)
-
 # Marks the last line of a text that does not end with a line break (taken off when shown).
 _NO_NEWLINE = "\x00"
 
@@ -306,7 +301,7 @@ def _redacted_lines(
     if doc.scan_secrets or not doc.ok:  # found by the scanner, on this text's own lines
         doc.scan_secrets = False
         doc.secret_spans.extend(_scanned_secrets(text, len(starts)))
-    secret = bool(doc.secret_spans) or not doc.ok  # else each line is shown as it is
+    secret = bool(doc.secret_spans) or may_hold_secret(text)  # else shown as it is
     lines = []
     for number, start in enumerate(starts, 1):
         end = starts[number] if number < len(starts) else len(text)
@@ -315,8 +310,6 @@ def _redacted_lines(
         if number == len(starts) and not body:
             break  # the text ends with a line break
         line = doc.redact_line(number, stripped) if secret else stripped
-        if not doc.ok and _SECRET_KEY.search(line):  # past where the scanner stopped
-            line = _SECRET_KEY.sub(lambda m: m.group(1) + REDACTED, line)
         lines.append(line if stripped != body else line + _NO_NEWLINE)
     return lines
 
