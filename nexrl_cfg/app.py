@@ -689,7 +689,10 @@ def migrate(paths: Sequence[str], to: str) -> Migration:
         problem = unreadable(given)
         if problem:
             raise Failed(f"cannot read {given}: {problem}")
-    return run_migration(paths, target)
+    try:
+        return run_migration(paths, target)
+    except OSError as exc:  # a file found in a folder, as `check` says it
+        raise Failed(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
 
 
 def write_migration(migration: Migration) -> list[Path]:

@@ -152,6 +152,14 @@ def _dashed_paths(group: TyperGroup, argv: list[str]) -> list[str]:
     return [*kept, "--", *paths] if paths else kept
 
 
+def _stdin() -> bytes:
+    """What standard input holds (`-`); one line and exit 2 when it was closed before the
+    command started."""
+    if sys.stdin is None:
+        raise _fail("cannot read standard input: it is closed")
+    return application.read_stdin(sys.stdin.buffer)
+
+
 def _flush() -> None:
     """Flush stdout now, so that a full disk or a closed pipe ends the run (see `_unwritable`)
     rather than being found by the interpreter at exit."""
@@ -432,7 +440,7 @@ def check(
         named,
         _settings_given(ctx),
         config,
-        stdin=cache(lambda: application.read_stdin(sys.stdin.buffer)),
+        stdin=cache(_stdin),
         stdin_name=stdin_filename,
         only_nexrl=only_nexrl,
         exit_zero=exit_zero,
@@ -790,6 +798,9 @@ def lsp(
 
     if not server.available():
         raise _fail(server.MISSING)
+    for stream, name in ((sys.stdin, "input"), (sys.stdout, "output")):
+        if getattr(stream, "buffer", None) is None:  # closed before the command started
+            raise _fail(f"the language server talks on standard {name}, which is closed")
     code = server.serve()
     # The server closed standard output when the client said exit: nothing is left to flush.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stands in for stdout until exit

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SAMPLES
@@ -144,3 +145,56 @@ def test_a_report_written_to_a_file_needs_no_standard_output(tmp_path: Path) -> 
     )
     assert ran.returncode == 1 and ran.stderr == b""
     assert "max-tokens-match" in report.read_text(encoding="utf-8")
+
+
+def _closed_stdin() -> None:
+    os.close(0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closes a descriptor by hand")
+def test_standard_input_closed_is_one_line_and_exit_2() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "nexrl_cfg", "check", "-"],
+        capture_output=True,
+        env=env(),
+        preexec_fn=_closed_stdin,
+        check=False,
+    )
+    assert ran.returncode == 2
+    assert ran.stderr.decode() == "nexrl-cfg: cannot read standard input: it is closed\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closes a descriptor by hand")
+@pytest.mark.parametrize(
+    ("closing", "name"), [(_closed_stdin, "input"), (_closed_stdout, "output")]
+)
+def test_a_language_server_without_its_streams_is_one_line(closing: Any, name: str) -> None:
+    from nexrl_cfg import lsp
+
+    if not lsp.available():
+        pytest.skip("the lsp extra is not installed")
+    ran = subprocess.run(
+        [sys.executable, "-m", "nexrl_cfg", "lsp"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL if name == "input" else None,
+        env=env(),
+        preexec_fn=closing,
+        check=False,
+    )
+    assert ran.returncode == 2
+    said = f"nexrl-cfg: the language server talks on standard {name}, which is closed\n"
+    assert ran.stderr.decode() == said
+
+
+def test_migrate_says_which_file_it_cannot_read(tmp_path: Path) -> None:
+    shutil.copy(INVALID / "max_tokens_match.yaml", tmp_path / "run.yaml")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    ran = subprocess.run(
+        [sys.executable, "-m", "nexrl_cfg", "migrate", "--to", "1.4", str(tmp_path)],
+        capture_output=True,
+        env=env(),
+        check=False,
+    )
+    assert ran.returncode == 2
+    said = f"nexrl-cfg: cannot read {tmp_path / 'gone.yaml'}: No such file or directory\n"
+    assert ran.stderr.decode() == said
