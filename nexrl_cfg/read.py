@@ -633,7 +633,10 @@ def _key_redacted(line: str, previous: str) -> str:
     found = _SECRET_LINE.search(line)
     if found is None and previous and _SECRET_COMPLEX_KEY.match(previous):
         found = _COMPLEX_VALUE.match(line)
-    if found is None or line[found.end() :] == REDACTED:
+    if found is None:
+        return line
+    rest = line[found.end() :]
+    if rest == REDACTED or _REFERENCE_ONLY.fullmatch(rest):  # `${oc.env:KEY}` is no secret
         return line
     return line[: found.end()] + REDACTED
 
@@ -681,6 +684,8 @@ _SECRET_LINE = re.compile(
 # A complex key (`? api_key`), whose value is written on the next line (`: value`).
 _SECRET_COMPLEX_KEY = re.compile(r"""^\s*\?\s*["']?(?:""" + _KEY + r""")["']?\s*$""", re.I)
 _COMPLEX_VALUE = re.compile(r"^\s*:[ \t]*(?=\S)")
+# A value that only names where the secret comes from (no default, nothing literal).
+_REFERENCE_ONLY = re.compile(r"""(["']?)\$\{[\w.:-]*\}\1[ \t]*(?:#.*)?""")
 
 
 def _too_deep(text: str) -> Any:

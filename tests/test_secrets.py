@@ -266,3 +266,16 @@ def test_a_secret_the_parser_does_not_see_is_not_printed(
     assert "SEKRIT_ONE" not in result.out + result.err
     diff = cli(["check", "--fix", "--diff", "run.yaml"], tmp_path, ENV)
     assert "SEKRIT_ONE" not in diff.out + diff.err
+
+
+def test_a_line_that_only_names_where_a_secret_comes_from_is_shown(tmp_path: Path) -> None:
+    """`api_key: ${oc.env:KEY}` says which variable, not its value: the line shows it; a
+    default written in the expression is a literal, and is not shown."""
+    (tmp_path / "run.yaml").write_text(
+        "rollout_worker:\n  api_key: one\n  api_key: ${oc.env:SOME_KEY}\n"
+        "trainer:\n  api_key: two\n  api_key: ${oc.env:OTHER,SEKRIT_TWO}\n",
+        encoding="utf-8",
+    )
+    result = cli(["check", "--show-notes", "run.yaml"], tmp_path, ENV)
+    assert "api_key: ${oc.env:SOME_KEY}" in result.out
+    assert "SEKRIT_TWO" not in result.out + result.err
