@@ -91,6 +91,71 @@ def ready(channels: Sequence[Ready], timeout: float | None = None) -> list[Ready
     return [channel for channel in channels if channel.fileno() in fds]
 
 
+class Dispenser:
+    """The items of a list, handed out one at a time to this process and its children, each
+    to the first that asks: their numbers are written into a pipe before the children are
+    forked (its write end closed), and reading four bytes of it is taking an item. Nothing
+    is locked: a child killed at any moment holds nothing the others wait for, and one whose
+    parent is gone finishes its item and ends."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._reading, writing = os.pipe()
+        try:
+            room = _pipe_room(writing)
+            # An item to a token while the tokens fit in the pipe; else runs of items.
+            self.run = max(1, -(-count * _TOKEN // room))
+            tokens = -(-count // self.run)
+            data = b"".join(n.to_bytes(_TOKEN, "little") for n in range(tokens))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(writing, view) :]
+        except BaseException:
+            os.close(self._reading)
+            raise
+        finally:
+            os.close(writing)
+
+    def take(self) -> range:
+        """The next items to work out (empty when none is left)."""
+        token = os.read(self._reading, _TOKEN)
+        if len(token) < _TOKEN:
+            return range(0)
+        start = int.from_bytes(token, "little") * self.run
+        return range(start, min(start + self.run, self.count))
+
+    def taken(self) -> int:
+        """How many items have been taken so far, by every process."""
+        import fcntl
+        import termios
+
+        left = bytearray(4)
+        fcntl.ioctl(self._reading, termios.FIONREAD, left)
+        tokens = int.from_bytes(left, sys.byteorder) // _TOKEN
+        return max(0, self.count - tokens * self.run)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._reading)
+
+
+# Bytes of a token of `Dispenser`.
+_TOKEN = 4
+
+
+def _pipe_room(fd: int) -> int:
+    """The bytes a pipe holds: enlarged toward 1 MiB where Linux allows it, else as it is
+    (64 KiB), else the least POSIX promises."""
+    import fcntl
+
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, 1031, 1 << 20)  # F_SETPIPE_SZ
+    try:
+        return max(_TOKEN, int(fcntl.fcntl(fd, 1032)))  # F_GETPIPE_SZ
+    except OSError:
+        return 4096
+
+
 # Children told to end and not yet reaped: each ends on its own, as the run goes on.
 _ENDING: list[Forked] = []
 

@@ -58,8 +58,6 @@ MIN_FILES = 24
 GUIDE = 4
 # Tasks a worker holds: the one it checks, and the next, sent ahead.
 AHEAD = 2
-# Seconds to wait for the counter of `shared_out`, which each process holds for a moment.
-_HELD = 5.0
 
 
 def workers(setting: int | None) -> int:
@@ -152,12 +150,12 @@ def shared_out(
 ) -> list[Result]:
     """`[function(item) for item in items]`, the items shared out between this process and
     `jobs - 1` forked workers, each taking the next item left as it becomes free (items may
-    differ a lot in cost: a fixed share would leave one process with the costly ones); the
-    results come back pickled. In this process alone for one job, a single item, or where the
-    platform does not fork safely. A worker that sends nothing back (it failed, it was
-    killed) costs only time: this process works out what is missing itself, so the results
-    are always its own. `progress` is told, after each item this process works out, how
-    many items have been taken in all."""
+    differ a lot in cost: a fixed share would leave one process with the costly ones; see
+    `forked.Dispenser`); the results come back pickled. In this process alone for one job, a
+    single item, or where the platform does not fork safely. A worker that sends nothing
+    back (it failed, it was killed) costs only time: this process works out what is missing
+    itself, so the results are always its own. `progress` is told, after each item this
+    process works out, how many items have been taken in all."""
     if jobs <= 1 or len(items) < 2 or _method() != "fork":
         results = []
         for item in items:
@@ -166,39 +164,40 @@ def shared_out(
                 progress(len(results))
         return results
     import gc
-    import multiprocessing
 
-    context = multiprocessing.get_context("fork")
+    from . import forked
+
     gc.freeze()  # as for `check_files`: what is loaded stays shared and out of the collector's way
+    dispenser = forked.Dispenser(len(items))
     try:
-        return _shared_out(context, function, items, min(jobs, len(items)), progress)
+        return _shared_out(dispenser, function, items, min(jobs, len(items)), progress)
     finally:
+        dispenser.close()
         gc.unfreeze()
 
 
 def _shared_out(
-    context: Any,
+    dispenser: Any,
     function: Callable[[Item], Result],
     items: Sequence[Item],
     jobs: int,
     progress: Callable[[int], None] | None,
 ) -> list[Result]:
-    taken = context.Value("q", 0)  # the index of the next item to take, for every process
-    started: list[tuple[BaseProcess, Connection]] = []
+    from . import forked
+
+    started: list[tuple[forked.Forked, forked.Channel]] = []
     for _ in range(jobs - 1):
-        here, there = context.Pipe(duplex=False)
-        process = context.Process(target=_share, args=(there, function, items, taken), daemon=True)
         try:
-            process.start()
+            started.append(
+                forked.fork(
+                    _share, (function, items, dispenser, os.getpid()), [c for _, c in started]
+                )
+            )
         except OSError:  # no more processes: the others take more
-            here.close()
             break
-        finally:
-            there.close()
-        started.append((process, here))
-    results = _taking(function, items, taken, progress)
-    for worker, connection in started:
-        sent = _sent(worker, connection)
+    results = _taking(function, items, dispenser, progress)
+    for worker, channel in started:
+        sent = _sent(worker, channel)
         if isinstance(sent, dict):
             results.update(sent)
     return [
@@ -210,50 +209,40 @@ def _shared_out(
 def _taking(
     function: Callable[[Item], Result],
     items: Sequence[Item],
-    taken: Any,
+    dispenser: Any,
     progress: Callable[[int], None] | None = None,
+    parent: int | None = None,
 ) -> dict[int, Result]:
-    """The results of the items this process takes, by index, until none is left."""
+    """The results of the items this process takes, by index, until none is left (or, in a
+    worker, until its `parent` is gone: no one would take them)."""
     done: dict[int, Result] = {}
-    lock = taken.get_lock()
-    while True:
-        # Held for a moment only: a process that cannot have it, one killed while holding
-        # it, stops taking; the parent works out what is missing.
-        if not lock.acquire(timeout=_HELD):
-            return done
-        try:
-            index = taken.value
-            taken.value = index + 1
-        finally:
-            lock.release()
-        if index >= len(items):
-            return done
-        done[index] = function(items[index])
-        if progress is not None:
-            progress(min(taken.value, len(items)))  # read without the lock: a count to show
+    while (parent is None or os.getppid() == parent) and (taken := dispenser.take()):
+        for index in taken:
+            done[index] = function(items[index])
+            if progress is not None:
+                progress(dispenser.taken())
+    return done
 
 
-def _sent(process: BaseProcess, connection: Connection) -> Any:
+def _sent(process: Any, channel: Any) -> Any:
     try:
-        return connection.recv()
+        return channel.recv()
     except (EOFError, OSError, ValueError):
         return None
     finally:
-        connection.close()
+        channel.close()
         process.join()
 
 
-def _share(connection: Connection, function: Callable[[Any], Any], items: Any, taken: Any) -> None:
+def _share(
+    channel: Any, function: Callable[[Any], Any], items: Any, dispenser: Any, parent: int
+) -> None:
     """A worker of `shared_out`: the results of the items it took, or nothing when one fails."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run stops its workers itself
-    try:
-        connection.send(_taking(function, items, taken))
-    except Exception:  # the parent works its items out itself
-        pass
-    finally:
-        connection.close()
+    with contextlib.suppress(Exception):  # else the parent works its items out itself
+        channel.send(_taking(function, items, dispenser, parent=parent))
 
 
 def _method() -> str:

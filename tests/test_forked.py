@@ -117,3 +117,43 @@ def test_a_child_told_to_end_is_reaped_later_and_one_that_stays_is_killed() -> N
     assert forked._ENDING == []
     one.close()
     two.close()
+
+
+def _take_all(channel: forked.Channel, dispenser: forked.Dispenser) -> None:
+    got: list[int] = []
+    while taken := dispenser.take():
+        got.extend(taken)
+    channel.send(got)
+
+
+@pytest.mark.parametrize(("count", "room"), [(1000, 1 << 16), (1000, 64), (7, 4)])
+def test_a_dispenser_hands_each_item_out_once(
+    count: int, room: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoever asks first takes an item, each exactly once; more items than the pipe holds
+    go out in runs."""
+    monkeypatch.setattr(forked, "_pipe_room", lambda fd: room)
+    dispenser = forked.Dispenser(count)
+    children = [forked.fork(_take_all, (dispenser,)) for _ in range(2)]
+    mine: list[int] = []
+    while taken := dispenser.take():
+        mine.extend(taken)
+    theirs: list[int] = []
+    for process, channel in children:
+        theirs.extend(channel.recv())
+        process.join(5)
+        channel.close()
+    assert sorted(mine + theirs) == list(range(count))
+    assert dispenser.taken() == count
+    dispenser.close()
+
+
+def test_a_worker_whose_parent_is_gone_takes_no_more() -> None:
+    from nexrl_cfg import pool
+
+    dispenser = forked.Dispenser(5)
+    assert pool._taking(str, list(range(5)), dispenser, parent=os.getpid()) == {}
+    assert pool._taking(str, list(range(5)), dispenser, parent=os.getppid()) == {
+        n: str(n) for n in range(5)
+    }
+    dispenser.close()
