@@ -24,7 +24,9 @@ MAX_SETTINGS_BYTES = 1024 * 1024
 
 TABLE = "nexrl-cfg"
 # `[tool.nexrl-cfg]`, `[tool.nexrl-cfg.x]`, `tool.nexrl-cfg.x = `, or a `nexrl-cfg` key.
-_MAYBE_TABLE = r"""^\s*(?:\[\s*)?(?:tool\s*\.\s*)?["']?nexrl-cfg["']?\s*[.=\]]"""
+_MAYBE_TABLE = r"""^\s*(\[\s*)?(tool\s*\.\s*)?["']?nexrl-cfg["']?\s*[.=\]]"""
+# A table's header: `[tool]`, `[project.scripts]`.
+_HEADER = r"""^\s*\[\s*([^\]\n]*?)\s*\]"""
 _ENV_LINE = r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$"
 
 
@@ -267,7 +269,23 @@ def _has_table(candidate: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     # A cheap look first, so that most projects without the table never load a parser.
-    return bool(re.search(_MAYBE_TABLE, text, re.M)) and _table(_parse(text, candidate)) is not None
+    return _may_hold_table(text) and _table(_parse(text, candidate)) is not None
+
+
+def _may_hold_table(text: str) -> bool:
+    """Whether a pyproject.toml may hold `[tool.nexrl-cfg]`: a line names it with `tool`, or
+    a `nexrl-cfg` key is written under `[tool]`; not a script or a dependency of that name
+    (`[project.scripts]`, `[tool.poetry.dependencies]`). Where a multi-line string could
+    hide a header, any `nexrl-cfg` key may be the table."""
+    for found in re.finditer(_MAYBE_TABLE, text, re.M):
+        if found.group(2):
+            return True
+        if found.group(1):
+            continue  # `[nexrl-cfg]`, a table of its own
+        headers = re.findall(_HEADER, text[: found.start()], re.M)
+        if not headers or headers[-1].strip("\"'") == "tool" or '"""' in text or "'''" in text:
+            return True
+    return False
 
 
 def _table(document: dict[str, Any]) -> Any:

@@ -9,6 +9,8 @@ import pytest
 import typer.main as typer_main
 from configs import BASE, edit
 from helpers import write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from nexrl_cfg.cli import app
@@ -237,3 +239,46 @@ def test_sources_in_order(project: Path) -> None:
     assert build(project, exclude=["b"]).exclude == ("b",)
     pyproject(project, 'exclude = ["a"]\n')
     assert build(project, exclude=["b"]).exclude == ("a", "b")  # the flag adds to the file
+
+
+_HEADERS = [
+    "",
+    "[tool]",
+    "[ tool ]",
+    '["tool"]',
+    "[tool.nexrl-cfg]",
+    '[tool."nexrl-cfg"]',
+    "[tool.nexrl-cfg.per-file-ignores]",
+    "[project.scripts]",
+    "[nexrl-cfg]",
+    "[tool.poetry.dependencies]",
+    "[project]",
+]
+_KEYS = ["nexrl-cfg", '"nexrl-cfg"', "nexrl-cfg.select", "tool.nexrl-cfg.select", "name", "x"]
+_VALUES = ['"x"', "1", "[]", '{select = ["max-tokens-match"]}', '"""\n[tool]\n"""']
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_HEADERS), st.sampled_from(_KEYS), st.sampled_from(_VALUES)),
+        max_size=5,
+    )
+)
+@settings(max_examples=2000)
+def test_a_pyproject_with_the_table_is_never_passed_over(
+    tables: list[tuple[str, str, str]],
+) -> None:
+    """The cheap look at a pyproject.toml (is the table maybe there?) says yes for every text
+    that holds `[tool.nexrl-cfg]`, however it is written."""
+    import tomllib
+
+    from nexrl_cfg.settings import _may_hold_table
+
+    text = "\n".join(f"{header}\n{key} = {value}" for header, key, value in tables)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    tool = document.get("tool")
+    if isinstance(tool, dict) and "nexrl-cfg" in tool:
+        assert _may_hold_table(text)
