@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-    from .forked import Channel, Forked
+    from .forked import Channel, Dispenser, Forked
 
     Process = BaseProcess | Forked
     Link = Connection | Channel
@@ -177,7 +177,7 @@ def shared_out(
 
 
 def _shared_out(
-    dispenser: Any,
+    dispenser: Dispenser,
     function: Callable[[Item], Result],
     items: Sequence[Item],
     jobs: int,
@@ -209,7 +209,7 @@ def _shared_out(
 def _taking(
     function: Callable[[Item], Result],
     items: Sequence[Item],
-    dispenser: Any,
+    dispenser: Dispenser,
     progress: Callable[[int], None] | None = None,
     parent: int | None = None,
 ) -> dict[int, Result]:
@@ -224,7 +224,7 @@ def _taking(
     return done
 
 
-def _sent(process: Any, channel: Any) -> Any:
+def _sent(process: Forked, channel: Channel) -> Any:
     try:
         return channel.recv()
     except (EOFError, OSError, ValueError):
@@ -235,7 +235,7 @@ def _sent(process: Any, channel: Any) -> Any:
 
 
 def _share(
-    channel: Any, function: Callable[[Any], Any], items: Any, dispenser: Any, parent: int
+    channel: Channel, function: Callable[[Any], Any], items: Any, dispenser: Dispenser, parent: int
 ) -> None:
     """A worker of `shared_out`: the results of the items it took, or nothing when one fails."""
     import signal
