@@ -11,6 +11,8 @@ What the pool needs of multiprocessing's Process and Connection, and no more:
   never flushes what it inherited of this process's output, nor runs its exit handlers.
 - A child told to end is not waited for (`ending`): it takes its memory apart while the run
   writes its report, and the command reaps it once its output is out (`reap`).
+- `Dispenser` hands the items of a list out to this process and its children, each to the
+  first that asks, through a pipe of their numbers (see `pool.shared_out`).
 """
 
 from __future__ import annotations
