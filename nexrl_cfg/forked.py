@@ -240,7 +240,13 @@ def fork(
     between them. The child closes the `inherited` channels (this process's ends of other
     workers': a worker holds no pipe but its own). OSError when no process can be made."""
     reap()  # those of an earlier pool, in a process that runs several
-    down, up = os.pipe(), os.pipe()  # (reading, writing): to the child, from it
+    down = os.pipe()  # (reading, writing): to the child
+    try:
+        up = os.pipe()  # from the child
+    except OSError:  # no descriptor left
+        for fd in down:
+            os.close(fd)
+        raise
     for stream in (sys.stdout, sys.stderr):  # else the child holds unwritten output
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()

@@ -157,23 +157,34 @@ def shared_out(
     itself, so the results are always its own. `progress` is told, after each item this
     process works out, how many items have been taken in all."""
     if jobs <= 1 or len(items) < 2 or _method() != "fork":
-        results = []
-        for item in items:
-            results.append(function(item))
-            if progress is not None:
-                progress(len(results))
-        return results
+        return _alone(function, items, progress)
     import gc
 
     from . import forked
 
+    try:
+        dispenser = forked.Dispenser(len(items))
+    except OSError:  # no descriptor left: this process works them all out
+        return _alone(function, items, progress)
     gc.freeze()  # as for `check_files`: what is loaded stays shared and out of the collector's way
-    dispenser = forked.Dispenser(len(items))
     try:
         return _shared_out(dispenser, function, items, min(jobs, len(items)), progress)
     finally:
         dispenser.close()
         gc.unfreeze()
+
+
+def _alone(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    progress: Callable[[int], None] | None,
+) -> list[Result]:
+    results = []
+    for item in items:
+        results.append(function(item))
+        if progress is not None:
+            progress(len(results))
+    return results
 
 
 def _shared_out(

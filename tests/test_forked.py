@@ -157,3 +157,22 @@ def test_a_worker_whose_parent_is_gone_takes_no_more() -> None:
         n: str(n) for n in range(5)
     }
     dispenser.close()
+
+
+def test_a_fork_without_descriptors_left_leaks_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[int] = []
+    real_pipe = os.pipe
+
+    def second_fails() -> tuple[int, int]:
+        if made:
+            raise OSError(24, "Too many open files")
+        pair = real_pipe()
+        made.extend(pair)
+        return pair
+
+    monkeypatch.setattr(os, "pipe", second_fails)
+    with pytest.raises(OSError):
+        forked.fork(_wait, ())
+    for fd in made:
+        with pytest.raises(OSError):
+            os.fstat(fd)

@@ -444,3 +444,11 @@ def test_fixes_by_group_come_in_the_order_of_one_run(
     assert names == sorted(names) and len(names) == 3
     assert grouped.diff() == whole.diff() and grouped.dropped == whole.dropped
     assert [f.file for f, _ in grouped.dropped] == sorted(f.file for f, _ in grouped.dropped)
+
+
+def test_shared_out_without_descriptors_left_works_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pipe() -> tuple[int, int]:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "pipe", no_pipe)
+    assert pool.shared_out(_square, list(range(7)), 3) == [n * n for n in range(7)]
