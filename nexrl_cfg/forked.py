@@ -156,11 +156,11 @@ def _pipe_room(fd: int) -> int:
     (64 KiB), else the least POSIX promises."""
     import fcntl
 
-    with contextlib.suppress(OSError):
-        fcntl.fcntl(fd, 1031, 1 << 20)  # F_SETPIPE_SZ
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
     try:
-        return max(_TOKEN, int(fcntl.fcntl(fd, 1032)))  # F_GETPIPE_SZ
-    except OSError:
+        return max(_TOKEN, int(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)))
+    except (OSError, AttributeError):  # not on Linux
         return 4096
 
 

@@ -643,8 +643,10 @@ def _key_redacted(line: str, previous: str) -> str:
 
 def may_hold_secret(text: str) -> bool:
     """Whether a secret key may be written in `text` (else no line of it needs redacting
-    but where the parser found a secret value)."""
-    return "api" in text.lower()
+    but where the parser found a secret value): the part of a key before its first `_`,
+    which no escape changes, is in it."""
+    lowered = text.lower()
+    return any(key.split("_", 1)[0] in lowered for key in SECRET_KEYS)
 
 
 def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
