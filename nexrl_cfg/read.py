@@ -644,9 +644,8 @@ def _key_redacted(line: str, previous: str) -> str:
 def may_hold_secret(text: str) -> bool:
     """Whether a secret key may be written in `text` (else no line of it needs redacting
     but where the parser found a secret value): the part of a key before its first `_`,
-    which no escape changes, is in it."""
-    lowered = text.lower()
-    return any(key.split("_", 1)[0] in lowered for key in SECRET_KEYS)
+    which no escape changes, is in it, in any case `_SECRET_LINE` matches."""
+    return _SECRET_PREFIX.search(text) is not None
 
 
 def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
@@ -680,6 +679,7 @@ def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
 # A secret key written on a line, however it is quoted or escaped (`"api\x5fkey"`), up to
 # its value: what follows is redacted from any line shown, whatever the parser made of it.
 _KEY = "|".join(k.replace("_", r"(?:_|\\x5f|\\u005f|\\U0000005f)") for k in SECRET_KEYS)
+_SECRET_PREFIX = re.compile("|".join(re.escape(k.split("_", 1)[0]) for k in SECRET_KEYS), re.I)
 _SECRET_LINE = re.compile(
     r"""(?:^|[\s{,\[?])["']?(?:""" + _KEY + r""")["']?[ \t]*:[ \t]*(?=\S)""", re.IGNORECASE
 )

@@ -9,16 +9,22 @@ those findings are reported, so that the absence of the secret means something.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from helpers import HARDENING, cli, seed
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from omegaconf import OmegaConf
 
 from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.cli import app
+from nexrl_cfg.fix.edits import _redacted_lines
+from nexrl_cfg.output import Secrets
+from nexrl_cfg.read import read_text
 from nexrl_cfg.report import names
 
 HANG_GUARD = 20
@@ -279,3 +285,39 @@ def test_a_line_that_only_names_where_a_secret_comes_from_is_shown(tmp_path: Pat
     result = cli(["check", "--show-notes", "run.yaml"], tmp_path, ENV)
     assert "api_key: ${oc.env:SOME_KEY}" in result.out
     assert "SEKRIT_TWO" not in result.out + result.err
+
+
+# Pieces of YAML around secret keys: every spelling, break and indicator a shown line may hold.
+_PIECES = st.sampled_from(
+    [
+        *("api_key", "API_KEY", "Api\\x5fkey", '"api_key"', "'api_key'", "? api_key", "APİ_key"),
+        *(": ", ":", " ", "  ", "-", "#", "'", '"', "{", "}", "[", "]", ",", "!tag ", "&a ", "*a"),
+        *("\n", "\r\n", "\r", "\x85", "\u2028", "\x0b", "\x0c", "\x1c", "\x00"),
+        *("secret", "${oc.env:KEY}", "x", "a", "b: c", "api", "key", "|", ">"),
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_PIECES, max_size=40))
+@example(["? api_key", "\n", ": ", "secret"])  # a complex key: its value is on the next line
+@example(["? api_key", "\x0c", "x", "\n", ": ", "secret"])  # a break only Python splits at
+@example(["api_key: ", '"', "a", "\n", "  b", "\n", "  c", '"'])  # a value over three lines
+@example(["a: [", "api_key: ", "secret"])  # a flow collection left open
+def test_a_diff_redacts_each_line_as_the_line_shown_alone_is_redacted(parts: list[str]) -> None:
+    """A diff looks at a line only where a secret may be written; each line it shows is the
+    line `Document.redact_line` gives, asked of every line."""
+    text = "".join(parts)
+    shown = _redacted_lines(text, "f.yaml", Secrets())
+    doc = read_text(text, "f.yaml")
+    lines = _yaml_lines(text)
+    expected = [doc.redact_line(number, line) for number, line in enumerate(lines, 1)]
+    if expected and not text.endswith(tuple("\r\n\x85\u2028\u2029")):
+        expected[-1] += "\x00"
+    assert shown == expected
+
+
+def _yaml_lines(text: str) -> list[str]:
+    """The lines of `text` at YAML's line breaks, without them."""
+    lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
+    return lines if lines[-1] else lines[:-1]

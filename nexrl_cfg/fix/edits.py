@@ -25,7 +25,15 @@ import yaml
 from ..files import read_regular
 from ..finding import Edit
 from ..output import Secrets, shown
-from ..read import MAX_BYTES, Document, KeyPath, _Loader, _scanned_secrets, may_hold_secret
+from ..read import (
+    _SECRET_PREFIX,
+    MAX_BYTES,
+    Document,
+    KeyPath,
+    _Loader,
+    _scanned_secrets,
+    may_hold_secret,
+)
 from ..read import read_text as parse_text
 
 Pair = tuple[yaml.Node, yaml.Node]
@@ -297,21 +305,62 @@ def _redacted_lines(
     if doc is None or doc.text != text or doc.scan_secrets or not doc.ok:
         doc = parse_text(text, path)
     literal.update(doc.secrets)
-    starts = Lines(text).starts
+    lines, open_end = _plain_lines(text)
     if doc.scan_secrets or not doc.ok:  # found by the scanner, on this text's own lines
         doc.scan_secrets = False
-        doc.secret_spans.extend(_scanned_secrets(text, len(starts)))
-    secret = bool(doc.secret_spans) or may_hold_secret(text)  # else shown as it is
-    lines = []
-    for number, start in enumerate(starts, 1):
-        end = starts[number] if number < len(starts) else len(text)
-        body = text[start:end]
-        stripped = body.rstrip(BREAKS)
-        if number == len(starts) and not body:
-            break  # the text ends with a line break
-        line = doc.redact_line(number, stripped) if secret else stripped
-        lines.append(line if stripped != body else line + _NO_NEWLINE)
+        doc.secret_spans.extend(_scanned_secrets(text, len(lines) + (not open_end)))
+    if doc.secret_spans or may_hold_secret(text):  # else each line is shown as it is
+        _redact(doc, lines)
+    if open_end:
+        lines[-1] += _NO_NEWLINE
     return lines
+
+
+def _redact(doc: Document, lines: list[str]) -> None:
+    """Each line of `doc`'s text redacted in place: only a line a secret value is written on,
+    or one that (or the line before it) may write a secret key, can change (see
+    `Document.redact_line`)."""
+    covered = {i for first, _, last, _ in doc.secret_spans for i in range(first, last + 1)}
+    keyed = _keyed(doc, lines)
+    for index, line in enumerate(lines):
+        if index in covered or index in keyed or index - 1 in keyed:
+            lines[index] = doc.redact_line(index + 1, line)
+
+
+def _keyed(doc: Document, lines: list[str]) -> set[int]:
+    """The indices of the lines that may write a secret key, in `lines` or in `doc.lines`
+    (the lines `redact_line` takes the line before from)."""
+    text = doc.text
+    if _ODD_BREAK.search(text) is None and _SPLITLINES_ONLY.search(text) is None:
+        keyed, line, at = set(), 0, 0  # both are the text split at each `\n`
+        for match in _SECRET_PREFIX.finditer(text):
+            line += text.count("\n", at, match.start())
+            at = match.start()
+            keyed.add(line)
+        return keyed
+    ours = {i for i, line in enumerate(lines) if may_hold_secret(line)}
+    return ours | {i for i, line in enumerate(doc.lines) if may_hold_secret(line)}
+
+
+# A line break other than `\n`: a text without one is split on `\n` alone.
+_ODD_BREAK = re.compile("[\r\x85\u2028\u2029]")
+# What `str.splitlines` breaks at besides YAML's line breaks.
+_SPLITLINES_ONLY = re.compile("[\v\f\x1c\x1d\x1e]")
+
+
+def _plain_lines(text: str) -> tuple[list[str], bool]:
+    """The lines of `text` (YAML's), without their breaks, and whether the last is not ended
+    by one."""
+    if _ODD_BREAK.search(text) is None:
+        lines = text.split("\n")
+    else:
+        starts = Lines(text).starts
+        ends = [*starts[1:], len(text)]
+        lines = [text[start:end].rstrip(BREAKS) for start, end in zip(starts, ends, strict=True)]
+    if lines[-1]:
+        return lines, True
+    lines.pop()  # the text ends with a line break (or is empty)
+    return lines, False
 
 
 def read_text(path: Path) -> tuple[str, bytes]:
