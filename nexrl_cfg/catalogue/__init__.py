@@ -143,5 +143,17 @@ def for_version(version: str = NEWEST) -> Catalogue:
 
 def history(path: str) -> tuple[Option | Section, ...]:
     """The entries at `path` across versions, oldest first."""
-    found = [e for e in all_entries() if e.path == path]
-    return tuple(sorted(found, key=lambda e: version_key(e.added)))
+    return _histories().get(path, ())
+
+
+@lru_cache(maxsize=1)
+def _histories() -> dict[str, tuple[Option | Section, ...]]:
+    """Each path's entries across versions, oldest first: a config with many unknown keys
+    asks for a history per key."""
+    by_path: dict[str, list[Option | Section]] = {}
+    for entry in all_entries():
+        by_path.setdefault(entry.path, []).append(entry)
+    return {
+        path: tuple(sorted(found, key=lambda e: version_key(e.added)))
+        for path, found in by_path.items()
+    }
