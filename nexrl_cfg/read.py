@@ -645,7 +645,23 @@ def may_hold_secret(text: str) -> bool:
     """Whether a secret key may be written in `text` (else no line of it needs redacting
     but where the parser found a secret value): the part of a key before its first `_`,
     which no escape changes, is in it, in any case `_SECRET_LINE` matches."""
+    if text.isascii():  # lower-cased, then, as a case-insensitive pattern matches it
+        lowered = text.lower()
+        return any(prefix in lowered for prefix in _SECRET_PREFIXES)
     return _SECRET_PREFIX.search(text) is not None
+
+
+def secret_key_offsets(text: str) -> list[int]:
+    """Where `may_hold_secret` finds the first part of a secret key in `text`, in order."""
+    if not text.isascii():
+        return [found.start() for found in _SECRET_PREFIX.finditer(text)]
+    lowered, offsets = text.lower(), []
+    for prefix in _SECRET_PREFIXES:
+        at = lowered.find(prefix)
+        while at >= 0:
+            offsets.append(at)
+            at = lowered.find(prefix, at + len(prefix))
+    return sorted(offsets)
 
 
 def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
@@ -679,7 +695,8 @@ def _scanned_secrets(text: str, lines: int) -> list[tuple[int, int, int, int]]:
 # A secret key written on a line, however it is quoted or escaped (`"api\x5fkey"`), up to
 # its value: what follows is redacted from any line shown, whatever the parser made of it.
 _KEY = "|".join(k.replace("_", r"(?:_|\\x5f|\\u005f|\\U0000005f)") for k in SECRET_KEYS)
-_SECRET_PREFIX = re.compile("|".join(re.escape(k.split("_", 1)[0]) for k in SECRET_KEYS), re.I)
+_SECRET_PREFIXES = tuple(sorted({key.split("_", 1)[0].lower() for key in SECRET_KEYS}))
+_SECRET_PREFIX = re.compile("|".join(map(re.escape, _SECRET_PREFIXES)), re.I)
 _SECRET_LINE = re.compile(
     r"""(?:^|[\s{,\[?])["']?(?:""" + _KEY + r""")["']?[ \t]*:[ \t]*(?=\S)""", re.IGNORECASE
 )

@@ -31,6 +31,7 @@ from nexrl_cfg import app as application
 from nexrl_cfg import pool
 from nexrl_cfg.app import CheckRequest
 from nexrl_cfg.catalogue import for_version
+from nexrl_cfg.fix.edits import Tree, _Loader
 from nexrl_cfg.fix.library import one_match
 
 VERSION = "1.0"
@@ -370,3 +371,39 @@ def test_folders_fixed_on_every_core_are_fixed_as_each_alone(data: st.DataObject
             alone = ({**alone[0], **changed}, alone[1] + diff, sorted(alone[2] + dropped))
     assert outcomes[0] == outcomes[1] == alone
     event("fixed" if alone[0] else "nothing fixed")
+
+
+# Pieces of YAML around scalars: anchors, tags, aliases, every quoting and block style.
+_SCALAR_PIECES = st.sampled_from(
+    [
+        *("a", "b: ", "- ", "&x ", "*x", "!!str ", "!t ", "'q'", '"d"', "|\n  x\n", ">-\n  y\n"),
+        *("\n", "  ", "{", "}", "[", "]", ", ", ": ", "? ", "#c", "1", "null", "\t", "\ufeff"),
+        *("k: &y v\n", "k2: !!int 3\n", "k3: !t &z 'w'\n"),
+    ]
+)
+
+
+@given(st.lists(_SCALAR_PIECES, max_size=30))
+def test_where_a_scalar_s_own_text_starts_is_where_the_scanner_finds_it(parts: list[str]) -> None:
+    """An edit replaces a scalar's own text, after any anchor or tag: found from the node
+    where that is plain, it is where the scanner's token for it starts."""
+    text = "".join(parts)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return
+    tree = Tree.parse("f.yaml", text, root)
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        end = node.end_mark.index
+        token = tree.tokens.get(end)
+        expected = token if token is not None and node.start_mark.index <= token[0] < end else None
+        assert tree.own(node) == expected
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)

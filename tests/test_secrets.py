@@ -24,7 +24,7 @@ from nexrl_cfg.check import Checker, Settings
 from nexrl_cfg.cli import app
 from nexrl_cfg.fix.edits import _redacted_lines
 from nexrl_cfg.output import Secrets
-from nexrl_cfg.read import read_text
+from nexrl_cfg.read import _scanned_secrets, may_hold_secret, read_text, secret_key_offsets
 from nexrl_cfg.report import names
 
 HANG_GUARD = 20
@@ -304,20 +304,29 @@ _PIECES = st.sampled_from(
 @example(["? api_key", "\x0c", "x", "\n", ": ", "secret"])  # a break only Python splits at
 @example(["api_key: ", '"', "a", "\n", "  b", "\n", "  c", '"'])  # a value over three lines
 @example(["a: [", "api_key: ", "secret"])  # a flow collection left open
+@example(["api_key", ": ", "? api_key", "\x0b"])  # read by the scanner: the file is broken
 def test_a_diff_redacts_each_line_as_the_line_shown_alone_is_redacted(parts: list[str]) -> None:
     """A diff looks at a line only where a secret may be written; each line it shows is the
     line `Document.redact_line` gives, asked of every line."""
     text = "".join(parts)
     shown = _redacted_lines(text, "f.yaml", Secrets())
     doc = read_text(text, "f.yaml")
-    lines = _yaml_lines(text)
+    pieces = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
+    if doc.scan_secrets or not doc.ok:  # as a diff does: the scanner, on the text's own lines
+        doc.scan_secrets = False
+        doc.secret_spans.extend(_scanned_secrets(text, len(pieces)))
+    lines = pieces if pieces[-1] else pieces[:-1]
     expected = [doc.redact_line(number, line) for number, line in enumerate(lines, 1)]
     if expected and not text.endswith(tuple("\r\n\x85\u2028\u2029")):
         expected[-1] += "\x00"
     assert shown == expected
 
 
-def _yaml_lines(text: str) -> list[str]:
-    """The lines of `text` at YAML's line breaks, without them."""
-    lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
-    return lines if lines[-1] else lines[:-1]
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aApPiI\u0130\u0131_k \n", max_size=30))
+def test_the_quick_look_for_a_secret_key_matches_as_the_line_pattern_does(text: str) -> None:
+    """Lower-casing an ASCII text finds a key's first part where a case-insensitive
+    pattern does (`API`, `Api`); a dotless or dotted I is left to the pattern."""
+    pattern = re.compile("api", re.I)
+    assert may_hold_secret(text) == (pattern.search(text) is not None)
+    assert secret_key_offsets(text) == [m.start() for m in pattern.finditer(text)]

@@ -26,13 +26,13 @@ from ..files import read_regular
 from ..finding import Edit
 from ..output import Secrets, shown
 from ..read import (
-    _SECRET_PREFIX,
     MAX_BYTES,
     Document,
     KeyPath,
     _Loader,
     _scanned_secrets,
     may_hold_secret,
+    secret_key_offsets,
 )
 from ..read import read_text as parse_text
 
@@ -102,6 +102,20 @@ class Tree:
             tree._index(root)
         return tree
 
+    def own(self, node: yaml.Node) -> tuple[int, str | None] | None:
+        """Where the text of the scalar that ends where `node` ends starts, after an anchor or
+        a tag written before it, and its style; None when the parser recorded no such text
+        (an empty value). The tokens are scanned only where a scalar node does not start
+        its own text."""
+        start, end = node.start_mark.index, node.end_mark.index
+        text = self.text
+        # The parser's offsets do not count a byte-order mark: the tokens place the text then.
+        scalar = isinstance(node, yaml.ScalarNode) and text[:1] != "\ufeff"
+        if scalar and start < end and text[start] not in "&!":
+            return start, node.style  # type: ignore[attr-defined]
+        token = self.tokens.get(end)
+        return token if token is not None and start <= token[0] < end else None
+
     @cached_property
     def tokens(self) -> dict[int, tuple[int, str | None]]:
         """The end offset of each scalar's own text -> where that text starts and its style:
@@ -168,11 +182,11 @@ def edit(tree: Tree, node: yaml.Node, value: str) -> Edit | None:
     own text the parser recorded (an empty value, a collection)."""
     if not isinstance(node, yaml.ScalarNode):
         return None
-    end = node.end_mark.index
-    token = tree.tokens.get(end)
-    if token is None or not node.start_mark.index <= token[0] < end:
+    own = tree.own(node)
+    if own is None:
         return None
-    start, style = token
+    start, style = own
+    end = node.end_mark.index
     text = scalar_text(value, node, flow=id(node) in tree.flow)
     if style in ("|", ">"):
         text, end = _block_scalar(tree.text, start, end, text)
@@ -331,27 +345,31 @@ def _keyed(doc: Document, lines: list[str]) -> set[int]:
     """The indices of the lines that may write a secret key, in `lines` or in `doc.lines`
     (the lines `redact_line` takes the line before from)."""
     text = doc.text
-    if _ODD_BREAK.search(text) is None and _SPLITLINES_ONLY.search(text) is None:
+    if not _holds_any(text, _ODD_BREAKS + _SPLITLINES_ONLY):
         keyed, line, at = set(), 0, 0  # both are the text split at each `\n`
-        for match in _SECRET_PREFIX.finditer(text):
-            line += text.count("\n", at, match.start())
-            at = match.start()
+        for offset in secret_key_offsets(text):
+            line += text.count("\n", at, offset)
+            at = offset
             keyed.add(line)
         return keyed
     ours = {i for i, line in enumerate(lines) if may_hold_secret(line)}
     return ours | {i for i, line in enumerate(doc.lines) if may_hold_secret(line)}
 
 
-# A line break other than `\n`: a text without one is split on `\n` alone.
-_ODD_BREAK = re.compile("[\r\x85\u2028\u2029]")
+# The line breaks other than `\n`: a text without one is split on `\n` alone.
+_ODD_BREAKS = "\r\x85\u2028\u2029"
 # What `str.splitlines` breaks at besides YAML's line breaks.
-_SPLITLINES_ONLY = re.compile("[\v\f\x1c\x1d\x1e]")
+_SPLITLINES_ONLY = "\v\f\x1c\x1d\x1e"
+
+
+def _holds_any(text: str, characters: str) -> bool:
+    return any(c in text for c in characters)  # a search each: faster than a pattern's
 
 
 def _plain_lines(text: str) -> tuple[list[str], bool]:
     """The lines of `text` (YAML's), without their breaks, and whether the last is not ended
     by one."""
-    if _ODD_BREAK.search(text) is None:
+    if not _holds_any(text, _ODD_BREAKS):
         lines = text.split("\n")
     else:
         starts = Lines(text).starts

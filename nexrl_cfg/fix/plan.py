@@ -150,9 +150,8 @@ class FilePlan:
             raise Conflict(f"{self.path}:{start.line + 1}: a value over several lines")
         spans = self.subs.setdefault(start.line, {})
         # The scalar's own text: an anchor or a tag written before it stays.
-        token = self.tree.tokens.get(end.index)
-        own = token[0] - start.index if token and start.index <= token[0] < end.index else 0
-        span = (start.column + own, end.column)
+        own = self.tree.own(node)
+        span = (start.column + (own[0] - start.index if own else 0), end.column)
         if spans.get(span, text) != text:
             raise Conflict(f"{self.path}:{start.line + 1}: two different changes")
         spans[span] = text
