@@ -8,6 +8,7 @@ or masks secrets (see `app`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,7 @@ class Checker:
         self.suppressor = Suppressor(self._lines, _rule_ids, self.reader.real_name)
         # The NexRL version each checked config was checked for, for the summary.
         self.targets: dict[Target, int] = {}
-        self._folder_targets: dict[tuple[Path, str | None, str], Target] = {}
+        self._folder_targets: dict[tuple[str, str | None, str], Target] = {}
         # Every secret value met so far: `app` masks them in every finding and source line.
         self.secrets = Secrets(self.settings.secret_values)
         # Each config composed and checked (entries, includers, lone fragments), by real path:
@@ -209,18 +210,18 @@ class Checker:
             return [_failed(exc, str(path), self.settings.debug)]
         return self._filter(self.suppressor.apply(findings, str(path)))
 
-    def target(self, path: Path) -> Target:
-        """The NexRL version `path` is checked for (see `version.py`)."""
+    def target(self, path: str) -> Target:
+        """The NexRL version the config at `path` is checked for (see `version.py`)."""
         setting, source = self.settings.nexrl_version, self.settings.version_source
-        key = (path.parent, setting, source)
+        key = (os.path.dirname(path), setting, source)
         if key not in self._folder_targets:
-            self._folder_targets[key] = target(setting, source, path)
+            self._folder_targets[key] = target(setting, source, Path(path))
         found = self._folder_targets[key]
         self.targets[found] = self.targets.get(found, 0) + 1
         return found
 
     def _lines(self, file: str) -> list[str] | None:
-        doc = self.reader.cached(Path(file))
+        doc = self.reader.cached(file)
         return doc.lines if doc is not None else None
 
     def source_line(self, file: str, line: int) -> str | None:
@@ -231,7 +232,7 @@ class Checker:
         return self._source_line(file, line)
 
     def _source_line(self, file: str, line: int) -> str | None:
-        doc = self.reader.cached(Path(file))
+        doc = self.reader.cached(file)
         if doc is None or not 0 < line <= len(doc.lines):
             return None
         # The parts where a secret value is written, as the parser saw them (whatever the
@@ -311,10 +312,10 @@ class Checker:
         return self._entry_results[key]
 
     def _run(self, composed: Composed, mode: str) -> list[Finding]:
-        path = Path(composed.path)
-        target = self.target(path)
+        target = self.target(composed.path)
         sources = frozenset(self.reader.real_name(source) for source in composed.sources)
-        self.configs[self.reader.real(path)] = Checked(path, mode, sources)
+        real = self.reader.real_name(composed.path)
+        self.configs[real] = Checked(Path(composed.path), mode, sources)
         findings, cfg = prepare(composed, self.settings.environ, target.version, mode)
         self.secrets.update(composed.secrets)
         if cfg is None:

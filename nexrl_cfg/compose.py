@@ -278,8 +278,10 @@ class Reader:
         if served[1].encode("utf-8", "surrogatepass") == doc.raw:
             self._parsed.setdefault(key, doc)
 
-    def cached(self, path: Path) -> Document | None:
-        key = self.real(path)
+    def cached(self, path: Path | str) -> Document | None:
+        """The document of the file at `path` (or named `path`, as findings and compositions
+        name files) if it has been read."""
+        key = self.real_name(path) if isinstance(path, str) else self.real(path)
         return self._served(key) or self._docs.get(key)
 
 
@@ -1083,7 +1085,7 @@ class Composer:
     ) -> Composed:
         """Compose the config at `path` (config `name` of the config folder `root`; by
         default the file's stem, of its own folder), with the overrides of `command_line`."""
-        path = Path(path)
+        path = path if isinstance(path, Path) else Path(path)
         folder = Path(root) if root is not None else path.parent
         result = Composed(str(path), {}, {})
         run = _Composition(self.reader, folder, result, environ, path)

@@ -35,14 +35,14 @@ class Includers:
         self.sources = sources
         # Real folder -> {name -> files whose defaults block holds that name}.
         self._index: dict[Path, dict[str, list[Path]]] = {}
-        self._ups: dict[Path, list[Path]] = {}
+        self._ups: dict[str, list[Path]] = {}
 
     def of(self, path: Path) -> list[Path]:
         """Configs that include `path` through their defaults: those beside it, else those
         one or two folders up."""
         target = self.reader.real(path)
         found: list[Path] = []
-        for folder in self._folders_up(path.parent):
+        for folder in self._folders_up(os.path.dirname(path)):
             for candidate in self._named_in(folder, path.stem):
                 if self.reader.real(candidate) == target:
                     continue
@@ -52,12 +52,12 @@ class Includers:
                 break
         return found
 
-    def _folders_up(self, folder: Path) -> list[Path]:
+    def _folders_up(self, folder: str) -> list[Path]:
         """`folder` and the one or two folders above it (none above the top), once per
         folder: every file of a folder asks."""
         ups = self._ups.get(folder)
         if ups is None:
-            ups = [folder]
+            ups = [Path(folder)]
             for _ in range(2):
                 real = self.reader.real(ups[-1])
                 if real == real.parent:

@@ -10,9 +10,9 @@ know than sections it knows. `data:` or `trainer:` alone are common words in oth
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from .finding import Finding, Severity, Span
 from .read import Document
@@ -128,7 +128,7 @@ def _foreign(data: dict, path: str) -> str:
     kind = data.get("type")
     if kind in ("agent", "tool") and "name" in keys:
         return "an agent definition" if kind == "agent" else "a tool definition"
-    if "agent_workspace" in Path(path).parts and not keys & _catalogue_sections():
+    if "agent_workspace" in _parts(path) and not keys & _catalogue_sections():
         return "a file of an agent workspace"
     return ""
 
@@ -157,3 +157,8 @@ def _catalogue_sections() -> frozenset[str]:
     from . import catalogue
 
     return frozenset(e.path for e in catalogue.all_entries() if "." not in e.path)
+
+
+def _parts(path: str) -> list[str]:
+    """The names in `path` (without making a Path of it: every file of a run asks)."""
+    return (path.replace(os.altsep, os.sep) if os.altsep else path).split(os.sep)

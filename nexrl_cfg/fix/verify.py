@@ -132,7 +132,7 @@ class Net:
         """The file `name` as it is, `text`, read: as the checker before the changes reads
         it (a document whose data is not a mapping is read afresh: a check adds a finding
         to it)."""
-        doc = self.before.reader.cached(Path(name))
+        doc = self.before.reader.cached(name)
         if doc is None or doc.text != text or not isinstance(doc.data, dict):
             doc = _read(text, name)
         return doc

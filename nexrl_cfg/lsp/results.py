@@ -154,7 +154,7 @@ def _text(run: Round, checker: object, file: str, encoding: str) -> Text | None:
     own = run.texts.get(real(file))
     if own is not None:
         return Text(own, encoding)
-    doc = run.check.checker.reader.cached(Path(file))
+    doc = run.check.checker.reader.cached(file)
     if doc is None:
         try:
             doc = run.check.checker.reader.read(Path(file))
