@@ -70,10 +70,17 @@ def corpus(recipes: Path, size: int, version: str = "1.4") -> tuple[Path, list[P
     per_copy = len(entries(recipes))
     folder = OUT / (f"size-{size}" if version == "1.4" else f"v{version}-size-{size}")
     copies = math.ceil(size / per_copy)
-    if not folder.is_dir() or len(list(folder.iterdir())) != copies:
+    # The copies are kept between runs only for the same recipes: another `--recipes` with
+    # as many entry configs would otherwise be measured on the last one's copies.
+    source = folder.with_name(folder.name + ".source")
+    made_from = source.read_text(encoding="utf-8") if source.is_file() else None
+    kept = folder.is_dir() and len(list(folder.iterdir())) == copies
+    if made_from != str(recipes.resolve()) or not kept:
+        source.unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
         for index in range(copies):
             shutil.copytree(recipes, folder / f"r{index}")
+        source.write_text(str(recipes.resolve()), encoding="utf-8")
     return folder, sorted(folder.rglob("*.yaml"))
 
 
