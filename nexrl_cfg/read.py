@@ -55,6 +55,10 @@ KeyPath = tuple[str | int, ...]
 SECRET_KEYS = ("api_key",)
 # The same, to test a whole key path at once (every value read is tested).
 _SECRET_KEY_SET = frozenset(SECRET_KEYS)
+# A secret key spelt in another case (`API_KEY`): NexRL does not read it, but its value is
+# kept from every output as an `api_key`'s is (a shown line hides it whatever the case).
+_SECRET_SPELLING = re.compile("|".join(map(re.escape, SECRET_KEYS)), re.I)
+_SECRET_LENGTHS = frozenset(map(len, SECRET_KEYS))
 Pair = tuple[yaml.Node, yaml.Node]
 
 _STR = "tag:yaml.org,2002:str"
@@ -214,6 +218,11 @@ def dotted(path: KeyPath) -> str:
     return out
 
 
+def _spelt_secret(key: str) -> bool:
+    """Whether `key` is a secret key spelt in another case (`API_KEY`)."""
+    return key not in _SECRET_KEY_SET and _SECRET_SPELLING.fullmatch(key) is not None
+
+
 class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -222,6 +231,8 @@ class _Builder:
         # Collections already built: met again, an alias is being expanded.
         self.seen: set[int] = set()
         self.aliased = False
+        # Where a secret key is spelt in another case: what is under it is a secret too.
+        self.spelt: set[KeyPath] = set()
 
     def error(
         self, rule: str, message: str, span: Span, path: KeyPath = (), hint: str = ""
@@ -279,9 +290,12 @@ class _Builder:
 
     def text(self, node: yaml.ScalarNode, path: KeyPath) -> str:
         value: str = node.value
-        if not _SECRET_KEY_SET.isdisjoint(path):
+        if not _SECRET_KEY_SET.isdisjoint(path) or (self.spelt and self.under_spelt(path)):
             self.secret(node, value)
         return value
+
+    def under_spelt(self, path: KeyPath) -> bool:
+        return any(path[:depth] in self.spelt for depth in range(1, len(path) + 1))
 
     def secret(self, node: yaml.Node, value: str) -> None:
         """Remember a literal secret (the value of an `api_key`, or inside one): its text and,
@@ -303,7 +317,7 @@ class _Builder:
         self.error(TOO_COMPLEX, message, span, path, hint)
 
     def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
-        if not _SECRET_KEY_SET.isdisjoint(path):
+        if not _SECRET_KEY_SET.isdisjoint(path) or (self.spelt and self.under_spelt(path)):
             self.secret(node, str(node.value))
         text = str(node.value)
         if node.tag in (_INT, _FLOAT_TAG) and len(text) > MAX_NUMBER:
@@ -386,6 +400,8 @@ class _Builder:
         origins, file = self.doc.origins, self.doc.path
         for key, key_node, value_node in pairs:  # where each key and value is written
             at = (*path, key)
+            if type(key) is str and len(key) in _SECRET_LENGTHS and _spelt_secret(key):
+                self.spelt.add(at)
             key_mark, value_mark = key_node.start_mark, value_node.start_mark
             origins[at] = (
                 _tuple(Span, (file, key_mark.line + 1, key_mark.column + 1)),

@@ -274,6 +274,33 @@ def test_a_secret_the_parser_does_not_see_is_not_printed(
     assert "SEKRIT_ONE" not in diff.out + diff.err
 
 
+# A secret key spelt in another case, its value where no line of the key shows it.
+_SERVICE = "service:\n  inference_service:\n    model_tag: x\n"
+SPELT_SECRETS = {
+    "next-line": _SERVICE + "    API_KEY:\n      SEKRIT_ONE\n",
+    "complex": _SERVICE + "    ? Api_Key\n    : SEKRIT_ONE\n",
+    "block": _SERVICE + "    API_KEY: |\n      SEKRIT_ONE\n",
+    "dotted-i": _SERVICE + "    APİ_KEY:\n      SEKRIT_ONE\n",
+    "quoted": _SERVICE + '    API_KEY: "a\n      SEKRIT_ONE"\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPELT_SECRETS))
+def test_a_secret_key_in_another_case_is_not_printed(name: str, tmp_path: Path) -> None:
+    """NexRL reads `api_key` alone, but `API_KEY: ...` is a secret all the same: its value
+    is in no diff, report or resolved config, wherever it is written."""
+    (tmp_path / "run.yaml").write_bytes(SPELT_SECRETS[name].encode("utf-8"))
+    for args in (
+        ["check", "--nexrl-version", "1.4", "--diff", "run.yaml"],
+        ["check", "--show-notes", "--format", "json", "run.yaml"],
+        ["resolve", "run.yaml"],
+        ["migrate", "--to", "1.4", "run.yaml"],
+    ):
+        result = cli(args, tmp_path, ENV)
+        assert "Traceback" not in result.err, result.text
+        assert "SEKRIT_ONE" not in result.out + result.err, args
+
+
 def test_a_line_that_only_names_where_a_secret_comes_from_is_shown(tmp_path: Path) -> None:
     """`api_key: ${oc.env:KEY}` says which variable, not its value: the line shows it; a
     default written in the expression is a literal, and is not shown."""
