@@ -103,10 +103,9 @@ class Tree:
         return tree
 
     def own(self, node: yaml.Node) -> tuple[int, str | None] | None:
-        """Where the text of the scalar that ends where `node` ends starts, after an anchor or
-        a tag written before it, and its style; None when the parser recorded no such text
-        (an empty value). The tokens are scanned only where a scalar node does not start
-        its own text."""
+        """Where the scalar text ending where `node` ends starts (after any anchor or tag),
+        and its style; None when there is no such text (an empty value). The node's own
+        mark says so for a scalar written without an anchor or a tag; else the tokens do."""
         start, end = node.start_mark.index, node.end_mark.index
         text = self.text
         # The parser's offsets do not count a byte-order mark: the tokens place the text then.
@@ -357,7 +356,7 @@ def _keyed(doc: Document, lines: list[str]) -> set[int]:
 
 
 # The line breaks other than `\n`: a text without one is split on `\n` alone.
-_ODD_BREAKS = "\r\x85\u2028\u2029"
+_ODD_BREAKS = BREAKS.replace("\n", "")
 # What `str.splitlines` breaks at besides YAML's line breaks.
 _SPLITLINES_ONLY = "\v\f\x1c\x1d\x1e"
 
